@@ -1,0 +1,37 @@
+// npm run bench, format section: decode a synthetic recording of ≥ 1M syscalls to batches.
+// Prints packets/s, MB/s, peak RSS and peak JS heap; BENCHMARKS.md records the figures.
+import { existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTrace } from '../src/reader.js';
+import { synthesizeTrace } from '../src/synth.js';
+
+const N = Number(process.env['VLT_BENCH_SYSCALLS'] ?? 1_000_000);
+const RUNS = Number(process.env['VLT_BENCH_RUNS'] ?? 5);
+const file = join(tmpdir(), `vltrace-bench-${N}.bin`);
+if (!existsSync(file)) await synthesizeTrace(file, { syscalls: N });
+const mb = statSync(file).size / 1e6;
+
+const times: number[] = [];
+let packets = 0;
+let rows = 0;
+let peakRss = 0;
+let peakHeap = 0;
+for (let r = 0; r < RUNS; r++) {
+  const t0 = process.hrtime.bigint();
+  const trace = await openTrace(file);
+  rows = 0;
+  for await (const b of trace.batches()) {
+    rows += b.length;
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }
+  times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  packets = trace.stats.packets;
+}
+times.sort((a, b) => a - b);
+const med = times[Math.floor(times.length / 2)]!;
+console.log(`format decode: ${rows} syscalls, ${packets} packets, ${mb.toFixed(1)} MB; median of ${RUNS}: ${med.toFixed(3)} s`);
+console.log(`  ${(packets / med / 1e6).toFixed(2)} M packets/s, ${(rows / med / 1e6).toFixed(2)} M syscalls/s, ${(mb / med).toFixed(0)} MB/s`);
+console.log(`  peak RSS ${(peakRss / 1048576).toFixed(0)} MiB, peak JS heap ${(peakHeap / 1048576).toFixed(0)} MiB (min/max time ${times[0]!.toFixed(3)}/${times[times.length - 1]!.toFixed(3)} s)`);

@@ -1,0 +1,102 @@
+/**
+ * SyscallBatch: complete syscalls as columns of typed arrays, the unit every sink consumes.
+ * 64-bit values (timestamps, arguments, return values) are exact BigInt64Array columns.
+ */
+import { MAX_ARGS } from './layout.js';
+
+/** How a syscall ended up in the trace. */
+export const SyscallStatus = {
+  /** entry and exit were both recorded */
+  COMPLETE: 0,
+  /** the exit never came: the process exited or was killed, the syscall does not return (exit_group), or the trace ended */
+  UNFINISHED: 1,
+  /** an exit whose entry was not recorded (lost, or the syscall began before tracing did) */
+  NO_ENTRY: 2,
+} as const;
+export type SyscallStatusCode = (typeof SyscallStatus)[keyof typeof SyscallStatus];
+export const STATUS_NAMES = ['complete', 'unfinished', 'no-entry'] as const;
+
+/** Per-row flags of a string argument. */
+export const StrFlags = {
+  /** the argument was captured as a string */
+  PRESENT: 1,
+  /** cut at the capture limit */
+  TRUNCATED: 2,
+  /** reading it from user memory failed (what was read before is kept) */
+  READ_ERROR: 4,
+} as const;
+
+/** One string argument position across the rows of a batch (Arrow's Utf8 layout). */
+export interface StringColumn {
+  /** row i's bytes are data[offsets[i] .. offsets[i+1]] */
+  readonly offsets: Int32Array;
+  readonly data: Uint8Array;
+  /** StrFlags per row; 0 when the argument is not a string in that row */
+  readonly flags: Uint8Array;
+}
+
+/** A batch of syscalls, ordered by entry time. Missing entry or exit values are 0 (see status). */
+export interface SyscallBatch {
+  readonly length: number;
+  readonly pid: Int32Array;
+  readonly tid: Int32Array;
+  readonly nr: Int32Array;
+  /** CLOCK_MONOTONIC ns at entry (0 for no-entry rows) */
+  readonly tsEnter: BigInt64Array;
+  /** CLOCK_MONOTONIC ns at exit (0 for unfinished rows) */
+  readonly tsExit: BigInt64Array;
+  /** raw arguments, one column per argument index 0-5 */
+  readonly args: readonly BigInt64Array[];
+  /** number of raw arguments the entry recorded (0 for no-entry rows) */
+  readonly nargs: Uint8Array;
+  /** raw return value; -4095..-1 is -errno */
+  readonly ret: BigInt64Array;
+  /** SyscallStatus per row */
+  readonly status: Uint8Array;
+  /** string arguments, one column per argument index 0-5 */
+  readonly strings: readonly StringColumn[];
+  /** index into `comms` of the task's comm at the time of the call, -1 when unknown */
+  readonly comm: Int32Array;
+  /** comm dictionary shared by all batches of a trace (it only grows) */
+  readonly comms: readonly string[];
+}
+
+/** Allocates an empty batch of n rows. */
+export function allocBatch(n: number, stringBytes: readonly number[], comms: readonly string[]): SyscallBatch {
+  const big = () => new BigInt64Array(n);
+  return {
+    length: n,
+    pid: new Int32Array(n),
+    tid: new Int32Array(n),
+    nr: new Int32Array(n),
+    tsEnter: big(),
+    tsExit: big(),
+    args: Array.from({ length: MAX_ARGS }, big),
+    nargs: new Uint8Array(n),
+    ret: big(),
+    status: new Uint8Array(n),
+    strings: Array.from({ length: MAX_ARGS }, (_, a) => ({
+      offsets: new Int32Array(n + 1),
+      data: new Uint8Array(stringBytes[a] ?? 0),
+      flags: new Uint8Array(n),
+    })),
+    comm: new Int32Array(n),
+    comms,
+  };
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** The string argument `arg` of row `i`, decoded as UTF-8 (undefined when not a string). */
+export function batchString(b: SyscallBatch, arg: number, i: number): string | undefined {
+  const col = b.strings[arg]!;
+  if ((col.flags[i]! & StrFlags.PRESENT) === 0) return undefined;
+  return utf8.decode(col.data.subarray(col.offsets[i]!, col.offsets[i + 1]!));
+}
+
+/** The raw bytes of string argument `arg` of row `i` (a view, not a copy). */
+export function batchStringBytes(b: SyscallBatch, arg: number, i: number): Uint8Array | undefined {
+  const col = b.strings[arg]!;
+  if ((col.flags[i]! & StrFlags.PRESENT) === 0) return undefined;
+  return col.data.subarray(col.offsets[i]!, col.offsets[i + 1]!);
+}

@@ -1,0 +1,205 @@
+/**
+ * The hot path: walks the packets of a buffer and feeds the reassembler. No object per packet
+ * and no BigInt for syscalls: fields are read as 32-bit words at offsets from layout.ts.
+ */
+import { FormatError } from './errors.js';
+import type { TraceEvent } from './events.js';
+import {
+  CHUNK_LAYOUT, FORK_FLAGS, FORMAT_VERSION, INFO_BITS, MAX_ARGS, MAX_PACKET_SIZE, PACKET_LAYOUTS, PROC_EXIT_FLAGS,
+  PT, TRAILER_FLAGS, offsetOf,
+} from './layout.js';
+import type { Reassembler } from './reassemble.js';
+import type { TraceStats } from './events.js';
+
+// word offsets (÷4) of the fields the loop reads, from the one definition
+const W_INFO = offsetOf('ENTRY', 'info') / 4;
+const W_TID = offsetOf('ENTRY', 'pid_tid') / 4; // low word: tid; high word: tgid
+const W_TS = offsetOf('ENTRY', 'ts') / 4;
+const W_NR = offsetOf('ENTRY', 'nr') / 4;
+const W_STRLEN = offsetOf('ENTRY', 'str_len') / 4;
+const W_ARGS = offsetOf('ENTRY', 'args') / 4;
+const W_EXIT_NR = offsetOf('EXIT', 'nr') / 4;
+const W_RET = offsetOf('EXIT', 'ret') / 4;
+const W_CONT_NR = offsetOf('ENTRY_CONT', 'nr') / 4;
+const W_CONT_STRLEN = offsetOf('ENTRY_CONT', 'str_len') / 4;
+const CONT_FIXED = PACKET_LAYOUTS.ENTRY_CONT.sizeof;
+const CHUNK_HDR = CHUNK_LAYOUT.sizeof;
+const NARGS_SHIFT = INFO_BITS.NARGS.shift;
+const TYPE_MASK = (1 << INFO_BITS.TYPE.width) - 1;
+
+/** Smallest valid size of each packet type code. */
+const MIN_SIZE: number[] = [];
+const KIND_NAME: string[] = [];
+for (const [k, l] of Object.entries(PACKET_LAYOUTS)) {
+  MIN_SIZE[PT[k as keyof typeof PT]] = l.sizeof;
+  KIND_NAME[PT[k as keyof typeof PT]] = k.toLowerCase();
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** What the packet loop needs besides the bytes. */
+export interface DecodeContext {
+  readonly file: string;
+  readonly minor: number;
+  readonly reasm: Reassembler;
+  readonly stats: TraceStats;
+}
+
+/** Result of decoding a buffer: how far it got, and whether the rest is an incomplete packet. */
+export interface DecodeResult {
+  /** offset (within buf) of the first byte not consumed */
+  next: number;
+  /** bytes the next packet needs, when the buffer ends inside it (0 otherwise) */
+  need: number;
+}
+
+/**
+ * Decodes whole packets from buf[start, end). `base` is buf's offset in the file (for errors).
+ * buf.byteOffset must be a multiple of 8. Stops before an incomplete packet at the end.
+ */
+export function decodePackets(ctx: DecodeContext, buf: Uint8Array, start: number, end: number, base: number): DecodeResult {
+  const u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >>> 2);
+  const i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.byteLength >>> 2);
+  const { reasm, stats } = ctx;
+  let o = start;
+  while (end - o >= 8) {
+    const w = o >>> 2;
+    const size = u32[w]!;
+    if (size === 0 || size % 8 !== 0 || size > MAX_PACKET_SIZE) {
+      throw new FormatError(ctx.file, base + o, `a packet size that is a non-zero multiple of 8 up to ${MAX_PACKET_SIZE}`, String(size));
+    }
+    if (o + size > end) return { next: o, need: size };
+    const info = u32[w + W_INFO]!;
+    const type = info & TYPE_MASK;
+    const min = MIN_SIZE[type];
+    if (min === undefined) {
+      // a kind from a newer minor version is skipped (and counted); otherwise it is corruption
+      if (ctx.minor > FORMAT_VERSION.minor) {
+        stats.unknownPackets++;
+        stats.packets++;
+        o += size;
+        continue;
+      }
+      throw new FormatError(ctx.file, base + o + 4, `a packet type 1..${MIN_SIZE.length - 1} in the info word`, String(type));
+    }
+    if (size < min) {
+      throw new FormatError(ctx.file, base + o, `a ${KIND_NAME[type]} packet of at least ${min} bytes`, `size ${size}`);
+    }
+    stats.packets++;
+    const tid = i32[w + W_TID]!;
+    const pid = i32[w + W_TID + 1]!;
+    const tsLo = i32[w + W_TS]!;
+    const tsHi = i32[w + W_TS + 1]!;
+    switch (type) {
+      case PT.ENTRY: {
+        const nargs = (info >>> NARGS_SHIFT) & 7;
+        const strLen = u32[w + W_STRLEN]!;
+        const argBytes = 8 * nargs;
+        if (nargs > MAX_ARGS || min + argBytes + strLen > size) {
+          throw new FormatError(ctx.file, base + o, `an entry packet holding its ${nargs} arguments and ${strLen} string bytes within ${size} bytes`);
+        }
+        reasm.entry(pid, tid, i32[w + W_NR]!, tsLo, tsHi, i32, w + W_ARGS, nargs);
+        if (strLen > 0) decodeChunks(ctx, buf, o + min + argBytes, strLen, reasm.openRow(tid), base);
+        break;
+      }
+      case PT.ENTRY_CONT: {
+        const strLen = u32[w + W_CONT_STRLEN]!;
+        if (CONT_FIXED + strLen > size) {
+          throw new FormatError(ctx.file, base + o, `a continuation packet holding its ${strLen} string bytes within ${size} bytes`);
+        }
+        const r = reasm.openRow(tid);
+        if (r < 0 || !reasm.isNr(r, i32[w + W_CONT_NR]!)) stats.orphanContinuations++;
+        else decodeChunks(ctx, buf, o + CONT_FIXED, strLen, r, base);
+        break;
+      }
+      case PT.EXIT:
+        reasm.exit(pid, tid, i32[w + W_EXIT_NR]!, tsLo, tsHi, i32[w + W_RET]!, i32[w + W_RET + 1]!);
+        break;
+      default:
+        reasm.event(decodeEvent(ctx, buf, o, size, type, base), tsLo, tsHi);
+        break;
+    }
+    o += size;
+  }
+  return { next: o, need: end - o > 0 ? 8 : 0 };
+}
+
+function decodeChunks(ctx: DecodeContext, buf: Uint8Array, p: number, len: number, row: number, base: number): void {
+  const end = p + len;
+  while (p < end) {
+    if (p + CHUNK_HDR > end) throw new FormatError(ctx.file, base + p, `a ${CHUNK_HDR}-byte string chunk header`, `${end - p} bytes left`);
+    const arg = buf[p]!;
+    const flags = buf[p + 1]!;
+    const n = buf[p + 2]! | (buf[p + 3]! << 8);
+    if (arg >= MAX_ARGS) throw new FormatError(ctx.file, base + p, `a string chunk argument index 0..${MAX_ARGS - 1}`, String(arg));
+    if (p + CHUNK_HDR + n > end) {
+      throw new FormatError(ctx.file, base + p + 2, `a string chunk length within the packet (at most ${end - p - CHUNK_HDR})`, String(n));
+    }
+    if (row >= 0) ctx.reasm.chunk(row, arg, flags, buf, p + CHUNK_HDR, n);
+    p += CHUNK_HDR + n;
+  }
+}
+
+function cstr(buf: Uint8Array, start: number, len: number): string {
+  let e = start;
+  const end = start + len;
+  while (e < end && buf[e] !== 0) e++;
+  return utf8.decode(buf.subarray(start, e));
+}
+
+/** Decodes the rare packet kinds into event objects. */
+function decodeEvent(ctx: DecodeContext, buf: Uint8Array, o: number, size: number, type: number, base: number): TraceEvent {
+  const dv = new DataView(buf.buffer, buf.byteOffset + o, size);
+  const at = (kind: keyof typeof PACKET_LAYOUTS, f: string): number => PACKET_LAYOUTS[kind].byName[f]!.offset;
+  const ts = dv.getBigUint64(at('LOST', 'ts'), true);
+  const tid = dv.getInt32(at('LOST', 'pid_tid'), true);
+  const pid = dv.getInt32(at('LOST', 'pid_tid') + 4, true);
+  const commAt = (kind: keyof typeof PACKET_LAYOUTS) => cstr(buf, o + at(kind, 'comm'), 16);
+  const tail = (kind: keyof typeof PACKET_LAYOUTS, lenField: string, what: string): string => {
+    const len = dv.getUint32(at(kind, lenField), true);
+    const start = PACKET_LAYOUTS[kind].sizeof;
+    if (start + len > size) {
+      throw new FormatError(ctx.file, base + o + at(kind, lenField), `a ${what} length within the ${size}-byte packet`, String(len));
+    }
+    return utf8.decode(buf.subarray(o + start, o + start + len));
+  };
+  switch (type) {
+    case PT.LOST:
+      ctx.stats.lostEvents++;
+      ctx.stats.lostPackets += dv.getBigUint64(at('LOST', 'count'), true);
+      return {
+        type: 'lost', ts, cpu: dv.getUint32(at('LOST', 'cpu'), true), count: dv.getBigUint64(at('LOST', 'count'), true),
+        firstTs: dv.getBigUint64(at('LOST', 'first_ts'), true), lastTs: dv.getBigUint64(at('LOST', 'last_ts'), true), offset: base + o,
+      };
+    case PT.FORK:
+      return {
+        type: 'fork', ts, pid, tid, childPid: dv.getUint32(at('FORK', 'child_pid'), true), childTid: dv.getUint32(at('FORK', 'child_tid'), true),
+        thread: (dv.getUint32(at('FORK', 'flags'), true) & FORK_FLAGS.THREAD.bit) !== 0, comm: commAt('FORK'),
+      };
+    case PT.EXEC:
+      return { type: 'exec', ts, pid, tid, oldTid: dv.getUint32(at('EXEC', 'old_tid'), true), comm: commAt('EXEC'), filename: tail('EXEC', 'filename_len', 'filename') };
+    case PT.PROC_EXIT:
+      return {
+        type: 'proc_exit', ts, pid, tid, exitCode: dv.getInt32(at('PROC_EXIT', 'exit_code'), true),
+        groupDead: (dv.getUint32(at('PROC_EXIT', 'flags'), true) & PROC_EXIT_FLAGS.GROUP_DEAD.bit) !== 0, comm: commAt('PROC_EXIT'),
+      };
+    case PT.PROC_INFO:
+      return { type: 'proc_info', ts, pid, tid, ppid: dv.getUint32(at('PROC_INFO', 'ppid'), true), comm: commAt('PROC_INFO'), exe: tail('PROC_INFO', 'exe_len', 'exe') };
+    case PT.TRAILER: {
+      const ncpus = dv.getUint32(at('TRAILER', 'ncpus'), true);
+      const first = at('TRAILER', 'lost_per_cpu');
+      if (first + 8 * ncpus > size) {
+        throw new FormatError(ctx.file, base + o + at('TRAILER', 'ncpus'), `a CPU count whose counters fit in the ${size}-byte trailer`, String(ncpus));
+      }
+      const flags = dv.getUint32(at('TRAILER', 'flags'), true);
+      return {
+        type: 'trailer', ts, events: dv.getBigUint64(at('TRAILER', 'events'), true), written: dv.getBigUint64(at('TRAILER', 'written'), true),
+        lost: dv.getBigUint64(at('TRAILER', 'lost'), true),
+        lostPerCpu: Array.from({ length: ncpus }, (_, i) => dv.getBigUint64(first + 8 * i, true)),
+        interrupted: (flags & TRAILER_FLAGS.INTERRUPTED.bit) !== 0, writeError: (flags & TRAILER_FLAGS.WRITE_ERROR.bit) !== 0,
+      };
+    }
+    default:
+      throw new FormatError(ctx.file, base + o + 4, 'a known packet type', String(type));
+  }
+}

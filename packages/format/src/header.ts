@@ -1,0 +1,194 @@
+/**
+ * The v1 file header: a fixed prefix (FILE_HEADER) and sections (metadata JSON, the syscall
+ * table of the recording arch, the trace.h text). Written by the TypeScript side of the
+ * recorder, read here. Parsed with binary-parser: a cold path, declarative like the layout.
+ */
+import { Parser } from 'binary-parser';
+import { FormatError } from './errors.js';
+import {
+  FILE_HEADER_LAYOUT, FILE_MAGIC, FORMAT_VERSION, MAX_HEADER_SIZE, SECTION_KINDS, SECTION_LAYOUT, align8,
+} from './layout.js';
+
+/** String capture settings of a recording (vltrace(1) `-s`). */
+export interface StringCapture {
+  readonly mode: 'fast' | 'packet' | 'const' | 'full';
+  /** the `-s` value asked for */
+  readonly length: number;
+  /** longest complete string with one string argument in this mode */
+  readonly max: number;
+}
+
+/** Recording metadata (the META section). Unknown keys from newer writers are kept. */
+export interface TraceMeta {
+  readonly arch: string;
+  readonly kernelRelease: string;
+  readonly hostname: string;
+  /** CLOCK_MONOTONIC and CLOCK_REALTIME read together at start, ns as decimal strings */
+  readonly clock: { readonly monotonicNs: string; readonly realtimeNs: string };
+  readonly cwd: string;
+  /** the recorder's own argv */
+  readonly argv: readonly string[];
+  /** traced command, or null */
+  readonly command: readonly string[] | null;
+  /** traced pids (-p), empty otherwise */
+  readonly pids: readonly number[];
+  readonly systemWide: boolean;
+  readonly followForks: boolean;
+  readonly strings: StringCapture;
+  /** the -e expression */
+  readonly expr: string;
+  readonly failedOnly: boolean;
+  readonly ncpus: number;
+  readonly ringSize: number;
+  readonly recorder: string;
+  readonly startedAt: string;
+  readonly [key: string]: unknown;
+}
+
+/** One row of the recording's syscall table: [nr, name, nargs]. */
+export type HeaderSyscall = readonly [nr: number, name: string, nargs: number];
+
+/** A decoded file header. */
+export interface TraceHeader {
+  readonly version: { readonly major: number; readonly minor: number };
+  readonly meta: TraceMeta;
+  readonly syscalls: readonly HeaderSyscall[];
+  readonly traceH: string;
+  /** bytes the header occupies; packets start here */
+  readonly size: number;
+  /** 'v1' or 'legacy-0.1' */
+  readonly format: 'v1' | 'legacy-0.1';
+}
+
+const utf8 = new TextEncoder();
+const utf8d = new TextDecoder('utf-8', { fatal: true });
+
+const prefixParser = new Parser()
+  .endianness('little')
+  .string('magic', { length: 8 })
+  .uint16('version_major')
+  .uint16('version_minor')
+  .uint32('header_size')
+  .uint32('flags')
+  .uint32('nsections');
+
+const sectionParser = new Parser().endianness('little').uint32('kind').uint32('len');
+
+interface Prefix {
+  magic: string;
+  version_major: number;
+  version_minor: number;
+  header_size: number;
+  flags: number;
+  nsections: number;
+}
+
+/** Size of the fixed header prefix: enough to learn the whole header's size. */
+export const HEADER_PREFIX_SIZE = FILE_HEADER_LAYOUT.sizeof;
+
+/** Serialises a header (used by the recorder and by tests). */
+export function encodeHeader(meta: TraceMeta, syscalls: readonly HeaderSyscall[], traceH: string): Uint8Array {
+  const sections: [number, Uint8Array][] = [
+    [SECTION_KINDS.META.code, utf8.encode(JSON.stringify(meta))],
+    [SECTION_KINDS.SYSCALLS.code, utf8.encode(JSON.stringify(syscalls))],
+    [SECTION_KINDS.TRACE_H.code, utf8.encode(traceH)],
+  ];
+  const size = HEADER_PREFIX_SIZE + sections.reduce((s, [, d]) => s + SECTION_LAYOUT.sizeof + align8(d.length), 0);
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  out.set(utf8.encode(FILE_MAGIC), 0);
+  const f = FILE_HEADER_LAYOUT.byName;
+  dv.setUint16(f['version_major']!.offset, FORMAT_VERSION.major, true);
+  dv.setUint16(f['version_minor']!.offset, FORMAT_VERSION.minor, true);
+  dv.setUint32(f['header_size']!.offset, size, true);
+  dv.setUint32(f['flags']!.offset, 0, true);
+  dv.setUint32(f['nsections']!.offset, sections.length, true);
+  let o = HEADER_PREFIX_SIZE;
+  for (const [kind, data] of sections) {
+    dv.setUint32(o, kind, true);
+    dv.setUint32(o + 4, data.length, true);
+    out.set(data, o + SECTION_LAYOUT.sizeof);
+    o += SECTION_LAYOUT.sizeof + align8(data.length);
+  }
+  return out;
+}
+
+/** Reads the prefix: checks magic and version, returns the whole header's size. */
+export function parseHeaderPrefix(file: string, bytes: Uint8Array): { size: number; major: number; minor: number } {
+  if (bytes.length < HEADER_PREFIX_SIZE) {
+    throw new FormatError(file, bytes.length, `a ${HEADER_PREFIX_SIZE}-byte vltrace file header`, `end of file after ${bytes.length} bytes`);
+  }
+  const p = prefixParser.parse(bytes.subarray(0, HEADER_PREFIX_SIZE)) as Prefix;
+  if (p.magic !== FILE_MAGIC) {
+    throw new FormatError(file, 0, `magic ${JSON.stringify(FILE_MAGIC)} (a vltrace v1 file)`, JSON.stringify(p.magic));
+  }
+  if (p.version_major !== FORMAT_VERSION.major) {
+    throw new FormatError(file, FILE_HEADER_LAYOUT.byName['version_major']!.offset,
+      `format major version ${FORMAT_VERSION.major}`, `${p.version_major}.${p.version_minor}`);
+  }
+  const sizeOff = FILE_HEADER_LAYOUT.byName['header_size']!.offset;
+  if (p.header_size < HEADER_PREFIX_SIZE || p.header_size > MAX_HEADER_SIZE || p.header_size % 8 !== 0) {
+    throw new FormatError(file, sizeOff, `a header size, multiple of 8, in ${HEADER_PREFIX_SIZE}..${MAX_HEADER_SIZE}`, String(p.header_size));
+  }
+  return { size: p.header_size, major: p.version_major, minor: p.version_minor };
+}
+
+/** Decodes a whole header (`bytes` holds at least header_size bytes). */
+export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
+  const { size, major, minor } = parseHeaderPrefix(file, bytes);
+  if (bytes.length < size) {
+    throw new FormatError(file, bytes.length, `a ${size}-byte file header`, `end of file after ${bytes.length} bytes`);
+  }
+  const nsections = (prefixParser.parse(bytes.subarray(0, HEADER_PREFIX_SIZE)) as Prefix).nsections;
+  let meta: TraceMeta | undefined;
+  let syscalls: HeaderSyscall[] = [];
+  let traceH = '';
+  let o = HEADER_PREFIX_SIZE;
+  for (let i = 0; i < nsections; i++) {
+    if (o + SECTION_LAYOUT.sizeof > size) {
+      throw new FormatError(file, o, `section ${i + 1} of ${nsections} inside the ${size}-byte header`);
+    }
+    const s = sectionParser.parse(bytes.subarray(o, o + SECTION_LAYOUT.sizeof)) as { kind: number; len: number };
+    const start = o + SECTION_LAYOUT.sizeof;
+    if (start + s.len > size) {
+      throw new FormatError(file, o + 4, `a section length within the header (at most ${size - start})`, String(s.len));
+    }
+    const data = bytes.subarray(start, start + s.len);
+    const json = (what: string): unknown => {
+      try {
+        return JSON.parse(utf8d.decode(data));
+      } catch (e) {
+        throw new FormatError(file, start, `${what} as UTF-8 JSON`, (e as Error).message);
+      }
+    };
+    switch (s.kind) {
+      case SECTION_KINDS.META.code: {
+        const m = json('recording metadata');
+        if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new FormatError(file, start, 'a JSON object of recording metadata');
+        meta = m as TraceMeta;
+        break;
+      }
+      case SECTION_KINDS.SYSCALLS.code: {
+        const t = json('the syscall table');
+        if (!Array.isArray(t) || !t.every((r) => Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'string' && typeof r[2] === 'number')) {
+          throw new FormatError(file, start, 'the syscall table as [nr, name, nargs] rows');
+        }
+        syscalls = t as HeaderSyscall[];
+        break;
+      }
+      case SECTION_KINDS.TRACE_H.code:
+        traceH = new TextDecoder().decode(data);
+        break;
+      default:
+        break; // a section from a newer writer: skipped
+    }
+    o = start + align8(s.len);
+  }
+  if (!meta) throw new FormatError(file, HEADER_PREFIX_SIZE, 'a metadata section in the header');
+  return { version: { major, minor }, meta, syscalls, traceH, size, format: 'v1' };
+}
+
+/** Converts a CLOCK_MONOTONIC ns value of a recording to wall-clock ns since the epoch. */
+export function toWallClockNs(meta: TraceMeta, monotonicNs: bigint): bigint {
+  return monotonicNs - BigInt(meta.clock.monotonicNs) + BigInt(meta.clock.realtimeNs);
+}

@@ -1,0 +1,21 @@
+/** @vltrace/format: the vltrace bin format, its reader and its tables. */
+export * from './layout.js';
+export { renderTraceH, packetSizes } from './trace-h.js';
+export { FormatError, type FormatWarning } from './errors.js';
+export {
+  encodeHeader, parseHeader, parseHeaderPrefix, toWallClockNs, HEADER_PREFIX_SIZE,
+  type TraceHeader, type TraceMeta, type HeaderSyscall, type StringCapture,
+} from './header.js';
+export {
+  SyscallStatus, STATUS_NAMES, StrFlags, allocBatch, batchString, batchStringBytes,
+  type SyscallBatch, type StringColumn, type SyscallStatusCode,
+} from './batch.js';
+export type {
+  TraceItem, TraceEvent, ProcessEvent, LostEvent, ForkEvent, ExecEvent, ProcExitEvent, ProcInfoEvent, TrailerEvent, TraceStats,
+} from './events.js';
+export { openTrace, Trace, type OpenTraceOptions } from './reader.js';
+export { batchSyscalls, nameLookup, retErrno, type Syscall } from './syscall.js';
+export { PacketWriter, type ChunkSpec } from './encode.js';
+export { Reassembler } from './reassemble.js';
+export * from './tables/index.js';
+export { synthesizeTrace, type SynthOptions } from './synth.js';

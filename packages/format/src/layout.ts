@@ -1,0 +1,309 @@
+/**
+ * The vltrace bin format v1, declared once, as data.
+ *
+ * Everything else derives from the objects in this file: `trace-h.ts` renders them into the C
+ * header the native recorder compiles against, `decode.ts` reads packets through the offsets
+ * computed here, and FORMAT.md describes the same names. No field offset is written twice.
+ */
+
+/** Format version written in the file header. A reader accepts any minor of its major. */
+export const FORMAT_VERSION = { major: 1, minor: 0 } as const;
+
+/** First 8 bytes of a v1 file (vltrace 0.1 files start with `VLTRACE_TAB\0` instead). */
+export const FILE_MAGIC = 'VLTRACE\0';
+
+/** Every packet and the header are padded to this alignment. */
+export const ALIGN = 8;
+/** Largest packet a reader accepts: sizes above it are corruption, never an allocation. */
+export const MAX_PACKET_SIZE = 65536;
+/** Largest file header a reader accepts (the header holds the syscall table and trace.h). */
+export const MAX_HEADER_SIZE = 16 * 1024 * 1024;
+/** Number of raw syscall arguments on x86-64. */
+export const MAX_ARGS = 6;
+/** Length of a task's comm (TASK_COMM_LEN in the kernel), NUL included. */
+export const COMM_LEN = 16;
+
+/** Scalar field types, with their C spelling, byte size and alignment. */
+export const SCALARS = {
+  u8: { c: '__u8', size: 1 },
+  u16: { c: '__u16', size: 2 },
+  u32: { c: '__u32', size: 4 },
+  i32: { c: '__s32', size: 4 },
+  u64: { c: '__u64', size: 8 },
+  i64: { c: '__s64', size: 8 },
+  char: { c: 'char', size: 1 },
+} as const;
+export type ScalarType = keyof typeof SCALARS;
+
+/** One field of a packet struct. `count` makes an array; `count: 0` a flexible array member. */
+export interface FieldDef {
+  readonly name: string;
+  readonly type: ScalarType;
+  readonly count?: number;
+  readonly doc: string;
+}
+
+/** A packet kind: its type code (bits 0-3 of the info word), name and fields after the common header. */
+export interface PacketDef {
+  readonly code: number;
+  readonly name: string;
+  readonly doc: string;
+  readonly fields: readonly FieldDef[];
+}
+
+/** The header every packet starts with (24 bytes). */
+export const PACKET_HEADER: readonly FieldDef[] = [
+  { name: 'size', type: 'u32', doc: 'whole packet in bytes, header included; a multiple of 8' },
+  { name: 'info', type: 'u32', doc: 'packet type and per-kind bits (INFO_* below)' },
+  { name: 'pid_tid', type: 'u64', doc: 'bpf_get_current_pid_tgid(): tgid in the upper 32 bits, tid in the lower 32' },
+  { name: 'ts', type: 'u64', doc: 'CLOCK_MONOTONIC ns (bpf_ktime_get_ns); the file header maps it to wall-clock time' },
+];
+
+/**
+ * Packet kinds. Code 0 is never valid, so zeroed memory never parses as a packet.
+ * Layouts are the common header followed by `fields`, then (for some kinds) variable data.
+ */
+export const PACKETS = {
+  ENTRY: {
+    code: 1,
+    name: 'entry',
+    doc: 'syscall entry: number, the first INFO_NARGS raw arguments, then string chunks (str_len bytes)',
+    fields: [
+      { name: 'nr', type: 'i32', doc: 'syscall number (orig_ax)' },
+      { name: 'str_len', type: 'u32', doc: 'bytes of string chunks after the arguments (each a vlt_str_chunk + its bytes)' },
+      { name: 'args', type: 'u64', count: 0, doc: 'INFO_NARGS raw arguments, then the string chunks' },
+    ],
+  },
+  ENTRY_CONT: {
+    code: 2,
+    name: 'entry_cont',
+    doc: 'continuation of the previous entry of the same thread: further string chunks only',
+    fields: [
+      { name: 'nr', type: 'i32', doc: 'syscall number of the entry it continues' },
+      { name: 'str_len', type: 'u32', doc: 'bytes of string chunks that follow' },
+    ],
+  },
+  EXIT: {
+    code: 3,
+    name: 'exit',
+    doc: 'syscall exit',
+    fields: [
+      { name: 'nr', type: 'i32', doc: 'syscall number at exit (-1 after rt_sigreturn restored the registers)' },
+      { name: 'reserved', type: 'u32', doc: 'zero' },
+      { name: 'ret', type: 'i64', doc: 'raw return value; -4095..-1 is -errno' },
+    ],
+  },
+  LOST: {
+    code: 4,
+    name: 'lost',
+    doc: 'packets that could not be written to the ring buffer on one CPU, reported with the next packet that could',
+    fields: [
+      { name: 'cpu', type: 'u32', doc: 'CPU whose packets were lost' },
+      { name: 'reserved', type: 'u32', doc: 'zero' },
+      { name: 'count', type: 'u64', doc: 'number of packets lost' },
+      { name: 'first_ts', type: 'u64', doc: 'time of the first lost packet' },
+      { name: 'last_ts', type: 'u64', doc: 'time of the last lost packet' },
+    ],
+  },
+  FORK: {
+    code: 5,
+    name: 'fork',
+    doc: 'a task was created (sched_process_fork); pid_tid is the parent',
+    fields: [
+      { name: 'child_pid', type: 'u32', doc: 'tgid of the new task (equals the parent tgid for a thread)' },
+      { name: 'child_tid', type: 'u32', doc: 'tid of the new task' },
+      { name: 'flags', type: 'u32', doc: 'FORK_* bits' },
+      { name: 'reserved', type: 'u32', doc: 'zero' },
+      { name: 'comm', type: 'char', count: COMM_LEN, doc: 'comm of the new task' },
+    ],
+  },
+  EXEC: {
+    code: 6,
+    name: 'exec',
+    doc: 'a task executed a new program (sched_process_exec); pid_tid is after exec',
+    fields: [
+      { name: 'old_tid', type: 'u32', doc: 'tid before exec (a non-leader thread that execs takes over the tgid)' },
+      { name: 'filename_len', type: 'u32', doc: 'bytes of filename that follow (no NUL)' },
+      { name: 'comm', type: 'char', count: COMM_LEN, doc: 'comm after exec' },
+      { name: 'filename', type: 'char', count: 0, doc: 'the executed file, as the kernel resolved it' },
+    ],
+  },
+  PROC_EXIT: {
+    code: 7,
+    name: 'proc_exit',
+    doc: 'a task exited (sched_process_exit)',
+    fields: [
+      { name: 'exit_code', type: 'i32', doc: 'task exit_code as wait(2) encodes it (status << 8 | signal)' },
+      { name: 'flags', type: 'u32', doc: 'PROC_EXIT_* bits' },
+      { name: 'comm', type: 'char', count: COMM_LEN, doc: 'comm of the task' },
+    ],
+  },
+  PROC_INFO: {
+    code: 8,
+    name: 'proc_info',
+    doc: 'a task that already ran when recording started (read from /proc)',
+    fields: [
+      { name: 'ppid', type: 'u32', doc: 'parent tgid' },
+      { name: 'exe_len', type: 'u32', doc: 'bytes of executable path that follow (no NUL)' },
+      { name: 'comm', type: 'char', count: COMM_LEN, doc: 'comm of the task' },
+      { name: 'exe', type: 'char', count: 0, doc: 'executable path' },
+    ],
+  },
+  TRAILER: {
+    code: 9,
+    name: 'trailer',
+    doc: 'totals written when recording stops cleanly; ts is the end time',
+    fields: [
+      { name: 'events', type: 'u64', doc: 'packets the BPF program produced or tried to (written + lost)' },
+      { name: 'written', type: 'u64', doc: 'packets written to the file, this trailer excluded' },
+      { name: 'lost', type: 'u64', doc: 'packets lost' },
+      { name: 'ncpus', type: 'u32', doc: 'entries in lost_per_cpu' },
+      { name: 'flags', type: 'u32', doc: 'TRAILER_* bits' },
+      { name: 'lost_per_cpu', type: 'u64', count: 0, doc: 'lost packets per CPU' },
+    ],
+  },
+} as const satisfies Record<string, PacketDef>;
+export type PacketKind = keyof typeof PACKETS;
+
+/** String chunk header inside ENTRY and ENTRY_CONT packets, followed by `len` bytes (no NUL, no padding). */
+export const STR_CHUNK: readonly FieldDef[] = [
+  { name: 'arg', type: 'u8', doc: 'argument index 0-5 this chunk belongs to' },
+  { name: 'flags', type: 'u8', doc: 'CHUNK_* bits' },
+  { name: 'len', type: 'u16', doc: 'bytes that follow' },
+];
+
+/** A bit field inside a 32-bit word: `shift` and `width` in bits. */
+export interface BitDef {
+  readonly shift: number;
+  readonly width: number;
+  readonly doc: string;
+}
+
+/** The info word (offset 4 of every packet), vltrace's model kept. */
+export const INFO_BITS = {
+  TYPE: { shift: 0, width: 4, doc: 'packet type code (PACKETS)' },
+  ARG_FIRST: { shift: 4, width: 3, doc: 'entry: index of the first argument with a string chunk in this packet' },
+  ARG_LAST: { shift: 7, width: 3, doc: 'entry: index of the last argument with a string chunk in this packet' },
+  WILL_BE_CONT: { shift: 10, width: 1, doc: 'entry: ENTRY_CONT packets of this syscall follow' },
+  IS_CONT: { shift: 11, width: 1, doc: 'entry: this packet continues an earlier one (set on ENTRY_CONT)' },
+  BPF_READ_ERROR: { shift: 12, width: 1, doc: 'entry: a string read failed in this packet (see the chunk flags)' },
+  NARGS: { shift: 13, width: 3, doc: 'entry: number of raw arguments stored (0-6)' },
+} as const satisfies Record<string, BitDef>;
+
+/** Flags of a string chunk. */
+export const CHUNK_FLAGS = {
+  MORE: { bit: 0x1, doc: 'more bytes of this string follow in a later chunk' },
+  TRUNCATED: { bit: 0x2, doc: 'the string was cut at the capture limit (this is its last chunk)' },
+  READ_ERROR: { bit: 0x4, doc: 'reading the string from user memory failed; the bytes are what was read before' },
+  CONT: { bit: 0x8, doc: 'this chunk continues an earlier chunk of the same argument' },
+} as const;
+
+/** Flags of a FORK packet. */
+export const FORK_FLAGS = {
+  THREAD: { bit: 0x1, doc: 'the new task is a thread (CLONE_THREAD)' },
+} as const;
+
+/** Flags of a PROC_EXIT packet. */
+export const PROC_EXIT_FLAGS = {
+  GROUP_DEAD: { bit: 0x1, doc: 'the last thread of the process exited' },
+} as const;
+
+/** Flags of the TRAILER packet. */
+export const TRAILER_FLAGS = {
+  INTERRUPTED: { bit: 0x1, doc: 'recording was stopped by a signal' },
+  WRITE_ERROR: { bit: 0x2, doc: 'an output error stopped recording early' },
+} as const;
+
+/** File header prefix; variable sections follow it. */
+export const FILE_HEADER: readonly FieldDef[] = [
+  { name: 'magic', type: 'char', count: 8, doc: 'FILE_MAGIC' },
+  { name: 'version_major', type: 'u16', doc: 'FORMAT_VERSION.major' },
+  { name: 'version_minor', type: 'u16', doc: 'FORMAT_VERSION.minor' },
+  { name: 'header_size', type: 'u32', doc: 'bytes of the whole header, sections included; a multiple of 8' },
+  { name: 'flags', type: 'u32', doc: 'zero' },
+  { name: 'nsections', type: 'u32', doc: 'number of sections that follow' },
+];
+
+/** A header section: kind and length, then `len` bytes padded to 8. */
+export const SECTION_HEADER: readonly FieldDef[] = [
+  { name: 'kind', type: 'u32', doc: 'SECTION_KINDS' },
+  { name: 'len', type: 'u32', doc: 'bytes of data that follow (before padding)' },
+];
+
+/** Kinds of header sections. Unknown kinds are skipped by readers. */
+export const SECTION_KINDS = {
+  META: { code: 1, doc: 'UTF-8 JSON object: recording metadata (TraceMeta)' },
+  SYSCALLS: { code: 2, doc: 'UTF-8 JSON array of [nr, name, nargs] for the recording arch' },
+  TRACE_H: { code: 3, doc: 'the text of the trace.h the recorder was built with' },
+} as const;
+
+/** Numeric code of each packet kind, for the hot path. */
+export const PT = Object.fromEntries(
+  Object.entries(PACKETS).map(([k, v]) => [k, v.code]),
+) as { readonly [K in PacketKind]: (typeof PACKETS)[K]['code'] };
+
+// ---------------------------------------------------------------------------------------------
+// Offsets, computed from the declarations with C's natural alignment.
+
+/** A field with its computed byte offset. */
+export interface PlacedField extends FieldDef {
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** A struct layout: fields with offsets and the struct's sizeof. */
+export interface StructLayout {
+  readonly fields: readonly PlacedField[];
+  readonly byName: Readonly<Record<string, PlacedField>>;
+  readonly sizeof: number;
+  readonly align: number;
+}
+
+/** Lays out fields as a C compiler does on x86-64 (natural alignment, tail padding). */
+export function layoutStruct(fields: readonly FieldDef[]): StructLayout {
+  let offset = 0;
+  let align = 1;
+  const placed: PlacedField[] = [];
+  for (const f of fields) {
+    const elem = SCALARS[f.type].size;
+    offset = Math.ceil(offset / elem) * elem;
+    align = Math.max(align, elem);
+    const size = elem * (f.count ?? 1);
+    placed.push({ ...f, offset, size });
+    offset += size;
+  }
+  const sizeof = Math.ceil(offset / align) * align;
+  return { fields: placed, byName: Object.fromEntries(placed.map((f) => [f.name, f])), sizeof, align };
+}
+
+/** The common packet header's layout. */
+export const HEADER_LAYOUT = layoutStruct(PACKET_HEADER);
+
+/** Each packet kind's full layout (common header then its fields). */
+export const PACKET_LAYOUTS = Object.fromEntries(
+  Object.entries(PACKETS).map(([k, v]) => [
+    k,
+    layoutStruct([...PACKET_HEADER, ...v.fields]),
+  ]),
+) as { readonly [K in PacketKind]: StructLayout };
+
+export const CHUNK_LAYOUT = layoutStruct(STR_CHUNK);
+export const FILE_HEADER_LAYOUT = layoutStruct(FILE_HEADER);
+export const SECTION_LAYOUT = layoutStruct(SECTION_HEADER);
+
+/** Byte offset of a field in a packet kind (throws on a typo, at module load of the caller). */
+export function offsetOf(kind: PacketKind, field: string): number {
+  const f = PACKET_LAYOUTS[kind].byName[field];
+  if (!f) throw new Error(`layout: packet ${kind} has no field ${field}`);
+  return f.offset;
+}
+
+/** Rounds n up to the format's alignment. */
+export function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Reads bit field `b` of `word`. */
+export function getBits(word: number, b: BitDef): number {
+  return (word >>> b.shift) & ((1 << b.width) - 1);
+}

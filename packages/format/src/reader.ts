@@ -1,0 +1,219 @@
+/**
+ * openTrace: a file or a stream → header, then TraceItems (syscall batches and events) in time
+ * order, with bounded memory. Reads in large slices, decodes whole packets only, and carries a
+ * partial packet over to the next slice.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { FormatError, type FormatWarning } from './errors.js';
+import { decodePackets, type DecodeResult } from './decode.js';
+import { newStats, type TraceItem, type TraceStats } from './events.js';
+import { HEADER_PREFIX_SIZE, parseHeader, parseHeaderPrefix, type TraceHeader } from './header.js';
+import { MAX_PACKET_SIZE } from './layout.js';
+import { LEGACY_MAGIC, openLegacy } from './legacy/v01.js';
+import { Reassembler } from './reassemble.js';
+import type { SyscallBatch } from './batch.js';
+import { batchSyscalls, type Syscall } from './syscall.js';
+
+/** Options of openTrace. */
+export interface OpenTraceOptions {
+  /** name used in errors for a stream input (default 'stream') */
+  name?: string;
+  /** reorder window in ns (default 0.5 s): syscalls are delivered by entry time within it */
+  windowNs?: number;
+  /** rows per batch at most (default 65536) */
+  batchRows?: number;
+  /** bytes per read (default 4 MiB) */
+  readSize?: number;
+}
+
+/** Where the bytes come from: a file or a stream of chunks. */
+interface ByteSource {
+  /** fills buf[off, off+len) as far as possible; returns bytes read, 0 at end */
+  read(buf: Uint8Array, off: number, len: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+function fileSource(fh: FileHandle): ByteSource {
+  let pos = 0;
+  return {
+    async read(buf, off, len) {
+      let got = 0;
+      while (got < len) {
+        const { bytesRead } = await fh.read(buf, off + got, len - got, pos);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+        pos += bytesRead;
+      }
+      return got;
+    },
+    close: () => fh.close(),
+  };
+}
+
+function streamSource(stream: AsyncIterable<Uint8Array>): ByteSource {
+  const it = stream[Symbol.asyncIterator]();
+  let cur: Uint8Array | undefined;
+  let at = 0;
+  return {
+    async read(buf, off, len) {
+      let got = 0;
+      while (got < len) {
+        if (!cur || at >= cur.length) {
+          const r = await it.next();
+          if (r.done) break;
+          cur = r.value;
+          at = 0;
+          continue;
+        }
+        const n = Math.min(len - got, cur.length - at);
+        buf.set(cur.subarray(at, at + n), off + got);
+        at += n;
+        got += n;
+      }
+      return got;
+    },
+    async close() {
+      await it.return?.();
+    },
+  };
+}
+
+/** The packet decoder of a format: v1 or legacy 0.1. */
+export interface PacketDecoder {
+  decode(buf: Uint8Array, start: number, end: number, base: number): DecodeResult;
+  /** called at end of input, before the reassembler finishes */
+  end?(): void;
+}
+
+/** An open recording. Read it once, through items(), batches() or syscalls(). */
+export class Trace {
+  /** counters kept while reading: losses, truncations, unmatched entries and exits */
+  readonly stats: TraceStats = newStats();
+  /** non-fatal problems met while reading (a truncated tail, a missing trailer) */
+  readonly warnings: FormatWarning[] = [];
+  private used = false;
+
+  constructor(
+    readonly file: string,
+    readonly header: TraceHeader,
+    private readonly src: ByteSource,
+    private readonly opts: OpenTraceOptions,
+    private readonly makeDecoder: (reasm: Reassembler, stats: TraceStats) => PacketDecoder,
+  ) {}
+
+  /** Batches of syscalls and the events between them, in time order. */
+  async *items(): AsyncGenerator<TraceItem> {
+    if (this.used) throw new Error(`${this.file}: a trace can be read once`);
+    this.used = true;
+    const queue: TraceItem[] = [];
+    let sawTrailer = false;
+    const reasm = new Reassembler({
+      windowNs: this.opts.windowNs,
+      batchRows: this.opts.batchRows,
+      stats: this.stats,
+      emit: (item) => {
+        if (item.type === 'trailer') sawTrailer = true;
+        queue.push(item);
+      },
+    });
+    const dec = this.makeDecoder(reasm, this.stats);
+    const readSize = Math.max(this.opts.readSize ?? 4 << 20, MAX_PACKET_SIZE);
+    // own ArrayBuffer, so byteOffset is 0 and 32-bit views line up
+    const buf = new Uint8Array(new ArrayBuffer(readSize + MAX_PACKET_SIZE));
+    let base = this.header.size; // file offset of buf[0]
+    let filled = 0;
+    try {
+      for (;;) {
+        const got = await this.src.read(buf, filled, buf.length - filled);
+        this.stats.bytes += got;
+        filled += got;
+        const eof = got === 0;
+        let res: DecodeResult;
+        try {
+          res = dec.decode(buf, 0, filled, base);
+        } catch (e) {
+          if (e instanceof FormatError) {
+            // deliver everything complete before the bad bytes, then fail
+            reasm.finish();
+            yield* queue.splice(0);
+          }
+          throw e;
+        }
+        yield* queue.splice(0);
+        if (eof) {
+          if (res.next < filled) {
+            this.warnings.push({
+              file: this.file, offset: base + res.next,
+              message: `truncated packet at end of file: ${filled - res.next} of ${res.need} bytes (recording interrupted?)`,
+            });
+          }
+          break;
+        }
+        buf.copyWithin(0, res.next, filled);
+        base += res.next;
+        filled -= res.next;
+      }
+      dec.end?.();
+      reasm.finish();
+      yield* queue.splice(0);
+      if (!sawTrailer && this.header.format === 'v1') {
+        this.warnings.push({ file: this.file, offset: base + filled, message: 'no trailer: the recorder did not stop cleanly, totals are what was read' });
+      }
+    } finally {
+      await this.src.close();
+    }
+  }
+
+  /** Only the syscall batches (events are still counted in stats). */
+  async *batches(): AsyncGenerator<SyscallBatch> {
+    for await (const item of this.items()) if (item.type === 'syscalls') yield item.batch;
+  }
+
+  /** One object per syscall, for scripts: name, args, strings, ret, errno, duration. */
+  async *syscalls(): AsyncGenerator<Syscall> {
+    for await (const b of this.batches()) yield* batchSyscalls(b, this.header);
+  }
+
+  /** Releases the input without reading it (needed only when no iterator ran to its end). */
+  async close(): Promise<void> {
+    if (!this.used) {
+      this.used = true;
+      await this.src.close();
+    }
+  }
+}
+
+/**
+ * Opens a vltrace recording (v1, or a vltrace 0.1 log) from a path or a stream of bytes and
+ * reads its header. Bad input throws a FormatError naming the file, offset and expectation.
+ */
+export async function openTrace(input: string | AsyncIterable<Uint8Array>, opts: OpenTraceOptions = {}): Promise<Trace> {
+  const file = typeof input === 'string' ? input : (opts.name ?? 'stream');
+  const src = typeof input === 'string' ? fileSource(await open(input, 'r')) : streamSource(input);
+  try {
+    const prefix = new Uint8Array(HEADER_PREFIX_SIZE);
+    const n = await src.read(prefix, 0, prefix.length);
+    const head = prefix.subarray(0, n);
+    if (startsWith(head, LEGACY_MAGIC)) {
+      const legacy = await openLegacy(file, head, (b, o, l) => src.read(b, o, l));
+      return new Trace(file, legacy.header, src, opts, legacy.decoder);
+    }
+    const { size } = parseHeaderPrefix(file, head);
+    const all = new Uint8Array(size);
+    all.set(head);
+    const got = await src.read(all, head.length, size - head.length);
+    const header = parseHeader(file, all.subarray(0, head.length + got));
+    return new Trace(file, header, src, opts, (reasm, stats) => ({
+      decode: (buf, start, end, base) => decodePackets({ file, minor: header.version.minor, reasm, stats }, buf, start, end, base),
+    }));
+  } catch (e) {
+    await src.close();
+    throw e;
+  }
+}
+
+function startsWith(a: Uint8Array, s: string): boolean {
+  if (a.length < s.length) return false;
+  for (let i = 0; i < s.length; i++) if (a[i] !== s.charCodeAt(i)) return false;
+  return true;
+}

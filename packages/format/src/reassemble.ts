@@ -1,0 +1,498 @@
+/**
+ * Reassembly: entry packet + continuation chunks + exit packet → one syscall row; rows are
+ * delivered as SyscallBatches ordered by entry time, within a bounded reorder window.
+ *
+ * Rows live in a columnar store in arrival order. A row is done when its exit came (complete),
+ * when its exit can no longer come (unfinished: the thread started another syscall or exited,
+ * or the trace ended), or when it is an exit without entry (no-entry). A flush emits the done
+ * rows older than `maxTs - window`, sorted by entry time, then compacts the store. A row still
+ * waiting for its exit after the window stays in the store and is delivered late when it ends,
+ * so memory stays bounded by the window plus one pending row per thread.
+ */
+import { allocBatch, StrFlags, SyscallStatus, type SyscallBatch } from './batch.js';
+import type { TraceEvent, TraceItem, TraceStats } from './events.js';
+import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
+
+/** Internal row state beyond the public statuses: still waiting for its exit. */
+const PENDING = 3;
+const TWO32 = 4294967296;
+/** Syscall numbers whose exit may carry nr -1 (registers restored by rt_sigreturn). */
+const NR_RT_SIGRETURN = 15;
+
+const MORE = CHUNK_FLAGS.MORE.bit;
+const TRUNCATED = CHUNK_FLAGS.TRUNCATED.bit;
+const READ_ERROR = CHUNK_FLAGS.READ_ERROR.bit;
+const CONT = CHUNK_FLAGS.CONT.bit;
+/** internal string flag: more chunks are expected */
+const OPEN = 0x80;
+
+export interface ReassemblerOptions {
+  /** reorder window in ns of trace time (default 0.5 s) */
+  windowNs?: number;
+  /** rows per emitted batch at most, and the store's flush threshold (default 65536) */
+  batchRows?: number;
+  emit: (item: TraceItem) => void;
+  stats: TraceStats;
+}
+
+export class Reassembler {
+  private readonly window: number;
+  private readonly cap: number;
+  private readonly emit: (item: TraceItem) => void;
+  private readonly stats: TraceStats;
+
+  // the row store, in arrival order; `n` rows used
+  private n = 0;
+  private size: number;
+  private pid!: Int32Array;
+  private tid!: Int32Array;
+  private nr!: Int32Array;
+  private tsE!: Int32Array; // lo, hi word pairs
+  private tsX!: Int32Array;
+  private key!: Float64Array; // entry (or exit) time as a double, for ordering only
+  private args!: Int32Array; // 6 args × 2 words per row
+  private nargs!: Uint8Array;
+  private ret!: Int32Array;
+  private status!: Uint8Array;
+  private strOff!: Int32Array; // 6 per row, into heap
+  private strLen!: Int32Array;
+  private strFlags!: Uint8Array;
+  private comm!: Int32Array;
+  private heap = new Uint8Array(1 << 20);
+  private heapEnd = 0;
+
+  /** tid → row waiting for its exit (or for continuation chunks) */
+  private pending = new Map<number, number>();
+  /** tid → no-entry row that an entry arriving late (from another CPU) may still complete */
+  private orphans = new Map<number, number>();
+  /** tid → index in comms */
+  private commOf = new Map<number, number>();
+  private readonly comms: string[] = [];
+  private readonly commIndex = new Map<string, number>();
+  /** events waiting for their turn, in arrival order (they are rare) */
+  private events: { key: number; ev: TraceEvent }[] = [];
+  private maxKey = 0;
+
+  constructor(opts: ReassemblerOptions) {
+    this.window = opts.windowNs ?? 5e8;
+    this.cap = opts.batchRows ?? 65536;
+    this.emit = opts.emit;
+    this.stats = opts.stats;
+    this.size = Math.min(4096, this.cap * 2); // grows by doubling up to twice the batch size
+    this.alloc(this.size);
+  }
+
+  private alloc(size: number): void {
+    const grow = <T extends Int32Array | Uint8Array | Float64Array>(old: T | undefined, make: (k: number) => T, k: number): T => {
+      const a = make(size * k);
+      if (old) a.set(old.subarray(0, Math.min(old.length, a.length)) as never);
+      return a;
+    };
+    this.pid = grow(this.pid, (k) => new Int32Array(k), 1);
+    this.tid = grow(this.tid, (k) => new Int32Array(k), 1);
+    this.nr = grow(this.nr, (k) => new Int32Array(k), 1);
+    this.tsE = grow(this.tsE, (k) => new Int32Array(k), 2);
+    this.tsX = grow(this.tsX, (k) => new Int32Array(k), 2);
+    this.key = grow(this.key, (k) => new Float64Array(k), 1);
+    this.args = grow(this.args, (k) => new Int32Array(k), 2 * MAX_ARGS);
+    this.nargs = grow(this.nargs, (k) => new Uint8Array(k), 1);
+    this.ret = grow(this.ret, (k) => new Int32Array(k), 2);
+    this.status = grow(this.status, (k) => new Uint8Array(k), 1);
+    this.strOff = grow(this.strOff, (k) => new Int32Array(k), MAX_ARGS);
+    this.strLen = grow(this.strLen, (k) => new Int32Array(k), MAX_ARGS);
+    this.strFlags = grow(this.strFlags, (k) => new Uint8Array(k), MAX_ARGS);
+    this.comm = grow(this.comm, (k) => new Int32Array(k), 1);
+  }
+
+  private newRow(): number {
+    if (this.n >= this.cap) this.flush(false);
+    if (this.n >= this.size) {
+      this.size *= 2;
+      this.alloc(this.size);
+    }
+    const r = this.n++;
+    this.nargs[r] = 0;
+    this.strFlags.fill(0, r * MAX_ARGS, r * MAX_ARGS + MAX_ARGS);
+    this.strLen.fill(0, r * MAX_ARGS, r * MAX_ARGS + MAX_ARGS);
+    this.args.fill(0, r * 12, r * 12 + 12);
+    this.tsX[2 * r] = 0;
+    this.tsX[2 * r + 1] = 0;
+    this.ret[2 * r] = 0;
+    this.ret[2 * r + 1] = 0;
+    return r;
+  }
+
+  private noteKey(k: number): void {
+    if (k > this.maxKey) this.maxKey = k;
+  }
+
+  /** An entry packet: `nargs` raw arguments at words[argWord..] as (lo, hi) pairs. */
+  entry(pid: number, tid: number, nr: number, tsLo: number, tsHi: number, words: Int32Array, argWord: number, nargs: number): void {
+    const key = tsHi * TWO32 + (tsLo >>> 0);
+    this.noteKey(key);
+    this.lastDone.delete(tid);
+    const prev = this.pending.get(tid);
+    if (prev !== undefined) this.finishRow(prev, SyscallStatus.UNFINISHED);
+    let r = -1;
+    const o = this.orphans.get(tid);
+    if (o !== undefined) {
+      this.orphans.delete(tid);
+      // an exit of this very call that arrived first (packets from another CPU)
+      if (this.nr[o] === nr && this.key[o]! >= key) {
+        r = o;
+        this.stats.noEntry--;
+      }
+    }
+    if (r < 0) {
+      r = this.newRow();
+      this.status[r] = PENDING;
+    } else {
+      this.status[r] = SyscallStatus.COMPLETE;
+      this.stats.complete++;
+    }
+    this.pid[r] = pid;
+    this.tid[r] = tid;
+    this.nr[r] = nr;
+    this.tsE[2 * r] = tsLo;
+    this.tsE[2 * r + 1] = tsHi;
+    this.key[r] = key;
+    this.nargs[r] = nargs;
+    this.args.set(words.subarray(argWord, argWord + 2 * nargs), r * 12);
+    this.comm[r] = this.commOf.get(tid) ?? this.commOf.get(pid) ?? -1;
+    // the row stays reachable for continuation chunks until its exit
+    if (this.status[r] === PENDING) this.pending.set(tid, r);
+    else this.lastDone.set(tid, r);
+  }
+
+  /** rows completed early (exit before entry) that may still receive continuation chunks */
+  private lastDone = new Map<number, number>();
+
+  /** The row of tid that string chunks go to, or -1. */
+  openRow(tid: number): number {
+    return this.pending.get(tid) ?? this.lastDone.get(tid) ?? -1;
+  }
+
+  /** Whether row r is syscall nr (continuations must match their entry). */
+  isNr(r: number, nr: number): boolean {
+    return this.nr[r] === nr;
+  }
+
+  /** A string chunk for argument `arg` of row r (from openRow). */
+  chunk(r: number, arg: number, flags: number, bytes: Uint8Array, start: number, len: number): void {
+    const s = r * MAX_ARGS + arg;
+    const f = this.strFlags[s]!;
+    if ((flags & CONT) !== 0) {
+      // a continuation for a string that is not open (its start was lost): drop it, counted
+      if ((f & OPEN) === 0) {
+        this.stats.orphanContinuations++;
+        return;
+      }
+      const off = this.strOff[s]!;
+      const cur = this.strLen[s]!;
+      if (off + cur !== this.heapEnd) {
+        // other rows' strings came between the chunks: move this string to the end first
+        this.reserveHeap(cur + len);
+        this.heap.copyWithin(this.heapEnd, off, off + cur);
+        this.strOff[s] = this.heapEnd;
+        this.heapEnd += cur;
+      } else {
+        this.reserveHeap(len);
+      }
+      this.heap.set(bytes.subarray(start, start + len), this.heapEnd);
+      this.heapEnd += len;
+      this.strLen[s] = cur + len;
+    } else {
+      this.reserveHeap(len);
+      this.heap.set(bytes.subarray(start, start + len), this.heapEnd);
+      this.strOff[s] = this.heapEnd;
+      this.strLen[s] = len;
+      this.heapEnd += len;
+    }
+    let nf = StrFlags.PRESENT | (f & (StrFlags.TRUNCATED | StrFlags.READ_ERROR));
+    if ((flags & TRUNCATED) !== 0) nf |= StrFlags.TRUNCATED;
+    if ((flags & READ_ERROR) !== 0) nf |= StrFlags.READ_ERROR;
+    if ((flags & MORE) !== 0) nf |= OPEN;
+    this.strFlags[s] = nf;
+  }
+
+  private reserveHeap(extra: number): void {
+    const need = this.heapEnd + extra;
+    if (need <= this.heap.length) return;
+    let len = this.heap.length * 2;
+    while (len < need) len *= 2;
+    const h = new Uint8Array(len);
+    h.set(this.heap.subarray(0, this.heapEnd));
+    this.heap = h;
+  }
+
+  /** An exit packet. */
+  exit(pid: number, tid: number, nr: number, tsLo: number, tsHi: number, retLo: number, retHi: number): void {
+    const key = tsHi * TWO32 + (tsLo >>> 0);
+    this.noteKey(key);
+    this.lastDone.delete(tid);
+    let r = this.pending.get(tid);
+    if (r !== undefined && (this.nr[r] === nr || (nr === -1 && this.nr[r] === NR_RT_SIGRETURN))) {
+      this.pending.delete(tid);
+      this.status[r] = SyscallStatus.COMPLETE;
+      this.stats.complete++;
+    } else {
+      if (r !== undefined) this.finishRow(r, SyscallStatus.UNFINISHED);
+      r = this.newRow();
+      this.status[r] = SyscallStatus.NO_ENTRY;
+      this.stats.noEntry++;
+      this.pid[r] = pid;
+      this.tid[r] = tid;
+      this.nr[r] = nr;
+      this.tsE[2 * r] = 0;
+      this.tsE[2 * r + 1] = 0;
+      this.key[r] = key;
+      this.comm[r] = this.commOf.get(tid) ?? this.commOf.get(pid) ?? -1;
+      this.orphans.set(tid, r);
+    }
+    this.tsX[2 * r] = tsLo;
+    this.tsX[2 * r + 1] = tsHi;
+    this.ret[2 * r] = retLo;
+    this.ret[2 * r + 1] = retHi;
+  }
+
+  private finishRow(r: number, status: number): void {
+    this.pending.delete(this.tid[r]!);
+    this.status[r] = status;
+    if (status === SyscallStatus.UNFINISHED) this.stats.unfinished++;
+  }
+
+  /** A lost/process/trailer event; `tsLo/tsHi` order it among the syscalls. */
+  event(ev: TraceEvent, tsLo: number, tsHi: number): void {
+    const key = tsHi * TWO32 + (tsLo >>> 0);
+    this.noteKey(key);
+    switch (ev.type) {
+      case 'fork':
+        this.commOf.set(ev.childTid, this.commId(ev.comm));
+        break;
+      case 'exec': {
+        const c = this.commId(ev.comm);
+        this.commOf.set(ev.tid, c);
+        // a non-leader thread that execs takes over the leader's tid: its execve moves with it
+        if (ev.oldTid !== ev.tid) {
+          const r = this.pending.get(ev.oldTid);
+          if (r !== undefined) {
+            this.pending.delete(ev.oldTid);
+            const other = this.pending.get(ev.tid);
+            if (other !== undefined) this.finishRow(other, SyscallStatus.UNFINISHED);
+            this.tid[r] = ev.tid;
+            this.pending.set(ev.tid, r);
+          }
+        }
+        const r = this.pending.get(ev.tid);
+        if (r !== undefined) this.comm[r] = c;
+        break;
+      }
+      case 'proc_info':
+        this.commOf.set(ev.tid, this.commId(ev.comm));
+        break;
+      case 'proc_exit': {
+        // whatever the task was in (exit_group, or killed in a blocking call) never returns
+        const r = this.pending.get(ev.tid);
+        if (r !== undefined) this.finishRow(r, SyscallStatus.UNFINISHED);
+        this.lastDone.delete(ev.tid);
+        this.orphans.delete(ev.tid);
+        break;
+      }
+      default:
+        break;
+    }
+    this.events.push({ key, ev });
+  }
+
+  private commId(name: string): number {
+    let id = this.commIndex.get(name);
+    if (id === undefined) {
+      id = this.comms.length;
+      this.comms.push(name);
+      this.commIndex.set(name, id);
+    }
+    return id;
+  }
+
+  /** End of input: every row still waiting is unfinished; emit everything. */
+  finish(): void {
+    for (const r of this.pending.values()) {
+      this.status[r] = SyscallStatus.UNFINISHED;
+      this.stats.unfinished++;
+    }
+    this.pending.clear();
+    this.flush(true);
+  }
+
+  /**
+   * Emits done rows older than the watermark (all done rows when `all`), sorted by entry time,
+   * interleaved with the events before them; compacts the store.
+   */
+  flush(all: boolean): void {
+    let mark = all ? Infinity : this.maxKey - this.window;
+    let sel = this.select(mark);
+    // a burst faster than the window: emit what is done rather than grow without bound
+    if (!all && this.n - sel.length > (this.cap * 3) / 4) {
+      mark = Infinity;
+      sel = this.select(mark);
+    }
+    if (sel.length > 1 && !sortedByKey(sel, this.key)) {
+      const key = this.key;
+      sel.sort((a, b) => key[a]! - key[b]!);
+    }
+    this.countLate(sel);
+    // merge the selected rows with the events up to the mark, in time order
+    const evs = this.events;
+    let kept = 0;
+    let e = 0;
+    let from = 0;
+    evs.sort((a, b) => a.key - b.key);
+    for (; e < evs.length; e++) {
+      const ev = evs[e]!;
+      if (ev.key > mark) break;
+      let to = from;
+      while (to < sel.length && this.key[sel[to]!]! <= ev.key) to++;
+      this.emitRows(sel, from, to);
+      from = to;
+      this.emit(ev.ev);
+    }
+    this.emitRows(sel, from, sel.length);
+    while (e < evs.length) evs[kept++] = evs[e++]!;
+    evs.length = kept;
+    this.compact(mark);
+  }
+
+  private lastEmittedKey = -Infinity;
+
+  private countLate(sel: Int32Array | number[]): void {
+    if (sel.length === 0) return;
+    const first = this.key[sel[0]!]!;
+    if (first < this.lastEmittedKey) {
+      for (let i = 0; i < sel.length && this.key[sel[i]!]! < this.lastEmittedKey; i++) this.stats.lateRows++;
+    }
+    const last = this.key[sel[sel.length - 1]!]!;
+    if (last > this.lastEmittedKey) this.lastEmittedKey = last;
+  }
+
+  private select(mark: number): number[] {
+    const sel: number[] = [];
+    const { status, key } = this;
+    for (let r = 0; r < this.n; r++) if (status[r] !== PENDING && key[r]! <= mark) sel.push(r);
+    return sel;
+  }
+
+  private emitRows(sel: number[], from: number, to: number): void {
+    for (let i = from; i < to; i += this.cap) this.emitBatch(sel, i, Math.min(to, i + this.cap));
+  }
+
+  private emitBatch(sel: number[], from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    const bytes = new Array<number>(MAX_ARGS).fill(0);
+    for (let i = from; i < to; i++) {
+      const base = sel[i]! * MAX_ARGS;
+      for (let a = 0; a < MAX_ARGS; a++) bytes[a]! += this.strLen[base + a]!;
+    }
+    const b: SyscallBatch = allocBatch(n, bytes, this.comms);
+    const tsE = new Int32Array(b.tsEnter.buffer);
+    const tsX = new Int32Array(b.tsExit.buffer);
+    const ret = new Int32Array(b.ret.buffer);
+    const args = b.args.map((c) => new Int32Array(c.buffer));
+    const strPos = new Array<number>(MAX_ARGS).fill(0);
+    const stats = this.stats;
+    for (let i = 0; i < n; i++) {
+      const r = sel[from + i]!;
+      b.pid[i] = this.pid[r]!;
+      b.tid[i] = this.tid[r]!;
+      b.nr[i] = this.nr[r]!;
+      tsE[2 * i] = this.tsE[2 * r]!;
+      tsE[2 * i + 1] = this.tsE[2 * r + 1]!;
+      tsX[2 * i] = this.tsX[2 * r]!;
+      tsX[2 * i + 1] = this.tsX[2 * r + 1]!;
+      ret[2 * i] = this.ret[2 * r]!;
+      ret[2 * i + 1] = this.ret[2 * r + 1]!;
+      b.status[i] = this.status[r]!;
+      b.nargs[i] = this.nargs[r]!;
+      b.comm[i] = this.comm[r]!;
+      const na = this.nargs[r]!;
+      for (let a = 0; a < na; a++) {
+        args[a]![2 * i] = this.args[r * 12 + 2 * a]!;
+        args[a]![2 * i + 1] = this.args[r * 12 + 2 * a + 1]!;
+      }
+      for (let a = 0; a < MAX_ARGS; a++) {
+        const s = r * MAX_ARGS + a;
+        const col = b.strings[a]!;
+        const f = this.strFlags[s]!;
+        if (f !== 0) {
+          const len = this.strLen[s]!;
+          const off = this.strOff[s]!;
+          col.data.set(this.heap.subarray(off, off + len), strPos[a]!);
+          strPos[a]! += len;
+          // a string still open when its syscall ended lost its last chunks
+          const out = f & ~OPEN;
+          col.flags[i] = (f & OPEN) !== 0 ? out | StrFlags.TRUNCATED : out;
+          if ((col.flags[i]! & StrFlags.TRUNCATED) !== 0) stats.truncatedStrings++;
+          if ((f & StrFlags.READ_ERROR) !== 0) stats.readErrors++;
+        }
+        col.offsets[i + 1] = strPos[a]!;
+      }
+    }
+    this.emit({ type: 'syscalls', batch: b });
+  }
+
+  /** Drops emitted rows, keeps the rest (in order) at the front, rebuilds indexes and the heap. */
+  private compact(mark: number): void {
+    const oldHeap = this.heap;
+    const heap = new Uint8Array(Math.max(1 << 20, this.heapEnd));
+    let hp = 0;
+    let w = 0;
+    const remap = new Int32Array(this.n).fill(-1);
+    for (let r = 0; r < this.n; r++) {
+      if (this.status[r] !== PENDING && this.key[r]! <= mark) continue;
+      remap[r] = w;
+      if (w !== r) this.moveRow(r, w);
+      for (let a = 0; a < MAX_ARGS; a++) {
+        const s = w * MAX_ARGS + a;
+        if (this.strFlags[s] === 0) continue;
+        const off = this.strOff[s]!;
+        const len = this.strLen[s]!;
+        heap.set(oldHeap.subarray(off, off + len), hp);
+        this.strOff[s] = hp;
+        hp += len;
+      }
+      w++;
+    }
+    this.n = w;
+    this.heap = heap;
+    this.heapEnd = hp;
+    for (const m of [this.pending, this.orphans, this.lastDone]) {
+      for (const [tid, r] of m) {
+        const nr = remap[r]!;
+        if (nr < 0) m.delete(tid);
+        else m.set(tid, nr);
+      }
+    }
+  }
+
+  private moveRow(from: number, to: number): void {
+    this.pid[to] = this.pid[from]!;
+    this.tid[to] = this.tid[from]!;
+    this.nr[to] = this.nr[from]!;
+    this.key[to] = this.key[from]!;
+    this.nargs[to] = this.nargs[from]!;
+    this.status[to] = this.status[from]!;
+    this.comm[to] = this.comm[from]!;
+    this.tsE.copyWithin(2 * to, 2 * from, 2 * from + 2);
+    this.tsX.copyWithin(2 * to, 2 * from, 2 * from + 2);
+    this.ret.copyWithin(2 * to, 2 * from, 2 * from + 2);
+    this.args.copyWithin(12 * to, 12 * from, 12 * from + 12);
+    this.strOff.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
+    this.strLen.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
+    this.strFlags.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
+  }
+}
+
+function sortedByKey(sel: number[], key: Float64Array): boolean {
+  for (let i = 1; i < sel.length; i++) if (key[sel[i]!]! < key[sel[i - 1]!]!) return false;
+  return true;
+}

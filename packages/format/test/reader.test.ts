@@ -1,0 +1,228 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { PacketWriter } from '../src/encode.js';
+import { openTrace } from '../src/reader.js';
+import { FormatError } from '../src/errors.js';
+import { CHUNK_FLAGS } from '../src/layout.js';
+import { toWallClockNs } from '../src/header.js';
+import { META, enc, image, readAll, syscallsOf, tmpFile } from './helpers.js';
+
+const P = 100, T = 101;
+const { MORE, CONT, TRUNCATED, READ_ERROR } = {
+  MORE: CHUNK_FLAGS.MORE.bit, CONT: CHUNK_FLAGS.CONT.bit, TRUNCATED: CHUNK_FLAGS.TRUNCATED.bit, READ_ERROR: CHUNK_FLAGS.READ_ERROR.bit,
+};
+
+test('header round-trips: metadata, syscall table, trace.h, wall clock', async () => {
+  const w = new PacketWriter();
+  const t = await openTrace(tmpFile('h.bin', image(w, [[0, 'read', 3]])));
+  assert.equal(t.header.format, 'v1');
+  assert.deepEqual(t.header.meta, META);
+  assert.deepEqual(t.header.syscalls, [[0, 'read', 3]]);
+  assert.equal(t.header.traceH, '/* trace.h */');
+  assert.equal(toWallClockNs(t.header.meta, 1000000005n), 1764150000000000005n);
+  await readAll(t);
+  assert.match(t.warnings[0]!.message, /no trailer/);
+});
+
+test('entry + exit → one complete syscall with exact 64-bit values', async () => {
+  const w = new PacketWriter();
+  const big = 0xfedcba9876543210n;
+  w.entry({ pid: P, tid: T, ts: 0x1_0000_0001n, nr: 0, args: [3n, big, 0x100n] });
+  w.exit({ pid: P, tid: T, ts: 0x1_0000_0501n, nr: 0, ret: -9n });
+  const { calls } = await syscallsOf(image(w));
+  assert.equal(calls.length, 1);
+  const c = calls[0]!;
+  assert.equal(c.name, 'read');
+  assert.deepEqual(c.args, [3n, BigInt.asIntN(64, big), 0x100n]);
+  assert.equal(c.ret, -9n);
+  assert.equal(c.errno, 9);
+  assert.equal(c.errnoName, 'EBADF');
+  assert.equal(c.tsEnter, 0x1_0000_0001n);
+  assert.equal(c.durationNs, 0x500n);
+  assert.equal(c.status, 'complete');
+  assert.equal(c.pid, P);
+  assert.equal(c.tid, T);
+});
+
+test('strings: one chunk, several chunks over continuation packets, truncated and read-error flags', async () => {
+  const w = new PacketWriter();
+  const long = 'x'.repeat(383) + 'y'.repeat(383) + 'z'.repeat(100);
+  // openat(AT_FDCWD, long, O_RDONLY): the path arrives in three chunks
+  w.entry({ pid: P, tid: T, ts: 10n, nr: 257, args: [-100n, 0x7fff0000n, 0n, 0n], chunks: [{ arg: 1, bytes: enc(long.slice(0, 383)), flags: MORE }], more: true });
+  w.cont({ pid: P, tid: T, ts: 10n, nr: 257, chunks: [{ arg: 1, bytes: enc(long.slice(383, 766)), flags: MORE | CONT }], more: true });
+  w.cont({ pid: P, tid: T, ts: 10n, nr: 257, chunks: [{ arg: 1, bytes: enc(long.slice(766)), flags: CONT }] });
+  w.exit({ pid: P, tid: T, ts: 20n, nr: 257, ret: -2n });
+  // rename with two strings in one packet; the second cut at the limit
+  w.entry({ pid: P, tid: T, ts: 30n, nr: 82, args: [1n, 2n], chunks: [{ arg: 0, bytes: enc('old') }, { arg: 1, bytes: enc('n'.repeat(190)), flags: TRUNCATED }] });
+  w.exit({ pid: P, tid: T, ts: 40n, nr: 82, ret: 0n });
+  // a string that could not be read
+  w.entry({ pid: P, tid: T, ts: 50n, nr: 2, args: [5n, 0n, 0n], chunks: [{ arg: 0, bytes: new Uint8Array(0), flags: READ_ERROR }] });
+  w.exit({ pid: P, tid: T, ts: 60n, nr: 2, ret: -14n });
+  const { calls, trace } = await syscallsOf(image(w));
+  assert.deepEqual(calls.map((c) => c.name), ['openat', 'rename', 'open']);
+  assert.equal(calls[0]!.strings[1], long);
+  assert.equal(calls[0]!.truncated[1], false);
+  assert.equal(calls[0]!.errnoName, 'ENOENT');
+  assert.equal(calls[1]!.strings[0], 'old');
+  assert.equal(calls[1]!.strings[1], 'n'.repeat(190));
+  assert.deepEqual(calls[1]!.truncated.slice(0, 2), [false, true]);
+  assert.equal(calls[2]!.strings[0], '');
+  assert.equal(calls[2]!.readError[0], true);
+  assert.equal(trace.stats.truncatedStrings, 1);
+  assert.equal(trace.stats.readErrors, 1);
+});
+
+test('a string still open when its syscall ends is flagged truncated (its continuation was lost)', async () => {
+  const w = new PacketWriter();
+  w.entry({ pid: P, tid: T, ts: 10n, nr: 2, args: [1n, 0n, 0n], chunks: [{ arg: 0, bytes: enc('abc'), flags: MORE }], more: true });
+  w.exit({ pid: P, tid: T, ts: 20n, nr: 2, ret: 3n });
+  const { calls } = await syscallsOf(image(w));
+  assert.equal(calls[0]!.strings[0], 'abc');
+  assert.equal(calls[0]!.truncated[0], true);
+});
+
+test('unfinished and no-entry syscalls are explicit rows', async () => {
+  const w = new PacketWriter();
+  w.exit({ pid: P, tid: T, ts: 5n, nr: 0, ret: 1n }); // its entry came before tracing
+  w.entry({ pid: P, tid: T, ts: 10n, nr: 0, args: [0n, 0n, 1n] }); // exit lost: next entry supersedes
+  w.entry({ pid: P, tid: T, ts: 20n, nr: 39, args: [] });
+  w.exit({ pid: P, tid: T, ts: 21n, nr: 39, ret: BigInt(P) });
+  w.entry({ pid: P, tid: T, ts: 30n, nr: 231, args: [0n] }); // exit_group never returns
+  w.procExit({ pid: P, tid: T, ts: 31n, exitCode: 0, comm: 'prog' });
+  w.entry({ pid: P, tid: T + 1, ts: 40n, nr: 7, args: [0n, 0n, 0n] }); // trace ends in poll
+  const { calls, trace } = await syscallsOf(image(w));
+  assert.deepEqual(calls.map((c) => [c.name, c.status]), [
+    ['read', 'no-entry'], ['read', 'unfinished'], ['getpid', 'complete'], ['exit_group', 'unfinished'], ['poll', 'unfinished'],
+  ]);
+  assert.equal(calls[0]!.tsEnter, undefined);
+  assert.equal(calls[0]!.ret, 1n);
+  assert.equal(calls[1]!.ret, undefined);
+  assert.deepEqual([trace.stats.complete, trace.stats.unfinished, trace.stats.noEntry], [1, 3, 1]);
+});
+
+test('rt_sigreturn: an exit with nr -1 completes the pending rt_sigreturn', async () => {
+  const w = new PacketWriter();
+  w.entry({ pid: P, tid: T, ts: 10n, nr: 15, args: [] });
+  w.exit({ pid: P, tid: T, ts: 11n, nr: -1, ret: 0n });
+  const { calls } = await syscallsOf(image(w));
+  assert.deepEqual(calls.map((c) => [c.name, c.status]), [['rt_sigreturn', 'complete']]);
+});
+
+test('out-of-order packets are delivered by entry time within the window', async () => {
+  const w = new PacketWriter();
+  // thread B's packets (earlier) arrive after thread A's (another CPU's ring)
+  w.entry({ pid: P, tid: 1, ts: 300n, nr: 39, args: [] });
+  w.exit({ pid: P, tid: 1, ts: 310n, nr: 39, ret: 1n });
+  w.entry({ pid: P, tid: 2, ts: 100n, nr: 39, args: [] });
+  w.exit({ pid: P, tid: 2, ts: 110n, nr: 39, ret: 2n });
+  // and an exit that arrives before its own entry
+  w.exit({ pid: P, tid: 3, ts: 220n, nr: 110, ret: 1n });
+  w.entry({ pid: P, tid: 3, ts: 200n, nr: 110, args: [] });
+  const { calls, trace } = await syscallsOf(image(w));
+  assert.deepEqual(calls.map((c) => [c.tid, c.tsEnter, c.status]), [[2, 100n, 'complete'], [3, 200n, 'complete'], [1, 300n, 'complete']]);
+  assert.equal(trace.stats.noEntry, 0);
+});
+
+test('a syscall longer than the window is delivered late, memory stays bounded', async () => {
+  const w = new PacketWriter();
+  w.entry({ pid: P, tid: 1, ts: 1n, nr: 0, args: [0n, 0n, 1n] }); // a long blocking read
+  for (let i = 0; i < 5000; i++) {
+    const ts = 1000n + BigInt(i) * 1000n;
+    w.entry({ pid: P, tid: 2, ts, nr: 39, args: [] });
+    w.exit({ pid: P, tid: 2, ts: ts + 10n, nr: 39, ret: 2n });
+  }
+  w.exit({ pid: P, tid: 1, ts: 6_000_000n, nr: 0, ret: 1n });
+  const { calls, trace } = await syscallsOf(image(w), { windowNs: 10_000, batchRows: 256 });
+  assert.equal(calls.length, 5001);
+  const read = calls.findIndex((c) => c.tid === 1);
+  assert.ok(read > 4000, 'the read came late');
+  assert.equal(calls[read]!.status, 'complete');
+  assert.equal(trace.stats.lateRows, 1);
+});
+
+test('process and lost events come in time order between batches; comm is tracked', async () => {
+  const w = new PacketWriter();
+  w.procInfo({ pid: P, tid: P, ts: 1n, ppid: 1, comm: 'sh', exe: '/bin/sh' });
+  w.entry({ pid: P, tid: P, ts: 10n, nr: 57, args: [] });
+  w.fork({ pid: P, tid: P, ts: 11n, childPid: 200, childTid: 200, comm: 'sh' });
+  w.exit({ pid: P, tid: P, ts: 12n, nr: 57, ret: 200n });
+  w.exec({ pid: 200, tid: 200, ts: 20n, comm: 'ls', filename: '/usr/bin/ls' });
+  w.lost({ ts: 25n, cpu: 1, count: 7n, firstTs: 21n, lastTs: 24n });
+  w.entry({ pid: 200, tid: 200, ts: 30n, nr: 39, args: [] });
+  w.exit({ pid: 200, tid: 200, ts: 31n, nr: 39, ret: 200n });
+  w.procExit({ pid: 200, tid: 200, ts: 40n, exitCode: 2 << 8, comm: 'ls' });
+  w.trailer({ ts: 50n, events: 16n, written: 9n, lost: 7n, lostPerCpu: [0n, 7n] });
+  const t = await openTrace(tmpFile('ev.bin', image(w)));
+  const items = await readAll(t);
+  assert.deepEqual(items.map((i) => i.type), ['proc_info', 'syscalls', 'fork', 'exec', 'lost', 'syscalls', 'proc_exit', 'trailer']);
+  const b1 = items[1]!.type === 'syscalls' ? items[1]!.batch : undefined;
+  const b2 = items[5]!.type === 'syscalls' ? items[5]!.batch : undefined;
+  assert.equal(b1!.comms[b1!.comm[0]!], 'sh');
+  assert.equal(b2!.comms[b2!.comm[0]!], 'ls');
+  const exec = items[3]!;
+  assert.ok(exec.type === 'exec' && exec.filename === '/usr/bin/ls');
+  const pe = items[6]!;
+  assert.ok(pe.type === 'proc_exit' && pe.exitCode === 512);
+  const tr = items[7]!;
+  assert.ok(tr.type === 'trailer' && tr.lost === 7n && tr.lostPerCpu[1] === 7n);
+  assert.equal(t.stats.lostPackets, 7n);
+  assert.equal(t.warnings.length, 0);
+});
+
+test('reads from a stream in small pieces exactly as from a file', async () => {
+  const w = new PacketWriter();
+  for (let i = 0; i < 500; i++) {
+    w.entry({ pid: P, tid: T, ts: BigInt(i * 10), nr: 2, args: [1n, 0n, 0n], chunks: [{ arg: 0, bytes: enc(`/path/${i}`) }] });
+    w.exit({ pid: P, tid: T, ts: BigInt(i * 10 + 5), nr: 2, ret: BigInt(i) });
+  }
+  const img = image(w);
+  const pieces = [];
+  for (let o = 0; o < img.length; o += 333) pieces.push(img.slice(o, o + 333));
+  const t = await openTrace(Readable.from(pieces), { name: 'piece-stream' });
+  const names: string[] = [];
+  for await (const s of t.syscalls()) names.push(s.strings[0]!);
+  assert.equal(names.length, 500);
+  assert.equal(names[499], '/path/499');
+});
+
+test('bad input: typed errors naming file and offset, after delivering what came before', async () => {
+  const w = new PacketWriter();
+  w.entry({ pid: P, tid: T, ts: 10n, nr: 39, args: [] });
+  w.exit({ pid: P, tid: T, ts: 11n, nr: 39, ret: 1n });
+  const good = image(w);
+  // a zero size after the two good packets
+  const bad = new Uint8Array(good.length + 64);
+  bad.set(good);
+  const file = tmpFile('bad.bin', bad);
+  const t = await openTrace(file);
+  const seen: number[] = [];
+  await assert.rejects(async () => {
+    for await (const s of t.syscalls()) seen.push(s.nr);
+  }, (e: unknown) => e instanceof FormatError && e.file === file && e.offset === good.length && /packet size/.test(e.message));
+  assert.deepEqual(seen, [39]);
+  // wrong magic, unknown major version, truncated header
+  const wrong = good.slice();
+  wrong[0] = 0x58;
+  await assert.rejects(openTrace(tmpFile('magic.bin', wrong)), /offset 0: expected magic/);
+  const major = good.slice();
+  major[8] = 2;
+  await assert.rejects(openTrace(tmpFile('major.bin', major)), /offset 8: expected format major version 1, found 2\.0/);
+  await assert.rejects(openTrace(tmpFile('short.bin', good.slice(0, 10))), FormatError);
+  const hdr = good.slice();
+  hdr[12] = 0xff; // header_size not a multiple of 8
+  await assert.rejects(openTrace(tmpFile('hsize.bin', hdr)), /header size/);
+});
+
+test('a truncated tail is a warning, everything before it is delivered', async () => {
+  const w = new PacketWriter();
+  w.entry({ pid: P, tid: T, ts: 10n, nr: 39, args: [] });
+  w.exit({ pid: P, tid: T, ts: 11n, nr: 39, ret: 1n });
+  w.entry({ pid: P, tid: T, ts: 12n, nr: 0, args: [1n, 2n, 3n] });
+  const img = image(w);
+  const { calls, trace } = await syscallsOf(img.slice(0, img.length - 20));
+  assert.deepEqual(calls.map((c) => c.name), ['getpid']);
+  assert.equal(trace.warnings.length, 2);
+  assert.match(trace.warnings[0]!.message, /truncated packet at end of file: 36 of 56 bytes/);
+  assert.equal(trace.warnings[0]!.offset, img.length - 56);
+});
