@@ -12,6 +12,7 @@
 import { allocBatch, StrFlags, SyscallStatus, type SyscallBatch } from './batch.js';
 import type { TraceEvent, TraceItem, TraceStats } from './events.js';
 import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
+import { Threads } from './threads.js';
 
 /** Internal row state beyond the public statuses: still waiting for its exit. */
 const PENDING = 3;
@@ -57,16 +58,14 @@ export class Reassembler {
   private strOff!: Int32Array; // 6 per row, into heap
   private strLen!: Int32Array;
   private strFlags!: Uint8Array;
+  /** bit a set when argument a of the row has a string (strOff/strLen/strFlags are valid) */
+  private strMask!: Uint8Array;
   private comm!: Int32Array;
   private heap = new Uint8Array(1 << 20);
   private heapEnd = 0;
 
-  /** tid → row waiting for its exit (or for continuation chunks) */
-  private pending = new Map<number, number>();
-  /** tid → no-entry row that an entry arriving late (from another CPU) may still complete */
-  private orphans = new Map<number, number>();
-  /** tid → index in comms */
-  private commOf = new Map<number, number>();
+  /** per-thread pending/orphan rows and comm */
+  private readonly th = new Threads();
   private readonly comms: string[] = [];
   private readonly commIndex = new Map<string, number>();
   /** events waiting for their turn, in arrival order (they are rare) */
@@ -101,6 +100,7 @@ export class Reassembler {
     this.strOff = grow(this.strOff, (k) => new Int32Array(k), MAX_ARGS);
     this.strLen = grow(this.strLen, (k) => new Int32Array(k), MAX_ARGS);
     this.strFlags = grow(this.strFlags, (k) => new Uint8Array(k), MAX_ARGS);
+    this.strMask = grow(this.strMask, (k) => new Uint8Array(k), 1);
     this.comm = grow(this.comm, (k) => new Int32Array(k), 1);
   }
 
@@ -112,9 +112,7 @@ export class Reassembler {
     }
     const r = this.n++;
     this.nargs[r] = 0;
-    this.strFlags.fill(0, r * MAX_ARGS, r * MAX_ARGS + MAX_ARGS);
-    this.strLen.fill(0, r * MAX_ARGS, r * MAX_ARGS + MAX_ARGS);
-    this.args.fill(0, r * 12, r * 12 + 12);
+    this.strMask[r] = 0;
     this.tsX[2 * r] = 0;
     this.tsX[2 * r + 1] = 0;
     this.ret[2 * r] = 0;
@@ -129,14 +127,16 @@ export class Reassembler {
   /** An entry packet: `nargs` raw arguments at words[argWord..] as (lo, hi) pairs. */
   entry(pid: number, tid: number, nr: number, tsLo: number, tsHi: number, words: Int32Array, argWord: number, nargs: number): void {
     const key = tsHi * TWO32 + (tsLo >>> 0);
-    this.noteKey(key);
-    this.lastDone.delete(tid);
-    const prev = this.pending.get(tid);
-    if (prev !== undefined) this.finishRow(prev, SyscallStatus.UNFINISHED);
+    if (key > this.maxKey) this.maxKey = key;
+    const th = this.th;
+    const t = th.slot(tid);
+    th.lastDone[t] = -1;
+    const prev = th.pending[t]!;
+    if (prev >= 0) this.finishRow(t, prev, SyscallStatus.UNFINISHED);
     let r = -1;
-    const o = this.orphans.get(tid);
-    if (o !== undefined) {
-      this.orphans.delete(tid);
+    const o = th.orphan[t]!;
+    if (o >= 0) {
+      th.orphan[t] = -1;
       // an exit of this very call that arrived first (packets from another CPU)
       if (this.nr[o] === nr && this.key[o]! >= key) {
         r = o;
@@ -146,9 +146,11 @@ export class Reassembler {
     if (r < 0) {
       r = this.newRow();
       this.status[r] = PENDING;
+      th.pending[t] = r;
     } else {
       this.status[r] = SyscallStatus.COMPLETE;
       this.stats.complete++;
+      th.lastDone[t] = r;
     }
     this.pid[r] = pid;
     this.tid[r] = tid;
@@ -157,19 +159,24 @@ export class Reassembler {
     this.tsE[2 * r + 1] = tsHi;
     this.key[r] = key;
     this.nargs[r] = nargs;
-    this.args.set(words.subarray(argWord, argWord + 2 * nargs), r * 12);
-    this.comm[r] = this.commOf.get(tid) ?? this.commOf.get(pid) ?? -1;
-    // the row stays reachable for continuation chunks until its exit
-    if (this.status[r] === PENDING) this.pending.set(tid, r);
-    else this.lastDone.set(tid, r);
+    if (nargs > 0) this.args.set(words.subarray(argWord, argWord + 2 * nargs), r * 12);
+    this.comm[r] = this.commFor(t, pid);
   }
 
-  /** rows completed early (exit before entry) that may still receive continuation chunks */
-  private lastDone = new Map<number, number>();
+  /** The comm of a thread, else of its process (threads named before tracing began). */
+  private commFor(t: number, pid: number): number {
+    const c = this.th.comm[t]!;
+    if (c >= 0) return c;
+    const p = this.th.find(pid);
+    return p >= 0 ? this.th.comm[p]! : -1;
+  }
 
   /** The row of tid that string chunks go to, or -1. */
   openRow(tid: number): number {
-    return this.pending.get(tid) ?? this.lastDone.get(tid) ?? -1;
+    const t = this.th.find(tid);
+    if (t < 0) return -1;
+    const p = this.th.pending[t]!;
+    return p >= 0 ? p : this.th.lastDone[t]!;
   }
 
   /** Whether row r is syscall nr (continuations must match their entry). */
@@ -180,7 +187,8 @@ export class Reassembler {
   /** A string chunk for argument `arg` of row r (from openRow). */
   chunk(r: number, arg: number, flags: number, bytes: Uint8Array, start: number, len: number): void {
     const s = r * MAX_ARGS + arg;
-    const f = this.strFlags[s]!;
+    const bit = 1 << arg;
+    const f = (this.strMask[r]! & bit) !== 0 ? this.strFlags[s]! : 0;
     if ((flags & CONT) !== 0) {
       // a continuation for a string that is not open (its start was lost): drop it, counted
       if ((f & OPEN) === 0) {
@@ -213,6 +221,7 @@ export class Reassembler {
     if ((flags & READ_ERROR) !== 0) nf |= StrFlags.READ_ERROR;
     if ((flags & MORE) !== 0) nf |= OPEN;
     this.strFlags[s] = nf;
+    this.strMask[r]! |= bit;
   }
 
   private reserveHeap(extra: number): void {
@@ -228,15 +237,17 @@ export class Reassembler {
   /** An exit packet. */
   exit(pid: number, tid: number, nr: number, tsLo: number, tsHi: number, retLo: number, retHi: number): void {
     const key = tsHi * TWO32 + (tsLo >>> 0);
-    this.noteKey(key);
-    this.lastDone.delete(tid);
-    let r = this.pending.get(tid);
-    if (r !== undefined && (this.nr[r] === nr || (nr === -1 && this.nr[r] === NR_RT_SIGRETURN))) {
-      this.pending.delete(tid);
+    if (key > this.maxKey) this.maxKey = key;
+    const th = this.th;
+    const t = th.slot(tid);
+    th.lastDone[t] = -1;
+    let r = th.pending[t]!;
+    if (r >= 0 && (this.nr[r] === nr || (nr === -1 && this.nr[r] === NR_RT_SIGRETURN))) {
+      th.pending[t] = -1;
       this.status[r] = SyscallStatus.COMPLETE;
       this.stats.complete++;
     } else {
-      if (r !== undefined) this.finishRow(r, SyscallStatus.UNFINISHED);
+      if (r >= 0) this.finishRow(t, r, SyscallStatus.UNFINISHED);
       r = this.newRow();
       this.status[r] = SyscallStatus.NO_ENTRY;
       this.stats.noEntry++;
@@ -246,8 +257,8 @@ export class Reassembler {
       this.tsE[2 * r] = 0;
       this.tsE[2 * r + 1] = 0;
       this.key[r] = key;
-      this.comm[r] = this.commOf.get(tid) ?? this.commOf.get(pid) ?? -1;
-      this.orphans.set(tid, r);
+      this.comm[r] = this.commFor(t, pid);
+      th.orphan[t] = r;
     }
     this.tsX[2 * r] = tsLo;
     this.tsX[2 * r + 1] = tsHi;
@@ -255,8 +266,8 @@ export class Reassembler {
     this.ret[2 * r + 1] = retHi;
   }
 
-  private finishRow(r: number, status: number): void {
-    this.pending.delete(this.tid[r]!);
+  private finishRow(t: number, r: number, status: number): void {
+    this.th.pending[t] = -1;
     this.status[r] = status;
     if (status === SyscallStatus.UNFINISHED) this.stats.unfinished++;
   }
@@ -265,37 +276,43 @@ export class Reassembler {
   event(ev: TraceEvent, tsLo: number, tsHi: number): void {
     const key = tsHi * TWO32 + (tsLo >>> 0);
     this.noteKey(key);
+    const th = this.th;
     switch (ev.type) {
       case 'fork':
-        this.commOf.set(ev.childTid, this.commId(ev.comm));
+        th.comm[th.slot(ev.childTid)] = this.commId(ev.comm);
         break;
       case 'exec': {
         const c = this.commId(ev.comm);
-        this.commOf.set(ev.tid, c);
+        const t = th.slot(ev.tid);
+        th.comm[t] = c;
         // a non-leader thread that execs takes over the leader's tid: its execve moves with it
         if (ev.oldTid !== ev.tid) {
-          const r = this.pending.get(ev.oldTid);
-          if (r !== undefined) {
-            this.pending.delete(ev.oldTid);
-            const other = this.pending.get(ev.tid);
-            if (other !== undefined) this.finishRow(other, SyscallStatus.UNFINISHED);
+          const ot = th.find(ev.oldTid);
+          const r = ot >= 0 ? th.pending[ot]! : -1;
+          if (r >= 0) {
+            th.pending[ot] = -1;
+            const other = th.pending[t]!;
+            if (other >= 0) this.finishRow(t, other, SyscallStatus.UNFINISHED);
             this.tid[r] = ev.tid;
-            this.pending.set(ev.tid, r);
+            th.pending[t] = r;
           }
         }
-        const r = this.pending.get(ev.tid);
-        if (r !== undefined) this.comm[r] = c;
+        const r = th.pending[t]!;
+        if (r >= 0) this.comm[r] = c;
         break;
       }
       case 'proc_info':
-        this.commOf.set(ev.tid, this.commId(ev.comm));
+        th.comm[th.slot(ev.tid)] = this.commId(ev.comm);
         break;
       case 'proc_exit': {
         // whatever the task was in (exit_group, or killed in a blocking call) never returns
-        const r = this.pending.get(ev.tid);
-        if (r !== undefined) this.finishRow(r, SyscallStatus.UNFINISHED);
-        this.lastDone.delete(ev.tid);
-        this.orphans.delete(ev.tid);
+        const t = th.find(ev.tid);
+        if (t >= 0) {
+          const r = th.pending[t]!;
+          if (r >= 0) this.finishRow(t, r, SyscallStatus.UNFINISHED);
+          th.lastDone[t] = -1;
+          th.orphan[t] = -1;
+        }
         break;
       }
       default:
@@ -316,11 +333,11 @@ export class Reassembler {
 
   /** End of input: every row still waiting is unfinished; emit everything. */
   finish(): void {
-    for (const r of this.pending.values()) {
-      this.status[r] = SyscallStatus.UNFINISHED;
-      this.stats.unfinished++;
+    const th = this.th;
+    for (let t = 0; t < th.count; t++) {
+      const r = th.pending[t]!;
+      if (r >= 0) this.finishRow(t, r, SyscallStatus.UNFINISHED);
     }
-    this.pending.clear();
     this.flush(true);
   }
 
@@ -390,8 +407,10 @@ export class Reassembler {
     if (n <= 0) return;
     const bytes = new Array<number>(MAX_ARGS).fill(0);
     for (let i = from; i < to; i++) {
-      const base = sel[i]! * MAX_ARGS;
-      for (let a = 0; a < MAX_ARGS; a++) bytes[a]! += this.strLen[base + a]!;
+      const r = sel[i]!;
+      const m = this.strMask[r]!;
+      if (m === 0) continue;
+      for (let a = 0; a < MAX_ARGS; a++) if ((m >> a) & 1) bytes[a]! += this.strLen[r * MAX_ARGS + a]!;
     }
     const b: SyscallBatch = allocBatch(n, bytes, this.comms);
     const tsE = new Int32Array(b.tsEnter.buffer);
@@ -399,6 +418,8 @@ export class Reassembler {
     const ret = new Int32Array(b.ret.buffer);
     const args = b.args.map((c) => new Int32Array(c.buffer));
     const strPos = new Array<number>(MAX_ARGS).fill(0);
+    // offsets are filled lazily: rows without a string in a column repeat the previous end
+    const filled = new Array<number>(MAX_ARGS).fill(0);
     const stats = this.stats;
     for (let i = 0; i < n; i++) {
       const r = sel[from + i]!;
@@ -419,24 +440,28 @@ export class Reassembler {
         args[a]![2 * i] = this.args[r * 12 + 2 * a]!;
         args[a]![2 * i + 1] = this.args[r * 12 + 2 * a + 1]!;
       }
+      const m = this.strMask[r]!;
+      if (m === 0) continue;
       for (let a = 0; a < MAX_ARGS; a++) {
+        if (((m >> a) & 1) === 0) continue;
         const s = r * MAX_ARGS + a;
         const col = b.strings[a]!;
         const f = this.strFlags[s]!;
-        if (f !== 0) {
-          const len = this.strLen[s]!;
-          const off = this.strOff[s]!;
-          col.data.set(this.heap.subarray(off, off + len), strPos[a]!);
-          strPos[a]! += len;
-          // a string still open when its syscall ended lost its last chunks
-          const out = f & ~OPEN;
-          col.flags[i] = (f & OPEN) !== 0 ? out | StrFlags.TRUNCATED : out;
-          if ((col.flags[i]! & StrFlags.TRUNCATED) !== 0) stats.truncatedStrings++;
-          if ((f & StrFlags.READ_ERROR) !== 0) stats.readErrors++;
-        }
+        const len = this.strLen[s]!;
+        const off = this.strOff[s]!;
+        if (filled[a]! < i) col.offsets.fill(strPos[a]!, filled[a]! + 1, i + 1);
+        col.data.set(this.heap.subarray(off, off + len), strPos[a]!);
+        strPos[a]! += len;
         col.offsets[i + 1] = strPos[a]!;
+        filled[a] = i + 1;
+        // a string still open when its syscall ended lost its last chunks
+        const out = f & ~OPEN;
+        col.flags[i] = (f & OPEN) !== 0 ? out | StrFlags.TRUNCATED : out;
+        if ((col.flags[i]! & StrFlags.TRUNCATED) !== 0) stats.truncatedStrings++;
+        if ((f & StrFlags.READ_ERROR) !== 0) stats.readErrors++;
       }
     }
+    for (let a = 0; a < MAX_ARGS; a++) if (filled[a]! < n) b.strings[a]!.offsets.fill(strPos[a]!, filled[a]! + 1, n + 1);
     this.emit({ type: 'syscalls', batch: b });
   }
 
@@ -451,9 +476,10 @@ export class Reassembler {
       if (this.status[r] !== PENDING && this.key[r]! <= mark) continue;
       remap[r] = w;
       if (w !== r) this.moveRow(r, w);
+      const m = this.strMask[w]!;
       for (let a = 0; a < MAX_ARGS; a++) {
         const s = w * MAX_ARGS + a;
-        if (this.strFlags[s] === 0) continue;
+        if (((m >> a) & 1) === 0) continue;
         const off = this.strOff[s]!;
         const len = this.strLen[s]!;
         heap.set(oldHeap.subarray(off, off + len), hp);
@@ -465,13 +491,7 @@ export class Reassembler {
     this.n = w;
     this.heap = heap;
     this.heapEnd = hp;
-    for (const m of [this.pending, this.orphans, this.lastDone]) {
-      for (const [tid, r] of m) {
-        const nr = remap[r]!;
-        if (nr < 0) m.delete(tid);
-        else m.set(tid, nr);
-      }
-    }
+    this.th.remapRows(remap);
   }
 
   private moveRow(from: number, to: number): void {
@@ -482,6 +502,7 @@ export class Reassembler {
     this.nargs[to] = this.nargs[from]!;
     this.status[to] = this.status[from]!;
     this.comm[to] = this.comm[from]!;
+    this.strMask[to] = this.strMask[from]!;
     this.tsE.copyWithin(2 * to, 2 * from, 2 * from + 2);
     this.tsX.copyWithin(2 * to, 2 * from, 2 * from + 2);
     this.ret.copyWithin(2 * to, 2 * from, 2 * from + 2);

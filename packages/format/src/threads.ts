@@ -1,0 +1,58 @@
+/**
+ * Per-thread state of the reassembler, in typed arrays indexed by a slot per tid: one Map
+ * lookup per packet instead of one per field (the hot path pairs millions of packets).
+ */
+export class Threads {
+  private readonly slotOf = new Map<number, number>();
+  private cap = 1024;
+  /** row waiting for its exit, or -1 */
+  pending = new Int32Array(this.cap).fill(-1);
+  /** no-entry row an entry arriving late may still complete, or -1 */
+  orphan = new Int32Array(this.cap).fill(-1);
+  /** row completed early (exit before entry) that may still get continuation chunks, or -1 */
+  lastDone = new Int32Array(this.cap).fill(-1);
+  /** index of the thread's comm in the comm dictionary, or -1 */
+  comm = new Int32Array(this.cap).fill(-1);
+  /** slots in use */
+  count = 0;
+
+  /** The slot of tid, created on first sight. */
+  slot(tid: number): number {
+    let s = this.slotOf.get(tid);
+    if (s === undefined) {
+      s = this.count++;
+      if (s >= this.cap) this.grow();
+      this.slotOf.set(tid, s);
+    }
+    return s;
+  }
+
+  /** The slot of tid if it has one, else -1 (no slot is created). */
+  find(tid: number): number {
+    return this.slotOf.get(tid) ?? -1;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const g = (a: Int32Array) => {
+      const b = new Int32Array(cap).fill(-1);
+      b.set(a);
+      return b;
+    };
+    this.pending = g(this.pending);
+    this.orphan = g(this.orphan);
+    this.lastDone = g(this.lastDone);
+    this.comm = g(this.comm);
+    this.cap = cap;
+  }
+
+  /** Rewrites row references after the row store was compacted (remap[old] = new or -1). */
+  remapRows(remap: Int32Array): void {
+    for (const a of [this.pending, this.orphan, this.lastDone]) {
+      for (let s = 0; s < this.count; s++) {
+        const r = a[s]!;
+        if (r >= 0) a[s] = remap[r]!;
+      }
+    }
+  }
+}
