@@ -1,0 +1,93 @@
+// npm run bench, converter section: every output format on a synthetic recording of ≥ 1M
+// syscalls. Each run is a child process (its own peak RSS); medians of VLT_BENCH_RUNS runs.
+// Compared with `perf trace -i` replaying a perf.data of a similar workload, when perf works.
+// Prints a markdown table (BENCHMARKS.md records the figures).
+import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { synthesizeTrace } from '@vltrace/format';
+import { convert, FORMATS, type Format } from '../src/index.js';
+
+const N = Number(process.env['VLT_BENCH_SYSCALLS'] ?? 1_000_000);
+const RUNS = Number(process.env['VLT_BENCH_RUNS'] ?? 3);
+const ONLY = process.env['VLT_BENCH_FORMATS']?.split(',') as Format[] | undefined;
+const TARGETS: Partial<Record<Format, number>> = { text: 1e6, hex: 1e6, csv: 1e6, jsonl: 1e6, arrow: 2e6, arrows: 2e6, parquet: 5e5 };
+
+interface Result { seconds: number; rows: number; rssMiB: number; bytes: number; cpu: number }
+
+/** Child: one conversion, reported to the parent. */
+async function child(format: Format, input: string, outDir: string): Promise<void> {
+  const binary = format === 'arrow' || format === 'arrows' || format === 'parquet';
+  const output = binary ? join(outDir, `out.${format}`) : undefined;
+  const t0 = performance.now();
+  const res = await convert({ inputs: [input], to: format, ...(output ? { output } : {}) });
+  const seconds = (performance.now() - t0) / 1000;
+  const u = process.resourceUsage();
+  const r: Result = { seconds, rows: res.rows, rssMiB: u.maxRSS / 1024, bytes: output ? statSync(output).size : 0, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 };
+  process.send!(r);
+}
+
+function runChild(format: Format, input: string, outDir: string): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    // text formats write to stdout, which goes to /dev/null
+    const p = fork(fileURLToPath(import.meta.url), ['--child', format, input, outDir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    let result: Result | undefined;
+    p.on('message', (m) => (result = m as Result));
+    p.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${format}: child exited with ${code}`))));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** perf trace -i on a perf.data of a dd loop (similar syscall mix), or a note why not. */
+function perfTrace(dir: string): string {
+  const data = join(dir, 'perf.data');
+  try {
+    execFileSync('perf', ['trace', 'record', '-o', data, '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=500000'], { stdio: 'ignore', timeout: 120_000 });
+    const times: number[] = [];
+    let lines = 0;
+    for (let r = 0; r < RUNS; r++) {
+      const t0 = performance.now();
+      const out = spawnSync('perf', ['trace', '-i', data], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 300_000 });
+      times.push((performance.now() - t0) / 1000);
+      if (out.status !== 0) throw new Error(out.stderr.split('\n')[0]);
+      lines = (out.stdout + out.stderr).split('\n').filter((l) => /\): /.test(l) || / = /.test(l)).length;
+    }
+    const s = median(times);
+    return `| perf trace -i (dd, ${lines} syscalls) | ${s.toFixed(2)} | ${(lines / s / 1e6).toFixed(2)} M/s | – | – | – | reference |`;
+  } catch (e) {
+    return `| perf trace -i | – | – | – | – | – | skipped: ${(e as Error).message.split('\n')[0]} |`;
+  }
+}
+
+async function main(): Promise<void> {
+  const input = join(tmpdir(), `vltrace-bench-${N}.bin`);
+  if (!existsSync(input)) await synthesizeTrace(input, { syscalls: N });
+  const dir = mkdtempSync(join(tmpdir(), 'vlt-convert-bench-'));
+  const mb = statSync(input).size / 1e6;
+  console.log(`vltrace-convert: ${N} syscalls, ${mb.toFixed(1)} MB input; median of ${RUNS} runs, each in its own process\n`);
+  console.log('| format | s | syscalls/s | CPU s (all threads) | peak RSS MiB | output MB | target |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const format of ONLY ?? FORMATS) {
+    const runs: Result[] = [];
+    try {
+      for (let r = 0; r < RUNS; r++) runs.push(await runChild(format, input, dir));
+    } catch (e) {
+      console.log(`| ${format} | – | – | – | – | – | failed: ${(e as Error).message} |`);
+      continue;
+    }
+    const s = median(runs.map((r) => r.seconds));
+    const rate = runs[0]!.rows / s;
+    const target = TARGETS[format];
+    const verdict = target === undefined ? '–' : `${rate >= target ? 'met' : 'missed'} (≥ ${target / 1e6} M/s)`;
+    const rss = Math.max(...runs.map((r) => r.rssMiB));
+    console.log(`| ${format} | ${s.toFixed(2)} | ${(rate / 1e6).toFixed(2)} M/s | ${median(runs.map((r) => r.cpu)).toFixed(2)} | ${rss.toFixed(0)}${rss > 300 ? ' (over 300)' : ''} | ${runs[0]!.bytes ? (runs[0]!.bytes / 1e6).toFixed(1) : 'stdout'} | ${verdict} |`);
+  }
+  console.log(perfTrace(dir));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3] as Format, process.argv[4]!, process.argv[5]!);
+else await main();

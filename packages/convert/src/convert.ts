@@ -1,0 +1,118 @@
+/**
+ * convert(): recordings → filters → one sink. Reads the inputs' items (merged in time order when
+ * there are several), applies the shared filters, and pumps the batches into the format's sink,
+ * honouring its backpressure. Files are written under a temporary name and renamed when
+ * complete; bad input part-way leaves `<name>.partial<ext>` (or nothing, if nothing converted).
+ */
+import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceStats } from '@vltrace/format';
+import type { FilterOptions } from './filter.js';
+import { defaultOutputPath, partialPath, pendingOutput, type PendingOutput } from './output.js';
+import { BINARY_FORMATS, createSink, type Format, type SinkOptions } from './sink.js';
+import { openSource } from './source.js';
+import { openSourceInWorker } from './worker-source.js';
+
+/** Progress of a running conversion. */
+export interface ConvertProgress {
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  readonly rows: number;
+}
+
+export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header'> {
+  /** the recordings (several are merged in time order) */
+  inputs: readonly string[];
+  /** output format */
+  to: Format;
+  /**
+   * output path. Text formats default to `stdout` (or '-'); arrow, arrows and parquet default to
+   * the first input's name with the format's extension (run.bin → run.parquet), beside it
+   */
+  output?: string;
+  /** where text formats go without `output` (default process.stdout) */
+  stdout?: NodeJS.WritableStream;
+  /** called after each batch */
+  onProgress?: (p: ConvertProgress) => void;
+  /** reader options (reorder window, batch size) */
+  reader?: OpenTraceOptions;
+  /**
+   * decode in a worker thread while the main thread writes (default: true, except for parquet,
+   * whose encoding already runs in its own thread and which is the format closest to the
+   * memory budget)
+   */
+  threads?: boolean;
+}
+
+export interface ConvertResult {
+  /** rows written (syscalls and lost-event rows) */
+  readonly rows: number;
+  /** the output file or directory, undefined for a stream */
+  readonly output: string | undefined;
+  readonly stats: TraceStats[];
+  readonly warnings: FormatWarning[];
+}
+
+/** The input was bad part-way: `partial` holds what was converted before it (if anything). */
+export class ConvertError extends Error {
+  override readonly name = 'ConvertError';
+  constructor(
+    override readonly cause: Error,
+    /** where the rows converted before the error are, undefined if none were kept */
+    readonly partial: string | undefined,
+    readonly rows: number,
+  ) {
+    super(cause.message);
+  }
+}
+
+/** Converts recordings into one output; see ConvertOptions. */
+export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
+  const threads = opts.threads ?? opts.to !== 'parquet';
+  const source = threads ? await openSourceInWorker(opts.inputs, opts, opts.reader) : await openSource(opts.inputs, opts, opts.reader);
+  const binary = BINARY_FORMATS.has(opts.to);
+  const toStream = !binary && (opts.output === undefined || opts.output === '-');
+  let pending: PendingOutput | undefined;
+  if (!toStream) pending = pendingOutput(opts.output ?? defaultOutputPath(opts.inputs[0]!, opts.to), !binary);
+  const { inputs: _i, to: _t, output: _o, stdout: _s, onProgress, reader: _r, threads: _th, ...rest } = opts;
+  const sinkOptions: SinkOptions = { ...rest, header: source.header };
+  let rows = 0;
+  let sink;
+  try {
+    sink = await createSink(opts.to, pending ? (binary ? pending.tmp : pending.stream!) : (opts.stdout ?? process.stdout), sinkOptions);
+  } catch (e) {
+    await pending?.discard();
+    throw e;
+  }
+  try {
+    for await (const item of source.items()) {
+      if (item.type === 'syscalls') rows += item.batch.length;
+      else if (item.type === 'lost') rows++;
+      const w = sink.write(item);
+      if (w) await w;
+      onProgress?.({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, rows });
+    }
+    await sink.close();
+    await pending?.commit();
+  } catch (e) {
+    if (!(e instanceof FormatError)) {
+      await sink.close().catch(() => undefined);
+      await pending?.discard();
+      throw e;
+    }
+    // bad input part-way: keep what was converted, under a name that says it is partial
+    let partial: string | undefined;
+    try {
+      await sink.close();
+      if (pending && rows > 0) {
+        partial = partialPath(pending.final);
+        await pending.commit(partial);
+      } else {
+        await pending?.discard();
+      }
+    } catch {
+      await pending?.discard();
+      partial = undefined;
+    }
+    throw new ConvertError(e, partial, rows);
+  }
+  return { rows, output: pending?.final, stats: source.stats(), warnings: source.warnings() };
+}

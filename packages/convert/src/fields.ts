@@ -1,0 +1,153 @@
+/**
+ * The schema's values of a batch row, written as bytes (shared by the csv and jsonl sinks):
+ * exact 64-bit decimals from the halves, wall-clock timestamps, names pre-encoded once. Each
+ * field method writes the value and returns true, or writes nothing and returns false (null).
+ */
+import { Buffer } from 'node:buffer';
+import { errnoName, nameLookup, StrFlags, SyscallStatus, type TraceHeader } from '@vltrace/format';
+import { putBytes, putInt, putInt64, putLatin1, putUtf8 } from './byte-out.js';
+import { textOf } from './bytes.js';
+import { halves, WallClock, type Halves } from './int64.js';
+import { ROW_STATUS_NAMES, RowStatus, STR_FLAG, type Rows } from './schema.js';
+
+const TWO32 = 4294967296;
+
+/** A batch's 64-bit columns viewed as halves, ready for row formatting. */
+export interface PreparedRows {
+  readonly b: Rows;
+  readonly tsE: Halves;
+  readonly tsX: Halves;
+  readonly ret: Halves;
+  readonly args: readonly Halves[];
+}
+
+export function prepare(b: Rows): PreparedRows {
+  return { b, tsE: halves(b.tsEnter), tsX: halves(b.tsExit), ret: halves(b.ret), args: b.args.map(halves) };
+}
+
+/** Syscall names by number, cached. */
+export function syscallNames(header: TraceHeader): (nr: number) => string {
+  const lookup = nameLookup(header);
+  const cache: string[] = [];
+  return (nr) => (nr >= 0 && nr < 4096 ? (cache[nr] ??= lookup(nr)) : lookup(nr));
+}
+
+/** A per-value cache of encoded bytes (names, comms), by small integer key. */
+export class EncodedNames {
+  private readonly cache: Buffer[] = [];
+  constructor(private readonly encode: (key: number) => string) {}
+
+  get(key: number): Buffer {
+    if (key >= 0 && key < 65536) return (this.cache[key] ??= Buffer.from(this.encode(key), 'utf8'));
+    return Buffer.from(this.encode(key), 'utf8');
+  }
+}
+
+/** Writes the values of the schema's columns for one row at a time. */
+export class RowWriter {
+  readonly wall: WallClock;
+  readonly name: (nr: number) => string;
+
+  /**
+   * @param quote how a text value is quoted (the format's rule)
+   * @param plain bytes that may be copied into a quoted value as they are
+   * @param nullText how the format writes a null
+   */
+  constructor(
+    header: TraceHeader,
+    private readonly quote: (s: string) => string,
+    private readonly plain: (c: number) => boolean,
+    private readonly nullText: string,
+  ) {
+    this.wall = new WallClock(header.meta.clock);
+    this.name = syscallNames(header);
+  }
+
+  /** Pre-encoded, quoted names of syscalls by nr */
+  syscalls = new EncodedNames((nr) => this.quote(this.name(nr)));
+  /** Pre-encoded, quoted errno names */
+  errnos = new EncodedNames((e) => {
+    const name = errnoName(e);
+    return name === undefined ? this.nullText : this.quote(name);
+  });
+  /** Pre-encoded, quoted status names */
+  statuses = new EncodedNames((s) => this.quote(ROW_STATUS_NAMES[s] ?? String(s)));
+
+  // Each writer puts the value at p and returns the new position; it returns p unchanged for
+  // a null (every non-null value is at least one byte).
+
+  tsEnter(b: Buffer, p: number, r: PreparedRows, i: number): number {
+    return r.b.status[i] === SyscallStatus.NO_ENTRY ? p : this.wall.put(b, p, r.tsE, r.b.tsEnter, i);
+  }
+
+  tsExit(b: Buffer, p: number, r: PreparedRows, i: number): number {
+    return r.b.status[i] === SyscallStatus.UNFINISHED ? p : this.wall.put(b, p, r.tsX, r.b.tsExit, i);
+  }
+
+  duration(b: Buffer, p: number, r: PreparedRows, i: number): number {
+    const s = r.b.status[i];
+    if (s === SyscallStatus.UNFINISHED || s === SyscallStatus.NO_ENTRY) return p;
+    const d = (r.tsX.hi[2 * i + 1]! - r.tsE.hi[2 * i + 1]!) * TWO32 + (r.tsX.lo[2 * i]! - r.tsE.lo[2 * i]!);
+    return Number.isSafeInteger(d) ? putInt(b, p, d) : putLatin1(b, p, (r.b.tsExit[i]! - r.b.tsEnter[i]!).toString());
+  }
+
+  arg(b: Buffer, p: number, r: PreparedRows, a: number, i: number): number {
+    if (a >= r.b.nargs[i]!) return p;
+    const h = r.args[a]!;
+    return putInt64(b, p, h.lo[2 * i]!, h.hi[2 * i + 1]!, r.b.args[a]!, i);
+  }
+
+  ret(b: Buffer, p: number, r: PreparedRows, i: number): number {
+    const s = r.b.status[i];
+    if (s === SyscallStatus.UNFINISHED || s === RowStatus.LOST) return p;
+    return putInt64(b, p, r.ret.lo[2 * i]!, r.ret.hi[2 * i + 1]!, r.b.ret, i);
+  }
+
+  /** errno of the row, or 0 */
+  errno(r: PreparedRows, i: number): number {
+    const s = r.b.status[i];
+    if (s === SyscallStatus.UNFINISHED || s === RowStatus.LOST) return 0;
+    const lo = r.ret.lo[2 * i]!;
+    return r.ret.hi[2 * i + 1] === -1 && lo >= TWO32 - 4095 ? TWO32 - lo : 0;
+  }
+
+  /** Worst-case bytes the strings of row i take once quoted or escaped. */
+  stringRoom(r: PreparedRows, i: number): number {
+    let n = 0;
+    for (let a = 0; a < r.b.strings.length; a++) {
+      const c = r.b.strings[a]!;
+      if (c.flags[i] !== 0) n += 12 * (c.offsets[i + 1]! - c.offsets[i]!) + 2;
+    }
+    return n;
+  }
+
+  /**
+   * Puts string argument a of row i (quoted by the format's rule) at p. Returns the new
+   * position; `this.flags` receives its str_flags nibble. Call only when the string is present.
+   */
+  str(b: Buffer, p: number, r: PreparedRows, a: number, i: number): number {
+    const c = r.b.strings[a]!;
+    const f = c.flags[i]!;
+    let flags = (f & StrFlags.TRUNCATED ? STR_FLAG.TRUNCATED : 0) | (f & StrFlags.READ_ERROR ? STR_FLAG.READ_ERROR : 0);
+    const s = c.offsets[i]!;
+    const e = c.offsets[i + 1]!;
+    const d = c.data;
+    let plain = e > s;
+    for (let k = s; k < e && plain; k++) plain = this.plain(d[k]!);
+    if (plain) {
+      // printable ASCII without the format's special characters: the bytes as they are
+      b[p++] = 34;
+      p = putBytes(b, p, d, s, e);
+      b[p++] = 34;
+      this.flags = flags;
+      return p;
+    }
+    const t = textOf(d, s, e);
+    if (t.escaped) flags |= STR_FLAG.ESCAPED;
+    this.flags = flags;
+    return putUtf8(b, p, this.quote(t.text));
+  }
+
+  /** str_flags nibble of the last str() */
+  flags = 0;
+}

@@ -1,0 +1,14 @@
+/** @vltrace/convert: vltrace recordings → text, hex, strace, CSV, JSON Lines, Arrow, Parquet. */
+export { convert, ConvertError, type ConvertOptions, type ConvertProgress, type ConvertResult } from './convert.js';
+export {
+  createSink, FORMATS, BINARY_FORMATS, EXTENSIONS, PARTITION_KEYS,
+  type Sink, type SinkOptions, type Format, type ParquetCompression, type PartitionKey,
+} from './sink.js';
+export { compileFilter, parseTimeBound, type Filter, type FilterOptions } from './filter.js';
+export { openSource, type Source } from './source.js';
+export {
+  COLUMNS, COLUMN_NAMES, SCHEMA_VERSION, RowStatus, ROW_STATUS_NAMES, STR_FLAG, lostRows,
+  type Column, type ColumnType, type Rows,
+} from './schema.js';
+export { escapeBytes, unescapeBytes } from './bytes.js';
+export { defaultOutputPath, partialPath } from './output.js';

@@ -1,0 +1,146 @@
+/**
+ * Exact 64-bit formatting without a BigInt per value: a BigInt64Array is read as two 32-bit
+ * halves (little-endian: low word first), and a value that fits in 2^53 is formatted as a
+ * Number. BigInt is only the fallback for values that really need 64 bits.
+ */
+import type { Buffer } from 'node:buffer';
+import { putBytes, putInt, putLatin1, putNine } from './byte-out.js';
+
+/** The low (unsigned) and high (signed) 32-bit words of a BigInt64Array, without copying. */
+export interface Halves {
+  readonly lo: Uint32Array;
+  readonly hi: Int32Array;
+}
+
+/** Views a BigInt64Array as its 32-bit halves: value i is hi[2i+1]·2^32 + lo[2i]. */
+export function halves(a: BigInt64Array): Halves {
+  return {
+    lo: new Uint32Array(a.buffer, a.byteOffset, a.length * 2),
+    hi: new Int32Array(a.buffer, a.byteOffset, a.length * 2),
+  };
+}
+
+const TWO32 = 4294967296;
+/** |hi| below 2^21 means the value is below 2^53 in magnitude: exact as a Number */
+const SAFE_HI = 0x200000;
+
+/** Value i of a BigInt64Array as a decimal string (exact). */
+export function decAt(h: Halves, big: BigInt64Array, i: number): string {
+  const hi = h.hi[2 * i + 1]!;
+  if (hi >= -SAFE_HI && hi < SAFE_HI) return String(hi * TWO32 + h.lo[2 * i]!);
+  return big[i]!.toString();
+}
+
+/** Value i as a Number if it is exactly representable, else undefined. */
+export function numAt(h: Halves, i: number): number | undefined {
+  const hi = h.hi[2 * i + 1]!;
+  return hi >= -SAFE_HI && hi < SAFE_HI ? hi * TWO32 + h.lo[2 * i]! : undefined;
+}
+
+const HEX4: string[] = [];
+for (let i = 0; i < 65536; i++) HEX4.push(i.toString(16).toUpperCase().padStart(4, '0'));
+
+/** Two 32-bit words as 16 upper-case hex digits (the value's two's complement). */
+export function hex16(lo: number, hi: number): string {
+  return HEX4[(hi >>> 16) & 0xffff]! + HEX4[hi & 0xffff]! + HEX4[(lo >>> 16) & 0xffff]! + HEX4[lo & 0xffff]!;
+}
+
+/** Value i of a BigInt64Array as 16 upper-case hex digits. */
+export function hexAt(h: Halves, i: number): string {
+  return hex16(h.lo[2 * i]!, h.hi[2 * i + 1]!);
+}
+
+/** A Number (integer, |n| < 2^53) as 16 upper-case hex digits of its 64-bit two's complement. */
+export function hexNum(n: number): string {
+  const lo = n >>> 0; // n mod 2^32, also for negatives
+  const hi = Math.floor(n / TWO32) | 0;
+  return hex16(lo, hi);
+}
+
+const PAD9 = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000', '000000000'];
+
+/**
+ * Converts CLOCK_MONOTONIC ns of a recording to wall-clock ns since the epoch (the header's
+ * `clock`: wall = mono − monotonicNs + realtimeNs), exactly, from the halves.
+ */
+export class WallClock {
+  /** realtime − monotonic, ns */
+  readonly offset: bigint;
+  private readonly offSec: number;
+  private readonly offNs: number;
+  private readonly offLo: number;
+  private readonly offHi: number;
+  private readonly fast: boolean;
+
+  constructor(clock: { readonly monotonicNs: string; readonly realtimeNs: string }) {
+    this.offset = BigInt(clock.realtimeNs) - BigInt(clock.monotonicNs);
+    this.fast = this.offset >= 0n && this.offset < 2n ** 62n;
+    this.offSec = Number(this.offset / 1_000_000_000n);
+    this.offNs = Number(this.offset % 1_000_000_000n);
+    this.offLo = Number(BigInt.asUintN(32, this.offset));
+    this.offHi = Number(BigInt.asIntN(32, this.offset >> 32n));
+  }
+
+  /** Wall-clock ns of monotonic value i, as a decimal string. */
+  decAt(h: Halves, big: BigInt64Array, i: number): string {
+    const hi = h.hi[2 * i + 1]!;
+    if (this.fast && hi >= 0 && hi < SAFE_HI) {
+      const mono = hi * TWO32 + h.lo[2 * i]!;
+      const ns = mono % 1e9;
+      let sec = (mono - ns) / 1e9 + this.offSec;
+      let wns = ns + this.offNs;
+      if (wns >= 1e9) {
+        wns -= 1e9;
+        sec++;
+      }
+      const s = String(wns);
+      return sec === 0 ? s : String(sec) + PAD9[9 - s.length]! + s;
+    }
+    return (big[i]! + this.offset).toString();
+  }
+
+  private lastSec = -1;
+  private lastSecBytes: Uint8Array = new Uint8Array(0);
+
+  /** Writes the wall-clock ns of monotonic value i in decimal at p; returns the new position. */
+  put(b: Buffer, p: number, h: Halves, big: BigInt64Array, i: number): number {
+    const hi = h.hi[2 * i + 1]!;
+    if (this.fast && hi >= 0 && hi < SAFE_HI) {
+      const mono = hi * TWO32 + h.lo[2 * i]!;
+      const ns = mono % 1e9;
+      let sec = (mono - ns) / 1e9 + this.offSec;
+      let wns = ns + this.offNs;
+      if (wns >= 1e9) {
+        wns -= 1e9;
+        sec++;
+      }
+      if (sec === 0) return putInt(b, p, wns);
+      // the seconds change rarely: their digits are cached
+      if (sec !== this.lastSec) {
+        this.lastSec = sec;
+        this.lastSecBytes = new TextEncoder().encode(String(sec));
+      }
+      return putNine(b, putBytes(b, p, this.lastSecBytes), wns);
+    }
+    return putLatin1(b, p, (big[i]! + this.offset).toString());
+  }
+
+  /** Whole wall-clock seconds since the epoch of monotonic value i (exact). */
+  secondsAt(h: Halves, big: BigInt64Array, i: number): number {
+    const hi = h.hi[2 * i + 1]!;
+    if (this.fast && hi >= 0 && hi < SAFE_HI) {
+      const mono = hi * TWO32 + h.lo[2 * i]!;
+      const ns = mono % 1e9;
+      return (mono - ns) / 1e9 + this.offSec + (ns + this.offNs >= 1e9 ? 1 : 0);
+    }
+    return Number((big[i]! + this.offset) / 1_000_000_000n);
+  }
+
+  /** Wall-clock value of monotonic `src[i]` written into `dst[i]` (64-bit add on the halves). */
+  addInto(src: Halves, dst: Halves, i: number): void {
+    const lo = src.lo[2 * i]! + this.offLo;
+    const carry = lo >= TWO32 ? 1 : 0;
+    (dst.lo as Uint32Array)[2 * i] = lo; // wraps mod 2^32
+    (dst.hi as Int32Array)[2 * i + 1] = src.hi[2 * i + 1]! + this.offHi + carry;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The one table schema of vltrace-convert, shared by csv, jsonl, arrow and parquet (and by the
+ * SQL view of vltrace-query): one row per syscall, plus one row per lost-events report so gaps
+ * stay visible in the data. SCHEMA.md documents it; test/schema.test.ts checks the two agree.
+ */
+import { SyscallStatus, type LostEvent, type SyscallBatch } from '@vltrace/format';
+
+/** Schema version, stored in Arrow/Parquet metadata as `vltrace.schema`. */
+export const SCHEMA_VERSION = '1';
+
+/** Row status: the reader's three syscall statuses, plus `lost` for lost-events rows. */
+export const RowStatus = { ...SyscallStatus, LOST: 3 } as const;
+export const ROW_STATUS_NAMES = ['complete', 'unfinished', 'no-entry', 'lost'] as const;
+
+/** Bits of `str_flags`: nibble a (bits 4a..4a+3) holds the flags of string argument a. */
+export const STR_FLAG = {
+  /** cut at the capture limit */
+  TRUNCATED: 0x1,
+  /** reading it from user memory failed (the bytes before the failure are kept) */
+  READ_ERROR: 0x2,
+  /** not valid UTF-8: stored with the escaping rule (`\xNN` per invalid byte, `\\` per backslash) */
+  ESCAPED: 0x4,
+} as const;
+
+/** Logical column types; each sink maps them (SCHEMA.md has the table). */
+export type ColumnType = 'timestamp' | 'int64' | 'int32' | 'dict' | 'utf8';
+
+/** One column of the schema. */
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly doc: string;
+}
+
+const col = (name: string, type: ColumnType, doc: string): Column => ({ name, type, doc });
+
+/** The columns, in order. */
+export const COLUMNS: readonly Column[] = [
+  col('ts_enter', 'timestamp', 'wall-clock ns since the epoch (UTC) at syscall entry; null for no-entry rows; first lost time for lost rows'),
+  col('ts_exit', 'timestamp', 'wall-clock ns at syscall exit; null for unfinished rows; last lost time for lost rows'),
+  col('duration_ns', 'int64', 'ts_exit − ts_enter when both are known, else null'),
+  col('pid', 'int32', 'process id (tgid); null for lost rows'),
+  col('tid', 'int32', 'thread id; null for lost rows'),
+  col('comm', 'dict', 'task name (comm) at the time of the call; null when unknown'),
+  col('syscall', 'dict', 'syscall name (the recording\'s table, then the built-in x86_64 table); null for lost rows'),
+  col('nr', 'int32', 'syscall number; null for lost rows'),
+  ...[0, 1, 2, 3, 4, 5].map((a) => col(`arg${a}`, 'int64', `raw argument ${a} (64-bit register value as signed int64); null when the entry did not record it`)),
+  ...[0, 1, 2, 3, 4, 5].map((a) => col(`str${a}`, 'utf8', `string argument ${a} (path, name…) when captured; see str_flags`)),
+  col('str_flags', 'int32', 'per string argument a, nibble a: 0x1 truncated, 0x2 read error, 0x4 escaped (not UTF-8)'),
+  col('ret', 'int64', 'raw return value; null for unfinished and lost rows'),
+  col('errno', 'int32', 'error number when ret is −4095..−1, else null'),
+  col('errno_name', 'dict', 'name of errno (ENOENT…); null when errno is null or unknown'),
+  col('status', 'dict', 'complete, unfinished (no exit), no-entry (no entry) or lost'),
+  col('lost', 'int64', 'lost rows: packets the recorder could not write; null otherwise'),
+  col('cpu', 'int32', 'lost rows: the CPU whose buffer overflowed; null otherwise'),
+];
+
+/** Column names, in order. */
+export const COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
+
+/** A batch of rows: a SyscallBatch, plus the lost-row columns when it holds lost rows. */
+export interface Rows extends SyscallBatch {
+  /** packets lost, for rows whose status is RowStatus.LOST */
+  readonly lost?: BigInt64Array;
+  readonly cpu?: Int32Array;
+}
+
+/** A one-row batch for a lost-events report. */
+export function lostRows(ev: LostEvent, comms: readonly string[]): Rows {
+  const big = (v = 0n) => BigInt64Array.of(v);
+  const str = () => ({ offsets: new Int32Array(2), data: new Uint8Array(0), flags: new Uint8Array(1) });
+  return {
+    length: 1,
+    pid: new Int32Array(1), tid: new Int32Array(1), nr: new Int32Array(1),
+    tsEnter: big(ev.firstTs), tsExit: big(ev.lastTs),
+    args: [big(), big(), big(), big(), big(), big()],
+    nargs: new Uint8Array(1), ret: big(), status: Uint8Array.of(RowStatus.LOST),
+    strings: [str(), str(), str(), str(), str(), str()],
+    comm: Int32Array.of(-1), comms,
+    lost: big(ev.count), cpu: Int32Array.of(ev.cpu),
+  };
+}
+
+/** A batch of no rows (for outputs that must exist even when nothing was selected). */
+export function emptyRows(): Rows {
+  const one = lostRows({ type: 'lost', ts: 0n, cpu: 0, count: 0n, firstTs: 0n, lastTs: 0n, offset: 0 }, []);
+  const z = <T extends { subarray(s: number, e: number): T }>(a: T) => a.subarray(0, 0);
+  return {
+    ...one, length: 0, pid: z(one.pid), tid: z(one.tid), nr: z(one.nr), tsEnter: z(one.tsEnter), tsExit: z(one.tsExit),
+    args: one.args.map(z), nargs: z(one.nargs), ret: z(one.ret), status: z(one.status), comm: z(one.comm),
+    strings: one.strings.map((c) => ({ offsets: c.offsets.subarray(0, 1), data: c.data, flags: z(c.flags) })),
+    lost: z(one.lost!), cpu: z(one.cpu!),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The sink contract every output format follows, and the registry that creates one by name.
+ * Text formats write to a stream; binary formats (arrow, arrows, parquet) write to a file path
+ * (a directory for a partitioned Parquet dataset). A sink gets every item of the converted
+ * stream in time order — syscall batches (`Rows`), lost-event reports, process events, the
+ * trailer — and flushes everything in close().
+ */
+import type { TraceHeader, TraceItem } from '@vltrace/format';
+
+/** One output format. */
+export interface Sink {
+  /** Takes the next item; a returned promise asks the caller to wait (backpressure). */
+  write(item: TraceItem): void | Promise<void>;
+  /** Flushes and finishes the output (the file is complete once this resolves). */
+  close(): Promise<void>;
+}
+
+/** Output formats, in the order --help lists them. */
+export const FORMATS = ['text', 'hex', 'strace', 'csv', 'jsonl', 'arrow', 'arrows', 'parquet'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Formats written to a file path rather than a stream. */
+export const BINARY_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', 'parquet']);
+
+/** File extension of each format's output. */
+export const EXTENSIONS: Record<Format, string> = {
+  text: '.txt', hex: '.hex', strace: '.strace', csv: '.csv', jsonl: '.jsonl', arrow: '.arrow', arrows: '.arrows', parquet: '.parquet',
+};
+
+export type ParquetCompression = 'zstd' | 'snappy' | 'none';
+/** Keys a Parquet dataset can be partitioned by (hive style: key=value directories). */
+export const PARTITION_KEYS = ['pid', 'syscall', 'date', 'hour', 'comm', 'status'] as const;
+export type PartitionKey = (typeof PARTITION_KEYS)[number];
+
+/** Options of createSink. Each format reads the ones that concern it. */
+export interface SinkOptions {
+  /** header of the (first) input: syscall names, clock, metadata */
+  header: TraceHeader;
+  /** -t: 1 = -t, 2 = -tt, 3 = -ttt (strace); text and hex print a relative timestamp column when ≥ 1 */
+  timestamps?: number;
+  /** -r (strace): relative timestamp of each line */
+  relativeTimestamps?: boolean;
+  /** -T (strace): time spent in each call */
+  syscallTimes?: boolean;
+  /** -y (strace): print paths of fd arguments */
+  decodeFds?: boolean;
+  /** -K: field separator of the text and hex formats (its first character; default ' ') */
+  separator?: string;
+  /** -s: string width when printing (strace, hex); strings are cut with "..." beyond it */
+  stringWidth?: number;
+  /** parquet: codec (default zstd) */
+  compression?: ParquetCompression;
+  /** parquet: rows per row group (default 65536) */
+  rowGroupSize?: number;
+  /** parquet: write a hive-partitioned dataset into a directory */
+  partitionBy?: readonly PartitionKey[];
+  /** parquet: encoder threads for a single file (default 1; row groups are encoded in parallel and spliced) */
+  workers?: number;
+}
+
+type SinkFactory = (out: NodeJS.WritableStream | string, options: SinkOptions) => Sink | Promise<Sink>;
+
+// Each format lives in its own module, imported when it is used (parquet-wasm is 5 MB of wasm).
+const FACTORIES: Record<Format, () => Promise<SinkFactory>> = {
+  text: async () => (out, o) => import('./sinks/text.js').then((m) => m.createTextSink(stream(out), o)),
+  hex: async () => (out, o) => import('./sinks/hex.js').then((m) => m.createHexSink(stream(out), o)),
+  strace: async () => (out, o) => import('./sinks/strace.js').then((m) => m.createStraceSink(stream(out), o)),
+  csv: async () => (out, o) => import('./sinks/csv.js').then((m) => m.createCsvSink(stream(out), o)),
+  jsonl: async () => (out, o) => import('./sinks/jsonl.js').then((m) => m.createJsonlSink(stream(out), o)),
+  arrow: async () => (out, o) => import('./sinks/arrow.js').then((m) => m.createArrowSink(path(out), o, 'file')),
+  arrows: async () => (out, o) => import('./sinks/arrow.js').then((m) => m.createArrowSink(path(out), o, 'stream')),
+  parquet: async () => (out, o) => import('./sinks/parquet.js').then((m) => m.createParquetSink(path(out), o)),
+};
+
+function stream(out: NodeJS.WritableStream | string): NodeJS.WritableStream {
+  if (typeof out === 'string') throw new TypeError('this format writes to a stream, not a path');
+  return out;
+}
+
+function path(out: NodeJS.WritableStream | string): string {
+  if (typeof out !== 'string') throw new TypeError('this format writes to a file path, not a stream');
+  return out;
+}
+
+/**
+ * Creates the sink of a format. Text formats take a writable stream; arrow, arrows and parquet
+ * take a file path (a directory with partitionBy).
+ */
+export async function createSink(format: Format, out: NodeJS.WritableStream | string, options: SinkOptions): Promise<Sink> {
+  const factory = FACTORIES[format];
+  if (!factory) throw new Error(`unknown output format '${String(format)}' (one of ${FORMATS.join(', ')})`);
+  return (await factory())(out, options);
+}

@@ -1,0 +1,89 @@
+/**
+ * arrow (IPC file) and arrows (IPC stream): the schema of SCHEMA.md as Arrow record batches, one
+ * per input batch, built zero-copy by ArrowRows and written to the file as they come (the comm
+ * dictionary grows by delta batches). Lost-event reports become one-row batches with status
+ * `lost`.
+ */
+import { closeSync, openSync, writevSync } from 'node:fs';
+import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatchWriter } from 'apache-arrow';
+import type { TraceItem } from '@vltrace/format';
+import { ArrowRows } from '../arrow-rows.js';
+import { emptyRows, lostRows } from '../schema.js';
+import type { Sink, SinkOptions } from '../sink.js';
+
+const FLUSH_BYTES = 8 << 20;
+
+/** The writer's byte queue, redirected to a file descriptor with large gathered writes. */
+class FileQueue extends AsyncByteQueue {
+  private pending: Uint8Array[] = [];
+  private bytes = 0;
+
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  override write(value: Uint8Array): void {
+    this.pending.push(value);
+    this.bytes += value.byteLength;
+    if (this.bytes >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    let chunks = this.pending;
+    this.pending = [];
+    this.bytes = 0;
+    while (chunks.length > 0) {
+      // writev takes at most IOV_MAX (1024) buffers
+      const part = chunks.slice(0, 1024);
+      chunks = chunks.slice(1024);
+      let want = part.reduce((s, c) => s + c.byteLength, 0);
+      let done = writevSync(this.fd, part);
+      // a short write: write the rest
+      let rest = part;
+      while (done < want) {
+        want -= done;
+        let skip = done;
+        const next: Uint8Array[] = [];
+        for (const c of rest) {
+          if (skip >= c.byteLength) skip -= c.byteLength;
+          else {
+            next.push(c.subarray(skip));
+            skip = 0;
+          }
+        }
+        rest = next;
+        done = writevSync(this.fd, rest);
+      }
+    }
+  }
+}
+
+export function createArrowSink(path: string, options: SinkOptions, kind: 'file' | 'stream'): Sink {
+  const rows = new ArrowRows(options.header);
+  const fd = openSync(path, 'w');
+  const queue = new FileQueue(fd);
+  const writer: RecordBatchWriter = kind === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
+  writer.reset(queue, rows.schema);
+  let wrote = false;
+  let closed = false;
+  return {
+    write(item: TraceItem) {
+      if (item.type === 'syscalls') writer.write(rows.recordBatch(item.batch));
+      else if (item.type === 'lost') writer.write(rows.recordBatch(lostRows(item, [])));
+      else return;
+      wrote = true;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        // an empty output still gets its schema (and footer)
+        if (!wrote) writer.write(rows.recordBatch(emptyRows()));
+        writer.finish();
+        queue.flush();
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}

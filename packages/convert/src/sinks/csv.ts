@@ -1,0 +1,105 @@
+/**
+ * csv: the schema (SCHEMA.md) as RFC 4180 CSV: a header row, `\n` line ends, text values always
+ * in double quotes (a `"` inside doubled), numbers bare, and a null as an empty field — so an
+ * empty string (`""`) and a null stay distinct. 64-bit values are exact decimals; timestamps are
+ * wall-clock ns since the epoch.
+ */
+import { MAX_ARGS, type TraceItem } from '@vltrace/format';
+import { ByteOut, putBytes, putInt, putLatin1 } from '../byte-out.js';
+import { EncodedNames, prepare, RowWriter } from '../fields.js';
+import { COLUMN_NAMES, lostRows, RowStatus, type Rows } from '../schema.js';
+import type { Sink, SinkOptions } from '../sink.js';
+
+/** A text value as a quoted CSV field. */
+export function csvQuote(s: string): string {
+  return '"' + s.replace(/"/g, '""') + '"';
+}
+
+const COMMA = 44;
+const NL = 10;
+/** printable ASCII other than `"` goes into a quoted field as it is */
+const plain = (c: number) => c >= 0x20 && c < 0x7f && c !== 0x22;
+/** bytes a row takes at most, strings and names aside */
+const ROW = 1024;
+
+export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOptions): Sink {
+  const o = new ByteOut(stream);
+  const f = new RowWriter(options.header, csvQuote, plain, '');
+  let comms: readonly string[] = [];
+  const commNames = new EncodedNames((c) => csvQuote(comms[c]!));
+  o.latin1(COLUMN_NAMES.join(',') + '\n');
+
+  const rows = (batch: Rows) => {
+    const r = prepare(batch);
+    comms = batch.comms;
+    const { status, pid, tid, nr, comm, strings } = batch;
+    for (let i = 0; i < batch.length; i++) {
+      const lost = status[i] === RowStatus.LOST;
+      const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : undefined;
+      const name = lost ? undefined : f.syscalls.get(nr[i]!);
+      const b = o.row(ROW + f.stringRoom(r, i) + (commName?.length ?? 0) + (name?.length ?? 0));
+      let p = o.pos;
+      p = f.tsEnter(b, p, r, i);
+      b[p++] = COMMA;
+      p = f.tsExit(b, p, r, i);
+      b[p++] = COMMA;
+      p = f.duration(b, p, r, i);
+      b[p++] = COMMA;
+      if (!lost) p = putInt(b, p, pid[i]!);
+      b[p++] = COMMA;
+      if (!lost) p = putInt(b, p, tid[i]!);
+      b[p++] = COMMA;
+      if (commName) p = putBytes(b, p, commName);
+      b[p++] = COMMA;
+      if (name) p = putBytes(b, p, name);
+      b[p++] = COMMA;
+      if (!lost) p = putInt(b, p, nr[i]!);
+      b[p++] = COMMA;
+      for (let a = 0; a < MAX_ARGS; a++) {
+        p = f.arg(b, p, r, a, i);
+        b[p++] = COMMA;
+      }
+      let strFlags = 0;
+      for (let a = 0; a < MAX_ARGS; a++) {
+        if (strings[a]!.flags[i] !== 0) {
+          p = f.str(b, p, r, a, i);
+          strFlags |= f.flags << (4 * a);
+        }
+        b[p++] = COMMA;
+      }
+      p = putInt(b, p, strFlags);
+      b[p++] = COMMA;
+      p = f.ret(b, p, r, i);
+      b[p++] = COMMA;
+      const errno = f.errno(r, i);
+      if (errno > 0) {
+        p = putInt(b, p, errno);
+        b[p++] = COMMA;
+        p = putBytes(b, p, f.errnos.get(errno));
+      } else {
+        b[p++] = COMMA;
+      }
+      b[p++] = COMMA;
+      p = putBytes(b, p, f.statuses.get(status[i]!));
+      b[p++] = COMMA;
+      if (lost && batch.lost && batch.cpu) {
+        p = putLatin1(b, p, batch.lost[i]!.toString());
+        b[p++] = COMMA;
+        p = putInt(b, p, batch.cpu[i]!);
+      } else {
+        b[p++] = COMMA;
+      }
+      b[p++] = NL;
+      o.pos = p;
+    }
+    return o.flush();
+  };
+
+  return {
+    write(item: TraceItem) {
+      if (item.type === 'syscalls') return rows(item.batch);
+      if (item.type === 'lost') return rows(lostRows(item, []));
+    },
+    close: () => o.close(),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * hex: the format of vltrace(1)'s EXAMPLES — one line per syscall: PID, [TIME(usec) with -t],
+ * ERR, RES, SYSCALL, ARG1…ARG6, AUX_DATA (the comm), numbers as 16 upper-case hex digits,
+ * strings as their raw bytes, fields joined by the -K separator, the column header line first.
+ * ERR is the errno when the call failed (RES then reads FFFFFFFFFFFFFFFF), else 0. All six ARG
+ * fields are always written (empty past the syscall's arguments) so AUX_DATA keeps its column.
+ * Unfinished calls show dashes in ERR and RES; no-entry calls have empty ARG fields. A string
+ * cut at capture (or by -s) ends with `...`; one whose read failed ends with `[read error]`.
+ * Lost-event reports print as `LOST` lines: ERR holds the packets lost, RES the CPU.
+ */
+import { Buffer } from 'node:buffer';
+import { MAX_ARGS, StrFlags, SyscallStatus, type TraceItem } from '@vltrace/format';
+import { ByteOut, putBytes, putHex16 } from '../byte-out.js';
+import { prepare, syscallNames } from '../fields.js';
+import { hexNum } from '../int64.js';
+import { lostRows, RowStatus, type Rows } from '../schema.js';
+import type { Sink, SinkOptions } from '../sink.js';
+
+const TWO32 = 4294967296;
+const bytes = (s: string) => Buffer.from(s, 'latin1');
+const FAILED_RES = bytes('FFFFFFFFFFFFFFFF');
+const NONE = bytes('-'.repeat(16));
+const CUT = bytes('...');
+const READ_ERROR = bytes('[read error]');
+const NL = 10;
+const EMPTY = Buffer.alloc(0);
+
+export function createHexSink(stream: NodeJS.WritableStream, options: SinkOptions): Sink {
+  const o = new ByteOut(stream);
+  const sepChar = (options.separator ?? ' ').slice(0, 1) || ' ';
+  const sep = Buffer.from(sepChar, 'utf8');
+  const withTs = (options.timestamps ?? 0) > 0;
+  const width = options.stringWidth;
+  const lookup = syscallNames(options.header);
+  const nameCache: Buffer[] = [];
+  const names = (nr: number) => (nr >= 0 && nr < 4096 ? (nameCache[nr] ??= Buffer.from(lookup(nr), 'utf8')) : Buffer.from(lookup(nr), 'utf8'));
+  let comms: readonly string[] = [];
+  const commBytes: Buffer[] = [];
+  let haveFirst = false;
+  let firstNs = 0n;
+  let firstNum = 0;
+  let firstSafe = false;
+  o.utf8(['PID', ...(withTs ? ['TIME(usec)'] : []), 'ERR', 'RES', 'SYSCALL', 'ARG1', 'ARG2', 'ARG3', 'ARG4', 'ARG5', 'ARG6', 'AUX_DATA'].join(sepChar) + '\n');
+
+  /** TIME(usec): µs since the first syscall's start (through Numbers below 2^53 ns) */
+  const time = (ts: bigint, hi: number, lo: number) => {
+    if (!haveFirst) {
+      haveFirst = true;
+      firstNs = ts;
+      firstNum = Number(ts);
+      firstSafe = Number.isSafeInteger(firstNum);
+    }
+    const us = firstSafe && hi >= 0 && hi < 0x200000 ? Math.floor((hi * TWO32 + lo - firstNum) / 1000) : Number((ts - firstNs) / 1000n);
+    o.latin1(hexNum(us));
+    o.raw(sep);
+  };
+
+  const rows = (batch: Rows) => {
+    const r = prepare(batch);
+    comms = batch.comms;
+    const { status, pid, nr, nargs, strings, comm } = batch;
+    const sepLen = sep.length;
+    const putSep = (b: Buffer, p: number) => (sepLen === 1 ? ((b[p] = sep[0]!), p + 1) : putBytes(b, p, sep));
+    for (let i = 0; i < batch.length; i++) {
+      const st = status[i]!;
+      const noEntry = st === SyscallStatus.NO_ENTRY;
+      const t = noEntry ? r.tsX : r.tsE;
+      if (st === RowStatus.LOST) {
+        o.latin1('LOST' + sepChar);
+        if (withTs) time(batch.tsEnter[i]!, t.hi[2 * i + 1]!, t.lo[2 * i]!);
+        o.latin1([hexNum(Number(batch.lost?.[i] ?? 0n)), hexNum(batch.cpu?.[i] ?? 0), 'lost'].join(sepChar) + sepChar.repeat(MAX_ARGS + 1) + '\n');
+        continue;
+      }
+      const c = comm[i]!;
+      const commName = c >= 0 ? (commBytes[c] ??= Buffer.from(comms[c]!, 'utf8')) : EMPTY;
+      const name = names(nr[i]!);
+      let room = 256 + commName.length + name.length;
+      for (let a = 0; a < MAX_ARGS; a++) if (strings[a]!.flags[i] !== 0) room += strings[a]!.offsets[i + 1]! - strings[a]!.offsets[i]! + 16;
+      let b = o.row(room);
+      let p = putHex16(b, o.pos, pid[i]!, 0);
+      p = putSep(b, p);
+      if (withTs) {
+        o.pos = p;
+        time(noEntry ? batch.tsExit[i]! : batch.tsEnter[i]!, t.hi[2 * i + 1]!, t.lo[2 * i]!);
+        b = o.row(room);
+        p = o.pos;
+      }
+      if (st === SyscallStatus.UNFINISHED) {
+        p = putBytes(b, p, NONE);
+        p = putSep(b, p);
+        p = putBytes(b, p, NONE);
+      } else {
+        const hi = r.ret.hi[2 * i + 1]!;
+        const lo = r.ret.lo[2 * i]!;
+        if (hi === -1 && lo >= TWO32 - 4095) {
+          p = putHex16(b, p, TWO32 - lo, 0);
+          p = putSep(b, p);
+          p = putBytes(b, p, FAILED_RES);
+        } else {
+          p = putHex16(b, p, 0, 0);
+          p = putSep(b, p);
+          p = putHex16(b, p, lo, hi);
+        }
+      }
+      p = putSep(b, p);
+      p = putBytes(b, p, name);
+      const na = nargs[i]!;
+      for (let a = 0; a < MAX_ARGS; a++) {
+        p = putSep(b, p);
+        if (a >= na) continue;
+        const col = strings[a]!;
+        const f = col.flags[i]!;
+        if ((f & StrFlags.PRESENT) === 0) {
+          const h = r.args[a]!;
+          p = putHex16(b, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
+          continue;
+        }
+        const start = col.offsets[i]!;
+        let end = col.offsets[i + 1]!;
+        const cut = width !== undefined && end - start > width;
+        if (cut) end = start + width!;
+        p = putBytes(b, p, col.data, start, end);
+        if (cut || (f & StrFlags.TRUNCATED) !== 0) p = putBytes(b, p, CUT);
+        if ((f & StrFlags.READ_ERROR) !== 0) p = putBytes(b, p, READ_ERROR);
+      }
+      p = putSep(b, p);
+      p = putBytes(b, p, commName);
+      b[p++] = NL;
+      o.pos = p;
+    }
+    return o.flush();
+  };
+
+  return {
+    write(item: TraceItem) {
+      if (item.type === 'syscalls') return rows(item.batch);
+      if (item.type === 'lost') return rows(lostRows(item, []));
+    },
+    close: () => o.close(),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * parquet: the schema of SCHEMA.md written by parquet-wasm (arrow-rs), ZSTD by default.
+ *
+ * One file: the main thread gathers a row group's worth of rows, turns it into Arrow IPC and
+ * hands it to one of several encoder threads (src/parquet-worker.ts), which encode it as a
+ * small Parquet file; the parts come back in any order and are spliced, in order, into the
+ * output (src/parquet-splice.ts). Decoding, Arrow building and encoding all overlap.
+ *
+ * A dataset (partitionBy): rows are split by key into a hive-style directory tree
+ * (`pid=1234/date=2026-11-26/part-0.parquet`, every file with the full schema), each file
+ * streamed by parquet-wasm's streaming writer in one encoder thread.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Table, tableToIPC } from 'apache-arrow';
+import type { TraceItem } from '@vltrace/format';
+import { ArrowRows } from '../arrow-rows.js';
+import { syscallNames } from '../fields.js';
+import { ParquetSplicer } from '../parquet-splice.js';
+import { partitionRows } from '../partition.js';
+import { emptyRows, lostRows, type Rows } from '../schema.js';
+import { selectRows } from '../select.js';
+import type { Sink, SinkOptions } from '../sink.js';
+import type { FromWorker, ParquetWorkerData, ToWorker } from '../parquet-worker.js';
+
+export const DEFAULT_ROW_GROUP_SIZE = 65536;
+
+/** An encoder thread with a promise-based view of its messages. */
+class Encoder {
+  readonly worker: Worker;
+  busy = 0;
+  error: Error | undefined;
+
+  constructor(data: ParquetWorkerData, onMessage: (m: FromWorker, e: Encoder) => void, onError: (e: Error) => void) {
+    this.worker = new Worker(new URL('../parquet-worker.js', import.meta.url), { workerData: data });
+    this.worker.on('message', (m: FromWorker) => {
+      if (m.type === 'error') onError(new Error(`parquet: ${m.message}`));
+      else onMessage(m, this);
+    });
+    this.worker.on('error', onError);
+  }
+
+  post(m: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(m, transfer);
+  }
+}
+
+/** Rows [start, end) of b as their own batch. */
+function sliceRows(b: Rows, start: number, end: number): Rows {
+  if (start === 0 && end === b.length) return b;
+  const idx = new Int32Array(end - start);
+  for (let k = 0; k < idx.length; k++) idx[k] = start + k;
+  return selectRows(b, idx, idx.length);
+}
+
+export function createParquetSink(path: string, options: SinkOptions): Sink {
+  const data: ParquetWorkerData = {
+    compression: options.compression ?? 'zstd',
+    rowGroupSize: options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
+    createdBy: 'vltrace-convert (parquet-wasm)',
+  };
+  return options.partitionBy?.length ? datasetSink(path, options, data) : fileSink(path, options, data);
+}
+
+/** One Parquet file, row groups encoded in parallel and spliced in order. */
+function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): Sink {
+  const rows = new ArrowRows(options.header, { deltaDictionaries: false });
+  // one encoder by default: each extra one adds ~100 MB of RSS (its own isolate and wasm
+  // instance) and only pays off with idle cores (see BENCHMARKS.md)
+  const nWorkers = Math.max(1, Math.min(options.workers ?? 1, availableParallelism()));
+  const splicer = new ParquetSplicer(path);
+  const parts = new Map<number, Uint8Array>();
+  let nextPart = 0;
+  let seq = 0;
+  let inFlight = 0;
+  let error: Error | undefined;
+  let wake: (() => void) | undefined;
+  const wakeUp = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const encoders: Encoder[] = [];
+  const onError = (e: Error) => {
+    error ??= e;
+    wakeUp();
+  };
+  const onMessage = (m: FromWorker, enc: Encoder) => {
+    if (m.type !== 'part') return;
+    enc.busy--;
+    inFlight--;
+    parts.set(m.seq, m.bytes);
+    try {
+      while (parts.has(nextPart)) {
+        splicer.add(parts.get(nextPart)!);
+        parts.delete(nextPart++);
+      }
+    } catch (e) {
+      onError(e as Error);
+    }
+    wakeUp();
+  };
+  for (let k = 0; k < nWorkers; k++) encoders.push(new Encoder(data, onMessage, onError));
+
+  let pending: Rows[] = [];
+  let pendingRows = 0;
+
+  /** Sends the first `n` pending rows as one row group. */
+  const dispatch = (n: number) => {
+    const take: Rows[] = [];
+    let got = 0;
+    while (got < n && pending.length > 0) {
+      const b = pending[0]!;
+      const k = Math.min(b.length, n - got);
+      take.push(sliceRows(b, 0, k));
+      if (k === b.length) pending.shift();
+      else pending[0] = sliceRows(b, k, b.length);
+      got += k;
+    }
+    pendingRows -= got;
+    if (take.length === 0) take.push(emptyRows());
+    // one comm dictionary for the whole row group: the latest covers every earlier index
+    rows.comms(take[take.length - 1]!.comms);
+    const ipc = tableToIPC(new Table(take.map((b) => rows.recordBatch(b))), 'stream');
+    const enc = encoders.reduce((a, b) => (b.busy < a.busy ? b : a));
+    enc.busy++;
+    inFlight++;
+    enc.post({ type: 'chunk', seq: seq++, ipc }, [ipc.buffer as ArrayBuffer]);
+  };
+
+  const waitFor = async (cond: () => boolean) => {
+    while (!cond() && !error) await new Promise<void>((r) => (wake = r));
+    if (error) throw error;
+  };
+
+  const write = async (b: Rows) => {
+    if (error) throw error;
+    if (b.length === 0) return;
+    pending.push(b);
+    pendingRows += b.length;
+    while (pendingRows >= data.rowGroupSize) {
+      dispatch(data.rowGroupSize);
+      await waitFor(() => inFlight <= nWorkers);
+    }
+  };
+
+  return {
+    write(item: TraceItem) {
+      if (item.type === 'syscalls') return write(item.batch);
+      if (item.type === 'lost') return write(lostRows(item, []));
+    },
+    async close() {
+      try {
+        if (pendingRows > 0 || seq === 0) dispatch(pendingRows);
+        await waitFor(() => inFlight === 0);
+        splicer.close();
+      } catch (e) {
+        splicer.abort();
+        throw e;
+      } finally {
+        pending = [];
+        await Promise.all(encoders.map((e) => e.worker.terminate()));
+      }
+    },
+  };
+}
+
+/** A hive-partitioned dataset: one streamed file per partition, in one encoder thread. */
+function datasetSink(path: string, options: SinkOptions, data: ParquetWorkerData): Sink {
+  const rows = new ArrowRows(options.header, { deltaDictionaries: false });
+  const names = syscallNames(options.header);
+  const keys = options.partitionBy!;
+  let inFlight = 0;
+  let error: Error | undefined;
+  let wake: (() => void) | undefined;
+  let finished: ((e?: Error) => void) | undefined;
+  const wakeUp = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const enc = new Encoder(data, (m) => {
+    if (m.type === 'taken') {
+      inFlight--;
+      wakeUp();
+    } else if (m.type === 'done') finished?.();
+  }, (e) => {
+    error ??= e;
+    wakeUp();
+    finished?.(e);
+  });
+
+  const write = async (b: Rows) => {
+    if (error) throw error;
+    for (const [dir, part] of partitionRows(b, keys, rows.wallClock, names)) {
+      const ipc = tableToIPC(new Table(rows.recordBatch(part)), 'stream');
+      enc.post({ type: 'batch', file: join(path, dir, 'part-0.parquet'), ipc }, [ipc.buffer as ArrayBuffer]);
+      inFlight++;
+    }
+    while (inFlight >= 4 && !error) await new Promise<void>((r) => (wake = r));
+    if (error) throw error;
+  };
+
+  return {
+    write(item: TraceItem) {
+      if (item.type === 'syscalls') return write(item.batch);
+      if (item.type === 'lost') return write(lostRows(item, []));
+    },
+    async close() {
+      try {
+        if (error) throw error;
+        const done = new Promise<void>((resolve, reject) => (finished = (e) => (e ? reject(e) : resolve())));
+        enc.post({ type: 'end' });
+        await done;
+      } finally {
+        await enc.worker.terminate();
+      }
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * What a decoder is: the printers of the arguments strace prints for a syscall, how its result
+ * prints, and what it does to the fd table. Decoders are data built from the printers of
+ * args.ts; one file per syscall family under decoders/ exports a `{ name: Decoder }` table.
+ */
+import type { ArgPrinter } from './args.js';
+import { printFd } from './args.js';
+import type { Call } from './call.js';
+
+/** Prints a successful return value (errors are printed by the line assembler). */
+export type RetPrinter = (c: Call) => string;
+
+export interface Decoder {
+  /** one printer per printed argument, in order; printer i prints argument i unless it says otherwise (see `at`) */
+  readonly args?: readonly ArgPrinter[];
+  /** how a successful result prints (signed decimal by default) */
+  readonly ret?: RetPrinter;
+  /** effect on the fd tracker of a complete call, applied before the result prints */
+  readonly effect?: (c: Call) => void;
+  /** the call does not return when it succeeds (exit, exit_group): unfinished prints `= ?` plainly */
+  readonly noReturn?: boolean;
+}
+
+/** A printer bound to argument k whatever its position in the list. */
+export function at(k: number, p: ArgPrinter): ArgPrinter {
+  return (c) => p(c, k);
+}
+
+/** A printer that prints `name=` before the value (strace's clone arguments). */
+export function named(name: string, p: ArgPrinter): ArgPrinter {
+  return (c, k) => {
+    const s = p(c, k);
+    return s === undefined ? undefined : `${name}=${s}`;
+  };
+}
+
+/** A printer used only when `when` holds. */
+export function only(when: (c: Call) => boolean, p: ArgPrinter): ArgPrinter {
+  return (c, k) => (when(c) ? p(c, k) : undefined);
+}
+
+// ------------------------------------------------------------------ results
+
+/** Signed decimal (the default). */
+export const retDec: RetPrinter = (c) => c.retDec;
+/** Unsigned decimal. */
+export const retUdec: RetPrinter = (c) => BigInt.asUintN(64, c.ret).toString();
+/** An address (mmap, brk). */
+export const retHex: RetPrinter = (c) => c.retHex;
+/** An octal mode (umask). */
+export const retOctal: RetPrinter = (c) => (c.ret === 0n ? '0' : '0' + c.ret.toString(8));
+/** A new descriptor, with `<path>` under -y. */
+export const retFd: RetPrinter = (c) => printFd(c, c.retInt);
+
+/**
+ * Printers for `n` argument positions whose shape depends on an earlier argument (fcntl's
+ * command, futex's op, prctl's option): `shapes` maps a key to the printers of those positions
+ * (fewer printers: fewer arguments; `at` picks an argument out of order).
+ */
+export function shapedBy<K>(
+  key: (c: Call) => K,
+  shapes: ReadonlyMap<K, readonly ArgPrinter[]>,
+  dflt: readonly ArgPrinter[],
+  n: number,
+): ArgPrinter[] {
+  return Array.from({ length: n }, (_, j): ArgPrinter => (c, k) => {
+    const p = (shapes.get(key(c)) ?? dflt)[j];
+    return p === undefined ? undefined : p(c, k);
+  });
+}
+
+/**
+ * Effect of a call that returns a new descriptor for `what` (a path, or strace's
+ * `anon_inode:[eventfd]`-style name); `cloexec` says whether it closes on exec.
+ */
+export function createsFd(what: string | ((c: Call) => string | undefined), cloexec: (c: Call) => boolean = () => false): (c: Call) => void {
+  return (c) => {
+    if (c.ok) c.fds.set(c.pid, c.retInt, typeof what === 'string' ? what : what(c), cloexec(c));
+  };
+}
+
+/** `cloexec` test of createsFd: bit `bit` of argument k is set (O_CLOEXEC and its aliases by default). */
+export function bitSet(k: number, bit = 0o2000000): (c: Call) => boolean {
+  return (c) => (c.uint(k) & bit) !== 0;
+}

@@ -1,0 +1,50 @@
+/**
+ * All decoders by syscall name, and the fallback built from the format's syscall table
+ * (argument kinds and C types) for every syscall without one.
+ */
+import { syscallByName } from '@vltrace/format';
+import { defaultPrinter } from '../args.js';
+import type { Decoder } from '../decoder.js';
+import { FCNTL } from './fcntl.js';
+import { FILE } from './file.js';
+import { FUTEX_DECODERS } from './futex.js';
+import { IO } from './io.js';
+import { MMAP } from './mmap.js';
+import { NET } from './net.js';
+import { OPEN } from './open.js';
+import { PROCESS } from './process.js';
+import { SIGNAL } from './signal.js';
+
+const FAMILIES: readonly Record<string, Decoder>[] = [OPEN, FILE, FCNTL, MMAP, IO, NET, SIGNAL, PROCESS, FUTEX_DECODERS];
+
+const DECODERS = new Map<string, Decoder>();
+for (const family of FAMILIES) {
+  for (const [name, d] of Object.entries(family)) {
+    if (DECODERS.has(name)) throw new Error(`strace decoders: ${name} is decoded twice`);
+    DECODERS.set(name, d);
+  }
+}
+
+/** Names of the syscalls with their own decoder. */
+export const DECODED_SYSCALLS: ReadonlySet<string> = new Set(DECODERS.keys());
+
+const cache = new Map<string, Decoder>();
+
+/**
+ * The decoder of a syscall by name: its own, or one printing each argument by the kind the
+ * format's table gives it; for a syscall the table does not know, `nargs` raw arguments in hex.
+ */
+export function decoderFor(name: string, nargs: number): Decoder {
+  const own = DECODERS.get(name);
+  if (own) return own;
+  const key = `${name}/${nargs}`;
+  let d = cache.get(key);
+  if (!d) {
+    const def = syscallByName(name);
+    d = def
+      ? { args: def.args.map(([, ctype, kind]) => defaultPrinter(kind, ctype)) }
+      : { args: Array.from({ length: nargs }, () => defaultPrinter('flags', 'unsigned long')) };
+    cache.set(key, d);
+  }
+  return d;
+}

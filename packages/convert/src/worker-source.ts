@@ -1,0 +1,111 @@
+/**
+ * The main-thread side of the decoding thread (src/source-worker.ts): a Source whose items
+ * arrive from the worker. Errors come back as the same classes (FormatError, UsageError) so
+ * convert() treats them exactly as in-thread ones.
+ */
+import { Worker } from 'node:worker_threads';
+import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceHeader, type TraceItem, type TraceStats } from '@vltrace/format';
+import { UsageError } from './errors.js';
+import type { FilterOptions } from './filter.js';
+import type { Source } from './source.js';
+
+/** What the worker is started with. */
+export interface SourceWorkerData {
+  inputs: readonly string[];
+  filter: FilterOptions;
+  reader: OpenTraceOptions;
+  /** items the worker may post before the main thread consumed one */
+  credits: number;
+}
+
+/** An error, as data across threads. */
+export type WorkerError =
+  | { kind: 'format'; message: string; file: string; offset: number; expected: string; found?: string }
+  | { kind: 'usage' | 'other'; message: string; stack?: string };
+
+export type FromSourceWorker =
+  | { type: 'open'; header: TraceHeader; totalBytes: number }
+  | { type: 'item'; item: TraceItem; bytesRead: number }
+  | { type: 'end'; stats: TraceStats[]; warnings: FormatWarning[]; bytesRead: number }
+  | { type: 'error'; error: WorkerError; stats?: TraceStats[]; warnings?: FormatWarning[] };
+
+export type ToSourceWorker = { type: 'credit'; n: number };
+
+function revive(e: WorkerError): Error {
+  if (e.kind === 'format') return new FormatError(e.file, e.offset, e.expected, e.found);
+  if (e.kind === 'usage') return new UsageError(e.message);
+  const err = new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+const CREDITS = 4;
+
+/** Like openSource(), with the decoding in a worker thread. */
+export async function openSourceInWorker(inputs: readonly string[], filter: FilterOptions, reader: OpenTraceOptions = {}): Promise<Source> {
+  const worker = new Worker(new URL('./source-worker.js', import.meta.url), {
+    workerData: { inputs, filter: pickFilter(filter), reader, credits: CREDITS } satisfies SourceWorkerData,
+  });
+  const queue: FromSourceWorker[] = [];
+  let wake: (() => void) | undefined;
+  let crashed: Error | undefined;
+  worker.on('message', (m: FromSourceWorker) => {
+    queue.push(m);
+    wake?.();
+    wake = undefined;
+  });
+  worker.on('error', (e) => {
+    crashed = e;
+    wake?.();
+  });
+  const next = async (): Promise<FromSourceWorker> => {
+    while (queue.length === 0) {
+      if (crashed) throw crashed;
+      await new Promise<void>((r) => (wake = r));
+    }
+    return queue.shift()!;
+  };
+  const first = await next();
+  if (first.type !== 'open') {
+    await worker.terminate();
+    throw first.type === 'error' ? revive(first.error) : new Error(`source worker: unexpected ${first.type}`);
+  }
+  let bytesRead = 0;
+  let stats: TraceStats[] = [];
+  let warnings: FormatWarning[] = [];
+  return {
+    header: first.header,
+    traces: [],
+    totalBytes: first.totalBytes,
+    bytesRead: () => bytesRead,
+    stats: () => stats,
+    warnings: () => warnings,
+    async *items() {
+      try {
+        for (;;) {
+          const m = await next();
+          if (m.type === 'item') {
+            bytesRead = m.bytesRead;
+            worker.postMessage({ type: 'credit', n: 1 } satisfies ToSourceWorker);
+            yield m.item;
+          } else if (m.type === 'end') {
+            ({ stats, warnings, bytesRead } = m);
+            return;
+          } else if (m.type === 'error') {
+            stats = m.stats ?? stats;
+            warnings = m.warnings ?? warnings;
+            throw revive(m.error);
+          }
+        }
+      } finally {
+        await worker.terminate();
+      }
+    },
+  };
+}
+
+/** Only the filter fields cross the thread boundary (options may hold functions and streams). */
+function pickFilter(f: FilterOptions): FilterOptions {
+  const { failed, trace, pids, tids, since, until } = f;
+  return Object.fromEntries(Object.entries({ failed, trace, pids, tids, since, until }).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { synthesizeTrace } from '@vltrace/format';
+import { convert, COLUMN_NAMES, type ConvertOptions } from '../src/index.js';
+import { edgeCases, expectedRows, tmpPath, writeTrace, type TextRow } from './helpers.js';
+
+/** Every value of an Arrow table as text; 64-bit columns through their BigInt64Array values (exact). */
+function arrowRows(t: Table): TextRow[] {
+  assert.deepEqual(t.schema.fields.map((f) => f.name), COLUMN_NAMES);
+  const rows: TextRow[] = Array.from({ length: t.numRows }, () => ({}));
+  for (const name of COLUMN_NAMES) {
+    const col = t.getChild(name)!;
+    let r = 0;
+    for (const d of col.data) {
+      for (let i = 0; i < d.length; i++, r++) {
+        if (!d.getValid(i)) {
+          rows[r]![name] = null;
+          continue;
+        }
+        const v = d.values instanceof BigInt64Array ? d.values[d.offset + i]! : col.get(r);
+        rows[r]![name] = String(v);
+      }
+    }
+  }
+  return rows;
+}
+
+async function duck(sql: string): Promise<TextRow[]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  try {
+    const res = await con.runAndReadAll(sql);
+    return res.getRowObjectsJson() as TextRow[];
+  } finally {
+    con.closeSync();
+  }
+}
+
+/** Reads Parquet back with DuckDB, every column as text (timestamps as epoch ns). */
+function parquetSql(from: string, where = ''): string {
+  const cols = COLUMN_NAMES.map((c) => (c.startsWith('ts_') ? `epoch_ns(${c})::VARCHAR AS ${c}` : `${c}::VARCHAR AS ${c}`));
+  return `SELECT ${cols.join(', ')} FROM ${from} ${where}`;
+}
+
+const cases: [string, () => Promise<string>][] = [
+  ['edge cases', async () => writeTrace('ap-edge.bin', edgeCases())],
+  ['edge cases, timestamps above 2^53', async () => writeTrace('ap-edge-big.bin', edgeCases(2n ** 60n + 99n))],
+  ['synthetic 30k', async () => {
+    const f = tmpPath('ap-synth.bin');
+    await synthesizeTrace(f, { syscalls: 30_000, seed: 3 });
+    return f;
+  }],
+];
+
+for (const [label, make] of cases) {
+  test(`arrow and arrows read back exactly (${label})`, async () => {
+    const file = await make();
+    const want = await expectedRows(file);
+    for (const to of ['arrow', 'arrows'] as const) {
+      const out = tmpPath(`${label}.${to}`);
+      await convert({ inputs: [file], to, output: out });
+      assert.deepEqual(arrowRows(tableFromIPC(readFileSync(out))), want, to);
+    }
+  });
+
+  test(`parquet read back by DuckDB exactly (${label})`, async () => {
+    const file = await make();
+    const want = await expectedRows(file);
+    for (const compression of ['zstd', 'snappy', 'none'] as const) {
+      const out = tmpPath(`${label}-${compression}.parquet`);
+      await convert({ inputs: [file], to: 'parquet', output: out, compression, rowGroupSize: 10_000 });
+      const got = await duck(parquetSql(`read_parquet('${out}')`));
+      assert.deepEqual(got, want, compression);
+    }
+  });
+}
+
+test('parquet column types as DuckDB sees them', async () => {
+  const out = tmpPath('types.parquet');
+  await convert({ inputs: [writeTrace('types.bin', edgeCases())], to: 'parquet', output: out });
+  const types = Object.fromEntries((await duck(`DESCRIBE SELECT * FROM read_parquet('${out}')`)).map((r) => [r['column_name'], r['column_type']]));
+  assert.equal(types['ts_enter'], 'TIMESTAMP_NS');
+  assert.equal(types['ts_exit'], 'TIMESTAMP_NS');
+  for (const c of ['duration_ns', 'arg0', 'arg5', 'ret', 'lost']) assert.equal(types[c], 'BIGINT', c);
+  for (const c of ['pid', 'tid', 'nr', 'errno', 'str_flags', 'cpu']) assert.equal(types[c], 'INTEGER', c);
+  for (const c of ['comm', 'syscall', 'str1', 'errno_name', 'status']) assert.equal(types[c], 'VARCHAR', c);
+  const meta = await duck(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${out}')`);
+  assert.ok(meta.some((m) => m['k'] === 'ARROW:schema'));
+});
+
+test('an empty selection still writes valid, empty outputs', async () => {
+  const file = writeTrace('empty-sel.bin', edgeCases());
+  const opts: Partial<ConvertOptions> = { pids: [4242] };
+  const pq = tmpPath('empty.parquet');
+  await convert({ inputs: [file], to: 'parquet', output: pq, ...opts });
+  // the lost-events row stays: a gap is visible whatever the filters
+  assert.deepEqual((await duck(`SELECT status FROM read_parquet('${pq}')`)).map((r) => r['status']), ['lost']);
+  await convert({ inputs: [file], to: 'parquet', output: pq, ...opts, since: '+1h' });
+  assert.equal((await duck(`SELECT count(*)::VARCHAR AS n FROM read_parquet('${pq}')`))[0]!['n'], '0');
+  const ar = tmpPath('empty.arrow');
+  await convert({ inputs: [file], to: 'arrow', output: ar, ...opts, since: '+1h' });
+  assert.equal(tableFromIPC(readFileSync(ar)).numRows, 0);
+});
+
+test('--partition-by writes a hive dataset DuckDB reads back', async () => {
+  const file = tmpPath('part.bin');
+  await synthesizeTrace(file, { syscalls: 20_000, seed: 5 });
+  const want = await expectedRows(file);
+  const dir = tmpPath('part-ds');
+  await convert({ inputs: [file], to: 'parquet', output: dir, partitionBy: ['pid', 'date'] });
+  assert.deepEqual(readdirSync(dir).sort(), ['pid=1000', 'pid=1001', 'pid=1002', 'pid=1003']);
+  assert.deepEqual(readdirSync(join(dir, 'pid=1000')), ['date=2025-11-26']);
+  const got = await duck(parquetSql(`read_parquet('${dir}/**/*.parquet', hive_partitioning = true)`, 'ORDER BY ts_enter, tid'));
+  const sorted = [...want].sort((a, b) => (BigInt(a['ts_enter']!) < BigInt(b['ts_enter']!) ? -1 : 1));
+  assert.equal(got.length, want.length);
+  assert.deepEqual(got, sorted);
+  const perPid = await duck(`SELECT pid::VARCHAR AS pid, count(*)::VARCHAR AS n FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = true) GROUP BY pid ORDER BY pid`);
+  assert.deepEqual(perPid.map((r) => r['n']), ['5000', '5000', '5000', '5000']);
+  const bySyscall = tmpPath('part-sc');
+  await convert({ inputs: [file], to: 'parquet', output: bySyscall, partitionBy: ['syscall'] });
+  assert.ok(readdirSync(bySyscall).includes('syscall=openat'));
+  const n = await duck(`SELECT count(*)::VARCHAR AS n FROM read_parquet('${bySyscall}/**/*.parquet', hive_partitioning = true) WHERE syscall = 'openat'`);
+  assert.equal(n[0]!['n'], String(want.filter((r) => r['syscall'] === 'openat').length));
+});
+
+test('row groups encoded by parallel threads splice into one file that DuckDB and arrow-rs both read', async () => {
+  const file = tmpPath('splice.bin');
+  await synthesizeTrace(file, { syscalls: 30_000, seed: 9 });
+  const out = tmpPath('splice.parquet');
+  await convert({ inputs: [file], to: 'parquet', output: out, rowGroupSize: 7000, workers: 3 });
+  const groups = await duck(`SELECT DISTINCT row_group_id::VARCHAR AS g, row_group_num_rows::VARCHAR AS n FROM parquet_metadata('${out}') ORDER BY row_group_id`);
+  assert.deepEqual(groups.map((g) => g['n']), ['7000', '7000', '7000', '7000', '2000']);
+  const pq = await import('parquet-wasm/node');
+  const t = pq.readParquet(readFileSync(out));
+  const back = tableFromIPC(t.intoIPCStream());
+  assert.equal(back.numRows, 30_000);
+  assert.deepEqual(arrowRows(back), await expectedRows(file));
+});
+
+test('real recordings (samples/*.bin): parquet and arrow equal the reader, row for row', async () => {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '../../../../samples');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')) : [];
+  for (const f of files) {
+    const file = join(dir, f);
+    const want = await expectedRows(file);
+    const pqOut = tmpPath(`sample-${f}.parquet`);
+    await convert({ inputs: [file], to: 'parquet', output: pqOut });
+    assert.deepEqual(await duck(parquetSql(`read_parquet('${pqOut}')`)), want, f);
+    const arOut = tmpPath(`sample-${f}.arrow`);
+    await convert({ inputs: [file], to: 'arrow', output: arOut });
+    assert.deepEqual(arrowRows(tableFromIPC(readFileSync(arOut))), want, f);
+  }
+});

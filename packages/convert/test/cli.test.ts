@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PacketWriter, synthesizeTrace } from '@vltrace/format';
+import { OPTIONS } from '../src/cli.js';
+import { edgeCases, tmpPath, writeTrace } from './helpers.js';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/vltrace-convert.js');
+
+function run(args: string[], cwd?: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A recording whose packets go bad after `good` syscalls: a packet of size 12 (not a multiple of 8). */
+async function badMidFile(name: string, good: number): Promise<string> {
+  const ok = tmpPath(`${name}.ok.bin`);
+  await synthesizeTrace(ok, { syscalls: good, seed: 1 });
+  const bytes = readFileSync(ok);
+  // drop the trailer (56 + 16 bytes for 2 CPUs), then garbage
+  const w = new PacketWriter();
+  w.trailer({ ts: 0n, events: 0n, written: 0n, lost: 0n, lostPerCpu: [0n, 0n] });
+  const body = bytes.subarray(0, bytes.length - w.length);
+  const junk = new Uint8Array(64);
+  new DataView(junk.buffer).setUint32(0, 12, true);
+  const p = tmpPath(`${name}.bin`);
+  writeFileSync(p, Buffer.concat([body, junk, body.subarray(body.length - 4096)]));
+  return p;
+}
+
+test('--help lists every option', () => {
+  const r = run(['--help']);
+  assert.equal(r.code, 0);
+  for (const [name, o] of Object.entries(OPTIONS)) {
+    assert.ok(r.stdout.includes(`--${name}`), name);
+    if ('alias' in o) assert.ok(r.stdout.includes(`-${o.alias},`), `-${o.alias}`);
+  }
+  for (const f of ['text', 'hex', 'strace', 'csv', 'jsonl', 'arrow', 'arrows', 'parquet']) assert.ok(r.stdout.includes(`"${f}"`));
+});
+
+test('text formats go to stdout; no progress bar when stderr is not a terminal', () => {
+  const file = writeTrace('cli-edge.bin', edgeCases());
+  const r = run([file, '--to', 'csv', '-X']);
+  assert.equal(r.code, 0, r.stderr);
+  // losses are reported, never silent
+  assert.equal(r.stderr, "vltrace-convert: note: the recorder lost 42 packets; the output has rows with status 'lost' where they were\n");
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1 + 4); // header + 4 failed calls
+  assert.match(lines[1]!, /"openat",257,.*"ENOENT"/);
+});
+
+test('binary formats default to the input name beside it, written via a temporary name', () => {
+  const file = writeTrace('cli-run.bin', edgeCases());
+  const r = run([file, '--to', 'parquet']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = join(dirname(file), 'cli-run.parquet');
+  assert.ok(existsSync(out));
+  assert.match(r.stderr, /wrote 9 rows to .*cli-run\.parquet/);
+  assert.deepEqual(readdirSync(dirname(file)).filter((f) => f.startsWith('.') && f.includes('tmp')), []);
+  assert.equal(run([file, '--to', 'arrows']).code, 0);
+  assert.ok(existsSync(join(dirname(file), 'cli-run.arrows')));
+});
+
+test('usage errors: one sentence, exit 1, no stack', () => {
+  const file = writeTrace('cli-usage.bin', edgeCases());
+  for (const args of [[file, '--to', 'nope'], [file, '-e', 'nosuchcall'], [file, '--since', 'yesterday'], [file, '--bogus'], [], [file, '-p', 'abc'], [file, '--partition-by', 'pid']]) {
+    const r = run(args);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^vltrace-convert: /);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
+
+test('bad input: the FormatError message with file and offset, exit 2', () => {
+  const bad = tmpPath('cli-notatrace.bin');
+  writeFileSync(bad, 'this is not a recording, just text long enough for a header...');
+  const r = run([bad, '--to', 'csv']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cli-notatrace\.bin: offset 0: expected magic/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  const missing = run([tmpPath('missing.bin')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read .*missing\.bin.*no such file/);
+});
+
+test('bad input part-way: what was converted is kept as NAME.partial.EXT, never under the final name', async () => {
+  const file = await badMidFile('cli-mid', 5000);
+  for (const [to, ext] of [['parquet', 'parquet'], ['csv', 'csv'], ['arrow', 'arrow']] as const) {
+    const out = join(dirname(file), `mid-out.${ext}`);
+    const r = run([file, '--to', to, '-o', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /cli-mid\.bin: offset \d+: expected/);
+    assert.match(r.stderr, new RegExp(`the 5000 rows converted before the error are in .*mid-out\\.partial\\.${ext}`));
+    assert.ok(!existsSync(out), `no ${basename(out)}`);
+    assert.ok(existsSync(join(dirname(file), `mid-out.partial.${ext}`)));
+  }
+  const csv = readFileSync(join(dirname(file), 'mid-out.partial.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 5001);
+  assert.deepEqual(readdirSync(dirname(file)).filter((f) => f.includes('.tmp-')), []);
+});

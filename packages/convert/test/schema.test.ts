@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { COLUMNS, escapeBytes, unescapeBytes } from '../src/index.js';
+import { arrowSchema } from '../src/arrow-rows.js';
+import { hex16, hexNum, WallClock, halves } from '../src/int64.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+test('SCHEMA.md lists every column of src/schema.ts, in order', () => {
+  const md = readFileSync(join(ROOT, 'SCHEMA.md'), 'utf8');
+  const names: string[] = [];
+  for (const line of md.split('\n')) {
+    const m = /^\| [\d–]+ \| (.+?) \|/.exec(line);
+    if (!m) continue;
+    const cells = m[1]!.match(/`(\w+)`/g)!.map((c) => c.slice(1, -1));
+    if (cells.length === 2) {
+      // `arg0` … `arg5`
+      const [a, b] = cells as [string, string];
+      const stem = a.replace(/\d+$/, '');
+      for (let k = Number(a.slice(stem.length)); k <= Number(b.slice(stem.length)); k++) names.push(stem + k);
+    } else names.push(cells[0]!);
+  }
+  assert.deepEqual(names, COLUMNS.map((c) => c.name));
+  assert.deepEqual(arrowSchema().fields.map((f) => f.name), names);
+});
+
+test('escaping: invalid bytes and backslashes escaped, valid UTF-8 kept, inverse exact', () => {
+  const cases: number[][] = [[0x61, 0xff, 0x62], [0x5c, 0xc3, 0xa9], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x98, 0x80, 0x80]];
+  const want = ['a\\xffb', '\\\\é', '\\xe2\\x82', '\\xed\\xa0\\x80', '😀\\x80'];
+  cases.forEach((c, k) => {
+    const u = Uint8Array.from(c);
+    assert.equal(escapeBytes(u, 0, u.length), want[k]);
+    assert.deepEqual(unescapeBytes(want[k]!), u);
+  });
+  for (let n = 0; n < 200; n++) {
+    const u = Uint8Array.from({ length: 1 + (n % 17) }, (_, i) => (n * 31 + i * 97) & 255);
+    assert.deepEqual(unescapeBytes(escapeBytes(u, 0, u.length)), u);
+  }
+});
+
+test('64-bit helpers: hex of halves and numbers, exact wall clock', () => {
+  assert.equal(hex16(0x89abcdef, 0x01234567), '0123456789ABCDEF');
+  assert.equal(hexNum(-1), 'FFFFFFFFFFFFFFFF');
+  assert.equal(hexNum(-100), 'FFFFFFFFFFFFFF9C');
+  assert.equal(hexNum(2 ** 40 + 5), '0000010000000005');
+  const w = new WallClock({ monotonicNs: '1000000000', realtimeNs: '1764150000999999999' });
+  const src = BigInt64Array.of(1_000_000_001n, 2n ** 62n);
+  const dst = new BigInt64Array(2);
+  w.addInto(halves(src), halves(dst), 0);
+  w.addInto(halves(src), halves(dst), 1);
+  assert.deepEqual([...dst], [1764150001000000000n, 2n ** 62n - 1_000_000_000n + 1764150000999999999n]);
+});

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { convert, type ConvertOptions } from '../src/index.js';
+import { edgeCases, tmpPath, writeTrace } from './helpers.js';
+
+const X = 'x'.repeat(900);
+const BAD = Buffer.from([0x2f, 0x74, 0xff, 0xfe, 0x5c, 0x61]).toString('latin1'); // raw bytes, as latin1
+
+async function lines(to: 'text' | 'hex', opts: Partial<ConvertOptions> = {}): Promise<string[]> {
+  const file = writeTrace(`th-${Math.random()}.bin`, edgeCases());
+  const out = tmpPath(`th-${Math.random()}.${to}`);
+  await convert({ inputs: [file], to, output: out, ...opts });
+  // latin1 keeps every byte as one char, so non-UTF-8 bytes compare exactly
+  const text = readFileSync(out).toString('latin1');
+  assert.ok(text.endsWith('\n'));
+  return text.slice(0, -1).split('\n');
+}
+
+test('text: vltrace 0.1 lines, entries and exits in time order, -t', async () => {
+  assert.deepEqual(await lines('text', { timestamps: 1 }), [
+    'vltrace-record -o t.bin app',
+    'PID_TID TIME(nsec) ERR RES SYSCALL ARG1 ARG2 ARG3 ARG4 ARG5 ARG6 AUX_DATA',
+    '0x0000000000000000 0x0000006400000064 ------------------ ------------------ openat 0xFFFFFFFFFFFFFF9C "/etc/passwd" 0x0000000000080000 0x0000000000000000',
+    '0x00000000000000C8 0x0000006400000064 0x0000000000000000 0x0000000000000003 openat',
+    `0x000000000000012C 0x0000006400000064 ------------------ ------------------ openat 0xFFFFFFFFFFFFFF9C "${BAD}" 0x0000000000000000 0x0000000000000000`,
+    '0x000000000000015E 0x0000006400000064 0x0000000000000002 0xFFFFFFFFFFFFFFFF openat',
+    '0x0000000000000190 0x0000006400000064 ------------------ ------------------ mmap 0x0000000000000000 0x0000000000001000 0x0000000000000003 0x0000000000000022 0xFFFFFFFFFFFFFFFF 0x7F123456789ABCDF',
+    '0x0000000000000258 0x0000006400000064 0x0000000000000000 0x00007F1234567000 mmap',
+    `0x00000000000002BC 0x0000006400000064 ------------------ ------------------ access [WARNING: string truncated]"/very/long/${X}/end 0x0000000000000004`,
+    '0x0000000000000320 0x0000006400000064 0x000000000000000D 0xFFFFFFFFFFFFFFFF access',
+    '0x0000000000000384 0x0000006400000064 ------------------ ------------------ unlink "/tm" [Warning: bpf read error occurred]',
+    '0x00000000000003E8 0x0000006400000064 0x000000000000000E 0xFFFFFFFFFFFFFFFF unlink',
+    '0x000000000000041A 0x0000006400000065 0x0000000000000000 0x0000000000000005 write',
+    '0x000000000000044C 0x0000006400000065 ------------------ ------------------ read 0x0000000000000003 0x0000000000008000 0x0000000000000400',
+    '0x000000000000047E LOST 0x000000000000002A 0x0000000000000001',
+    '0x0000000000000514 0x0000006400000064 ------------------ ------------------ exit_group 0x0000000000000000',
+  ]);
+});
+
+test('text: -K separator, no timestamps', async () => {
+  const l = await lines('text', { separator: ';' });
+  assert.equal(l[0], 'vltrace-record;-o;t.bin;app');
+  assert.equal(l[1], 'PID_TID;ERR;RES;SYSCALL;ARG1;ARG2;ARG3;ARG4;ARG5;ARG6;AUX_DATA');
+  assert.equal(l[2], '0x0000006400000064;------------------;------------------;openat;0xFFFFFFFFFFFFFF9C;"/etc/passwd";0x0000000000080000;0x0000000000000000');
+  assert.equal(l[3], '0x0000006400000064;0x0000000000000000;0x0000000000000003;openat');
+});
+
+test('hex: the man page columns, comm in AUX_DATA, -t in µs, -K', async () => {
+  assert.deepEqual(await lines('hex', { separator: ',' }), [
+    'PID,ERR,RES,SYSCALL,ARG1,ARG2,ARG3,ARG4,ARG5,ARG6,AUX_DATA',
+    '0000000000000064,0000000000000000,0000000000000003,openat,FFFFFFFFFFFFFF9C,/etc/passwd,0000000000080000,0000000000000000,,,app',
+    `0000000000000064,0000000000000002,FFFFFFFFFFFFFFFF,openat,FFFFFFFFFFFFFF9C,${BAD},0000000000000000,0000000000000000,,,app`,
+    '0000000000000064,0000000000000000,00007F1234567000,mmap,0000000000000000,0000000000001000,0000000000000003,0000000000000022,FFFFFFFFFFFFFFFF,7F123456789ABCDF,app',
+    `0000000000000064,000000000000000D,FFFFFFFFFFFFFFFF,access,/very/long/${X}/end...,0000000000000004,,,,,app`,
+    '0000000000000064,000000000000000E,FFFFFFFFFFFFFFFF,unlink,/tm[read error],,,,,,app',
+    '0000000000000064,0000000000000000,0000000000000005,write,,,,,,,app-worker',
+    '0000000000000064,----------------,----------------,read,0000000000000003,0000000000008000,0000000000000400,,,,app-worker',
+    'LOST,000000000000002A,0000000000000001,lost,,,,,,,',
+    '0000000000000064,----------------,----------------,exit_group,0000000000000000,,,,,,app',
+  ]);
+  const t = await lines('hex', { timestamps: 1, stringWidth: 8 });
+  assert.equal(t[0], 'PID TIME(usec) ERR RES SYSCALL ARG1 ARG2 ARG3 ARG4 ARG5 ARG6 AUX_DATA');
+  assert.equal(t[1], '0000000000000064 0000000000000000 0000000000000000 0000000000000003 openat FFFFFFFFFFFFFF9C /etc/pas... 0000000000080000 0000000000000000   app');
+  assert.match(t[6]!, /^0000000000000064 0000000000000001 0000000000000000 0000000000000005 write /);
+});
