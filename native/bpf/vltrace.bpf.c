@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* vltrace.bpf.c: the kernel side of vltrace-record.
+ *
+ * sys_enter/sys_exit (tp_btf) write ENTRY/ENTRY_CONT/EXIT packets of the traced processes into
+ * one ring buffer; sched_process_fork/exec/exit write FORK/EXEC/PROC_EXIT and maintain the set
+ * of traced tgids (follow-fork). Packet layouts come from the GENERATED trace.h only. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "trace.h"
+#include "vltrace.h"
+
+#define NR_RT_SIGRETURN 15
+#define NR_EXECVE 59
+#define NR_EXECVEAT 322
+#define MAX_STR_ARGS 3		/* mount and request_key have the most string arguments */
+#define SCRATCH_HALF 512	/* offsets into scratch are masked below this... */
+#define SCRATCH_SIZE 1024	/* ...so a 385-byte string read after any of them stays inside */
+#define EXEC_NAME_MAX 4096	/* PATH_MAX */
+#define RB_HDR 8		/* BPF_RINGBUF_HDR_SZ */
+
+/* Settings, written by the core between open and load (the verifier prunes dead branches). */
+const volatile __u32 self_tgid = 0;	/* never trace the recorder itself */
+const volatile __u32 system_wide = 0;	/* every tgid but self_tgid; else the traced set */
+const volatile __u32 follow_forks = 0;	/* add children of traced processes to the set */
+const volatile __u32 failed_only = 0;	/* -X: emit entry + exit only when the call failed */
+const volatile __u32 str_mode = VLT_STR_FAST;
+const volatile __u32 str_chunks = 1;	/* N: packets per string in the multi-packet modes */
+const volatile __u32 unknown_conf = 0;	/* sc_conf value for numbers past the array */
+const volatile __u64 wakeup_bytes = 1 << 20; /* wake the reader when pending data crosses this */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);	/* --ring-size, set by the core before load */
+} rb SEC(".maps");
+
+/* The traced tgids, one bit each (an array lookup is inlined, a hash lookup is not: this is
+ * read twice per syscall of every process). Unused in system-wide mode. Mapped by the core. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, VLT_TRACED_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} traced SEC(".maps");
+
+/* Set by the core before attach, then kept here: */
+__u32 armed_tgid = 0;	/* vlt-start waiting to exec the command: traced from that execve on */
+__s64 ntraced = 0;	/* bits set in traced: 0 ends a recording of a command or of -p pids */
+
+/* syscall number -> VLT_SC_* bits, filled from the TypeScript syscall table and -e */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VLT_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u32);
+} sc_conf SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vlt_counters);
+} counters SEC(".maps");
+
+/* An entry whose packets are written at sys_exit: -X, or a string not yet faulted in. */
+struct pending {
+	__u64 ts;
+	__s64 nr;
+	__u64 args[VLT_MAX_ARGS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);		/* tid */
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+/* Per-CPU workspace for packets with strings: the syscall's strings, then the packet built. */
+struct strings {
+	__u64 pid_tgid, ts;
+	__s64 nr;
+	__u32 nargs, nstr, npk, done;
+	__u64 args[VLT_MAX_ARGS];
+	__u64 ptr[4];
+	__u8 argi[4];
+};
+
+struct scratch {
+	struct strings s;
+	__u8 buf[SCRATCH_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+static __always_inline struct vlt_counters *get_counters(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+#include "ring.bpf.h"
+
+static __always_inline __u32 syscall_conf(long nr)
+{
+	__u32 key = nr;
+	__u32 *v;
+
+	if (key >= VLT_MAX_SYSCALLS)
+		return unknown_conf;
+	v = bpf_map_lookup_elem(&sc_conf, &key);
+	return v ? *v : 0;
+}
+
+static __always_inline __u64 *traced_word(__u32 tgid)
+{
+	__u32 idx = tgid / 64;
+
+	return bpf_map_lookup_elem(&traced, &idx);
+}
+
+/* Is tgid traced (and not armed)? */
+static __always_inline bool traced_now(__u32 tgid)
+{
+	__u64 *w;
+
+	if (system_wide)
+		return tgid != self_tgid;
+	w = traced_word(tgid);
+	return w && (*w & 1ULL << (tgid % 64)) && tgid != armed_tgid;
+}
+
+/* Is tgid traced at this sys_enter? The armed tgid (vlt-start, waiting to exec the command)
+ * becomes traced at its execve, so the log starts with the command's execve, like strace's. */
+static __always_inline bool traced_enter(__u32 tgid, long nr)
+{
+	__u64 *w;
+
+	if (system_wide)
+		return tgid != self_tgid;
+	w = traced_word(tgid);
+	if (!w || !(*w & 1ULL << (tgid % 64)))
+		return false;
+	if (tgid == armed_tgid) {
+		if (nr != NR_EXECVE && nr != NR_EXECVEAT)
+			return false;
+		armed_tgid = 0;
+	}
+	return true;
+}
+
+/* Adds tgid to the traced set (follow-fork). Only the bit's own process changes it (its fork,
+ * its exit), so test-then-add is safe; the add is atomic against the word's other bits. Plain
+ * atomic adds also keep the program within the base BPF instruction set. */
+static __always_inline void trace_tgid(__u32 tgid)
+{
+	__u64 *w = traced_word(tgid), bit = 1ULL << (tgid % 64);
+
+	if (w && !(*w & bit)) {
+		__sync_fetch_and_add(w, bit);
+		__sync_fetch_and_add(&ntraced, 1);
+	}
+}
+
+/* Removes tgid from the traced set (its last thread exited). */
+static __always_inline void untrace_tgid(__u32 tgid)
+{
+	__u64 *w = traced_word(tgid), bit = 1ULL << (tgid % 64);
+
+	if (w && (*w & bit)) {
+		__sync_fetch_and_add(w, -bit);
+		__sync_fetch_and_add(&ntraced, -1);
+	}
+}
+
+#include "strings.bpf.h"
+
+/* A plain ENTRY of exactly nargs arguments: reserve sizes must be constants, hence a case
+ * per count (ring space and memory traffic are the hot path's cost, not the code size). */
+#define ENTRY_CASE(n)                                                                   \
+	case n: {                                                                       \
+		struct vlt_entry *e = reserve(c, sizeof(*e) + 8 * n, pid_tgid, ts);    \
+		if (!e)                                                                 \
+			return;                                                         \
+		e->size = sizeof(*e) + 8 * n;                                           \
+		e->info = VLT_PT_ENTRY | n << VLT_INFO_NARGS_SHIFT;                     \
+		e->pid_tid = pid_tgid;                                                  \
+		e->ts = ts;                                                             \
+		e->nr = nr;                                                             \
+		e->str_len = 0;                                                         \
+		__builtin_memcpy(e->args, args, 8 * n);                                 \
+		submit(e, sizeof(*e) + 8 * n);                                          \
+		return;                                                                 \
+	}
+
+/* ENTRY packet(s) of a syscall; args[] has VLT_MAX_ARGS values. */
+static __always_inline void emit_entry(struct vlt_counters *c, __u64 pid_tgid, __u64 ts, long nr,
+				       __u32 conf, __u64 *args)
+{
+	__u32 nargs = (conf >> VLT_SC_NARGS_SHIFT) & VLT_SC_NARGS_MASK;
+	__u32 smask = (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK;
+
+	if (smask && emit_strings(pid_tgid, ts, nr, nargs, smask, args))
+		return;
+	/* no string (or all NULL): the common case */
+	switch (nargs) {
+	ENTRY_CASE(0)
+	ENTRY_CASE(1)
+	ENTRY_CASE(2)
+	ENTRY_CASE(3)
+	ENTRY_CASE(4)
+	ENTRY_CASE(5)
+	default:
+	ENTRY_CASE(6)
+	}
+}
+
+static __always_inline void save_pending(__u32 tid, __u64 ts, long nr, __u64 *args)
+{
+	struct pending p = { .ts = ts, .nr = nr };
+
+	__builtin_memcpy(p.args, args, sizeof(p.args));
+	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct vlt_counters *c;
+	__u64 args[VLT_MAX_ARGS];
+	__u32 conf, smask;
+	__u64 ts;
+
+	if (!traced_enter(pid_tgid >> 32, id))
+		return 0;
+	conf = syscall_conf(id);
+	if (!(conf & VLT_SC_ENABLED))
+		return 0;
+	c = get_counters();
+	if (!c)
+		return 0;
+	ts = bpf_ktime_get_ns();
+	/* x86-64 syscall arguments: rdi rsi rdx r10 r8 r9 */
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
+	if (failed_only) {
+		save_pending(pid_tgid, ts, id, args);
+		return 0;
+	}
+	smask = (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK;
+	/* a string on a page not faulted in yet fails to read now but reads fine at exit, after
+	 * the kernel faulted it in; execve's memory is gone by then (EXEC has its filename) */
+	if (smask && id != NR_EXECVE && id != NR_EXECVEAT && !strings_readable(smask, args)) {
+		save_pending(pid_tgid, ts, id, args);
+		c->deferred++;
+		return 0;
+	}
+	emit_entry(c, pid_tgid, ts, id, conf, args);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	bool failed = ret < 0 && ret >= -4095;
+	struct vlt_counters *c;
+	struct vlt_exit *x;
+	long nr;
+	__u32 conf;
+	__u64 ts;
+
+	if (!traced_now(pid_tgid >> 32))
+		return 0;
+	nr = regs->orig_ax;	/* -1 after rt_sigreturn restored the registers */
+	conf = syscall_conf(nr == -1 ? NR_RT_SIGRETURN : nr);
+	if (!(conf & VLT_SC_ENABLED))
+		return 0;
+	if (failed_only && !failed)
+		goto drop_pending;
+	c = get_counters();
+	if (!c)
+		return 0;
+	if (failed_only || (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK) {
+		__u32 tid = pid_tgid;
+		struct pending *p = bpf_map_lookup_elem(&pending, &tid);
+
+		if (p && (p->nr == nr || nr == -1)) {
+			__u64 args[VLT_MAX_ARGS];
+
+			__builtin_memcpy(args, p->args, sizeof(args));
+			emit_entry(c, pid_tgid, p->ts, p->nr, syscall_conf(p->nr), args);
+			bpf_map_delete_elem(&pending, &tid);
+		}
+	}
+	ts = bpf_ktime_get_ns();
+	x = reserve(c, sizeof(*x), pid_tgid, ts);
+	if (!x)
+		return 0;
+	x->size = sizeof(*x);
+	x->info = VLT_PT_EXIT;
+	x->pid_tid = pid_tgid;
+	x->ts = ts;
+	x->nr = nr;
+	x->reserved = 0;
+	x->ret = ret;
+	submit(x, sizeof(*x));
+	return 0;
+drop_pending:
+	{
+		__u32 tid = pid_tgid;
+
+		bpf_map_delete_elem(&pending, &tid);
+	}
+	return 0;
+}
+
+#include "process.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

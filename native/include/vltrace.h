@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* vltrace.h: what the BPF program and the user-space core share besides the packet layouts
+ * (those are in the GENERATED trace.h): map value layouts and configuration bits.
+ * Plain __u32/__u64 only: the skeleton user side is compiled without vmlinux.h. */
+#ifndef VLTRACE_H
+#define VLTRACE_H
+
+/* Entries of the per-syscall configuration array (indexed by syscall number). */
+#define VLT_MAX_SYSCALLS 1024
+#define VLT_SC_ENABLED 0x1         /* traced (the -e set) */
+#define VLT_SC_NARGS_SHIFT 1       /* 3 bits: raw arguments to store (0-6) */
+#define VLT_SC_NARGS_MASK 0x7
+#define VLT_SC_STRMASK_SHIFT 4     /* 6 bits: argument i is a NUL-terminated string */
+#define VLT_SC_STRMASK_MASK 0x3f
+
+/* The traced tgids: a bit per tgid up to PID_MAX_LIMIT (4M on 64-bit), 512 KiB. */
+#define VLT_TRACED_WORDS (4194304 / 64)
+
+/* String capture modes of vltrace(1) -s. */
+#define VLT_STR_FAST 0             /* one packet per syscall, 382/190/126 bytes per string */
+#define VLT_STR_PACKET 1           /* one packet per string, 382 bytes */
+#define VLT_STR_CONST 2            /* always N packets of 383 bytes per string */
+#define VLT_STR_FULL 3             /* up to N packets of 383 bytes per string */
+
+#define VLT_CHUNK_DATA 383         /* string bytes per packet in the multi-packet modes */
+#define VLT_PACKET_STR_MAX 382     /* one-packet limit: N * 383 - 1 with N = 1 */
+#define VLT_MAX_CHUNKS 64          /* cap on N (strings up to 24511 bytes) */
+
+/* Per-CPU counters (PERCPU_ARRAY, one entry), summed by the core at stop. */
+struct vlt_counters {
+	__u64 events;              /* packets produced or attempted (written + lost) */
+	__u64 lost;                /* packets the ring buffer had no room for */
+	__u64 pending_lost;        /* lost, not yet reported in a LOST packet */
+	__u64 first_ts;            /* time of the first pending lost packet */
+	__u64 last_ts;             /* time of the last pending lost packet */
+	__u64 deferred;            /* entries whose strings were read at exit (entry read failed) */
+};
+
+#endif /* VLTRACE_H */

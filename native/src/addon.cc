@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* addon.cc: the Node binding of recorder.h, thin: one method per entry point. Errors become
+ * JS Errors whose `code` is the errno name. Every recorder still open when the environment
+ * goes away is closed (BPF detached) by a cleanup hook. */
+#include <napi.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <string.h>
+#include <string>
+#include <set>
+#include <vector>
+#include <bpf/libbpf.h>
+#include "recorder.h"
+
+namespace {
+
+Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what)
+{
+	err = err < 0 ? -err : err;
+	char msg[128];
+	libbpf_strerror(err, msg, sizeof(msg));	/* errnos, and libbpf's own (4000+) */
+	const char *name = strerrorname_np(err);
+	Napi::Error e = Napi::Error::New(env, what + ": " + msg);
+	e.Set("code", Napi::String::New(env, name ? name : err >= 4000 ? "ELIBBPF" : "EUNKNOWN"));
+	e.Set("errno", Napi::Number::New(env, err));
+	return e;
+}
+
+Napi::Object StatsObject(Napi::Env env, const vlt_stats &st)
+{
+	Napi::Object o = Napi::Object::New(env);
+	o.Set("events", Napi::Number::New(env, (double)st.events));
+	o.Set("written", Napi::Number::New(env, (double)st.written));
+	o.Set("lost", Napi::Number::New(env, (double)st.lost));
+	o.Set("bytes", Napi::Number::New(env, (double)st.bytes));
+	o.Set("deferred", Napi::Number::New(env, (double)st.deferred));
+	Napi::Array types = Napi::Array::New(env, VLT_NTYPES);
+	for (uint32_t i = 0; i < VLT_NTYPES; i++)
+		types.Set(i, Napi::Number::New(env, (double)st.by_type[i]));
+	o.Set("byType", types);
+	Napi::Array lost = Napi::Array::New(env, st.ncpus);
+	for (uint32_t i = 0; i < st.ncpus; i++)
+		lost.Set(i, Napi::Number::New(env, (double)st.lost_per_cpu[i]));
+	o.Set("lostPerCpu", lost);
+	o.Set("drainCpuNs", Napi::Number::New(env, (double)st.drain_cpu_ns));
+	o.Set("writeError", Napi::Number::New(env, st.write_error));
+	o.Set("running", Napi::Boolean::New(env, st.running));
+	return o;
+}
+
+class Recorder;
+std::set<Recorder *> live;	/* closed by the env cleanup hook */
+
+class Recorder : public Napi::ObjectWrap<Recorder> {
+public:
+	static Napi::Function Init(Napi::Env env)
+	{
+		return DefineClass(env, "Recorder", {
+			InstanceMethod("addPid", &Recorder::AddPid),
+			InstanceMethod("start", &Recorder::Start),
+			InstanceMethod("stop", &Recorder::Stop),
+			InstanceMethod("stats", &Recorder::Stats),
+			InstanceMethod("close", &Recorder::Close),
+		});
+	}
+
+	/* new Recorder(config): vlt_open */
+	Recorder(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Recorder>(info)
+	{
+		Napi::Env env = info.Env();
+		Napi::Object c = info[0].As<Napi::Object>();
+		vlt_config cfg = {};
+		std::string obj;
+		if (c.Get("objPath").IsString()) {
+			obj = c.Get("objPath").As<Napi::String>().Utf8Value();
+			cfg.obj_path = obj.c_str();
+		}
+		cfg.ring_size = c.Get("ringSize").As<Napi::Number>().Int64Value();
+		cfg.system_wide = c.Get("systemWide").ToBoolean();
+		cfg.follow_forks = c.Get("followForks").ToBoolean();
+		cfg.failed_only = c.Get("failedOnly").ToBoolean();
+		cfg.subreaper = c.Get("subreaper").ToBoolean();
+		cfg.debug = c.Get("debug").ToBoolean();
+		cfg.str_mode = c.Get("strMode").As<Napi::Number>().Uint32Value();
+		cfg.str_chunks = c.Get("strChunks").As<Napi::Number>().Uint32Value();
+		cfg.unknown_conf = c.Get("unknownConf").As<Napi::Number>().Uint32Value();
+		Napi::Uint32Array sc = c.Get("syscalls").As<Napi::Uint32Array>();
+		cfg.sc_conf = sc.Data();
+		cfg.sc_conf_len = sc.ElementLength();
+		if (c.Get("onIdle").IsFunction()) {
+			tsfn_ = Napi::ThreadSafeFunction::New(env, c.Get("onIdle").As<Napi::Function>(),
+							      "vltrace-idle", 0, 1);
+			has_tsfn_ = true;
+			cfg.on_idle = OnIdle;
+			cfg.ctx = this;
+		}
+		int err = vlt_open(&cfg, &rec_);
+		if (err) {
+			ReleaseTsfn();
+			ErrnoError(env, err, "cannot load the eBPF recorder").ThrowAsJavaScriptException();
+			return;
+		}
+		live.insert(this);
+	}
+
+	~Recorder() { Shutdown(); }
+
+	/* Detaches and frees: from close(), the finalizer or the env cleanup hook. */
+	void Shutdown()
+	{
+		live.erase(this);
+		if (stopping_)
+			return;	/* the StopWorker finishes; the fds close with the process anyway */
+		vlt_close(rec_);
+		rec_ = nullptr;
+		ReleaseTsfn();
+	}
+
+private:
+	vlt_recorder *rec_ = nullptr;
+	bool stopping_ = false;		/* a StopWorker owns rec_ until it is done */
+	Napi::ThreadSafeFunction tsfn_;
+	bool has_tsfn_ = false;
+
+	void ReleaseTsfn()
+	{
+		if (has_tsfn_)
+			tsfn_.Release();
+		has_tsfn_ = false;
+	}
+
+	/* drain thread -> JS: onIdle(errno) */
+	static void OnIdle(void *ctx, int err)
+	{
+		Recorder *self = static_cast<Recorder *>(ctx);
+		if (!self->has_tsfn_)
+			return;
+		self->tsfn_.NonBlockingCall([err](Napi::Env env, Napi::Function cb) {
+			cb.Call({ Napi::Number::New(env, err) });
+		});
+	}
+
+	bool Check(const Napi::CallbackInfo &info)
+	{
+		if (rec_ && !stopping_)
+			return true;
+		Napi::Error::New(info.Env(), rec_ ? "recorder is stopping" : "recorder is closed")
+			.ThrowAsJavaScriptException();
+		return false;
+	}
+
+	Napi::Value AddPid(const Napi::CallbackInfo &info)
+	{
+		if (!Check(info))
+			return info.Env().Undefined();
+		int err = vlt_add_pid(rec_, info[0].As<Napi::Number>().Uint32Value(), info[1].ToBoolean());
+		if (err)
+			ErrnoError(info.Env(), err, "cannot trace pid").ThrowAsJavaScriptException();
+		return info.Env().Undefined();
+	}
+
+	/* start(fd, headerBytes, prologueBytes, prologuePackets) */
+	Napi::Value Start(const Napi::CallbackInfo &info)
+	{
+		if (!Check(info))
+			return info.Env().Undefined();
+		Napi::Uint8Array h = info[1].As<Napi::Uint8Array>();
+		Napi::Uint8Array p = info[2].As<Napi::Uint8Array>();
+		int err = vlt_start(rec_, info[0].As<Napi::Number>().Int32Value(), h.Data(), h.ByteLength(),
+				    p.Data(), p.ByteLength(), info[3].As<Napi::Number>().Int64Value());
+		if (err)
+			ErrnoError(info.Env(), err, "cannot start recording").ThrowAsJavaScriptException();
+		return info.Env().Undefined();
+	}
+
+	/* stop(interrupted) -> Promise<stats>: off the JS thread, which may be the one reading
+	 * the output pipe (-l text) that the final drain writes to */
+	Napi::Value Stop(const Napi::CallbackInfo &info)
+	{
+		if (!Check(info))
+			return info.Env().Undefined();
+		StopWorker *w = new StopWorker(info.Env(), this, info[0].ToBoolean());
+		Napi::Promise p = w->Promise();
+		w->Queue();
+		return p;
+	}
+
+	class StopWorker : public Napi::AsyncWorker {
+	public:
+		StopWorker(Napi::Env env, Recorder *self, bool interrupted)
+			: Napi::AsyncWorker(env), self_(self), interrupted_(interrupted),
+			  deferred_(Napi::Promise::Deferred::New(env))
+		{
+			self_->Ref();	/* alive until the worker is done */
+			self_->stopping_ = true;
+		}
+		Napi::Promise Promise() { return deferred_.Promise(); }
+		void Execute() override { err_ = vlt_stop(self_->rec_, interrupted_, &st_); }
+		void OnOK() override
+		{
+			Napi::Object o = StatsObject(Env(), st_);
+			o.Set("error", Napi::Number::New(Env(), err_ < 0 ? -err_ : 0));
+			self_->stopping_ = false;
+			self_->ReleaseTsfn();
+			self_->Unref();
+			deferred_.Resolve(o);
+		}
+
+	private:
+		Recorder *self_;
+		bool interrupted_;
+		Napi::Promise::Deferred deferred_;
+		vlt_stats st_ = {};
+		int err_ = 0;
+	};
+
+	Napi::Value Stats(const Napi::CallbackInfo &info)
+	{
+		if (!Check(info))
+			return info.Env().Undefined();
+		static vlt_stats st;
+		vlt_get_stats(rec_, &st);
+		return StatsObject(info.Env(), st);
+	}
+
+	Napi::Value Close(const Napi::CallbackInfo &info)
+	{
+		if (stopping_) {
+			Napi::Error::New(info.Env(), "recorder is stopping").ThrowAsJavaScriptException();
+			return info.Env().Undefined();
+		}
+		Shutdown();
+		return info.Env().Undefined();
+	}
+};
+
+void CollectName(const char *name, void *ctx)
+{
+	static_cast<std::vector<std::string> *>(ctx)->push_back(name);
+}
+
+/* listBtfFuncs() -> string[]: the FUNC names of the kernel's BTF (-R) */
+Napi::Value ListBtfFuncs(const Napi::CallbackInfo &info)
+{
+	std::vector<std::string> names;
+	int err = vlt_list_btf_funcs(CollectName, &names);
+	if (err) {
+		ErrnoError(info.Env(), err, "cannot read kernel BTF").ThrowAsJavaScriptException();
+		return info.Env().Undefined();
+	}
+	Napi::Array a = Napi::Array::New(info.Env(), names.size());
+	for (size_t i = 0; i < names.size(); i++)
+		a.Set(i, Napi::String::New(info.Env(), names[i]));
+	return a;
+}
+
+/* pipe() -> [readFd, writeFd], 1 MiB: the bin stream of a live -l text/hex recording */
+Napi::Value Pipe(const Napi::CallbackInfo &info)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC)) {
+		ErrnoError(info.Env(), errno, "cannot create pipe").ThrowAsJavaScriptException();
+		return info.Env().Undefined();
+	}
+	fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);	/* best effort */
+	Napi::Array a = Napi::Array::New(info.Env(), 2);
+	a.Set(0u, Napi::Number::New(info.Env(), fds[0]));
+	a.Set(1u, Napi::Number::New(info.Env(), fds[1]));
+	return a;
+}
+
+void Cleanup(void *)
+{
+	/* never leave BPF attached when Node exits */
+	while (!live.empty())
+		(*live.begin())->Shutdown();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports)
+{
+	exports.Set("Recorder", Recorder::Init(env));
+	exports.Set("pipe", Napi::Function::New(env, Pipe));
+	exports.Set("listBtfFuncs", Napi::Function::New(env, ListBtfFuncs));
+	napi_add_env_cleanup_hook(env, Cleanup, nullptr);
+	return exports;
+}
+
+} // namespace
+
+NODE_API_MODULE(vltrace, Init)

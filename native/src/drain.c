@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* drain.c: the recorder's own thread (never the JS one): ring buffer -> output, and the end of
+ * a recording: no traced process left. Orphans reparented to us (-f) are reaped here. */
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+#include "core.h"
+
+/* No traced process left? The BPF program counts them; a pid given to us that was gone
+ * before attach never had its exit seen, so it is dropped here. */
+static int traced_empty(struct vlt_recorder *r)
+{
+	for (int i = 0; i < r->npids; i++) {
+		__u32 pid = r->pids[i];
+
+		if ((__atomic_load_n(&r->traced[pid / 64], __ATOMIC_RELAXED) & VLT_BIT(pid)) &&
+		    kill(pid, 0) < 0 && errno == ESRCH &&
+		    (__atomic_fetch_and(&r->traced[pid / 64], ~VLT_BIT(pid), __ATOMIC_SEQ_CST) & VLT_BIT(pid)))
+			__atomic_fetch_sub(r->ntraced, 1, __ATOMIC_SEQ_CST);
+	}
+	return __atomic_load_n(r->ntraced, __ATOMIC_SEQ_CST) <= 0;
+}
+
+/* CPU time of this thread: what draining cost (--stats) */
+static __u64 cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void *drain(void *arg)
+{
+	struct vlt_recorder *r = arg;
+	__u64 last_flush = now_ns();
+
+	while (!r->stopping) {
+		/* wakeups come only when data crosses a threshold: the timeout is the fallback */
+		long err = ring_poll(&r->ring, 50 /* ms */);
+
+		if (err >= 0)
+			err = ring_consume(&r->ring, writer_record, &r->w);
+		if (err < 0 && err != -EINTR) {
+			if (r->on_idle && !r->idle_sent)
+				r->on_idle(r->ctx, r->w.error ? r->w.error : (int)-err);
+			r->idle_sent = 1;
+			break;
+		}
+		/* a live reader (-l text) and a killed recorder lose at most ~100 ms of data */
+		if (r->w.len && now_ns() - last_flush >= 100000000ULL) {
+			writer_flush(&r->w);
+			last_flush = now_ns();
+		}
+		if (r->w.track_exits)
+			writer_reap(&r->w, r->keep_pid);
+		if (!r->system_wide && !r->idle_sent && traced_empty(r)) {
+			r->idle_sent = 1;
+			if (r->on_idle)
+				r->on_idle(r->ctx, 0);
+		}
+	}
+	r->drain_cpu_ns = cpu_ns();
+	return NULL;
+}

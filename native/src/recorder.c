@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* recorder.c: open -> set rodata -> load -> fill maps -> attach -> drain thread -> stop.
+ * One cleanup path always detaches: BPF left attached slows every process on the machine. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "trace.h"
+#include "vltrace.h"
+#include "vltrace.skel.h"
+#include "core.h"
+
+
+static int debug_output;
+
+static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !debug_output)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static int fail(int err, const char *what)
+{
+	char msg[128];
+
+	libbpf_strerror(err, msg, sizeof(msg));	/* errnos, and libbpf's own (4000+) */
+	fprintf(stderr, "Failed to %s: %s\n", what, msg);
+	return err;
+}
+
+/* The skeleton over the built-in object, or over -N's file (one code path: same maps,
+ * programs and settings, checked by name and by the size of the settings). */
+static int open_object(const char *path, struct vltrace_bpf **out, void **bytes)
+{
+	struct vltrace_bpf *skel = calloc(1, sizeof(*skel));
+	int err;
+
+	if (!skel)
+		return -ENOMEM;
+	err = vltrace_bpf__create_skeleton(skel);
+	if (err)
+		goto fail;
+	if (path) {
+		FILE *f = fopen(path, "rb");
+		long n = -1;
+
+		if (f && !fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) &&
+		    (*bytes = malloc(n)) && fread(*bytes, 1, n, f) == (size_t)n) {
+			skel->skeleton->data = *bytes;
+			skel->skeleton->data_sz = n;
+		} else {
+			err = -(errno ? errno : EINVAL);
+		}
+		if (f)
+			fclose(f);
+		if (err) {
+			fprintf(stderr, "Failed to read BPF object %s: %s\n", path, strerror(-err));
+			goto fail;
+		}
+	}
+	err = bpf_object__open_skeleton(skel->skeleton, NULL);
+	if (err)
+		goto fail;
+	if (bpf_map__value_size(skel->maps.rodata) != sizeof(*skel->rodata) ||
+	    bpf_map__value_size(skel->maps.bss) != sizeof(*skel->bss)) {
+		fprintf(stderr, "Failed to open BPF object %s: its settings differ from this recorder's\n",
+			path ? path : "(built-in)");
+		err = -EINVAL;
+		goto fail;
+	}
+	*out = skel;
+	return 0;
+fail:
+	vltrace_bpf__destroy(skel);
+	return err;
+}
+
+int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
+{
+	struct vlt_recorder *r = calloc(1, sizeof(*r));
+	int err, fd;
+
+	if (!r)
+		return -ENOMEM;
+	r->ring.epfd = r->ring.wakefd = -1;
+	r->system_wide = cfg->system_wide;
+	r->on_idle = cfg->on_idle;
+	r->ctx = cfg->ctx;
+	/* libbpf warnings always, its debug output with -d */
+	debug_output = cfg->debug;
+	libbpf_set_print(libbpf_print_fn);
+
+	/* Open the BPF object */
+	err = open_object(cfg->obj_path, &r->skel, &r->obj_bytes);
+	if (err) {
+		fail(err, "open BPF object");
+		goto cleanup;
+	}
+
+	/* Settings, frozen into rodata at load */
+	r->skel->rodata->self_tgid = getpid();
+	r->skel->rodata->system_wide = !!cfg->system_wide;
+	r->skel->rodata->follow_forks = !!cfg->follow_forks;
+	r->skel->rodata->failed_only = !!cfg->failed_only;
+	r->skel->rodata->str_mode = cfg->str_mode;
+	r->skel->rodata->str_chunks = cfg->str_chunks ? cfg->str_chunks : 1;
+	r->skel->rodata->unknown_conf = cfg->unknown_conf;
+	/* a quarter of the ring: the reader wakes long before it fills, rarely otherwise */
+	r->skel->rodata->wakeup_bytes = cfg->ring_size / 4;
+	err = bpf_map__set_max_entries(r->skel->maps.rb, cfg->ring_size);
+	if (err) {
+		fail(err, "size ring buffer");
+		goto cleanup;
+	}
+
+	/* Load and verify */
+	err = vltrace_bpf__load(r->skel);
+	if (err) {
+		fail(err, "load BPF object");
+		goto cleanup;
+	}
+
+	/* The per-syscall configuration (-e, argument counts, string arguments) */
+	fd = bpf_map__fd(r->skel->maps.sc_conf);
+	for (__u32 nr = 0; nr < cfg->sc_conf_len && nr < VLT_MAX_SYSCALLS; nr++) {
+		if (!cfg->sc_conf[nr])
+			continue;
+		err = bpf_map_update_elem(fd, &nr, &cfg->sc_conf[nr], BPF_ANY);
+		if (err) {
+			fail(-errno, "fill syscall map");
+			goto cleanup;
+		}
+	}
+
+	/* Orphans of followed processes are reparented to us, so we see (and reap) them to the end */
+	if (cfg->subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		err = fail(-errno, "become child subreaper");
+		goto cleanup;
+	}
+
+	/* The consumer of the ring buffer */
+	err = ring_open(&r->ring, bpf_map__fd(r->skel->maps.rb));
+	if (err) {
+		fail(err, "map ring buffer");
+		goto cleanup;
+	}
+	/* The traced set, read and written in place (the BPF program updates it atomically) */
+	r->traced = mmap(NULL, VLT_TRACED_WORDS * sizeof(__u64), PROT_READ | PROT_WRITE, MAP_SHARED,
+			 bpf_map__fd(r->skel->maps.traced), 0);
+	if (r->traced == MAP_FAILED) {
+		r->traced = NULL;
+		err = fail(-errno, "map traced set");
+		goto cleanup;
+	}
+	r->ntraced = &r->skel->bss->ntraced;
+	r->w.fd = -1;
+	r->w.track_exits = cfg->subreaper;
+	*out = r;
+	return 0;
+cleanup:
+	vlt_close(r);
+	return err;
+}
+
+int vlt_add_pid(struct vlt_recorder *r, __u32 pid, int armed)
+{
+	if (r->started || r->npids == (int)(sizeof(r->pids) / sizeof(r->pids[0])) ||
+	    pid >= VLT_TRACED_WORDS * 64)
+		return fail(-EINVAL, "add pid to traced set");
+	if (!(__atomic_fetch_or(&r->traced[pid / 64], VLT_BIT(pid), __ATOMIC_SEQ_CST) & VLT_BIT(pid)))
+		__atomic_fetch_add(r->ntraced, 1, __ATOMIC_SEQ_CST);
+	if (armed) {
+		r->skel->bss->armed_tgid = pid;
+		r->keep_pid = pid;
+	}
+	r->pids[r->npids++] = pid;
+	return 0;
+}
+
+int vlt_start(struct vlt_recorder *r, int out_fd, const void *header, size_t header_len,
+	      const void *prologue, size_t prologue_len, __u64 npackets)
+{
+	int err;
+
+	if (r->started)
+		return -EALREADY;
+	/* The header first: the output is readable from the first packet on */
+	err = writer_init(&r->w, out_fd, header, header_len, r->w.track_exits);
+	if (err)
+		return err;
+	/* Packets of user space (processes that ran before): events, like the kernel's */
+	err = writer_append(&r->w, prologue, prologue_len, npackets);
+	if (err)
+		return err;
+	r->user_events = npackets;
+	/* Attach the tracepoints */
+	err = vltrace_bpf__attach(r->skel);
+	if (err)
+		return fail(err, "attach BPF programs");
+	r->started = 1;
+	/* Drain on our own thread, never on the JS one */
+	err = -pthread_create(&r->thread, NULL, drain, r);
+	if (err) {
+		vltrace_bpf__detach(r->skel);
+		r->started = 0;
+		return fail(err, "start drain thread");
+	}
+	return 0;
+}
+
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/* Each tracepoint link waits for an RCU grace period when it goes (~10 ms): destroyed in
+ * parallel they share it, and stopping takes one wait instead of five. */
+static void detach_all(struct vltrace_bpf *skel)
+{
+	struct bpf_object_skeleton *s = skel->skeleton;
+	pthread_t threads[16];
+	int started[16] = {};
+
+	for (int i = 0; i < s->prog_cnt && i < 16; i++) {
+		struct bpf_link **link = s->progs[i].link;
+
+		if (!*link)
+			continue;
+		started[i] = !pthread_create(&threads[i], NULL, destroy_link, *link);
+		if (!started[i])
+			bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	for (int i = 0; i < s->prog_cnt && i < 16; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+	vltrace_bpf__detach(skel);	/* any beyond 16 */
+}
+
+static void read_counters(struct vlt_recorder *r, struct vlt_stats *st)
+{
+	static struct vlt_counters vals[VLT_MAX_CPUS];
+	int ncpus = libbpf_num_possible_cpus();
+	__u32 zero = 0;
+
+	st->events = st->lost = st->deferred = 0;
+	if (ncpus <= 0 || ncpus > VLT_MAX_CPUS ||
+	    bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.counters), &zero, vals))
+		ncpus = 0;
+	st->ncpus = ncpus;
+	st->events = r->user_events;
+	for (int i = 0; i < ncpus; i++) {
+		st->events += vals[i].events;
+		st->lost += vals[i].lost;
+		st->deferred += vals[i].deferred;
+		st->lost_per_cpu[i] = vals[i].lost;
+	}
+}
+
+void vlt_get_stats(struct vlt_recorder *r, struct vlt_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	read_counters(r, st);
+	st->written = r->w.written;
+	st->bytes = r->w.off + r->w.len;
+	memcpy(st->by_type, r->w.by_type, sizeof(st->by_type));
+	st->write_error = r->w.error;
+	st->drain_cpu_ns = r->drain_cpu_ns;
+	st->running = r->started && !r->stopped;
+}
+
+int vlt_stop(struct vlt_recorder *r, int interrupted, struct vlt_stats *st)
+{
+	struct vlt_stats local;
+	int err;
+
+	if (!st)
+		st = &local;
+	if (!r->started || r->stopped)
+		return -EINVAL;
+	/* Detach first: nothing is produced after this, so events == written + lost */
+	detach_all(r->skel);
+	r->stopped = 1;
+	/* Stop the drain thread, then take what is left in the ring */
+	r->stopping = 1;
+	ring_wake(&r->ring);
+	pthread_join(r->thread, NULL);
+	if (!r->w.error)
+		ring_consume(&r->ring, writer_record, &r->w);
+	/* The trailer: the totals */
+	read_counters(r, st);
+	err = writer_trailer(&r->w, st, (interrupted ? VLT_TRAILER_INTERRUPTED : 0) |
+					 (r->w.error ? VLT_TRAILER_WRITE_ERROR : 0));
+	vlt_get_stats(r, st);
+	return err;
+}
+
+void vlt_close(struct vlt_recorder *r)
+{
+	if (!r)
+		return;
+	if (r->started && !r->stopped)
+		vlt_stop(r, 1, NULL);
+	ring_close(&r->ring);
+	if (r->traced)
+		munmap(r->traced, VLT_TRACED_WORDS * sizeof(__u64));
+	writer_free(&r->w);
+	vltrace_bpf__destroy(r->skel);
+	free(r->obj_bytes);
+	free(r);
+}
+
+int vlt_list_btf_funcs(void (*cb)(const char *name, void *ctx), void *ctx)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int err = libbpf_get_error(btf);
+
+	if (err)
+		return fail(err, "load kernel BTF");
+	for (__u32 id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_func(t))
+			cb(btf__name_by_offset(btf, t->name_off), ctx);
+	}
+	btf__free(btf);
+	return 0;
+}

@@ -1,0 +1,264 @@
+/**
+ * record(): the friendly API of vltrace-record. Loads the BPF recorder (before creating any
+ * output), starts the command blocked until tracing is attached (or traces -p pids, or the
+ * whole system), waits until every traced process is gone or a signal comes, stops cleanly
+ * (drain, trailer, detach) and returns the totals.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { constants as osConstants, cpus, hostname, release } from 'node:os';
+import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format';
+import { EnvironmentError, UsageError } from './errors.js';
+import { loadNative, VLT_START_PATH, type NativeAddon, type NativeError, type NativeRecorder, type NativeStats } from './native.js';
+import { STRING_MODES, type RecordOptions } from './options.js';
+import { openOutput } from './output.js';
+import { headerSyscalls, syscallConfig } from './syscalls.js';
+
+/** Totals of a recording. */
+export interface RecordStats {
+  /** packets produced in the kernel (written + lost) */
+  events: number;
+  written: number;
+  lost: number;
+  lostPerCpu: number[];
+  bytes: number;
+  /** packets written, by kind (entry, exit, fork, ...) */
+  packetsByType: Record<string, number>;
+  /** syscalls recorded (entry packets) */
+  syscalls: number;
+  /** entries written at exit because a string was not yet readable at entry */
+  deferred: number;
+  durationMs: number;
+  /** CPU time the native drain thread used (reading the ring, writing the output) */
+  drainCpuMs: number;
+  /** the command's exit status (128 + signal when killed), 128 + signal when interrupted, else 0 */
+  exitCode: number;
+  interrupted: boolean;
+  /** message of an output error that stopped the recording */
+  writeError?: string;
+}
+
+const TYPE_NAMES = Object.fromEntries(Object.entries(PT).map(([k, v]) => [v, k.toLowerCase()])) as Record<number, string>;
+const VERSION = '1.0.0';
+
+/** Refuses early, with what is missing and how to get it, where eBPF recording cannot work. */
+export function checkEnvironment(): NativeAddon {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new EnvironmentError(`recording needs Linux on x86-64 (this is ${process.platform}/${process.arch}); recordings made elsewhere can still be converted here`);
+  }
+  if (!existsSync('/sys/kernel/btf/vmlinux')) {
+    throw new EnvironmentError('the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): it needs CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 2020 have it)');
+  }
+  try {
+    return loadNative();
+  } catch (e) {
+    throw new EnvironmentError((e as Error).message);
+  }
+}
+
+function openRecorder(addon: NativeAddon, opts: RecordOptions, onIdle: (err: number) => void): NativeRecorder {
+  const { conf, unknown } = syscallConfig(opts.syscalls);
+  const config = {
+    objPath: opts.ebpfDir ? `${opts.ebpfDir.replace(/\/$/, '')}/vltrace.bpf.o` : undefined,
+    ringSize: opts.ringSize,
+    systemWide: opts.systemWide,
+    followForks: opts.followForks,
+    failedOnly: opts.failedOnly,
+    subreaper: opts.followForks && opts.command.length > 0,
+    debug: opts.debug,
+    strMode: STRING_MODES.indexOf(opts.strings.mode),
+    strChunks: opts.strings.chunks,
+    syscalls: conf,
+    unknownConf: unknown,
+    onIdle,
+  };
+  if (opts.debug) {
+    const { syscalls, onIdle: _, ...shown } = config;
+    process.stderr.write(`vltrace-record: settings ${JSON.stringify({ ...shown, traced: opts.syscalls.size, strings: opts.strings })}\n`);
+  }
+  try {
+    return new addon.Recorder(config);
+  } catch (e) {
+    const code = (e as NativeError).code;
+    if (code === 'EPERM' || code === 'EACCES') {
+      throw new EnvironmentError(
+        `not permitted to load eBPF programs (${code}): run as root, or give node the capabilities ` +
+        `CAP_BPF and CAP_PERFMON: sudo setcap cap_bpf,cap_perfmon+ep ${process.execPath}`);
+    }
+    if (opts.ebpfDir && code === 'ENOENT') throw new UsageError(`-N: ${config.objPath} not found`);
+    if (opts.ebpfDir) {
+      throw new UsageError(`-N: cannot use ${config.objPath}: ${(e as Error).message.replace(/^.*?: /, '')} (is it a vltrace.bpf.o of this version?)`);
+    }
+    throw new EnvironmentError(`${(e as Error).message}${opts.debug ? '' : ' (-d shows libbpf\'s messages)'}`);
+  }
+}
+
+/** A -p pid as the kernel's tgid (a thread id names its process). */
+function processOf(pid: number): number {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    throw new UsageError(`-p ${pid}: no such process`);
+  }
+  return Number(/^Tgid:\s*(\d+)/m.exec(status)?.[1] ?? pid);
+}
+
+/**
+ * PROC_INFO packets for the processes that ran before recording started: the -p ones (every
+ * thread), or every process in system-wide mode; names for readers (comm, exe, parent).
+ */
+function procInfo(pids: readonly number[] | undefined): PacketWriter {
+  const w = new PacketWriter();
+  const ts = process.hrtime.bigint(); // CLOCK_MONOTONIC, as bpf_ktime_get_ns
+  const all = pids ?? readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  for (const pid of all) {
+    const tids = pids ? safe(() => readdirSync(`/proc/${pid}/task`).map(Number), [pid]) : [pid];
+    const exe = safe(() => readlinkSync(`/proc/${pid}/exe`), '');
+    for (const tid of tids) {
+      const stat = safe(() => readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'), '');
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, the last ')' ends it
+      const m = /^\d+ \((.*)\) \S+ (\d+)/s.exec(stat);
+      if (m) w.procInfo({ pid, tid, ts, ppid: Number(m[2]), comm: m[1]!, exe });
+    }
+  }
+  return w;
+}
+
+function safe<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+/** CLOCK_MONOTONIC (the packets' clock) and CLOCK_REALTIME, read together. */
+function clockPair(): TraceMeta['clock'] {
+  const m0 = process.hrtime.bigint();
+  const real = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  const m1 = process.hrtime.bigint();
+  return { monotonicNs: String((m0 + m1) / 2n), realtimeNs: String(real) };
+}
+
+function metaOf(opts: RecordOptions, pids: number[]): TraceMeta {
+  return {
+    arch: 'x86_64', kernelRelease: release(), hostname: hostname(), clock: clockPair(), cwd: process.cwd(),
+    argv: process.argv.slice(1), command: opts.command.length ? [...opts.command] : null, pids,
+    systemWide: opts.systemWide, followForks: opts.followForks,
+    strings: { mode: opts.strings.mode, length: opts.strings.length, max: opts.strings.max },
+    expr: opts.expr, failedOnly: opts.failedOnly, ncpus: cpus().length, ringSize: opts.ringSize,
+    recorder: `vltrace-record ${VERSION}`, startedAt: new Date().toISOString(),
+  };
+}
+
+function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal ? osConstants.signals[signal] : 0);
+}
+
+/** The command under vlt-start: blocked on fd 3 until tracing is attached (then "armed"). */
+interface Command {
+  child: ChildProcess;
+  pid: number;
+  exit: Promise<number>;
+}
+
+/** Starts vlt-start early: its fork and exec overlap the loading of the BPF object. */
+async function spawnCommand(argv: readonly string[]): Promise<Command> {
+  const child = spawn(VLT_START_PATH, argv, { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+  const exit = new Promise<number>((res) => child.on('exit', (code, sig) => res(exitStatus(code, sig))));
+  if (child.pid === undefined) {
+    const err = await new Promise<Error>((res) => child.once('error', res));
+    throw new EnvironmentError(`cannot start ${VLT_START_PATH}: ${err.message} (build it with make -C native)`);
+  }
+  child.stdio[3]?.on('error', () => undefined); // EPIPE when vlt-start gave up (command not found)
+  return { child, pid: child.pid, exit };
+}
+
+/** Records syscalls as `opts` says; resolves when the recording is complete on disk. */
+export async function record(opts: RecordOptions): Promise<RecordStats> {
+  const mark = timer(opts.debug || process.env['VLTRACE_TIMING'] === '1');
+  mark('record');
+  const addon = checkEnvironment();
+  const pids = opts.pids.map(processOf);
+  const cmd = opts.command.length ? await spawnCommand(opts.command) : undefined;
+  mark('spawned');
+  let idle!: (err: number) => void;
+  const idled = new Promise<number>((res) => (idle = res));
+  let rec: NativeRecorder;
+  try {
+    rec = openRecorder(addon, opts, (err) => idle(err));
+  } catch (e) {
+    cmd?.child.stdio[3]?.destroy(); // vlt-start reads end-of-file and exits without running it
+    throw e;
+  }
+  mark('loaded');
+  const child = cmd?.child;
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  let onSignal: ((s: NodeJS.Signals) => void) | undefined;
+  try {
+    const output = await openOutput(opts, addon);
+    const t0 = performance.now();
+    const childExit = cmd?.exit;
+    if (cmd) rec.addPid(cmd.pid, true);
+    for (const p of pids) rec.addPid(p, false);
+    if (opts.systemWide) process.stderr.write('vltrace-record: no command and no -p: tracing the whole system (Ctrl-C to stop)\n');
+    const signalled = new Promise<NodeJS.Signals>((res) => {
+      onSignal = res;
+      for (const s of signals) process.on(s, res);
+    });
+    const prologue = procInfo(opts.systemWide ? undefined : pids);
+    rec.start(output.fd, encodeHeader(metaOf(opts, pids), headerSyscalls(), renderTraceH()), prologue.take(), prologue.packets);
+    (child?.stdio[3] as NodeJS.WritableStream | undefined)?.end('g');
+    mark('attached');
+
+    // done when every traced process is gone (and the command's status is known), or a signal
+    const outcome = await Promise.race([
+      // an output error ends the recording now; EPIPE (the reader of a live -l text went away,
+      // `| head`) ends it like SIGPIPE ends a filter, without waiting for the command
+      idled.then(async (err) => ({
+        err, sig: undefined,
+        code: err === osConstants.errno.EPIPE ? 128 + osConstants.signals.SIGPIPE : err ? 1 : childExit ? await childExit : 0,
+      })),
+      signalled.then((sig) => ({ err: 0, sig, code: 128 + osConstants.signals[sig] })),
+    ]);
+    mark('done');
+    const st = await rec.stop(outcome.sig !== undefined);
+    mark('stopped');
+    await output.finish();
+    const ended = child && child.exitCode !== null ? exitStatus(child.exitCode, child.signalCode) : outcome.code;
+    return toStats(st, performance.now() - t0, ended, outcome.sig !== undefined);
+  } finally {
+    for (const s of signals) if (onSignal) process.off(s, onSignal);
+    rec.close();
+    child?.stdio[3]?.destroy();
+    mark('closed');
+  }
+}
+
+/** -d: milliseconds since the process started, at each step. */
+function timer(on: boolean): (step: string) => void {
+  return (step) => {
+    if (on) process.stderr.write(`vltrace-record: ${step} at ${performance.now().toFixed(1)} ms\n`);
+  };
+}
+
+/** ENOSPC (errno 28) */
+function errnoText(n: number): string {
+  const name = Object.entries(osConstants.errno).find(([, v]) => v === n)?.[0];
+  return `${name ?? 'errno'} (errno ${n}) writing the output`;
+}
+
+function toStats(st: NativeStats, durationMs: number, exitCode: number, interrupted: boolean): RecordStats {
+  const packetsByType: Record<string, number> = {};
+  st.byType.forEach((n, t) => {
+    if (n) packetsByType[TYPE_NAMES[t] ?? `type${t}`] = n;
+  });
+  // EPIPE on the live pipe: its reader stopped (`| head`), not an output error
+  const err = st.writeError === osConstants.errno.EPIPE ? 0 : st.writeError || st.error;
+  return {
+    events: st.events, written: st.written, lost: st.lost, lostPerCpu: st.lostPerCpu, bytes: st.bytes, packetsByType,
+    syscalls: st.byType[PT.ENTRY] ?? 0, deferred: st.deferred, durationMs, drainCpuMs: st.drainCpuNs / 1e6, exitCode, interrupted,
+    ...(err ? { writeError: errnoText(err) } : {}),
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * vltrace-record's ways of choosing what to trace, on the real kernel: -p on a running process,
+ * system-wide (never itself), -e, -X, and stopping by SIGINT (clean, with a trailer) or
+ * SIGKILL (the kernel detaches: links are file descriptors).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { resolveSyscallExpr } from '@vltrace/format';
+import {
+  buildProg, leftoverBpf, leftoverBpfSettled, noEbpf, PKG_DIR, readLog, requireEbpf, runRecorder, startRecorder, tempDir,
+} from './helpers.js';
+
+/** Waits until stderr says recording started (the system-wide note) or a fixed delay passed. */
+async function attached(stderr: () => string, ms = 1500): Promise<void> {
+  for (let t = 0; t < ms && !/tracing the whole system/.test(stderr()); t += 50) await sleep(50);
+  await sleep(300); // attach follows the note within a few ms; leave margin on a loaded machine
+}
+
+describe('vltrace-record: filters and process selection, on the real kernel', { skip: noEbpf() }, () => {
+  let prog: string;
+  let dir: string;
+  before(() => {
+    requireEbpf();
+    prog = buildProg();
+    dir = tempDir();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('-p traces a running process and stops when it exits', async () => {
+    const marker = `/vlt-p-marker-${process.pid}`;
+    const target = spawn(prog, ['wait', '800', marker], { stdio: 'ignore' });
+    const out = join(dir, 'p.bin');
+    const rec = startRecorder(['-p', String(target.pid), '-o', out], dir);
+    const r = await rec.done;
+    assert.equal(r.status, 0, r.stderr);
+    const log = await readLog(out);
+    const hit = log.syscalls.find((s) => s.name === 'access' && s.strings[0] === marker);
+    assert.equal(hit?.pid, target.pid);
+    assert.equal(hit?.errnoName, 'ENOENT');
+    assert.ok(log.syscalls.every((s) => s.pid === target.pid), 'only the -p process');
+    assert.deepEqual(log.header.meta.pids, [target.pid]);
+    // what ran before recording started is described by a PROC_INFO packet
+    const info = log.events.find((e) => e.type === 'proc_info' && e.pid === target.pid);
+    assert.ok(info?.type === 'proc_info');
+    assert.equal(info.comm, 'syscalls');
+    assert.equal(info.exe, prog);
+    assert.equal(info.ppid, process.pid);
+    const trailer = log.events.find((e) => e.type === 'trailer');
+    assert.ok(trailer?.type === 'trailer' && trailer.events === trailer.written + trailer.lost);
+  });
+
+  it('system-wide sees another process but never the recorder itself; SIGINT stops it cleanly', async () => {
+    const marker = `/vlt-sw-marker-${process.pid}`;
+    const out = join(dir, 'sw.bin');
+    const rec = startRecorder(['-o', out, '-e', 'access,faccessat,faccessat2,write,read'], dir);
+    await attached(rec.stderr);
+    const other = spawn(prog, ['wait', '10', marker], { stdio: 'ignore' });
+    await new Promise((res) => other.on('exit', res));
+    await sleep(200);
+    rec.child.kill('SIGINT');
+    const r = await rec.done;
+    assert.equal(r.status, 130, r.stderr);
+    const log = await readLog(out);
+    assert.equal(log.syscalls.find((s) => s.strings[0] === marker)?.pid, other.pid);
+    assert.equal(log.syscalls.filter((s) => s.pid === rec.child.pid).length, 0, 'the recorder traced itself');
+    const trailer = log.events.find((e) => e.type === 'trailer');
+    assert.ok(trailer?.type === 'trailer' && trailer.interrupted, 'trailer with the interrupted flag');
+    assert.equal(trailer.events, trailer.written + trailer.lost);
+    assert.deepEqual(await leftoverBpfSettled(), []);
+  });
+
+  it('-e %file records only syscalls of that class', async () => {
+    const out = join(dir, 'file.bin');
+    const r = runRecorder(['-f', '-e', '%file', '-o', out, '--', prog], dir);
+    assert.equal(r.status, 3, r.stderr);
+    const log = await readLog(out);
+    const allowed = resolveSyscallExpr('%file');
+    assert.ok(log.syscalls.length > 20);
+    const others = log.syscalls.filter((s) => s.status !== 'no-entry' && !allowed.has(s.nr)).map((s) => s.name);
+    assert.deepEqual(others, []);
+    assert.ok(log.syscalls.some((s) => s.name === 'mount'));
+    assert.ok(!log.syscalls.some((s) => s.name === 'close'));
+  });
+
+  it('-X records only failed syscalls, entry and exit, strings read at exit', async () => {
+    const out = join(dir, 'failed.bin');
+    const r = runRecorder(['-f', '-X', '-s', '4096', '-o', out, '--', prog], dir);
+    assert.equal(r.status, 3, r.stderr);
+    const log = await readLog(out);
+    assert.ok(log.syscalls.length >= 18);
+    for (const s of log.syscalls) {
+      assert.ok(s.errno !== undefined, `${s.name} = ${s.ret} is not a failure`);
+      assert.equal(s.status, 'complete', `${s.name}: entry and exit`);
+    }
+    assert.equal(log.syscalls.find((s) => s.name === 'close')?.errnoName, 'EBADF');
+    assert.equal(log.syscalls.filter((s) => s.name === 'open' && s.strings[0]?.length === 4095).length, 1);
+    assert.equal(log.header.meta.failedOnly, true);
+  });
+
+  it('SIGKILL of the recorder leaves nothing attached (links are file descriptors)', async () => {
+    const out = join(dir, 'killed.bin');
+    const rec = startRecorder(['-o', out, '--', prog, 'wait', '2000', '/vlt-killed'], dir);
+    await sleep(700);
+    assert.ok(leftoverBpf().length > 0, 'attached while recording');
+    rec.child.kill('SIGKILL');
+    await rec.done;
+    assert.deepEqual(await leftoverBpfSettled(), []);
+    // the log is still readable: complete packets, flushed every 100 ms, no trailer
+    const log = await readLog(out);
+    assert.ok(log.syscalls.length > 0);
+    assert.ok(log.warnings.some((w) => /no trailer/.test(w)));
+  });
+
+  it('-f follows a daemonised grandchild to its end, as strace -f does', async () => {
+    const out = join(dir, 'daemon.bin');
+    const t0 = Date.now();
+    const r = runRecorder(['-f', '-o', out, '--', 'sh', '-c', `(sleep 0.7; ${prog} wait 0 /vlt-daemon-marker; exit 5) & exit 0`], dir);
+    assert.equal(r.status, 0, r.stderr); // the command's status, not the daemon's
+    assert.ok(Date.now() - t0 >= 700, 'waited for the daemon');
+    const log = await readLog(out);
+    const hit = log.syscalls.find((s) => s.name === 'access' && s.strings[0] === '/vlt-daemon-marker');
+    assert.ok(hit, 'the daemon\'s syscall is in the log');
+    assert.ok(log.events.some((e) => e.type === 'proc_exit' && e.groupDead && e.exitCode === 5 << 8), 'its exit too');
+  });
+
+  it('a ring too small loses packets, and says so: LOST packets, the trailer, a warning', async () => {
+    const out = join(dir, 'lost.bin');
+    const r = runRecorder(['--ring-size', '4K', '-o', out, '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=20000'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /warning: \d+ packets lost/);
+    const log = await readLog(out);
+    const trailer = log.events.find((e) => e.type === 'trailer');
+    assert.ok(trailer?.type === 'trailer' && trailer.lost > 0n);
+    assert.equal(trailer.events, trailer.written + trailer.lost);
+    assert.equal(trailer.lost, trailer.lostPerCpu.reduce((a, b) => a + b, 0n));
+    // each gap is reported where it happened; only a CPU's last gap can be left to the trailer
+    const reported = log.events.reduce((n, e) => n + (e.type === 'lost' ? e.count : 0n), 0n);
+    assert.ok(reported > 0n && reported <= trailer.lost);
+  });
+
+  it('an output error (ENOSPC) stops the recording and leaves whole packets', async () => {
+    const mnt = join(dir, 'small');
+    mkdirSync(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+    try {
+      const out = join(mnt, 'full.bin');
+      const r = runRecorder(['-o', out, '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=100000'], dir);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /ENOSPC/);
+      const log = await readLog(out);
+      assert.ok(log.syscalls.length > 1000);
+      // complete packets only: no "truncated packet" warning (the trailer did not fit)
+      assert.ok(!log.warnings.some((w) => /truncated packet/.test(w)), log.warnings.join('; '));
+      assert.deepEqual(await leftoverBpfSettled(), []);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+  });
+
+  it('-l text and -l hex stream the recording live through @vltrace/convert', () => {
+    for (const format of ['text', 'hex']) {
+      const out = join(dir, `live.${format}`);
+      const r = runRecorder(['-f', '-l', format, '-o', out, '--', prog], dir);
+      assert.equal(r.status, 3, r.stderr);
+      assert.equal(statSync(out).mode & 0o777, 0o600);
+      const text = readFileSync(out, 'utf8');
+      assert.ok(text.includes('/vlt-missing-file'), `${format}: the path of a failed open`);
+      assert.ok(text.split('\n').length > 100, `${format}: a line per syscall`);
+    }
+  });
+
+  it('-N loads vltrace.bpf.o from a directory, and refuses another object', () => {
+    const objDir = join(dir, 'ebpf');
+    mkdirSync(objDir);
+    copyFileSync(join(PKG_DIR, '../../native/build/vltrace.bpf.o'), join(objDir, 'vltrace.bpf.o'));
+    const ok = runRecorder(['-N', objDir, '-o', join(dir, 'n.bin'), '--', 'true'], dir);
+    assert.equal(ok.status, 0, ok.stderr);
+    writeFileSync(join(objDir, 'vltrace.bpf.o'), 'not an ELF file');
+    const bad = runRecorder(['-N', objDir, '-o', join(dir, 'bad.bin'), '--', 'true'], dir);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /vltrace\.bpf\.o/);
+    assert.equal(existsSync(join(dir, 'bad.bin')), false, 'no output when loading failed');
+  });
+
+  it('a command killed by a signal: exit 128 + signal', () => {
+    const r = runRecorder(['-o', join(dir, 'killed9.bin'), '--', 'sh', '-c', 'kill -9 $$'], dir);
+    assert.equal(r.status, 137, r.stderr);
+  });
+
+  it('a command that does not exist: exit 127, no hang', () => {
+    const r = runRecorder(['-o', join(dir, 'none.bin'), '--', 'vlt-no-such-command'], dir, 10_000);
+    assert.equal(r.status, 127, r.stderr);
+    assert.match(r.stderr, /command not found/);
+  });
+});

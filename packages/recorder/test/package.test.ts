@@ -1,0 +1,31 @@
+/** Packaging invariants of @vltrace/recorder (see the style guide: exports types first, files, bin). */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PKG_DIR } from './helpers.js';
+
+const pkg = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8')) as {
+  type: string; exports: Record<string, Record<string, string> | string>; files: string[];
+  bin: Record<string, string>; dependencies: Record<string, string>;
+};
+
+describe('package.json', () => {
+  it('is ESM with explicit exports, types first', () => {
+    assert.equal(pkg.type, 'module');
+    const main = pkg.exports['.'] as Record<string, string>;
+    assert.deepEqual(Object.keys(main), ['types', 'default']);
+  });
+
+  it('ships dist/src and the bin shim, which is executable and two lines', () => {
+    assert.ok(pkg.files.includes('dist/src') && pkg.files.includes('bin'));
+    const bin = join(PKG_DIR, pkg.bin['vltrace-record']!);
+    assert.ok(statSync(bin).mode & 0o111, 'executable');
+    assert.equal(readFileSync(bin, 'utf8').trim().split('\n').length, 2);
+  });
+
+  it('depends on its siblings by version, and on yargs only otherwise', () => {
+    assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['@vltrace/convert', '@vltrace/format', 'yargs']);
+    assert.equal(pkg.dependencies['@vltrace/format'], '1.0.0');
+  });
+});
