@@ -1,0 +1,87 @@
+// npm run bench, query section: vltrace-query's reports on a 10M-syscall Parquet dataset and on a
+// 1M-syscall .bin (end to end, conversion included). The dataset is made once, in the temp dir:
+// 10 synthetic recordings of 1M syscalls converted by @vltrace/convert's Parquet sink into a
+// hive-partitioned directory (host=synth-01 … host=synth-10). Prints a table; BENCHMARKS.md
+// records the figures. Targets: summary over 10M Parquet rows ≤ 1 s; over a 1M .bin ≤ 1.5 s.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { synthesizeTrace } from '@vltrace/format';
+import { convert } from '@vltrace/convert';
+import { Session, summary, failed, slow, procs, files, lost } from '../src/index.js';
+
+const ROOT = join(tmpdir(), 'vltrace-query-bench');
+const DATASET = join(ROOT, 'dataset');
+const BIN = join(ROOT, 'run-1m.bin');
+const CLI = fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url));
+const RUNS = Number(process.env['VLT_BENCH_RUNS'] ?? 3);
+
+async function makeDataset(): Promise<void> {
+  if (existsSync(join(DATASET, '.complete'))) return;
+  rmSync(DATASET, { recursive: true, force: true });
+  const tmp = `${DATASET}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  for (let k = 1; k <= 10; k++) {
+    const host = `host=synth-${String(k).padStart(2, '0')}`;
+    const bin = join(ROOT, `synth-${k}.bin`);
+    process.stderr.write(`query bench: making the dataset, ${host} (1M syscalls)…\n`);
+    await synthesizeTrace(bin, { syscalls: 1_000_000, seed: k });
+    mkdirSync(join(tmp, host), { recursive: true });
+    await convert({ inputs: [bin], to: 'parquet', output: join(tmp, host, 'part-0.parquet') });
+    rmSync(bin);
+  }
+  renameSync(tmp, DATASET);
+  mkdirSync(join(DATASET, '.complete'));
+}
+
+/** Best and median of RUNS runs of fn, in seconds. */
+async function time(fn: () => Promise<unknown> | unknown, runs = RUNS): Promise<{ best: number; median: number }> {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push((performance.now() - t0) / 1000);
+  }
+  t.sort((a, b) => a - b);
+  return { best: t[0]!, median: t[Math.floor(t.length / 2)]! };
+}
+
+function cli(...args: string[]): void {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vltrace-query ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+}
+
+mkdirSync(ROOT, { recursive: true });
+await makeDataset();
+if (!existsSync(BIN)) await synthesizeTrace(BIN, { syscalls: 1_000_000, seed: 42 });
+const CACHE = join(ROOT, 'cache');
+
+const rows: [string, { best: number; median: number }, string][] = [];
+const s = await Session.open(DATASET);
+const check = await summary(s);
+if (check.total.calls !== 10_000_000) throw new Error(`dataset holds ${check.total.calls} calls, not 10M`);
+rows.push(['summary, 10M Parquet rows (API, session open)', await time(() => summary(s)), '≤ 1 s']);
+rows.push(['failed, 10M Parquet rows (API)', await time(() => failed(s)), '']);
+rows.push(['slow -n 20, 10M Parquet rows (API)', await time(() => slow(s)), '']);
+rows.push(['procs, 10M Parquet rows (API)', await time(() => procs(s)), '']);
+rows.push(['lost, 10M Parquet rows (API)', await time(() => lost(s)), '']);
+s.close();
+const one = await Session.open(join(DATASET, 'host=synth-01'));
+rows.push(['files (fd → path resolution), 1M Parquet rows (API)', await time(() => files(one), 1), '']);
+one.close();
+rows.push(['summary, 10M Parquet rows (CLI process, end to end)', await time(() => cli('summary', DATASET)), '≤ 1 s']);
+rows.push(['summary, 1M .bin, cold: conversion included (CLI, end to end)', await time(() => cli('summary', BIN, '--cache-dir', CACHE, '--refresh')), '≤ 1.5 s']);
+rows.push(['summary, 1M .bin, cached (CLI, end to end)', await time(() => cli('summary', BIN, '--cache-dir', CACHE)), '']);
+rows.push(['(for comparison) 1M .bin cold through convert\'s parquet-wasm sink (API)', await time(async () => {
+  const x = await Session.open(BIN, { cacheDir: join(ROOT, 'cache-convert'), refresh: true, engine: 'convert' });
+  await summary(x);
+  x.close();
+}, 1), '']);
+
+const w = Math.max(...rows.map(([n]) => n.length));
+console.log(`query: ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} at the end; best and median of ${RUNS} runs`);
+console.log(`| ${'measurement'.padEnd(w)} | best s | median s | target |`);
+console.log(`|${'-'.repeat(w + 2)}|-------:|---------:|--------|`);
+for (const [name, t, target] of rows) console.log(`| ${name.padEnd(w)} | ${t.best.toFixed(3).padStart(6)} | ${t.median.toFixed(3).padStart(8)} | ${target} |`);

@@ -1,0 +1,17 @@
+/** @vltrace/query: reports (summary, failed, slow, files, procs, lost) and SQL over vltrace recordings. */
+export { Session, filterSql, type FilterOptions, type SessionOptions } from './session.js';
+export { TraceDb, type QueryResult, type Sources } from './db.js';
+export { resolveInputs, type ResolvedInputs } from './inputs.js';
+export { prepareRecording, type PreparedRecording, type PrepareOptions, type RecordingInfo } from './recording.js';
+export { ProcessTracker, type ProcessRow } from './processes.js';
+export { fdIntervals, type FdInterval } from './fds.js';
+export { renderCall, renderRet } from './args.js';
+export { EXIT, QueryError, UsageError, InputError } from './errors.js';
+export { renderTable, OUTPUT_FORMATS, type OutputFormat, type Table, type Column, type Cell } from './output.js';
+export { summary, summaryTable, SUMMARY_SORT_KEYS, type SummaryOptions, type SummaryRow, type SummaryResult } from './reports/summary.js';
+export { failed, failedTable, type FailedOptions, type FailedRow } from './reports/failed.js';
+export { slow, slowTable, type SlowOptions, type SlowRow } from './reports/slow.js';
+export { files, filesTable, type FilesOptions, type FileRow } from './reports/files.js';
+export { procs, procsTable, signalName, type ProcsOptions, type ProcRow } from './reports/procs.js';
+export { lost, lostTable, type LostOptions, type LostRow } from './reports/lost.js';
+export { sql, sqlTable } from './reports/sql.js';

@@ -1,0 +1,115 @@
+/**
+ * What the user gave on the command line, as data for the views: a `.bin` recording (v1 or
+ * vltrace 0.1; converted through the cache), a Parquet file, or a directory of Parquet files
+ * (a hive-partitioned dataset such as `host=web1/date=2026-11-26/part-0.parquet`).
+ * `processes.parquet` and `<name>.processes.parquet` files hold process rows; every other
+ * `.parquet` file holds syscall rows.
+ */
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { InputError } from './errors.js';
+import type { Sources, TraceDb } from './db.js';
+import { prepareRecording, type PrepareOptions, type RecordingInfo } from './recording.js';
+
+/** The resolved inputs: the files behind the views, and what the recordings' readers reported. */
+export interface ResolvedInputs extends Sources {
+  readonly recordings: readonly RecordingInfo[];
+  /** keys that tell rows of different inputs/partitions apart: hive keys, plus `source` for several inputs */
+  readonly partKeys: readonly string[];
+}
+
+const isProcessesFile = (f: string) => /(^|[/.])processes\.parquet$/.test(f);
+
+async function magic(file: string): Promise<string> {
+  const fh = await open(file, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(b, 0, 4, 0);
+    return b.subarray(0, bytesRead).toString('latin1');
+  } finally {
+    await fh.close();
+  }
+}
+
+async function listParquet(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name.startsWith('.')) continue; // our own cache, editors' files
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.name.endsWith('.parquet')) out.push(p);
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** key=value directory names shared by every file under `root` */
+function hiveKeysOf(root: string, files: readonly string[]): string[] {
+  let keys: string[] | undefined;
+  for (const f of files) {
+    const k = relative(root, f)
+      .split(sep)
+      .slice(0, -1)
+      .filter((s) => /^[^=]+=.*$/.test(s))
+      .map((s) => s.slice(0, s.indexOf('=')));
+    keys = keys === undefined ? k : keys.filter((x) => k.includes(x));
+  }
+  return keys ?? [];
+}
+
+/** Resolves inputs, converting recordings as needed. Missing or unusable inputs are InputErrors. */
+export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts: PrepareOptions = {}): Promise<ResolvedInputs> {
+  const groups: { input: string; syscalls: string[]; processes: string[] }[] = [];
+  const recordings: RecordingInfo[] = [];
+  const hiveSets: string[][] = [];
+  for (const input of inputs) {
+    const syscalls: string[] = [];
+    const processes: string[] = [];
+    groups.push({ input, syscalls, processes });
+    let st;
+    try {
+      st = await stat(input);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(input, code === 'ENOENT' ? 'no such file or directory' : `cannot read it (${code ?? String(e)})`);
+    }
+    if (st.isDirectory()) {
+      const files = await listParquet(input);
+      const rows = files.filter((f) => !isProcessesFile(f));
+      if (rows.length === 0) throw new InputError(input, 'no Parquet files in this directory');
+      syscalls.push(...rows);
+      processes.push(...files.filter(isProcessesFile));
+      hiveSets.push(hiveKeysOf(input, files));
+      continue;
+    }
+    if (!st.isFile()) throw new InputError(input, 'not a file or directory');
+    if (st.size === 0) throw new InputError(input, 'empty file: not a vltrace recording or Parquet file');
+    let head;
+    try {
+      head = await magic(input);
+    } catch (e) {
+      throw new InputError(input, `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    hiveSets.push([]);
+    if (head === 'PAR1') {
+      if (isProcessesFile(input)) processes.push(input);
+      else {
+        syscalls.push(input);
+        const side = input.replace(/\.parquet$/, '.processes.parquet');
+        if (side !== input && (await stat(side).catch(() => undefined))) processes.push(side);
+      }
+      continue;
+    }
+    const rec = await prepareRecording(input, db, opts);
+    syscalls.push(...rec.syscalls);
+    processes.push(rec.processes);
+    recordings.push(rec.info);
+  }
+  for (const g of groups) if (g.syscalls.length === 0) throw new InputError(g.input, 'a processes file alone: give the syscalls Parquet file (or its directory)');
+  // partition columns exist only when every input has them
+  const hiveKeys = hiveSets.reduce((acc, k) => acc.filter((x) => k.includes(x)), hiveSets[0] ?? []);
+  return { groups, hiveKeys, recordings, partKeys: [...hiveKeys, ...(groups.length > 1 ? ['source'] : [])] };
+}

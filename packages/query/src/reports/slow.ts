@@ -1,0 +1,63 @@
+/** `slow`: the N longest syscalls (wall-clock, entry to exit), decoded, with pid and time. */
+import { callRowOf, renderCall } from '../args.js';
+import { fixed, type Table } from '../output.js';
+import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+
+export interface SlowOptions extends FilterOptions, SessionOptions {
+  /** how many (default 20) */
+  top?: number;
+}
+
+export interface SlowRow {
+  /** wall-clock time of entry, UTC (`2026-11-26 11:03:04.123456789`) */
+  time: string;
+  /** seconds since the first row of the inputs */
+  offset: number;
+  durationUs: number;
+  durationNs: number | bigint;
+  pid: number;
+  tid: number;
+  comm: string | null;
+  syscall: string;
+  call: string;
+}
+
+/** The `top` longest complete syscalls, longest first. */
+export function slow(input: Session | string | readonly string[], opts: SlowOptions = {}): Promise<SlowRow[]> {
+  const top = Math.max(1, Math.trunc(opts.top ?? 20));
+  return withSession(input, opts, async (s) => {
+    const { rows } = await s.query(`
+      WITH t0 AS (SELECT min(coalesce(ts_enter, ts_exit)) AS t0 FROM syscalls)
+      SELECT ts_text(ts_enter) AS time, (epoch_ns(ts_enter) - epoch_ns(t0)) / 1e9 AS offset_s, duration_ns,
+             pid, tid, comm, syscall, arg0, arg1, arg2, arg3, arg4, arg5, str0, str1, str2, str3, str4, str5, str_flags, ret
+      FROM syscalls, t0
+      WHERE duration_ns IS NOT NULL AND status = 'complete' AND ${filterSql(opts)}
+      ORDER BY duration_ns DESC, ts_enter, tid LIMIT ${top}`);
+    return rows.map((r) => ({
+      time: String(r['time']),
+      offset: Number(r['offset_s']),
+      durationUs: Number(r['duration_ns']) / 1000,
+      durationNs: r['duration_ns'] as number | bigint,
+      pid: Number(r['pid']),
+      tid: Number(r['tid']),
+      comm: (r['comm'] as string | null) ?? null,
+      syscall: String(r['syscall']),
+      call: renderCall(callRowOf(r)),
+    }));
+  });
+}
+
+export function slowTable(rows: readonly SlowRow[]): Table {
+  return {
+    columns: [
+      { key: 'durationUs', title: 'usecs', align: 'right', text: fixed(3) },
+      { key: 'offset', title: '+seconds', align: 'right', text: fixed(6) },
+      { key: 'pid', title: 'pid', align: 'right' },
+      { key: 'tid', title: 'tid', align: 'right' },
+      { key: 'comm', title: 'comm' },
+      { key: 'call', title: 'call' },
+    ],
+    rows: rows as unknown as Table['rows'],
+    dataKeys: ['time', 'offset', 'durationNs', 'durationUs', 'pid', 'tid', 'comm', 'syscall', 'call'],
+  };
+}

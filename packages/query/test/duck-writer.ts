@@ -1,0 +1,59 @@
+// An independent writer of the syscalls schema (packages/convert/SCHEMA.md): a recording's rows
+// through DuckDB's own Parquet writer, so the reports are also tested on Parquet that
+// @vltrace/convert did not write (and before its sink existed).
+import { writeFileSync, rmSync } from 'node:fs';
+import { batchSyscalls, openTrace, toWallClockNs } from '@vltrace/format';
+import { TraceDb, sqlString } from '../src/db.js';
+import { toJson } from '../src/output.js';
+import { ProcessTracker } from '../src/processes.js';
+import { writeProcesses } from '../src/recording.js';
+
+/** Writes `out` (syscalls) and `out` with `.processes.parquet` (processes) from a recording. */
+export async function writeParquetWithDuckDB(bin: string, out: string): Promise<void> {
+  const trace = await openTrace(bin);
+  const meta = trace.header.meta;
+  const wall = (v: bigint | undefined) => (v === undefined ? null : toWallClockNs(meta, v));
+  const lines: string[] = [];
+  const procs = new ProcessTracker(meta);
+  for await (const item of trace.items()) {
+    if (item.type === 'syscalls') {
+      for (const sc of batchSyscalls(item.batch, trace.header)) {
+        let flags = 0;
+        sc.truncated.forEach((t, a) => (flags |= (t ? 1 : 0) << (4 * a)));
+        sc.readError.forEach((t, a) => (flags |= (t ? 2 : 0) << (4 * a)));
+        const row: Record<string, unknown> = {
+          ts_enter: wall(sc.tsEnter), ts_exit: wall(sc.tsExit), duration_ns: sc.durationNs ?? null, pid: sc.pid, tid: sc.tid,
+          comm: sc.comm ?? null, syscall: sc.name, nr: sc.nr, str_flags: flags, ret: sc.ret ?? null, errno: sc.errno ?? null,
+          errno_name: sc.errnoName ?? null, status: sc.status, lost: null, cpu: null,
+        };
+        for (let a = 0; a < 6; a++) {
+          row[`arg${a}`] = a < sc.args.length ? sc.args[a] : null;
+          row[`str${a}`] = sc.strings[a] ?? null;
+        }
+        lines.push(toJson(row));
+      }
+    } else if (item.type === 'lost') {
+      lines.push(toJson({ ts_enter: wall(item.firstTs), ts_exit: wall(item.lastTs), status: 'lost', lost: item.count, cpu: item.cpu, str_flags: 0 }));
+    } else if (item.type === 'fork' || item.type === 'exec' || item.type === 'proc_exit' || item.type === 'proc_info') {
+      procs.add(item);
+    }
+  }
+  const jsonl = `${out}.jsonl`;
+  writeFileSync(jsonl, lines.join('\n') + '\n');
+  const db = await TraceDb.create();
+  try {
+    const cols: Record<string, string> = {
+      ts_enter: 'BIGINT', ts_exit: 'BIGINT', duration_ns: 'BIGINT', pid: 'INTEGER', tid: 'INTEGER', comm: 'VARCHAR', syscall: 'VARCHAR', nr: 'INTEGER',
+      arg0: 'BIGINT', arg1: 'BIGINT', arg2: 'BIGINT', arg3: 'BIGINT', arg4: 'BIGINT', arg5: 'BIGINT',
+      str0: 'VARCHAR', str1: 'VARCHAR', str2: 'VARCHAR', str3: 'VARCHAR', str4: 'VARCHAR', str5: 'VARCHAR',
+      str_flags: 'INTEGER', ret: 'BIGINT', errno: 'INTEGER', errno_name: 'VARCHAR', status: 'VARCHAR', lost: 'BIGINT', cpu: 'INTEGER',
+    };
+    const select = Object.keys(cols).map((c) => (c.startsWith('ts_') ? `make_timestamp_ns(${c}) AS ${c}` : c)).join(', ');
+    await db.exec(`COPY (SELECT ${select} FROM read_json(${sqlString(jsonl)}, format = 'newline_delimited',
+      columns = {${Object.entries(cols).map(([k, v]) => `${k}: '${v}'`).join(', ')}})) TO ${sqlString(out)} (FORMAT parquet)`);
+    await writeProcesses(db, procs.rows(), out.replace(/\.parquet$/, '.processes.parquet'));
+  } finally {
+    db.close();
+    rmSync(jsonl, { force: true });
+  }
+}

@@ -1,0 +1,62 @@
+// The cache's Parquet (written by DuckDB from the batches, src/ingest.ts) holds exactly what
+// @vltrace/convert's Parquet sink writes for the same recording: same columns and types, same
+// rows (every value, nulls included), on the hand-built fixture and on a synthetic recording
+// with long strings, failures and process events.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { synthesizeTrace } from '@vltrace/format';
+import { TraceDb, sqlString } from '../src/db.js';
+import { prepareRecording } from '../src/recording.js';
+import { buildFixture, tmpDir, writeTrace } from './fixture.js';
+
+async function compare(bin: string, dir: string): Promise<void> {
+  const db = await TraceDb.create();
+  try {
+    const duck = await prepareRecording(bin, db, { cacheDir: join(dir, 'duck'), engine: 'duckdb' });
+    const conv = await prepareRecording(bin, db, { cacheDir: join(dir, 'conv'), engine: 'convert' });
+    const read = (files: readonly string[]) => `read_parquet([${files.map(sqlString).join(', ')}])`;
+    const d = await db.query(`DESCRIBE SELECT * FROM ${read(duck.syscalls)}`);
+    const c = await db.query(`DESCRIBE SELECT * FROM ${read(conv.syscalls)}`);
+    assert.deepEqual(d.rows.map((r) => [r['column_name'], r['column_type']]), c.rows.map((r) => [r['column_name'], r['column_type']]));
+    const n = await db.query(`SELECT (SELECT count(*) FROM ${read(duck.syscalls)}) AS d, (SELECT count(*) FROM ${read(conv.syscalls)}) AS c`);
+    assert.equal(n.rows[0]!['d'], n.rows[0]!['c']);
+    for (const [a, b] of [[duck, conv], [conv, duck]] as const) {
+      const diff = await db.query(`SELECT * FROM ${read(a.syscalls)} EXCEPT ALL SELECT * FROM ${read(b.syscalls)} LIMIT 3`);
+      assert.deepEqual(diff.rows, [], `rows only in ${a === duck ? 'the DuckDB cache' : "convert's Parquet"}`);
+    }
+    const meta = await db.query(`SELECT key::VARCHAR AS k, value::VARCHAR AS v FROM parquet_kv_metadata(${sqlString(duck.syscalls[0]!)}) WHERE key::VARCHAR LIKE 'vltrace.%' ORDER BY 1`);
+    assert.deepEqual(meta.rows.map((r) => r['k']), ['vltrace.clock.monotonic_ns', 'vltrace.clock.realtime_ns', 'vltrace.hostname', 'vltrace.schema']);
+  } finally {
+    db.close();
+  }
+}
+
+test('DuckDB-written cache = convert\'s Parquet: the fixture', async () => {
+  const dir = tmpDir('vq-ingest-');
+  await compare(writeTrace(buildFixture(), 'fixture.bin', dir), dir);
+});
+
+test('DuckDB-written cache = convert\'s Parquet: 300k synthetic syscalls (several slices, long strings)', async () => {
+  const dir = tmpDir('vq-ingest-');
+  const bin = join(dir, 'synth.bin');
+  await synthesizeTrace(bin, { syscalls: 300_000, seed: 7 });
+  await compare(bin, dir);
+});
+
+test('DuckDB-written cache = convert\'s Parquet: invalid UTF-8, cut and unreadable strings, lost rows, unknown syscalls', async () => {
+  const { PacketWriter, CHUNK_FLAGS } = await import('@vltrace/format');
+  const w = new PacketWriter();
+  const bytes = (...b: number[]) => Uint8Array.from(b);
+  w.entry({ pid: 7, tid: 7, ts: 1_000_000_100n, nr: 257, args: [-100n, 1n, 0n, 0n], chunks: [{ arg: 1, bytes: bytes(0x2f, 0xff, 0x5c, 0x61) }] });
+  w.exit({ pid: 7, tid: 7, ts: 1_000_000_200n, nr: 257, ret: -2n });
+  w.entry({ pid: 7, tid: 8, ts: 1_000_000_300n, nr: 82, args: [1n, 2n], chunks: [{ arg: 0, bytes: bytes(0x61), flags: CHUNK_FLAGS.TRUNCATED.bit }, { arg: 1, bytes: bytes(), flags: CHUNK_FLAGS.READ_ERROR.bit }] });
+  w.exit({ pid: 7, tid: 8, ts: 1_000_000_400n, nr: 82, ret: 0n });
+  w.lost({ ts: 1_000_000_500n, cpu: 1, count: 42n, firstTs: 1_000_000_450n, lastTs: 1_000_000_500n });
+  w.entry({ pid: 7, tid: 7, ts: 1_000_000_600n, nr: 999, args: [BigInt.asIntN(64, 0xffffffffffffffffn)] });
+  w.exit({ pid: 7, tid: 7, ts: 1_000_000_700n, nr: 999, ret: -38n });
+  w.exit({ pid: 9, tid: 9, ts: 1_000_000_800n, nr: 0, ret: 5n });
+  w.entry({ pid: 7, tid: 7, ts: 1_000_000_900n, nr: 231, args: [0n] });
+  const dir = tmpDir('vq-ingest-');
+  await compare(writeTrace(w, 'odd.bin', dir), dir);
+});

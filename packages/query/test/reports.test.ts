@@ -1,0 +1,175 @@
+// Every report on the hand-built fixture: exact expected answers, cross-checked against the
+// `syscalls` SQL view and against counts computed directly from openTrace(...).syscalls().
+// Each test runs on the .bin (converted through @vltrace/convert's Parquet sink) and on Parquet
+// written independently by DuckDB from the same recording.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { openTrace, type Syscall } from '@vltrace/format';
+import { Session, summary, failed, slow, files, procs, lost, sql } from '../src/index.js';
+import { buildFixture, tmpDir, writeTrace } from './fixture.js';
+import { writeParquetWithDuckDB } from './duck-writer.js';
+
+const dir = tmpDir();
+const bin = writeTrace(buildFixture(), 'fixture.bin', dir);
+const parquet = join(dir, 'fixture.parquet');
+const sessions: Record<string, Promise<Session>> = {};
+const open = (kind: string) => (sessions[kind] ??= kind === 'bin' ? Session.open(bin, { cacheDir: join(dir, 'cache') }) : Session.open(parquet));
+let calls: Syscall[] = [];
+
+const KINDS = ['bin', 'parquet'] as const;
+
+before(async () => {
+  await writeParquetWithDuckDB(bin, parquet);
+  const t = await openTrace(bin);
+  for await (const sc of t.syscalls()) calls.push(sc);
+});
+after(async () => {
+  for (const p of Object.values(sessions)) (await p.catch(() => undefined))?.close();
+});
+
+/** strace -c's rule: a call counts when it returned. */
+function direct() {
+  const m = new Map<string, { calls: number; errors: number; ns: bigint }>();
+  for (const c of calls) {
+    if (c.status !== 'complete') continue;
+    const e = m.get(c.name) ?? { calls: 0, errors: 0, ns: 0n };
+    e.calls++;
+    if (c.errno !== undefined) e.errors++;
+    e.ns += c.durationNs!;
+    m.set(c.name, e);
+  }
+  return m;
+}
+
+for (const kind of KINDS) {
+  test(`${kind}: summary equals direct counts and the SQL view`, async () => {
+    const s = await open(kind);
+    const res = await summary(s);
+    const d = direct();
+    assert.deepEqual(new Set(res.rows.map((r) => r.syscall)), new Set(d.keys()));
+    for (const r of res.rows) {
+      const e = d.get(r.syscall)!;
+      assert.equal(r.calls, e.calls, r.syscall);
+      assert.equal(r.errors, e.errors, r.syscall);
+      assert.equal(Math.round(r.seconds * 1e9), Number(e.ns), r.syscall);
+    }
+    const openat = res.rows.find((r) => r.syscall === 'openat')!;
+    assert.equal(openat.calls, 5);
+    assert.equal(openat.errors, 1);
+    assert.equal(res.total.calls, 23);
+    assert.equal(res.total.errors, 5);
+    assert.equal(res.total.unfinished, 2); // two exit_group
+    assert.equal(res.total.noEntry, 1); // the child's return from clone
+    assert.ok(Math.abs(res.rows.reduce((a, r) => a + r.percent, 0) - 100) < 1e-9);
+    // sorted by time: wait4 (200 µs) first
+    assert.equal(res.rows[0]!.syscall, 'wait4');
+    const { rows } = await sql(s, `SELECT syscall, count(*) AS calls, count(errno) AS errors, sum(duration_ns) AS ns FROM syscalls WHERE status = 'complete' GROUP BY ALL`);
+    for (const q of rows) {
+      const r = res.rows.find((x) => x.syscall === q['syscall'])!;
+      assert.equal(r.calls, q['calls']);
+      assert.equal(r.errors, q['errors']);
+      assert.equal(Math.round(r.seconds * 1e9), Number(q['ns']));
+    }
+    const byName = await summary(s, { sort: 'name' });
+    assert.deepEqual(byName.rows.map((r) => r.syscall), [...byName.rows.map((r) => r.syscall)].sort());
+    const perPid = await summary(s, { perPid: true });
+    assert.equal(perPid.rows.filter((r) => r.pid === 103).map((r) => r.syscall).sort().join(), 'getpid,rename');
+    assert.equal(perPid.total.calls, 23);
+    const filtered = await summary(s, { expr: '%file' });
+    assert.deepEqual(filtered.rows.map((r) => r.syscall).sort(), ['access', 'execve', 'openat', 'rename', 'stat']);
+    assert.equal((await summary(s, { pid: [101] })).total.calls, 6);
+  });
+
+  test(`${kind}: failed groups by syscall and errno with messages and examples`, async () => {
+    const rows = await failed(await open(kind));
+    const key = (r: { syscall: string; errnoName: string }) => `${r.syscall} ${r.errnoName}`;
+    assert.deepEqual(rows.map(key).sort(), ['access EACCES', 'futex EAGAIN', 'openat ENOENT', 'rename ENOENT', 'wait4 ECHILD']);
+    const o = rows.find((r) => r.syscall === 'openat')!;
+    assert.equal(o.message, 'No such file or directory');
+    assert.deepEqual(o.paths, ['/nonexistent']);
+    assert.equal(o.example, 'openat(AT_FDCWD, "/nonexistent", 0x0, 0) = -1 ENOENT'.replace('0x0', '0'));
+    const direct = calls.filter((c) => c.errno !== undefined);
+    assert.equal(rows.reduce((a, r) => a + r.count, 0), direct.length);
+    const { rows: q } = await sql(await open(kind), `SELECT count(*) AS n FROM syscalls WHERE errno IS NOT NULL`);
+    assert.equal(q[0]!['n'], direct.length);
+  });
+
+  test(`${kind}: slow lists the longest calls first, decoded`, async () => {
+    const rows = await slow(await open(kind), { top: 3 });
+    assert.deepEqual(rows.map((r) => r.syscall), ['wait4', 'futex', 'read']);
+    assert.equal(rows[0]!.durationUs, 200);
+    assert.equal(rows[1]!.tid, 102);
+    assert.equal(rows[2]!.call, 'read(3, 0x2000, 4096) = 100');
+    const longest = [...calls].filter((c) => c.durationNs !== undefined).sort((a, b) => Number(b.durationNs! - a.durationNs!))[0]!;
+    assert.equal(rows[0]!.durationNs, Number(longest.durationNs));
+    assert.match(rows[0]!.time, /^2025-11-26 09:40:00\.\d{9}$/);
+  });
+
+  test(`${kind}: files lists every path, fds resolved through dup2, dirfds and fork`, async () => {
+    const rows = await files(await open(kind));
+    const by = new Map(rows.map((r) => [r.path, r]));
+    assert.deepEqual([...by.keys()].sort(), ['/bin/ls', '/etc', '/etc/group', '/etc/hosts', '/etc/passwd', '/etc/shadow', '/nonexistent', '/tmp/a', '/tmp/b', '/tmp/out.txt']);
+    assert.deepEqual(by.get('/etc/passwd'), { ...by.get('/etc/passwd')!, calls: 5, byName: 1, byFd: 4, errors: 0, results: 'ok:1', pids: [100] });
+    assert.equal(by.get('/etc/passwd')!.syscalls, 'read:2 close:1 fstat:1 openat:1');
+    assert.deepEqual(by.get('/etc/group')!.pids, [100, 101]);
+    assert.equal(by.get('/etc/group')!.byFd, 2);
+    const out = by.get('/tmp/out.txt')!;
+    assert.equal(out.syscalls, 'close:1 dup2:1 openat:1 write:1');
+    assert.equal(by.get('/nonexistent')!.results, 'ENOENT:1');
+    assert.equal(by.get('/etc/shadow')!.results, 'EACCES:1');
+    assert.equal(by.get('/tmp/b')!.syscalls, 'rename:1');
+    // the paths by name equal the strings of path arguments in the recording
+    const named = new Set(calls.flatMap((c) => c.strings.filter((x): x is string => x !== undefined)));
+    named.delete('group');
+    named.add('/etc/group');
+    assert.deepEqual(new Set(rows.filter((r) => r.byName > 0).map((r) => r.path)), named);
+    const only = await files(await open(kind), { pathsOnly: true });
+    assert.equal(only.find((r) => r.path === '/etc/passwd')!.calls, 1);
+  });
+
+  test(`${kind}: procs gives the tree, execs, exit statuses and counts`, async () => {
+    const rows = await procs(await open(kind));
+    assert.deepEqual(rows.map((r) => [r.pid, r.ppid, r.depth]), [[100, 1, 0], [101, 100, 1], [103, 100, 1]]);
+    const [sh, ls, killed] = rows;
+    assert.equal(sh!.status, 'exit 0');
+    assert.equal(sh!.threads, 1);
+    assert.equal(sh!.exe, '/bin/sh');
+    assert.deepEqual(ls!.execs, ['/bin/ls']);
+    assert.equal(ls!.comm, 'ls');
+    assert.equal(ls!.exitCode, 2);
+    assert.equal(killed!.status, 'killed by SIGKILL');
+    assert.equal(killed!.exitCode, null);
+    for (const r of rows) {
+      const mine = calls.filter((c) => c.pid === r.pid);
+      assert.equal(r.syscalls, mine.length, `pid ${r.pid}`);
+      assert.equal(r.errors, mine.filter((c) => c.errno !== undefined).length, `pid ${r.pid}`);
+      assert.ok(r.lifetimeS! > 0);
+    }
+    assert.deepEqual((await procs(await open(kind), { pid: [101] })).map((r) => r.pid), [101]);
+  });
+
+  test(`${kind}: lost shows lost packets, unfinished and no-entry calls`, async () => {
+    const rows = await lost(await open(kind));
+    const lp = rows.find((r) => r.kind === 'lost-packets')!;
+    assert.equal(lp.count, 5);
+    assert.equal(lp.where, 'cpu 1');
+    assert.equal(rows.find((r) => r.kind === 'unfinished' && r.where === 'exit_group')!.count, 2);
+    assert.equal(rows.find((r) => r.kind === 'no-entry' && r.where === 'clone')!.count, 1);
+    if (kind === 'bin') assert.ok(rows.some((r) => r.kind === 'recording' && /5 lost/.test(r.note)));
+  });
+}
+
+test('the processes view derived from syscalls alone (Parquet without a processes file)', async () => {
+  const d = tmpDir();
+  const p = join(d, 'only.parquet');
+  await writeParquetWithDuckDB(bin, p);
+  const { rmSync } = await import('node:fs');
+  rmSync(p.replace(/\.parquet$/, '.processes.parquet'));
+  const rows = await procs(p);
+  const by = new Map(rows.map((r) => [r.pid, r]));
+  assert.equal(by.get(101)!.ppid, 100); // from clone's return value
+  assert.deepEqual(by.get(101)!.execs, ['/bin/ls']);
+  assert.equal(by.get(101)!.exitCode, 2); // from exit_group's argument
+  assert.equal(by.get(103)!.exitCode, null); // killed: syscalls cannot tell
+});
