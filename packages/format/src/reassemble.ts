@@ -51,7 +51,8 @@ export class Reassembler {
   private tsE!: Int32Array; // lo, hi word pairs
   private tsX!: Int32Array;
   private key!: Float64Array; // entry (or exit) time as a double, for ordering only
-  private args!: Int32Array; // 6 args × 2 words per row
+  /** raw arguments, column-major: argw[a] holds (lo, hi) word pairs of argument a per row */
+  private argw: Int32Array[] = [];
   private nargs!: Uint8Array;
   private ret!: Int32Array;
   private status!: Uint8Array;
@@ -93,7 +94,7 @@ export class Reassembler {
     this.tsE = grow(this.tsE, (k) => new Int32Array(k), 2);
     this.tsX = grow(this.tsX, (k) => new Int32Array(k), 2);
     this.key = grow(this.key, (k) => new Float64Array(k), 1);
-    this.args = grow(this.args, (k) => new Int32Array(k), 2 * MAX_ARGS);
+    for (let a = 0; a < MAX_ARGS; a++) this.argw[a] = grow(this.argw[a], (k) => new Int32Array(k), 2);
     this.nargs = grow(this.nargs, (k) => new Uint8Array(k), 1);
     this.ret = grow(this.ret, (k) => new Int32Array(k), 2);
     this.status = grow(this.status, (k) => new Uint8Array(k), 1);
@@ -159,7 +160,18 @@ export class Reassembler {
     this.tsE[2 * r + 1] = tsHi;
     this.key[r] = key;
     this.nargs[r] = nargs;
-    if (nargs > 0) this.args.set(words.subarray(argWord, argWord + 2 * nargs), r * 12);
+    // every argument column is written (zeros past nargs), so rows can be copied in runs
+    const argw = this.argw;
+    for (let a = 0; a < MAX_ARGS; a++) {
+      const col = argw[a]!;
+      if (a < nargs) {
+        col[2 * r] = words[argWord + 2 * a]!;
+        col[2 * r + 1] = words[argWord + 2 * a + 1]!;
+      } else {
+        col[2 * r] = 0;
+        col[2 * r + 1] = 0;
+      }
+    }
     this.comm[r] = this.commFor(t, pid);
   }
 
@@ -206,12 +218,12 @@ export class Reassembler {
       } else {
         this.reserveHeap(len);
       }
-      this.heap.set(bytes.subarray(start, start + len), this.heapEnd);
+      copyBytes(this.heap, this.heapEnd, bytes, start, len);
       this.heapEnd += len;
       this.strLen[s] = cur + len;
     } else {
       this.reserveHeap(len);
-      this.heap.set(bytes.subarray(start, start + len), this.heapEnd);
+      copyBytes(this.heap, this.heapEnd, bytes, start, len);
       this.strOff[s] = this.heapEnd;
       this.strLen[s] = len;
       this.heapEnd += len;
@@ -256,6 +268,10 @@ export class Reassembler {
       this.nr[r] = nr;
       this.tsE[2 * r] = 0;
       this.tsE[2 * r + 1] = 0;
+      for (let a = 0; a < MAX_ARGS; a++) {
+        this.argw[a]![2 * r] = 0;
+        this.argw[a]![2 * r + 1] = 0;
+      }
       this.key[r] = key;
       this.comm[r] = this.commFor(t, pid);
       th.orphan[t] = r;
@@ -421,25 +437,26 @@ export class Reassembler {
     // offsets are filled lazily: rows without a string in a column repeat the previous end
     const filled = new Array<number>(MAX_ARGS).fill(0);
     const stats = this.stats;
+    // fixed-width columns: copied in runs of consecutive rows (the common, in-order case)
+    for (let i = 0; i < n;) {
+      const r0 = sel[from + i]!;
+      let len = 1;
+      while (i + len < n && sel[from + i + len] === r0 + len) len++;
+      const r1 = r0 + len;
+      b.pid.set(this.pid.subarray(r0, r1), i);
+      b.tid.set(this.tid.subarray(r0, r1), i);
+      b.nr.set(this.nr.subarray(r0, r1), i);
+      b.status.set(this.status.subarray(r0, r1), i);
+      b.nargs.set(this.nargs.subarray(r0, r1), i);
+      b.comm.set(this.comm.subarray(r0, r1), i);
+      tsE.set(this.tsE.subarray(2 * r0, 2 * r1), 2 * i);
+      tsX.set(this.tsX.subarray(2 * r0, 2 * r1), 2 * i);
+      ret.set(this.ret.subarray(2 * r0, 2 * r1), 2 * i);
+      for (let a = 0; a < MAX_ARGS; a++) args[a]!.set(this.argw[a]!.subarray(2 * r0, 2 * r1), 2 * i);
+      i += len;
+    }
     for (let i = 0; i < n; i++) {
       const r = sel[from + i]!;
-      b.pid[i] = this.pid[r]!;
-      b.tid[i] = this.tid[r]!;
-      b.nr[i] = this.nr[r]!;
-      tsE[2 * i] = this.tsE[2 * r]!;
-      tsE[2 * i + 1] = this.tsE[2 * r + 1]!;
-      tsX[2 * i] = this.tsX[2 * r]!;
-      tsX[2 * i + 1] = this.tsX[2 * r + 1]!;
-      ret[2 * i] = this.ret[2 * r]!;
-      ret[2 * i + 1] = this.ret[2 * r + 1]!;
-      b.status[i] = this.status[r]!;
-      b.nargs[i] = this.nargs[r]!;
-      b.comm[i] = this.comm[r]!;
-      const na = this.nargs[r]!;
-      for (let a = 0; a < na; a++) {
-        args[a]![2 * i] = this.args[r * 12 + 2 * a]!;
-        args[a]![2 * i + 1] = this.args[r * 12 + 2 * a + 1]!;
-      }
       const m = this.strMask[r]!;
       if (m === 0) continue;
       for (let a = 0; a < MAX_ARGS; a++) {
@@ -450,7 +467,7 @@ export class Reassembler {
         const len = this.strLen[s]!;
         const off = this.strOff[s]!;
         if (filled[a]! < i) col.offsets.fill(strPos[a]!, filled[a]! + 1, i + 1);
-        col.data.set(this.heap.subarray(off, off + len), strPos[a]!);
+        copyBytes(col.data, strPos[a]!, this.heap, off, len);
         strPos[a]! += len;
         col.offsets[i + 1] = strPos[a]!;
         filled[a] = i + 1;
@@ -506,11 +523,20 @@ export class Reassembler {
     this.tsE.copyWithin(2 * to, 2 * from, 2 * from + 2);
     this.tsX.copyWithin(2 * to, 2 * from, 2 * from + 2);
     this.ret.copyWithin(2 * to, 2 * from, 2 * from + 2);
-    this.args.copyWithin(12 * to, 12 * from, 12 * from + 12);
+    for (let a = 0; a < MAX_ARGS; a++) this.argw[a]!.copyWithin(2 * to, 2 * from, 2 * from + 2);
     this.strOff.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
     this.strLen.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
     this.strFlags.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
   }
+}
+
+/** Copies src[from, from+len) to dst[at..]; a loop for short strings (no subarray object per copy). */
+function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, len: number): void {
+  if (len > 64) {
+    dst.set(src.subarray(from, from + len), at);
+    return;
+  }
+  for (let k = 0; k < len; k++) dst[at + k] = src[from + k]!;
 }
 
 function sortedByKey(sel: number[], key: Float64Array): boolean {
