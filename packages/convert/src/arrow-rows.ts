@@ -55,6 +55,30 @@ export function arrowSchema(header?: TraceHeader): Schema {
   return new Schema(fields, meta);
 }
 
+/** Set bits among the first n of a bitmap. */
+function popcount(bits: Uint8Array, n: number): number {
+  let c = 0;
+  for (let k = 0; k < bits.length; k++) {
+    let v = bits[k]!;
+    v = v - ((v >> 1) & 0x55);
+    v = (v & 0x33) + ((v >> 2) & 0x33);
+    c += (v + (v >> 4)) & 0x0f;
+  }
+  return Math.min(c, n);
+}
+
+/** Clears the bits past row n of the last byte. */
+function clearTail(bits: Uint8Array, n: number): void {
+  if (n & 7) bits[bits.length - 1]! &= (1 << (n & 7)) - 1;
+}
+
+/** A validity bitmap filled by `fill` (which returns the null count); undefined when no nulls. */
+function validityOf(n: number, fill: (bits: Uint8Array) => number): [Uint8Array | undefined, number] {
+  const bits = new Uint8Array((n + 7) >> 3);
+  const nulls = fill(bits);
+  return nulls === 0 ? [undefined, 0] : [bits, nulls];
+}
+
 /** Validity bitmap of n rows from a predicate; returns [bitmap, nullCount]. */
 function validity(n: number, valid: (i: number) => boolean): [Uint8Array | undefined, number] {
   const bits = new Uint8Array((n + 7) >> 3);
@@ -122,65 +146,145 @@ export class ArrowRows {
   recordBatch(b: Rows): RecordBatch {
     const n = b.length;
     const st = b.status;
-    const hasLost = b.lost !== undefined;
-    const hasEntry = (i: number) => st[i] !== SyscallStatus.NO_ENTRY;
-    const hasExit = (i: number) => st[i] !== SyscallStatus.UNFINISHED;
-    const notLost = (i: number) => st[i] !== RowStatus.LOST;
+    const nbytes = (n + 7) >> 3;
     const children: Data[] = [];
     const f = (name: string) => this.field(name).type;
+    const ENTRY_ONLY = SyscallStatus.UNFINISHED;
+    const EXIT_ONLY = SyscallStatus.NO_ENTRY;
 
-    // timestamps: monotonic → wall clock, 64-bit add on the halves
-    const wallTs = (src: BigInt64Array, valid: (i: number) => boolean) => {
+    // One pass over the status column: the validity bitmaps every column derives from (plain
+    // loops, no predicate per row). Each column gets its own copy of a bitmap: the IPC writer
+    // mis-sizes a message whose columns share a buffer.
+    const entryBits = new Uint8Array(nbytes);
+    const exitBits = new Uint8Array(nbytes);
+    const retBits = new Uint8Array(nbytes);
+    const lostBits = new Uint8Array(nbytes);
+    let noEntry = 0;
+    let noExit = 0;
+    let lost = 0;
+    for (let i = 0; i < n; i++) {
+      const s = st[i]!;
+      const bit = 1 << (i & 7);
+      const k = i >> 3;
+      if (s === EXIT_ONLY) noEntry++;
+      else entryBits[k]! |= bit;
+      if (s === ENTRY_ONLY) noExit++;
+      else if (s === RowStatus.LOST) {
+        exitBits[k]! |= bit;
+        lostBits[k]! |= bit;
+        lost++;
+      } else {
+        exitBits[k]! |= bit;
+        retBits[k]! |= bit;
+      }
+    }
+    const nullsRet = n - popcount(retBits, n);
+    const bitmap = (bits: Uint8Array, nulls: number): [Uint8Array | undefined, number] => [nulls === 0 ? undefined : bits.slice(), nulls];
+    const notLost = (): [Uint8Array | undefined, number] => {
+      if (lost === 0) return [undefined, 0];
+      const bits = new Uint8Array(nbytes);
+      for (let k = 0; k < nbytes; k++) bits[k] = ~lostBits[k]! & 0xff;
+      clearTail(bits, n);
+      return [bits, lost];
+    };
+
+    // timestamps: monotonic → wall clock, one 64-bit add on the 32-bit halves per row
+    const wc = this.wallClock;
+    const wallTs = (src: BigInt64Array, bits: Uint8Array, nulls: number, skip: number) => {
       const out = new BigInt64Array(n);
-      const s = halves(src);
-      const d = halves(out);
-      for (let i = 0; i < n; i++) if (valid(i)) this.wallClock.addInto(s, d, i);
-      const [nullBitmap, nullCount] = validity(n, valid);
+      const s = new Uint32Array(src.buffer, src.byteOffset, 2 * n);
+      const d = new Uint32Array(out.buffer);
+      const offLo = wc.offsetLo;
+      const offHi = wc.offsetHi;
+      for (let i = 0; i < n; i++) {
+        if (st[i] === skip) continue;
+        const lo = s[2 * i]! + offLo;
+        d[2 * i] = lo; // mod 2^32
+        d[2 * i + 1] = s[2 * i + 1]! + offHi + (lo >= TWO32 ? 1 : 0);
+      }
+      const [nullBitmap, nullCount] = bitmap(bits, nulls);
       return makeData({ type: f('ts_enter') as TimestampNanosecond, length: n, nullCount, nullBitmap, data: out });
     };
-    children.push(wallTs(b.tsEnter, hasEntry), wallTs(b.tsExit, hasExit));
+    children.push(wallTs(b.tsEnter, entryBits, noEntry, EXIT_ONLY), wallTs(b.tsExit, exitBits, noExit, ENTRY_ONLY));
 
     // duration = exit − enter (halves: exact below 2^53 ns; BigInt beyond)
-    const dur = new BigInt64Array(n);
     {
-      const e = halves(b.tsEnter);
-      const x = halves(b.tsExit);
-      const d = halves(dur);
+      const dur = new BigInt64Array(n);
+      const e = new Uint32Array(b.tsEnter.buffer, b.tsEnter.byteOffset, 2 * n);
+      const eh = new Int32Array(b.tsEnter.buffer, b.tsEnter.byteOffset, 2 * n);
+      const x = new Uint32Array(b.tsExit.buffer, b.tsExit.byteOffset, 2 * n);
+      const xh = new Int32Array(b.tsExit.buffer, b.tsExit.byteOffset, 2 * n);
+      const d = new Int32Array(dur.buffer);
+      const bits = new Uint8Array(nbytes);
+      let nulls = 0;
       for (let i = 0; i < n; i++) {
-        if (!hasEntry(i) || !hasExit(i)) continue;
-        const v = (x.hi[2 * i + 1]! - e.hi[2 * i + 1]!) * TWO32 + (x.lo[2 * i]! - e.lo[2 * i]!);
-        if (Number.isSafeInteger(v)) {
-          (d.lo as Uint32Array)[2 * i] = v >>> 0;
-          (d.hi as Int32Array)[2 * i + 1] = Math.floor(v / TWO32);
+        const s = st[i]!;
+        if (s === ENTRY_ONLY || s === EXIT_ONLY) {
+          nulls++;
+          continue;
+        }
+        bits[i >> 3]! |= 1 << (i & 7);
+        const v = (xh[2 * i + 1]! - eh[2 * i + 1]!) * TWO32 + (x[2 * i]! - e[2 * i]!);
+        if (v >= 0 && v < TWO32) {
+          d[2 * i] = v | 0;
+        } else if (Number.isSafeInteger(v)) {
+          d[2 * i] = v | 0; // low word, mod 2^32
+          d[2 * i + 1] = Math.floor(v / TWO32);
         } else {
           dur[i] = b.tsExit[i]! - b.tsEnter[i]!;
         }
       }
-      const [nullBitmap, nullCount] = validity(n, (i) => hasEntry(i) && hasExit(i));
-      children.push(makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data: dur }));
+      children.push(makeData({ type: new Int64(), length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: dur }));
     }
 
-    // the IPC writer mis-sizes a message whose columns share a buffer: every column gets its own
-    const lostValidity = (): [Uint8Array | undefined, number] => (hasLost ? validity(n, notLost) : [undefined, 0]);
-    const i32 = (data: Int32Array, [nullBitmap, nullCount] = lostValidity()) => makeData({ type: new Int32(), length: n, nullCount, nullBitmap, data });
-    children.push(i32(b.pid), i32(b.tid));
+    const i32 = (data: Int32Array, [nullBitmap, nullCount]: [Uint8Array | undefined, number]) => makeData({ type: new Int32(), length: n, nullCount, nullBitmap, data });
+    children.push(i32(b.pid, notLost()), i32(b.tid, notLost()));
 
     // comm: indices into the trace's growing comm dictionary, −1 = null
     {
-      const [nullBitmap, nullCount] = validity(n, (i) => b.comm[i]! >= 0);
+      const [nullBitmap, nullCount] = validityOf(n, (bits) => {
+        let nulls = 0;
+        const c = b.comm;
+        for (let i = 0; i < n; i++) {
+          if (c[i]! >= 0) bits[i >> 3]! |= 1 << (i & 7);
+          else nulls++;
+        }
+        return nulls;
+      });
       children.push(makeData({ type: f('comm') as Dictionary<Utf8, Int32>, length: n, nullCount, nullBitmap, data: b.comm, dictionary: this.comms(b.comms) }));
     }
     // syscall: index = nr
     {
       const max = this.syscallCount;
-      const [nullBitmap, nullCount] = validity(n, (i) => notLost(i) && b.nr[i]! >= 0 && b.nr[i]! < max);
-      const idx = nullCount === 0 ? b.nr.slice() : b.nr.map((nr) => (nr >= 0 && nr < max ? nr : 0));
+      const nr = b.nr;
+      const idx = new Int32Array(n);
+      const [nullBitmap, nullCount] = validityOf(n, (bits) => {
+        let nulls = 0;
+        for (let i = 0; i < n; i++) {
+          const v = nr[i]!;
+          if (v >= 0 && v < max && st[i] !== RowStatus.LOST) {
+            bits[i >> 3]! |= 1 << (i & 7);
+            idx[i] = v;
+          } else {
+            nulls++;
+          }
+        }
+        return nulls;
+      });
       children.push(makeData({ type: f('syscall') as Dictionary<Utf8, Int32>, length: n, nullCount, nullBitmap, data: idx, dictionary: this.syscallDict }));
     }
-    children.push(i32(b.nr));
+    children.push(i32(b.nr, notLost()));
 
     for (let a = 0; a < MAX_ARGS; a++) {
-      const [nullBitmap, nullCount] = validity(n, (i) => a < b.nargs[i]!);
+      const na = b.nargs;
+      const [nullBitmap, nullCount] = validityOf(n, (bits) => {
+        let nulls = 0;
+        for (let i = 0; i < n; i++) {
+          if (a < na[i]!) bits[i >> 3]! |= 1 << (i & 7);
+          else nulls++;
+        }
+        return nulls;
+      });
       children.push(makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data: b.args[a]! }));
     }
 
@@ -190,21 +294,35 @@ export class ArrowRows {
 
     // ret and errno
     {
-      const retValid = (i: number) => hasExit(i) && notLost(i);
-      const [nullBitmap, nullCount] = validity(n, retValid);
-      children.push(makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data: b.ret }));
-      const r = halves(b.ret);
+      children.push(makeData({ type: new Int64(), length: n, nullCount: nullsRet, nullBitmap: nullsRet === 0 ? undefined : retBits, data: b.ret }));
+      const lo32 = new Uint32Array(b.ret.buffer, b.ret.byteOffset, 2 * n);
+      const hi32 = new Int32Array(b.ret.buffer, b.ret.byteOffset, 2 * n);
       const errno = new Int32Array(n);
       const errIdx = new Int32Array(n);
+      const eBits = new Uint8Array(nbytes);
+      const nBits = new Uint8Array(nbytes);
+      let errs = 0;
+      let named = 0;
+      const index = this.errnoIndex;
       for (let i = 0; i < n; i++) {
-        const lo = r.lo[2 * i]!;
-        if (retValid(i) && r.hi[2 * i + 1] === -1 && lo >= TWO32 - 4095) errno[i] = TWO32 - lo;
+        const lo = lo32[2 * i]!;
+        if (hi32[2 * i + 1] === -1 && lo >= TWO32 - 4095 && (retBits[i >> 3]! & (1 << (i & 7))) !== 0) {
+          const e = TWO32 - lo;
+          errno[i] = e;
+          eBits[i >> 3]! |= 1 << (i & 7);
+          errs++;
+          const k = index[e]!;
+          errIdx[i] = k;
+          if (k >= 0) {
+            nBits[i >> 3]! |= 1 << (i & 7);
+            named++;
+          }
+        } else {
+          errIdx[i] = -1;
+        }
       }
-      const [eBits, eNulls] = validity(n, (i) => errno[i]! > 0);
-      children.push(makeData({ type: new Int32(), length: n, nullCount: eNulls, nullBitmap: eBits, data: errno }));
-      for (let i = 0; i < n; i++) errIdx[i] = errno[i]! > 0 ? this.errnoIndex[errno[i]!]! : -1;
-      const [nBits, nNulls] = validity(n, (i) => errIdx[i]! >= 0);
-      children.push(makeData({ type: f('errno_name') as Dictionary<Utf8, Int32>, length: n, nullCount: nNulls, nullBitmap: nBits, data: errIdx, dictionary: this.errnoDict }));
+      children.push(makeData({ type: new Int32(), length: n, nullCount: n - errs, nullBitmap: errs === n ? undefined : eBits, data: errno }));
+      children.push(makeData({ type: f('errno_name') as Dictionary<Utf8, Int32>, length: n, nullCount: n - named, nullBitmap: named === n ? undefined : nBits, data: errIdx, dictionary: this.errnoDict }));
     }
 
     children.push(makeData({
@@ -213,14 +331,14 @@ export class ArrowRows {
     }));
 
     // lost rows
-    const lostOnly = (): [Uint8Array | undefined, number] => (hasLost ? validity(n, (i) => !notLost(i)) : [new Uint8Array((n + 7) >> 3), n]);
+    const lostOnly = (): [Uint8Array, number] => [lost === 0 ? new Uint8Array(nbytes) : lostBits.slice(), n - lost];
     {
       const [nullBitmap, nullCount] = lostOnly();
-      children.push(makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data: b.lost ?? new BigInt64Array(n) }));
+      children.push(makeData({ type: new Int64(), length: n, nullCount, nullBitmap: nullCount === 0 ? undefined : nullBitmap, data: b.lost ?? new BigInt64Array(n) }));
     }
     {
       const [nullBitmap, nullCount] = lostOnly();
-      children.push(makeData({ type: new Int32(), length: n, nullCount, nullBitmap, data: b.cpu ?? new Int32Array(n) }));
+      children.push(makeData({ type: new Int32(), length: n, nullCount, nullBitmap: nullCount === 0 ? undefined : nullBitmap, data: b.cpu ?? new Int32Array(n) }));
     }
 
     const struct = makeData({ type: new Struct(this.types), length: n, nullCount: 0, children });

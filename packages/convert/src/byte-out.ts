@@ -9,10 +9,24 @@ import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 
 const CHUNK = 1 << 20;
-const HEX_UPPER = Buffer.from('0123456789ABCDEF', 'latin1');
+/** "00".."FF" as bytes */
+const HEX2 = new Uint8Array(Buffer.from(Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0')).join(''), 'latin1'));
 const TWO32 = 4294967296;
 /** "00".."99" as bytes */
-const DIGITS2 = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+const DIGITS2 = new Uint8Array(Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1'));
+
+/** Number of decimal digits of a non-negative integer below 2^53. */
+export function decimalDigits(n: number): number {
+  if (n < 1e8) {
+    if (n < 1e4) return n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : 4;
+    return n < 1e6 ? (n < 1e5 ? 5 : 6) : n < 1e7 ? 7 : 8;
+  }
+  if (n < 1e16) {
+    if (n < 1e12) return n < 1e10 ? (n < 1e9 ? 9 : 10) : n < 1e11 ? 11 : 12;
+    return n < 1e14 ? (n < 1e13 ? 13 : 14) : n < 1e15 ? 15 : 16;
+  }
+  return n < 1e17 ? 17 : n < 1e18 ? 18 : n < 1e19 ? 19 : 20;
+}
 
 /** Writes a safe integer in decimal at p; returns the new position. */
 export function putInt(b: Uint8Array, p: number, n: number): number {
@@ -24,25 +38,21 @@ export function putInt(b: Uint8Array, p: number, n: number): number {
     b[p] = 48 + n;
     return p + 1;
   }
-  let len = 2;
-  for (let x = n; x >= 100; x = Math.floor(x / 10)) len++;
-  let q = p + len - 1;
-  if (n < 2147483648) {
-    while (n >= 100) {
-      const m = (n / 100) | 0;
-      const r = 2 * (n - m * 100);
-      b[q--] = DIGITS2[r + 1]!;
-      b[q--] = DIGITS2[r]!;
-      n = m;
-    }
-  } else {
-    while (n >= 100) {
-      const m = Math.floor(n / 100);
-      const r = 2 * (n - m * 100);
-      b[q--] = DIGITS2[r + 1]!;
-      b[q--] = DIGITS2[r]!;
-      n = m;
-    }
+  const end = p + decimalDigits(n);
+  let q = end - 1;
+  // above 2^31 the quotient needs Math.floor; 8 digits at a time bring it down fast
+  while (n >= 2147483648) {
+    const m = Math.floor(n / 1e8);
+    putEightAt(b, q - 7, n - m * 1e8);
+    q -= 8;
+    n = m;
+  }
+  while (n >= 100) {
+    const m = (n / 100) | 0;
+    const r = 2 * (n - m * 100);
+    b[q--] = DIGITS2[r + 1]!;
+    b[q--] = DIGITS2[r]!;
+    n = m;
   }
   if (n >= 10) {
     b[q--] = DIGITS2[2 * n + 1]!;
@@ -50,31 +60,98 @@ export function putInt(b: Uint8Array, p: number, n: number): number {
   } else {
     b[q] = 48 + n;
   }
-  return p + len;
+  return end;
+}
+
+/** Writes a non-negative integer below 10^8 zero-padded to 8 digits at p. */
+function putEightAt(b: Uint8Array, p: number, n: number): void {
+  const hi = (n / 10000) | 0;
+  const lo = n - hi * 10000;
+  const a = (hi / 100) | 0;
+  const c = (lo / 100) | 0;
+  let r = 2 * a;
+  b[p] = DIGITS2[r]!;
+  b[p + 1] = DIGITS2[r + 1]!;
+  r = 2 * (hi - a * 100);
+  b[p + 2] = DIGITS2[r]!;
+  b[p + 3] = DIGITS2[r + 1]!;
+  r = 2 * c;
+  b[p + 4] = DIGITS2[r]!;
+  b[p + 5] = DIGITS2[r + 1]!;
+  r = 2 * (lo - c * 100);
+  b[p + 6] = DIGITS2[r]!;
+  b[p + 7] = DIGITS2[r + 1]!;
 }
 
 /** Writes a non-negative integer below 10^9 zero-padded to 9 digits. */
 export function putNine(b: Uint8Array, p: number, n: number): number {
-  let q = p + 8;
-  for (let k = 0; k < 4; k++) {
-    const m = (n / 100) | 0;
-    const r = 2 * (n - m * 100);
-    b[q--] = DIGITS2[r + 1]!;
-    b[q--] = DIGITS2[r]!;
-    n = m;
-  }
-  b[q] = 48 + n;
+  const m = (n / 1e8) | 0;
+  b[p] = 48 + m;
+  putEightAt(b, p + 1, n - m * 1e8);
   return p + 9;
+}
+
+/**
+ * Writes the unsigned 64-bit value hi·2^32 + lo (hi, lo: unsigned 32-bit words) in decimal,
+ * exactly, without BigInt: one long division by 10^8 over 16-bit limbs leaves a quotient below
+ * 2^38 and an 8-digit remainder.
+ */
+export function putU64(b: Uint8Array, p: number, lo: number, hi: number): number {
+  if (hi < 0x200000) return putInt(b, p, hi * TWO32 + lo);
+  let t = hi >>> 16; // < 65536 < 10^8: quotient digit 0
+  t = t * 65536 + (hi & 0xffff);
+  const q2 = Math.floor(t / 1e8);
+  t = (t - q2 * 1e8) * 65536 + (lo >>> 16);
+  const q1 = Math.floor(t / 1e8);
+  t = (t - q1 * 1e8) * 65536 + (lo & 0xffff);
+  const q0 = Math.floor(t / 1e8);
+  const r = t - q0 * 1e8;
+  p = putInt(b, p, (q2 * 65536 + q1) * 65536 + q0);
+  putEightAt(b, p, r);
+  return p + 8;
 }
 
 /** Writes src[s, e) at p. */
 export function putBytes(b: Uint8Array, p: number, src: Uint8Array, s = 0, e = src.length): number {
-  if (e - s > 64) {
+  // a native copy costs about as much as 16 byte stores (plus a view for a part of src)
+  if (e - s > 16 && (e - s > 48 || (s === 0 && e === src.length))) {
     b.set(s === 0 && e === src.length ? src : src.subarray(s, e), p);
     return p + e - s;
   }
   for (let k = s; k < e; k++) b[p++] = src[k]!;
   return p;
+}
+
+/**
+ * A constant byte string (a JSON key, a separator run) prepared for fast copying: whole 32-bit
+ * words are written with one DataView store each, the rest byte by byte; long ones natively.
+ */
+export interface Key {
+  readonly bytes: Uint8Array;
+  readonly words: Int32Array;
+  readonly length: number;
+}
+
+export function key(s: string | Uint8Array, encoding: 'latin1' | 'utf8' = 'latin1'): Key {
+  const bytes = typeof s === 'string' ? new Uint8Array(Buffer.from(s, encoding)) : s;
+  const words = new Int32Array(bytes.length >> 2);
+  for (let k = 0; k < words.length; k++) words[k] = bytes[4 * k]! | (bytes[4 * k + 1]! << 8) | (bytes[4 * k + 2]! << 16) | (bytes[4 * k + 3]! << 24);
+  return { bytes, words, length: bytes.length };
+}
+
+/** Writes a Key at p (dv views the same memory as b). */
+export function putKey(b: Uint8Array, dv: DataView, p: number, k: Key): number {
+  const n = k.length;
+  if (n > 48) {
+    b.set(k.bytes, p);
+    return p + n;
+  }
+  const w = k.words;
+  let q = p;
+  for (let j = 0; j < w.length; j++, q += 4) dv.setInt32(q, w[j]!, true);
+  const bytes = k.bytes;
+  for (let j = w.length << 2; j < n; j++) b[q++] = bytes[j]!;
+  return p + n;
 }
 
 /** Writes a string of one-byte chars (ASCII, latin1) at p. */
@@ -87,22 +164,49 @@ export function putUtf8(b: Buffer, p: number, s: string): number {
   return p + b.write(s, p, 'utf8');
 }
 
-/** Writes a 64-bit value from its halves in decimal (exact; BigInt only beyond 2^53). */
-export function putInt64(b: Buffer, p: number, lo: number, hi: number, big: BigInt64Array, i: number): number {
+/** Writes a signed 64-bit value from its halves (lo unsigned, hi signed) in decimal, exactly. */
+export function putInt64(b: Uint8Array, p: number, lo: number, hi: number): number {
   if (hi >= -0x200000 && hi < 0x200000) return putInt(b, p, hi * TWO32 + lo);
-  return putLatin1(b, p, big[i]!.toString());
+  if (hi >= 0) return putU64(b, p, lo, hi);
+  // negative: the magnitude is the two's complement
+  b[p++] = 45;
+  const nlo = (-lo) >>> 0;
+  return putU64(b, p, nlo, (~hi + (nlo === 0 ? 1 : 0)) >>> 0);
 }
 
 /** Writes two 32-bit words as 16 upper-case hex digits. */
 export function putHex16(b: Uint8Array, p: number, lo: number, hi: number): number {
-  let q = p + 15;
-  for (let k = 0; k < 8; k++, lo >>>= 4) b[q--] = HEX_UPPER[lo & 15]!;
-  for (let k = 0; k < 8; k++, hi >>>= 4) b[q--] = HEX_UPPER[hi & 15]!;
+  let x = hi >>> 24;
+  b[p] = HEX2[2 * x]!;
+  b[p + 1] = HEX2[2 * x + 1]!;
+  x = (hi >>> 16) & 255;
+  b[p + 2] = HEX2[2 * x]!;
+  b[p + 3] = HEX2[2 * x + 1]!;
+  x = (hi >>> 8) & 255;
+  b[p + 4] = HEX2[2 * x]!;
+  b[p + 5] = HEX2[2 * x + 1]!;
+  x = hi & 255;
+  b[p + 6] = HEX2[2 * x]!;
+  b[p + 7] = HEX2[2 * x + 1]!;
+  x = lo >>> 24;
+  b[p + 8] = HEX2[2 * x]!;
+  b[p + 9] = HEX2[2 * x + 1]!;
+  x = (lo >>> 16) & 255;
+  b[p + 10] = HEX2[2 * x]!;
+  b[p + 11] = HEX2[2 * x + 1]!;
+  x = (lo >>> 8) & 255;
+  b[p + 12] = HEX2[2 * x]!;
+  b[p + 13] = HEX2[2 * x + 1]!;
+  x = lo & 255;
+  b[p + 14] = HEX2[2 * x]!;
+  b[p + 15] = HEX2[2 * x + 1]!;
   return p + 16;
 }
 
 export class ByteOut {
   buf: Buffer = Buffer.allocUnsafe(CHUNK);
+  /** a DataView of buf */
+  dv: DataView = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   pos = 0;
   private failed: Error | undefined;
   private needDrain = false;
@@ -117,7 +221,7 @@ export class ByteOut {
   row(n: number): Buffer {
     if (this.pos + n > this.buf.length) {
       this.send();
-      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+      if (n > this.buf.length) this.setBuf(Buffer.allocUnsafe(n));
     }
     return this.buf;
   }
@@ -126,8 +230,13 @@ export class ByteOut {
     if (this.pos === 0) return;
     if (this.failed) throw this.failed;
     if (!this.out.write(this.buf.subarray(0, this.pos))) this.needDrain = true;
-    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.setBuf(Buffer.allocUnsafe(CHUNK));
     this.pos = 0;
+  }
+
+  private setBuf(b: Buffer): void {
+    this.buf = b;
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
   /** Appends a string of one-byte chars. */

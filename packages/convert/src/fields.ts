@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { errnoName, nameLookup, StrFlags, SyscallStatus, type TraceHeader } from '@vltrace/format';
-import { putBytes, putInt, putInt64, putLatin1, putUtf8 } from './byte-out.js';
+import { key, putBytes, putInt, putInt64, putLatin1, putUtf8, type Key } from './byte-out.js';
 import { textOf } from './bytes.js';
 import { halves, WallClock, type Halves } from './int64.js';
 import { ROW_STATUS_NAMES, RowStatus, STR_FLAG, type Rows } from './schema.js';
@@ -34,12 +34,12 @@ export function syscallNames(header: TraceHeader): (nr: number) => string {
 
 /** A per-value cache of encoded bytes (names, comms), by small integer key. */
 export class EncodedNames {
-  private readonly cache: Buffer[] = [];
+  private readonly cache: Key[] = [];
   constructor(private readonly encode: (key: number) => string) {}
 
-  get(key: number): Buffer {
-    if (key >= 0 && key < 65536) return (this.cache[key] ??= Buffer.from(this.encode(key), 'utf8'));
-    return Buffer.from(this.encode(key), 'utf8');
+  get(k: number): Key {
+    if (k >= 0 && k < 65536) return (this.cache[k] ??= key(this.encode(k), 'utf8'));
+    return key(this.encode(k), 'utf8');
   }
 }
 
@@ -94,13 +94,13 @@ export class RowWriter {
   arg(b: Buffer, p: number, r: PreparedRows, a: number, i: number): number {
     if (a >= r.b.nargs[i]!) return p;
     const h = r.args[a]!;
-    return putInt64(b, p, h.lo[2 * i]!, h.hi[2 * i + 1]!, r.b.args[a]!, i);
+    return putInt64(b, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
   }
 
   ret(b: Buffer, p: number, r: PreparedRows, i: number): number {
     const s = r.b.status[i];
     if (s === SyscallStatus.UNFINISHED || s === RowStatus.LOST) return p;
-    return putInt64(b, p, r.ret.lo[2 * i]!, r.ret.hi[2 * i + 1]!, r.b.ret, i);
+    return putInt64(b, p, r.ret.lo[2 * i]!, r.ret.hi[2 * i + 1]!);
   }
 
   /** errno of the row, or 0 */

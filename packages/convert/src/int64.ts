@@ -3,8 +3,10 @@
  * halves (little-endian: low word first), and a value that fits in 2^53 is formatted as a
  * Number. BigInt is only the fallback for values that really need 64 bits.
  */
-import type { Buffer } from 'node:buffer';
-import { putBytes, putInt, putLatin1, putNine } from './byte-out.js';
+import { Buffer } from 'node:buffer';
+import { putInt, putLatin1, putNine } from './byte-out.js';
+
+const latin1Bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
 /** The low (unsigned) and high (signed) 32-bit words of a BigInt64Array, without copying. */
 export interface Halves {
@@ -37,11 +39,19 @@ export function numAt(h: Halves, i: number): number | undefined {
   return hi >= -SAFE_HI && hi < SAFE_HI ? hi * TWO32 + h.lo[2 * i]! : undefined;
 }
 
-const HEX4: string[] = [];
-for (let i = 0; i < 65536; i++) HEX4.push(i.toString(16).toUpperCase().padStart(4, '0'));
+/** "0000".."FFFF", built on first use */
+let HEX4: string[] | undefined;
+function hex4(): string[] {
+  if (!HEX4) {
+    HEX4 = [];
+    for (let i = 0; i < 65536; i++) HEX4.push(i.toString(16).toUpperCase().padStart(4, '0'));
+  }
+  return HEX4;
+}
 
 /** Two 32-bit words as 16 upper-case hex digits (the value's two's complement). */
 export function hex16(lo: number, hi: number): string {
+  const HEX4 = hex4();
   return HEX4[(hi >>> 16) & 0xffff]! + HEX4[hi & 0xffff]! + HEX4[(lo >>> 16) & 0xffff]! + HEX4[lo & 0xffff]!;
 }
 
@@ -70,6 +80,13 @@ export class WallClock {
   private readonly offNs: number;
   private readonly offLo: number;
   private readonly offHi: number;
+  /** the offset's low word (unsigned) and high word (signed), for 64-bit adds on the halves */
+  get offsetLo(): number {
+    return this.offLo;
+  }
+  get offsetHi(): number {
+    return this.offHi;
+  }
   private readonly fast: boolean;
 
   constructor(clock: { readonly monotonicNs: string; readonly realtimeNs: string }) {
@@ -99,30 +116,36 @@ export class WallClock {
     return (big[i]! + this.offset).toString();
   }
 
-  private lastSec = -1;
-  private lastSecBytes: Uint8Array = new Uint8Array(0);
+  /** the monotonic ns at which the current wall-clock second starts (NaN: none yet) */
+  private winStart = NaN;
+  /** that second's decimal digits */
+  private winBytes: Uint8Array = new Uint8Array(0);
 
   /** Writes the wall-clock ns of monotonic value i in decimal at p; returns the new position. */
-  put(b: Buffer, p: number, h: Halves, big: BigInt64Array, i: number): number {
+  put(b: Uint8Array, p: number, h: Halves, big: BigInt64Array, i: number): number {
     const hi = h.hi[2 * i + 1]!;
     if (this.fast && hi >= 0 && hi < SAFE_HI) {
       const mono = hi * TWO32 + h.lo[2 * i]!;
-      const ns = mono % 1e9;
-      let sec = (mono - ns) / 1e9 + this.offSec;
-      let wns = ns + this.offNs;
-      if (wns >= 1e9) {
-        wns -= 1e9;
-        sec++;
+      // most values fall in the second of the previous one: its digits, then 9 of ns
+      let d = mono - this.winStart;
+      if (!(d >= 0 && d < 1e9)) {
+        const ns = mono % 1e9;
+        let sec = (mono - ns) / 1e9 + this.offSec;
+        let wns = ns + this.offNs;
+        if (wns >= 1e9) {
+          wns -= 1e9;
+          sec++;
+        }
+        if (sec === 0) return putInt(b, p, wns);
+        this.winStart = mono - wns;
+        this.winBytes = latin1Bytes(String(sec));
+        d = wns;
       }
-      if (sec === 0) return putInt(b, p, wns);
-      // the seconds change rarely: their digits are cached
-      if (sec !== this.lastSec) {
-        this.lastSec = sec;
-        this.lastSecBytes = new TextEncoder().encode(String(sec));
-      }
-      return putNine(b, putBytes(b, p, this.lastSecBytes), wns);
+      const w = this.winBytes;
+      for (let k = 0; k < w.length; k++) b[p++] = w[k]!;
+      return putNine(b, p, d);
     }
-    return putLatin1(b, p, (big[i]! + this.offset).toString());
+    return putLatin1(b as Buffer, p, (big[i]! + this.offset).toString());
   }
 
   /** Whole wall-clock seconds since the epoch of monotonic value i (exact). */

@@ -5,9 +5,9 @@
  * wall-clock ns since the epoch.
  */
 import { MAX_ARGS, type TraceItem } from '@vltrace/format';
-import { ByteOut, putBytes, putInt, putLatin1 } from '../byte-out.js';
+import { ByteOut, key, putInt, putKey, putLatin1 } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter } from '../fields.js';
-import { COLUMN_NAMES, lostRows, RowStatus, type Rows } from '../schema.js';
+import { COLUMN_NAMES, lostRows, ROW_STATUS_NAMES, RowStatus, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 /** A text value as a quoted CSV field. */
@@ -19,6 +19,11 @@ const COMMA = 44;
 const NL = 10;
 /** printable ASCII other than `"` goes into a quoted field as it is */
 const plain = (c: number) => c >= 0x20 && c < 0x7f && c !== 0x22;
+/** after the first n arguments of a row without strings: the empty arguments and strings, str_flags 0, and ret's comma */
+const NO_STRINGS = [0, 1, 2, 3, 4, 5, 6].map((n) => key(','.repeat(MAX_ARGS - n + 1) + ','.repeat(MAX_ARGS) + '0,'));
+/** the end of a row (not lost) without errno, by status: errno, errno_name, status, lost, cpu */
+const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,,,${csvQuote(s)},,\n`));
+const NO_LOST = key(',,\n');
 /** bytes a row takes at most, strings and names aside */
 const ROW = 1024;
 
@@ -33,11 +38,59 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
     const r = prepare(batch);
     comms = batch.comms;
     const { status, pid, tid, nr, comm, strings } = batch;
+    const { nargs } = batch;
+    const [s0, s1, s2, s3, s4, s5] = strings.map((c) => c.flags);
     for (let i = 0; i < batch.length; i++) {
-      const lost = status[i] === RowStatus.LOST;
+      const st = status[i]!;
+      if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
+        // the common row: no string argument, so the fields from the last argument to ret are
+        // one constant, and so is everything after ret when there is no errno
+        const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : undefined;
+        const name = f.syscalls.get(nr[i]!);
+        const b = o.row(ROW + (commName?.length ?? 0) + name.length);
+        const dv = o.dv;
+        let p = f.tsEnter(b, o.pos, r, i);
+        b[p++] = COMMA;
+        p = f.tsExit(b, p, r, i);
+        b[p++] = COMMA;
+        p = f.duration(b, p, r, i);
+        b[p++] = COMMA;
+        p = putInt(b, p, pid[i]!);
+        b[p++] = COMMA;
+        p = putInt(b, p, tid[i]!);
+        b[p++] = COMMA;
+        if (commName) p = putKey(b, dv, p, commName);
+        b[p++] = COMMA;
+        p = putKey(b, dv, p, name);
+        b[p++] = COMMA;
+        p = putInt(b, p, nr[i]!);
+        const na = Math.min(nargs[i]!, MAX_ARGS);
+        for (let a = 0; a < na; a++) {
+          b[p++] = COMMA;
+          p = f.arg(b, p, r, a, i);
+        }
+        p = putKey(b, dv, p, NO_STRINGS[na]!);
+        p = f.ret(b, p, r, i);
+        const errno = f.errno(r, i);
+        if (errno > 0) {
+          b[p++] = COMMA;
+          p = putInt(b, p, errno);
+          b[p++] = COMMA;
+          p = putKey(b, dv, p, f.errnos.get(errno));
+          b[p++] = COMMA;
+          p = putKey(b, dv, p, f.statuses.get(st));
+          p = putKey(b, dv, p, NO_LOST);
+        } else {
+          p = putKey(b, dv, p, NO_ERRNO_END[st]!);
+        }
+        o.pos = p;
+        continue;
+      }
+      const lost = st === RowStatus.LOST;
       const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : undefined;
       const name = lost ? undefined : f.syscalls.get(nr[i]!);
       const b = o.row(ROW + f.stringRoom(r, i) + (commName?.length ?? 0) + (name?.length ?? 0));
+      const dv = o.dv;
       let p = o.pos;
       p = f.tsEnter(b, p, r, i);
       b[p++] = COMMA;
@@ -49,9 +102,9 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       b[p++] = COMMA;
       if (!lost) p = putInt(b, p, tid[i]!);
       b[p++] = COMMA;
-      if (commName) p = putBytes(b, p, commName);
+      if (commName) p = putKey(b, dv, p, commName);
       b[p++] = COMMA;
-      if (name) p = putBytes(b, p, name);
+      if (name) p = putKey(b, dv, p, name);
       b[p++] = COMMA;
       if (!lost) p = putInt(b, p, nr[i]!);
       b[p++] = COMMA;
@@ -75,12 +128,12 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       if (errno > 0) {
         p = putInt(b, p, errno);
         b[p++] = COMMA;
-        p = putBytes(b, p, f.errnos.get(errno));
+        p = putKey(b, dv, p, f.errnos.get(errno));
       } else {
         b[p++] = COMMA;
       }
       b[p++] = COMMA;
-      p = putBytes(b, p, f.statuses.get(status[i]!));
+      p = putKey(b, dv, p, f.statuses.get(status[i]!));
       b[p++] = COMMA;
       if (lost && batch.lost && batch.cpu) {
         p = putLatin1(b, p, batch.lost[i]!.toString());

@@ -7,12 +7,11 @@
  */
 import { Buffer } from 'node:buffer';
 import { MAX_ARGS, type TraceItem } from '@vltrace/format';
-import { ByteOut, putBytes, putInt, putLatin1 } from '../byte-out.js';
+import { ByteOut, key, putBytes, putInt, putKey, putLatin1 } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter } from '../fields.js';
-import { lostRows, RowStatus, type Rows } from '../schema.js';
+import { lostRows, ROW_STATUS_NAMES, RowStatus, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
-const key = (k: string) => Buffer.from(k, 'latin1');
 const K = {
   tsEnter: key('{"ts_enter":'), tsExit: key(',"ts_exit":'), dur: key(',"duration_ns":'), pid: key(',"pid":'),
   tid: key(',"tid":'), comm: key(',"comm":'), syscall: key(',"syscall":'), nr: key(',"nr":'),
@@ -23,6 +22,12 @@ const K = {
   lostIds: key(',"pid":null,"tid":null'), lostNames: key(',"syscall":null,"nr":null'), end: key('}\n'),
 };
 const NULL = key('null');
+/** after the first n arguments of a row without strings: the null arguments and strings, str_flags 0, and the ret key */
+const NO_STRINGS = [0, 1, 2, 3, 4, 5, 6].map((n) =>
+  key([...[0, 1, 2, 3, 4, 5].slice(n).map((a) => `,"arg${a}":null`), ...[0, 1, 2, 3, 4, 5].map((a) => `,"str${a}":null`), ',"str_flags":0,"ret":'].join('')),
+);
+/** the end of a row without errno (not lost), by status */
+const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,"errno":null,"errno_name":null,"status":${JSON.stringify(s)},"lost":null,"cpu":null}\n`));
 /** printable ASCII other than `"` and `\` goes into a JSON string as it is */
 const plain = (c: number) => c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c;
 /** bytes a row takes at most, strings and names aside */
@@ -34,78 +39,127 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   let comms: readonly string[] = [];
   const commNames = new EncodedNames((c) => JSON.stringify(comms[c]!));
   /** the value written from p to q, or null when nothing was */
-  const orNull = (b: Buffer, p: number, q: number) => (q === p ? putBytes(b, p, NULL) : q);
+  const orNull = (b: Buffer, dv: DataView, p: number, q: number) => (q === p ? putKey(b, dv, p, NULL) : q);
 
   const rows = (batch: Rows) => {
     const r = prepare(batch);
     comms = batch.comms;
     const { status, pid, tid, nr, comm, strings } = batch;
+    const { nargs } = batch;
+    const [s0, s1, s2, s3, s4, s5] = strings.map((c) => c.flags);
     for (let i = 0; i < batch.length; i++) {
-      const lost = status[i] === RowStatus.LOST;
+      const st = status[i]!;
+      if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
+        // the common row: no string argument, so the keys and nulls between the last argument
+        // and ret are one constant, and so is everything after ret when there is no errno
+        const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : NULL;
+        const name = f.syscalls.get(nr[i]!);
+        const b = o.row(ROW + commName.length + name.length);
+        const dv = o.dv;
+        let p = putKey(b, dv, o.pos, K.tsEnter);
+        p = orNull(b, dv, p, f.tsEnter(b, p, r, i));
+        p = putKey(b, dv, p, K.tsExit);
+        p = orNull(b, dv, p, f.tsExit(b, p, r, i));
+        p = putKey(b, dv, p, K.dur);
+        p = orNull(b, dv, p, f.duration(b, p, r, i));
+        p = putKey(b, dv, p, K.pid);
+        p = putInt(b, p, pid[i]!);
+        p = putKey(b, dv, p, K.tid);
+        p = putInt(b, p, tid[i]!);
+        p = putKey(b, dv, p, K.comm);
+        p = putKey(b, dv, p, commName);
+        p = putKey(b, dv, p, K.syscall);
+        p = putKey(b, dv, p, name);
+        p = putKey(b, dv, p, K.nr);
+        p = putInt(b, p, nr[i]!);
+        const na = Math.min(nargs[i]!, MAX_ARGS);
+        for (let a = 0; a < na; a++) {
+          p = putKey(b, dv, p, K.args[a]!);
+          p = f.arg(b, p, r, a, i);
+        }
+        p = putKey(b, dv, p, NO_STRINGS[na]!);
+        p = orNull(b, dv, p, f.ret(b, p, r, i));
+        const errno = f.errno(r, i);
+        if (errno > 0) {
+          p = putKey(b, dv, p, K.errno);
+          p = putInt(b, p, errno);
+          p = putKey(b, dv, p, K.errnoName);
+          p = putKey(b, dv, p, f.errnos.get(errno));
+          p = putKey(b, dv, p, K.status);
+          p = putKey(b, dv, p, f.statuses.get(st));
+          p = putKey(b, dv, p, K.noLost);
+        } else {
+          p = putKey(b, dv, p, NO_ERRNO_END[st]!);
+        }
+        o.pos = p;
+        continue;
+      }
+      const lost = st === RowStatus.LOST;
       const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : NULL;
       const name = lost ? NULL : f.syscalls.get(nr[i]!);
       const b = o.row(ROW + f.stringRoom(r, i) + commName.length + name.length);
-      let p = putBytes(b, o.pos, K.tsEnter);
-      p = orNull(b, p, f.tsEnter(b, p, r, i));
-      p = putBytes(b, p, K.tsExit);
-      p = orNull(b, p, f.tsExit(b, p, r, i));
-      p = putBytes(b, p, K.dur);
-      p = orNull(b, p, f.duration(b, p, r, i));
+      const dv = o.dv;
+      let p = putKey(b, dv, o.pos, K.tsEnter);
+      p = orNull(b, dv, p, f.tsEnter(b, p, r, i));
+      p = putKey(b, dv, p, K.tsExit);
+      p = orNull(b, dv, p, f.tsExit(b, p, r, i));
+      p = putKey(b, dv, p, K.dur);
+      p = orNull(b, dv, p, f.duration(b, p, r, i));
       if (lost) {
-        p = putBytes(b, p, K.lostIds);
+        p = putKey(b, dv, p, K.lostIds);
       } else {
-        p = putBytes(b, p, K.pid);
+        p = putKey(b, dv, p, K.pid);
         p = putInt(b, p, pid[i]!);
-        p = putBytes(b, p, K.tid);
+        p = putKey(b, dv, p, K.tid);
         p = putInt(b, p, tid[i]!);
       }
-      p = putBytes(b, p, K.comm);
-      p = putBytes(b, p, commName);
+      p = putKey(b, dv, p, K.comm);
+      p = putKey(b, dv, p, commName);
       if (lost) {
-        p = putBytes(b, p, K.lostNames);
+        p = putKey(b, dv, p, K.lostNames);
       } else {
-        p = putBytes(b, p, K.syscall);
-        p = putBytes(b, p, name);
-        p = putBytes(b, p, K.nr);
+        p = putKey(b, dv, p, K.syscall);
+        p = putKey(b, dv, p, name);
+        p = putKey(b, dv, p, K.nr);
         p = putInt(b, p, nr[i]!);
       }
       for (let a = 0; a < MAX_ARGS; a++) {
-        p = putBytes(b, p, K.args[a]!);
-        p = orNull(b, p, f.arg(b, p, r, a, i));
+        p = putKey(b, dv, p, K.args[a]!);
+        p = orNull(b, dv, p, f.arg(b, p, r, a, i));
       }
       let strFlags = 0;
       for (let a = 0; a < MAX_ARGS; a++) {
-        p = putBytes(b, p, K.strs[a]!);
+        p = putKey(b, dv, p, K.strs[a]!);
         if (strings[a]!.flags[i] !== 0) {
           p = f.str(b, p, r, a, i);
           strFlags |= f.flags << (4 * a);
         } else {
-          p = putBytes(b, p, NULL);
+          p = putKey(b, dv, p, NULL);
         }
       }
-      p = putBytes(b, p, K.strFlags);
+      p = putKey(b, dv, p, K.strFlags);
       p = putInt(b, p, strFlags);
-      p = putBytes(b, p, K.ret);
-      p = orNull(b, p, f.ret(b, p, r, i));
+      p = putKey(b, dv, p, K.ret);
+      p = orNull(b, dv, p, f.ret(b, p, r, i));
       const errno = f.errno(r, i);
       if (errno > 0) {
-        p = putBytes(b, p, K.errno);
+        p = putKey(b, dv, p, K.errno);
         p = putInt(b, p, errno);
-        p = putBytes(b, p, K.errnoName);
-        p = putBytes(b, p, f.errnos.get(errno));
+        p = putKey(b, dv, p, K.errnoName);
+        p = putKey(b, dv, p, f.errnos.get(errno));
       } else {
-        p = putBytes(b, p, K.noErrno);
+        p = putKey(b, dv, p, K.noErrno);
       }
-      p = putBytes(b, p, K.status);
-      p = putBytes(b, p, f.statuses.get(status[i]!));
+      p = putKey(b, dv, p, K.status);
+      p = putKey(b, dv, p, f.statuses.get(status[i]!));
       if (lost && batch.lost && batch.cpu) {
-        p = putBytes(b, p, K.lost);
+        p = putKey(b, dv, p, K.lost);
         p = putLatin1(b, p, batch.lost[i]!.toString());
-        p = putBytes(b, p, K.cpu);
+        p = putKey(b, dv, p, K.cpu);
         p = putInt(b, p, batch.cpu[i]!);
-        p = putBytes(b, p, K.end);
+        p = putKey(b, dv, p, K.end);
       } else {
-        p = putBytes(b, p, K.noLost);
+        p = putKey(b, dv, p, K.noLost);
       }
       o.pos = p;
     }
