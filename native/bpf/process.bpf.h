@@ -33,7 +33,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	f->flags = thread ? VLT_FORK_THREAD : 0;
 	f->reserved = 0;
 	bpf_probe_read_kernel_str(f->comm, sizeof(f->comm), child->comm);
-	submit(f, sizeof(*f));
+	submit(c, f, sizeof(*f));
 	return 0;
 }
 
@@ -67,7 +67,7 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	x->old_tid = old_pid;
 	x->filename_len = len;
 	bpf_get_current_comm(x->comm, sizeof(x->comm));
-	submit(x, sizeof(*x) + EXEC_NAME_MAX + 8);
+	submit(c, x, sizeof(*x) + EXEC_NAME_MAX + 8);
 	return 0;
 }
 
@@ -116,7 +116,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	if (group_dead && !system_wide)
 		bpf_ringbuf_submit(x, BPF_RB_FORCE_WAKEUP);	/* maybe the last one: tell the core now */
 	else
-		submit(x, sizeof(*x));
+		submit(c, x, sizeof(*x));
 out:
 	/* after the packet: the core stops when the set is empty, then drains what was written */
 	if (group_dead && !system_wide)

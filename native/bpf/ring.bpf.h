@@ -12,21 +12,21 @@ static __always_inline void note_lost(struct vlt_counters *c, __u64 ts)
 	c->lost++;
 }
 
-/* Wake the reader only when the data waiting CROSSES the threshold: a wakeup per packet costs
- * ~3 us, and waking "while above" it wakes on every packet once the reader lags. */
-static __always_inline __u64 wakeup_flag(__u64 before, __u64 size)
+/* Wake the reader each time the packets of this CPU cross a multiple of wakeup_bytes (a power
+ * of two, at most a quarter of the ring over all CPUs): a wakeup per packet costs ~3 us, and
+ * waking "while above" a threshold wakes on every packet once the reader lags. A per-CPU count
+ * instead of bpf_ringbuf_query(): no helper call and no read of the reader's position. */
+static __always_inline __u64 wakeup_flag(struct vlt_counters *c, __u64 size)
 {
-	__u64 after = before + ((size + RB_HDR + 7) & ~7ULL);
+	__u64 before = c->bytes, after = before + ((size + RB_HDR + 7) & ~7ULL);
 
-	return before < wakeup_bytes && after >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	c->bytes = after;
+	return (before ^ after) & ~(wakeup_bytes - 1) ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void submit(void *p, __u64 size)
+static __always_inline void submit(struct vlt_counters *c, void *p, __u64 size)
 {
-	/* reserved space already counts as available data */
-	__u64 avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) - ((size + RB_HDR + 7) & ~7ULL);
-
-	bpf_ringbuf_submit(p, wakeup_flag(avail, size));
+	bpf_ringbuf_submit(p, wakeup_flag(c, size));
 }
 
 /* Report packets lost on this CPU before the next packet that finds room. */
@@ -47,7 +47,7 @@ static __noinline void flush_lost(struct vlt_counters *c, __u64 pid_tgid, __u64 
 	l->last_ts = c->last_ts;
 	c->pending_lost = 0;
 	c->events++;
-	submit(l, sizeof(*l));
+	submit(c, l, sizeof(*l));
 }
 
 /* Reserves a fixed-size record; the packet's own size field may be smaller (the core copies
@@ -68,12 +68,9 @@ static __noinline void flush_lost(struct vlt_counters *c, __u64 pid_tgid, __u64 
 static __always_inline void output(struct vlt_counters *c, void *data, __u64 size, __u64 pid_tgid,
 				   __u64 ts)
 {
-	__u64 avail;
-
 	if (c->pending_lost)
 		flush_lost(c, pid_tgid, ts);
 	c->events++;
-	avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
-	if (size > SCRATCH_SIZE || bpf_ringbuf_output(&rb, data, size, wakeup_flag(avail, size)))
+	if (size > SCRATCH_SIZE || bpf_ringbuf_output(&rb, data, size, wakeup_flag(c, size)))
 		note_lost(c, ts);
 }

@@ -27,8 +27,7 @@ const volatile __u32 follow_forks = 0;	/* add children of traced processes to th
 const volatile __u32 failed_only = 0;	/* -X: emit entry + exit only when the call failed */
 const volatile __u32 str_mode = VLT_STR_FAST;
 const volatile __u32 str_chunks = 1;	/* N: packets per string in the multi-packet modes */
-const volatile __u32 unknown_conf = 0;	/* sc_conf value for numbers past the array */
-const volatile __u64 wakeup_bytes = 1 << 20; /* wake the reader when pending data crosses this */
+const volatile __u64 wakeup_bytes = 1 << 20; /* per CPU, a power of 2: wake the reader every so many bytes */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -45,6 +44,8 @@ struct {
 	__type(value, __u64);
 } traced SEC(".maps");
 
+/* Set by the core before attach (with sc_conf: the syscall set is known after the load): */
+__u32 unknown_conf = 0;	/* sc_conf value for numbers past the array */
 /* Set by the core before attach, then kept here: */
 __u32 armed_tgid = 0;	/* vlt-start waiting to exec the command: traced from that execve on */
 __s64 ntraced = 0;	/* bits set in traced: 0 ends a recording of a command or of -p pids */
@@ -197,7 +198,7 @@ static __always_inline void untrace_tgid(__u32 tgid)
 		e->nr = nr;                                                             \
 		e->str_len = 0;                                                         \
 		__builtin_memcpy(e->args, args, 8 * n);                                 \
-		submit(e, sizeof(*e) + 8 * n);                                          \
+		submit(c, e, sizeof(*e) + 8 * n);                                          \
 		return;                                                                 \
 	}
 
@@ -317,7 +318,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	x->nr = nr;
 	x->reserved = 0;
 	x->ret = ret;
-	submit(x, sizeof(*x));
+	submit(c, x, sizeof(*x));
 	return 0;
 drop_pending:
 	{

@@ -34,6 +34,7 @@ struct vlt_counters {
 	__u64 first_ts;            /* time of the first pending lost packet */
 	__u64 last_ts;             /* time of the last pending lost packet */
 	__u64 deferred;            /* entries whose strings were read at exit (entry read failed) */
+	__u64 bytes;               /* ring bytes of the packets of this CPU: when to wake the reader */
 };
 
 #endif /* VLTRACE_H */

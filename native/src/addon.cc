@@ -57,45 +57,55 @@ public:
 	static Napi::Function Init(Napi::Env env)
 	{
 		return DefineClass(env, "Recorder", {
+			InstanceMethod("setSyscalls", &Recorder::SetSyscalls),
 			InstanceMethod("addPid", &Recorder::AddPid),
 			InstanceMethod("start", &Recorder::Start),
 			InstanceMethod("stop", &Recorder::Stop),
 			InstanceMethod("stats", &Recorder::Stats),
 			InstanceMethod("close", &Recorder::Close),
+			InstanceMethod("ready", &Recorder::Ready),
 		});
 	}
 
-	/* new Recorder(config): vlt_open */
+	/* new Recorder(config): vlt_open, here or (config.background) on a worker thread while
+	 * JS goes on; ready() then settles when the BPF object is loaded (or failed to load). */
 	Recorder(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Recorder>(info)
 	{
 		Napi::Env env = info.Env();
 		Napi::Object c = info[0].As<Napi::Object>();
-		vlt_config cfg = {};
-		std::string obj;
 		if (c.Get("objPath").IsString()) {
-			obj = c.Get("objPath").As<Napi::String>().Utf8Value();
-			cfg.obj_path = obj.c_str();
+			obj_ = c.Get("objPath").As<Napi::String>().Utf8Value();
+			cfg_.obj_path = obj_.c_str();
 		}
-		cfg.ring_size = c.Get("ringSize").As<Napi::Number>().Int64Value();
-		cfg.system_wide = c.Get("systemWide").ToBoolean();
-		cfg.follow_forks = c.Get("followForks").ToBoolean();
-		cfg.failed_only = c.Get("failedOnly").ToBoolean();
-		cfg.subreaper = c.Get("subreaper").ToBoolean();
-		cfg.debug = c.Get("debug").ToBoolean();
-		cfg.str_mode = c.Get("strMode").As<Napi::Number>().Uint32Value();
-		cfg.str_chunks = c.Get("strChunks").As<Napi::Number>().Uint32Value();
-		cfg.unknown_conf = c.Get("unknownConf").As<Napi::Number>().Uint32Value();
-		Napi::Uint32Array sc = c.Get("syscalls").As<Napi::Uint32Array>();
-		cfg.sc_conf = sc.Data();
-		cfg.sc_conf_len = sc.ElementLength();
+		cfg_.ring_size = c.Get("ringSize").As<Napi::Number>().Int64Value();
+		cfg_.system_wide = c.Get("systemWide").ToBoolean();
+		cfg_.follow_forks = c.Get("followForks").ToBoolean();
+		cfg_.failed_only = c.Get("failedOnly").ToBoolean();
+		cfg_.subreaper = c.Get("subreaper").ToBoolean();
+		cfg_.debug = c.Get("debug").ToBoolean();
+		cfg_.str_mode = c.Get("strMode").As<Napi::Number>().Uint32Value();
+		cfg_.str_chunks = c.Get("strChunks").As<Napi::Number>().Uint32Value();
+		if (c.Get("syscalls").IsTypedArray()) {	/* else setSyscalls() before start() */
+			Napi::Uint32Array sc = c.Get("syscalls").As<Napi::Uint32Array>();
+			sc_.assign(sc.Data(), sc.Data() + sc.ElementLength());	/* owned: the load may run later */
+			cfg_.sc_conf = sc_.data();
+			cfg_.sc_conf_len = sc_.size();
+			cfg_.unknown_conf = c.Get("unknownConf").As<Napi::Number>().Uint32Value();
+		}
 		if (c.Get("onIdle").IsFunction()) {
 			tsfn_ = Napi::ThreadSafeFunction::New(env, c.Get("onIdle").As<Napi::Function>(),
 							      "vltrace-idle", 0, 1);
 			has_tsfn_ = true;
-			cfg.on_idle = OnIdle;
-			cfg.ctx = this;
+			cfg_.on_idle = OnIdle;
+			cfg_.ctx = this;
 		}
-		int err = vlt_open(&cfg, &rec_);
+		if (c.Get("background").ToBoolean()) {
+			LoadWorker *w = new LoadWorker(env, this);
+			ready_ = Napi::Persistent(w->Promise());
+			w->Queue();
+			return;
+		}
+		int err = vlt_open(&cfg_, &rec_);
 		if (err) {
 			ReleaseTsfn();
 			ErrnoError(env, err, "cannot load the eBPF recorder").ThrowAsJavaScriptException();
@@ -110,6 +120,10 @@ public:
 	void Shutdown()
 	{
 		live.erase(this);
+		if (loading_) {
+			close_when_loaded_ = true;	/* nothing is attached before start() */
+			return;
+		}
 		if (stopping_)
 			return;	/* the StopWorker finishes; the fds close with the process anyway */
 		vlt_close(rec_);
@@ -119,6 +133,12 @@ public:
 
 private:
 	vlt_recorder *rec_ = nullptr;
+	vlt_config cfg_ = {};
+	std::string obj_;
+	std::vector<__u32> sc_;
+	bool loading_ = false;		/* a LoadWorker is running vlt_open */
+	bool close_when_loaded_ = false;	/* close() came while loading */
+	Napi::Reference<Napi::Promise> ready_;
 	bool stopping_ = false;		/* a StopWorker owns rec_ until it is done */
 	Napi::ThreadSafeFunction tsfn_;
 	bool has_tsfn_ = false;
@@ -145,9 +165,71 @@ private:
 	{
 		if (rec_ && !stopping_)
 			return true;
-		Napi::Error::New(info.Env(), rec_ ? "recorder is stopping" : "recorder is closed")
-			.ThrowAsJavaScriptException();
+		Napi::Error::New(info.Env(), loading_ ? "recorder is loading" : rec_ ? "recorder is stopping" :
+				 "recorder is closed").ThrowAsJavaScriptException();
 		return false;
+	}
+
+	/* ready() -> the promise of a background load (resolved at once otherwise) */
+	Napi::Value Ready(const Napi::CallbackInfo &info)
+	{
+		if (!ready_.IsEmpty())
+			return ready_.Value();
+		Napi::Promise::Deferred d = Napi::Promise::Deferred::New(info.Env());
+		d.Resolve(info.Env().Undefined());
+		return d.Promise();
+	}
+
+	/* vlt_open off the JS thread: libbpf parses the kernel's BTF and the verifier checks the
+	 * programs (~25 ms) while JS builds the header and the prologue. The sampling profiler's
+	 * signals (node --cpu-prof) also stay away from the verifier, which gives up (EAGAIN)
+	 * when a signal is pending. */
+	class LoadWorker : public Napi::AsyncWorker {
+	public:
+		LoadWorker(Napi::Env env, Recorder *self)
+			: Napi::AsyncWorker(env), self_(self), deferred_(Napi::Promise::Deferred::New(env))
+		{
+			self_->Ref();	/* alive until the worker is done */
+			self_->loading_ = true;
+		}
+		Napi::Promise Promise() { return deferred_.Promise(); }
+		void Execute() override { err_ = vlt_open(&self_->cfg_, &rec_); }
+		void OnOK() override
+		{
+			Napi::Env env = Env();
+			self_->loading_ = false;
+			if (err_) {
+				self_->ReleaseTsfn();
+				deferred_.Reject(ErrnoError(env, err_, "cannot load the eBPF recorder").Value());
+			} else if (self_->close_when_loaded_) {
+				vlt_close(rec_);
+				self_->ReleaseTsfn();
+				deferred_.Reject(Napi::Error::New(env, "recorder is closed").Value());
+			} else {
+				self_->rec_ = rec_;
+				live.insert(self_);
+				deferred_.Resolve(env.Undefined());
+			}
+			self_->Unref();
+		}
+
+	private:
+		Recorder *self_;
+		Napi::Promise::Deferred deferred_;
+		vlt_recorder *rec_ = nullptr;
+		int err_ = 0;
+	};
+
+	/* setSyscalls(conf: Uint32Array, unknownConf) */
+	Napi::Value SetSyscalls(const Napi::CallbackInfo &info)
+	{
+		if (!Check(info))
+			return info.Env().Undefined();
+		Napi::Uint32Array sc = info[0].As<Napi::Uint32Array>();
+		int err = vlt_set_syscalls(rec_, sc.Data(), sc.ElementLength(), info[1].As<Napi::Number>().Uint32Value());
+		if (err)
+			ErrnoError(info.Env(), err, "cannot set the traced syscalls").ThrowAsJavaScriptException();
+		return info.Env().Undefined();
 	}
 
 	Napi::Value AddPid(const Napi::CallbackInfo &info)

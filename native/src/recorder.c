@@ -86,10 +86,22 @@ fail:
 	return err;
 }
 
+/* Bytes of packets per CPU between two forced wakeups of the reader: a power of 2, with all
+ * CPUs at most a quarter of the ring (at least a page). */
+static __u64 wakeup_bytes(__u64 ring_size)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 w = 4096;
+
+	while (w * 2 * 4 * (ncpus > 0 ? ncpus : 1) <= ring_size)
+		w *= 2;
+	return w;
+}
+
 int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 {
 	struct vlt_recorder *r = calloc(1, sizeof(*r));
-	int err, fd;
+	int err;
 
 	if (!r)
 		return -ENOMEM;
@@ -115,9 +127,8 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 	r->skel->rodata->failed_only = !!cfg->failed_only;
 	r->skel->rodata->str_mode = cfg->str_mode;
 	r->skel->rodata->str_chunks = cfg->str_chunks ? cfg->str_chunks : 1;
-	r->skel->rodata->unknown_conf = cfg->unknown_conf;
-	/* a quarter of the ring: the reader wakes long before it fills, rarely otherwise */
-	r->skel->rodata->wakeup_bytes = cfg->ring_size / 4;
+	/* a quarter of the ring over all CPUs: the reader wakes long before it fills, rarely otherwise */
+	r->skel->rodata->wakeup_bytes = wakeup_bytes(cfg->ring_size);
 	err = bpf_map__set_max_entries(r->skel->maps.rb, cfg->ring_size);
 	if (err) {
 		fail(err, "size ring buffer");
@@ -132,15 +143,10 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 	}
 
 	/* The per-syscall configuration (-e, argument counts, string arguments) */
-	fd = bpf_map__fd(r->skel->maps.sc_conf);
-	for (__u32 nr = 0; nr < cfg->sc_conf_len && nr < VLT_MAX_SYSCALLS; nr++) {
-		if (!cfg->sc_conf[nr])
-			continue;
-		err = bpf_map_update_elem(fd, &nr, &cfg->sc_conf[nr], BPF_ANY);
-		if (err) {
-			fail(-errno, "fill syscall map");
+	if (cfg->sc_conf) {
+		err = vlt_set_syscalls(r, cfg->sc_conf, cfg->sc_conf_len, cfg->unknown_conf);
+		if (err)
 			goto cleanup;
-		}
 	}
 
 	/* Orphans of followed processes are reparented to us, so we see (and reap) them to the end */
@@ -171,6 +177,31 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 cleanup:
 	vlt_close(r);
 	return err;
+}
+
+int vlt_set_syscalls(struct vlt_recorder *r, const __u32 *sc_conf, __u32 len, __u32 unknown_conf)
+{
+	__u32 keys[VLT_MAX_SYSCALLS], vals[VLT_MAX_SYSCALLS], count = VLT_MAX_SYSCALLS;
+	__u32 n = len < VLT_MAX_SYSCALLS ? len : VLT_MAX_SYSCALLS;
+	int fd = bpf_map__fd(r->skel->maps.sc_conf), err;
+
+	if (r->started)
+		return fail(-EALREADY, "set syscalls");
+	/* the whole array in one bpf(2) call (every entry: a set replaces the previous one) */
+	for (__u32 nr = 0; nr < VLT_MAX_SYSCALLS; nr++) {
+		keys[nr] = nr;
+		vals[nr] = nr < n ? sc_conf[nr] : 0;
+	}
+	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
+	if (err) {
+		/* kernels before 5.6 have no batch: one call per entry */
+		for (__u32 nr = 0; nr < VLT_MAX_SYSCALLS && !err; nr++)
+			err = bpf_map_update_elem(fd, &nr, &vals[nr], BPF_ANY);
+	}
+	if (err)
+		return fail(-errno, "fill syscall map");
+	r->skel->bss->unknown_conf = unknown_conf;
+	return 0;
 }
 
 int vlt_add_pid(struct vlt_recorder *r, __u32 pid, int armed)

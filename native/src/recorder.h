@@ -26,9 +26,11 @@ struct vlt_config {
 	int debug;			/* libbpf debug output */
 	__u32 str_mode;			/* VLT_STR_* */
 	__u32 str_chunks;		/* N of the const/full modes (1 for packet) */
-	const __u32 *sc_conf;		/* VLT_SC_* per syscall number */
+	/* VLT_SC_* per syscall number, and for numbers >= VLT_MAX_SYSCALLS; NULL: set them
+	 * with vlt_set_syscalls() (after the load, before vlt_start) */
+	const __u32 *sc_conf;
 	__u32 sc_conf_len;
-	__u32 unknown_conf;		/* VLT_SC_* for numbers >= VLT_MAX_SYSCALLS */
+	__u32 unknown_conf;
 	/* called on the drain thread: no traced process left (err 0), or an output error */
 	void (*on_idle)(void *ctx, int err);
 	void *ctx;
@@ -51,6 +53,9 @@ struct vlt_stats {
 struct vlt_recorder;
 
 int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out);
+/* The syscall set: sc_conf[nr] (VLT_SC_*) and the value of numbers past the array; before
+ * vlt_start. */
+int vlt_set_syscalls(struct vlt_recorder *r, const __u32 *sc_conf, __u32 len, __u32 unknown_conf);
 /* Trace tgid `pid`; armed: from its next execve on (a vlt-start waiting for its go). */
 int vlt_add_pid(struct vlt_recorder *r, __u32 pid, int armed);
 /* Writes `header`, then `prologue` (npackets packets made in user space: PROC_INFO), to

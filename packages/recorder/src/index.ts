@@ -1,5 +1,6 @@
 /** @vltrace/recorder: record syscalls with eBPF into the vltrace bin format. */
-export { record, checkEnvironment, type RecordStats } from './record.js';
-export { OPTIONS, normalizeOptions, parseSize, stringCapture, type RecordOptions, type StringMode } from './options.js';
+export { record, type RecordStats } from './record.js';
+export { OPTIONS, parseSize, stringCapture, type RecordOptions, type StringMode } from './options.js';
+export { normalizeOptions } from './normalize.js';
 export { EnvironmentError, UsageError } from './errors.js';
-export { loadNative, ADDON_PATH, VLT_START_PATH } from './native.js';
+export { checkEnvironment, loadNative, ADDON_PATH, VLT_START_PATH } from './native.js';

@@ -1,10 +1,13 @@
 /**
  * The typed face of the native addon (native/src/addon.cc over recorder.h). Loads
- * `native/build/Release/vltrace.node`, or throws an error naming the file and why.
+ * `native/build/Release/vltrace.node`, or throws an error naming the file and why; starts
+ * loading a recorder's BPF object on a worker thread (startLoading).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { EnvironmentError, UsageError } from './errors.js';
+import { STRING_MODES, type RecordSettings } from './options.js';
 
 /** The repository's native/ directory, from this file (dist/src/native.js or src/native.ts). */
 export const NATIVE_DIR = fileURLToPath(new URL('../../../../native/', import.meta.url));
@@ -27,12 +30,14 @@ export interface NativeConfig {
   strMode: number;
   /** N of the const/full modes */
   strChunks: number;
-  /** VLT_SC_* bits per syscall number */
-  syscalls: Uint32Array;
+  /** VLT_SC_* bits per syscall number; or setSyscalls() before start() */
+  syscalls?: Uint32Array;
   /** VLT_SC_* bits for numbers past the array */
-  unknownConf: number;
+  unknownConf?: number;
   /** from the drain thread: 0 = no traced process left, else the errno of an output error */
   onIdle?: (errno: number) => void;
+  /** load on a worker thread: the constructor returns at once, ready() settles when loaded */
+  background?: boolean;
 }
 
 /** Counters of a recording (struct vlt_stats). */
@@ -55,6 +60,10 @@ export interface NativeStats {
 }
 
 export interface NativeRecorder {
+  /** resolves when the BPF object is loaded (a background load), rejects with its error */
+  ready(): Promise<void>;
+  /** the syscall set (VLT_SC_* bits per number, and for numbers past the array); before start() */
+  setSyscalls(conf: Uint32Array, unknownConf: number): void;
   addPid(pid: number, armed: boolean): void;
   /** writes header then prologue (packets made here: PROC_INFO), attaches, starts draining */
   start(fd: number, header: Uint8Array, prologue: Uint8Array, prologuePackets: number): void;
@@ -91,4 +100,66 @@ export function loadNative(): NativeAddon {
     throw new Error(`vltrace-record: cannot load native addon ${ADDON_PATH}: ${(e as Error).message}`);
   }
   return addon;
+}
+
+/** Refuses early, with what is missing and how to get it, where eBPF recording cannot work. */
+export function checkEnvironment(): NativeAddon {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new EnvironmentError(`recording needs Linux on x86-64 (this is ${process.platform}/${process.arch}); recordings made elsewhere can still be converted here`);
+  }
+  if (!existsSync('/sys/kernel/btf/vmlinux')) {
+    throw new EnvironmentError('the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): it needs CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 2020 have it)');
+  }
+  try {
+    return loadNative();
+  } catch (e) {
+    throw new EnvironmentError((e as Error).message);
+  }
+}
+
+/** A recorder whose BPF object loads on a worker thread while JS goes on. */
+export interface Loading {
+  rec: NativeRecorder;
+  config: NativeConfig;
+  /** settles when the object is loaded: undefined, or the error to report (never rejects) */
+  loaded: Promise<Error | undefined>;
+  /** from the drain thread: 0 when no traced process is left, else the errno of an output error */
+  idled: Promise<number>;
+}
+
+/** Starts loading the BPF object for these settings (the syscall set comes later). */
+export function startLoading(addon: NativeAddon, s: RecordSettings): Loading {
+  let idle!: (err: number) => void;
+  const idled = new Promise<number>((res) => (idle = res));
+  const config: NativeConfig = {
+    objPath: s.ebpfDir ? `${s.ebpfDir.replace(/\/$/, '')}/vltrace.bpf.o` : undefined,
+    ringSize: s.ringSize,
+    systemWide: s.systemWide,
+    followForks: s.followForks,
+    failedOnly: s.failedOnly,
+    subreaper: s.followForks && s.command.length > 0,
+    debug: s.debug,
+    strMode: STRING_MODES.indexOf(s.strings.mode),
+    strChunks: s.strings.chunks,
+    onIdle: (err) => idle(err),
+    background: true,
+  };
+  const rec = new addon.Recorder(config);
+  const loaded = rec.ready().then(() => undefined, (e: unknown) => loadError(e, config, s));
+  return { rec, config, loaded, idled };
+}
+
+/** What a failed load means for the user: privileges (exit 2), a bad -N object (exit 1), ... */
+function loadError(e: unknown, config: NativeConfig, s: RecordSettings): Error {
+  const code = (e as NativeError).code;
+  if (code === 'EPERM' || code === 'EACCES') {
+    return new EnvironmentError(
+      `not permitted to load eBPF programs (${code}): run as root, or give node the capabilities ` +
+      `CAP_BPF and CAP_PERFMON: sudo setcap cap_bpf,cap_perfmon+ep ${process.execPath}`);
+  }
+  if (s.ebpfDir && code === 'ENOENT') return new UsageError(`-N: ${config.objPath} not found`);
+  if (s.ebpfDir) {
+    return new UsageError(`-N: cannot use ${config.objPath}: ${(e as Error).message.replace(/^.*?: /, '')} (is it a vltrace.bpf.o of this version?)`);
+  }
+  return new EnvironmentError(`${(e as Error).message}${s.debug ? '' : ' (-d shows libbpf\'s messages)'}`);
 }

@@ -1,8 +1,10 @@
 /**
  * Every option of vltrace-record, in one table mirroring vltrace(1), and their normalisation
- * into RecordOptions. cli.ts feeds the table to yargs; nothing else declares a flag.
+ * into the settings of a recording (normalize.ts adds the syscall set of -e). cli.ts feeds the
+ * table to yargs and to its quick parser; nothing else declares a flag. Nothing here loads
+ * @vltrace/format: the CLI starts loading the BPF program from these settings first.
  */
-import { resolveSyscallExpr, type StringCapture } from '@vltrace/format';
+import type { StringCapture } from '@vltrace/format/write';
 import { UsageError } from './errors.js';
 
 /** One option: yargs' fields plus the man page's group. */
@@ -116,8 +118,11 @@ export interface ParsedArgs {
   _: (string | number)[];
 }
 
-/** Checks and normalises parsed arguments; throws UsageError (exit 1) on nonsense. */
-export function normalizeOptions(a: ParsedArgs): RecordOptions {
+/** What a recording needs before its syscall set: all of RecordOptions but `syscalls`. */
+export type RecordSettings = Omit<RecordOptions, 'syscalls'>;
+
+/** The checks of the command, -p and the output format, the first ones normalizeOptions makes. */
+export function checkTargets(a: ParsedArgs): Pick<RecordOptions, 'command' | 'pids' | 'format'> {
   const command = a._.map(String);
   const pids = a.pid ?? [];
   if (command.length && pids.length) throw new UsageError('-p and a command exclude each other');
@@ -125,21 +130,19 @@ export function normalizeOptions(a: ParsedArgs): RecordOptions {
   if (pids.length > 63) throw new UsageError(`-p: at most 63 processes (${pids.length} given)`);
   const format = (a.format ?? (a.output ? 'bin' : 'text')) as RecordOptions['format'];
   if (format === 'bin' && !a.output) throw new UsageError('-l bin needs -o <file> (binary logs do not go to a terminal)');
-  const expr = a.expr ?? 'all';
-  let syscalls: Set<number>;
-  try {
-    syscalls = resolveSyscallExpr(expr);
-  } catch (e) {
-    throw new UsageError(`-e: ${(e as Error).message}`);
-  }
+  return { command, pids, format };
+}
+
+/** Checks and normalises parsed arguments but -e (see normalizeOptions); throws UsageError. */
+export function recordSettings(a: ParsedArgs): RecordSettings {
+  const { command, pids, format } = checkTargets(a);
   return {
     output: a.output,
     format,
     timestamps: !!a.timestamp,
     hexSeparator: a.hexSeparator ?? ' ',
     failedOnly: !!a.failed,
-    expr,
-    syscalls,
+    expr: a.expr ?? 'all',
     followForks: !!a.fullFollowFork,
     strings: stringCapture(a.stringArgs ?? 126, (a.stringMode ?? 'auto') as StringMode | 'auto'),
     command,

@@ -5,7 +5,8 @@
  */
 import { closeSync, constants, createReadStream, createWriteStream, fchmodSync, fstatSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openTrace, renderTraceH, type TraceHeader, type TraceItem } from '@vltrace/format';
+import type { TraceHeader, TraceItem } from '@vltrace/format';
+import { renderTraceH } from '@vltrace/format/write';
 import { EnvironmentError, UsageError } from './errors.js';
 import type { NativeAddon } from './native.js';
 import type { RecordOptions } from './options.js';
@@ -26,13 +27,22 @@ export interface Output {
   finish(): Promise<void>;
 }
 
-/** Creates the output file (0600) or the live pipe; writes trace.h beside a bin log. */
-export async function openOutput(opts: RecordOptions, addon: NativeAddon): Promise<Output> {
-  if (opts.format === 'bin') return openBin(opts.output!);
+const CONVERT = '@vltrace/convert'; // a variable: the recorder builds without the converter
+let convertImport: Promise<ConvertModule> | undefined;
+
+/** Starts importing @vltrace/convert for -l text/hex, so that it loads while the BPF program does. */
+export function preloadConvert(): void {
+  convertImport ??= import(CONVERT) as Promise<ConvertModule>;
+  convertImport.catch(() => undefined); // reported by openLive
+}
+
+/** Creates the output file (0600) or the live pipe; writes trace.h (its text) beside a bin log. */
+export async function openOutput(opts: RecordOptions, addon: NativeAddon, traceH: string = renderTraceH()): Promise<Output> {
+  if (opts.format === 'bin') return openBin(opts.output!, traceH);
   return openLive(opts, addon);
 }
 
-function openBin(path: string): Output {
+function openBin(path: string, traceH: string): Output {
   let fd: number;
   let regular = false;
   try {
@@ -43,7 +53,7 @@ function openBin(path: string): Output {
   } catch (e) {
     throw new UsageError(`cannot create ${path}: ${(e as Error).message}`);
   }
-  if (regular) writeTraceH(path); // not beside /dev/null or a FIFO
+  if (regular) writeTraceH(path, traceH); // not beside /dev/null or a FIFO
   return {
     fd,
     async finish() {
@@ -53,20 +63,19 @@ function openBin(path: string): Output {
 }
 
 /** vltrace writes the C description of its packets beside the log; skipped where not writable. */
-function writeTraceH(output: string): void {
+function writeTraceH(output: string, text: string): void {
   const path = join(dirname(output), 'trace.h');
   try {
-    writeFileSync(path, renderTraceH());
+    writeFileSync(path, text);
   } catch (e) {
     process.stderr.write(`vltrace-record: note: ${path} not written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the log's header holds the same description\n`);
   }
 }
 
 async function openLive(opts: RecordOptions, addon: NativeAddon): Promise<Output> {
-  const spec = '@vltrace/convert'; // a variable: the recorder builds without the converter
   let convert: ConvertModule;
   try {
-    convert = (await import(spec)) as ConvertModule;
+    convert = await (convertImport ?? (import(CONVERT) as Promise<ConvertModule>));
     if (typeof convert.createSink !== 'function') throw new Error('it has no createSink');
   } catch (e) {
     throw new EnvironmentError(`-l ${opts.format} needs @vltrace/convert, which cannot be loaded (${(e as Error).message}); record with -l bin -o FILE and convert later`);
@@ -75,6 +84,8 @@ async function openLive(opts: RecordOptions, addon: NativeAddon): Promise<Output
   const out = opts.output ? createWriteStream(opts.output, { mode: 0o600 }) : process.stdout;
   // read the bin stream back as the core writes it; the reader ends when the write side closes
   const pump = (async () => {
+    // the reader is needed only for live text/hex: not loaded for bin recordings (start-up)
+    const { openTrace } = await import('@vltrace/format');
     const trace = await openTrace(createReadStream('', { fd: rfd, highWaterMark: 1 << 20 }), { name: 'live recording' });
     const sink = await convert.createSink(opts.format, out, {
       header: trace.header,

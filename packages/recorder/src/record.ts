@@ -5,13 +5,13 @@
  * (drain, trailer, detach) and returns the totals.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants as osConstants, cpus, hostname, release } from 'node:os';
-import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format';
+import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format/write';
 import { EnvironmentError, UsageError } from './errors.js';
-import { loadNative, VLT_START_PATH, type NativeAddon, type NativeError, type NativeRecorder, type NativeStats } from './native.js';
-import { STRING_MODES, type RecordOptions } from './options.js';
-import { openOutput } from './output.js';
+import { checkEnvironment, startLoading, VLT_START_PATH, type Loading, type NativeStats } from './native.js';
+import type { RecordOptions } from './options.js';
+import { openOutput, preloadConvert } from './output.js';
 import { headerSyscalls, syscallConfig } from './syscalls.js';
 
 /** Totals of a recording. */
@@ -40,58 +40,6 @@ export interface RecordStats {
 
 const TYPE_NAMES = Object.fromEntries(Object.entries(PT).map(([k, v]) => [v, k.toLowerCase()])) as Record<number, string>;
 const VERSION = '1.0.0';
-
-/** Refuses early, with what is missing and how to get it, where eBPF recording cannot work. */
-export function checkEnvironment(): NativeAddon {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new EnvironmentError(`recording needs Linux on x86-64 (this is ${process.platform}/${process.arch}); recordings made elsewhere can still be converted here`);
-  }
-  if (!existsSync('/sys/kernel/btf/vmlinux')) {
-    throw new EnvironmentError('the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): it needs CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 2020 have it)');
-  }
-  try {
-    return loadNative();
-  } catch (e) {
-    throw new EnvironmentError((e as Error).message);
-  }
-}
-
-function openRecorder(addon: NativeAddon, opts: RecordOptions, onIdle: (err: number) => void): NativeRecorder {
-  const { conf, unknown } = syscallConfig(opts.syscalls);
-  const config = {
-    objPath: opts.ebpfDir ? `${opts.ebpfDir.replace(/\/$/, '')}/vltrace.bpf.o` : undefined,
-    ringSize: opts.ringSize,
-    systemWide: opts.systemWide,
-    followForks: opts.followForks,
-    failedOnly: opts.failedOnly,
-    subreaper: opts.followForks && opts.command.length > 0,
-    debug: opts.debug,
-    strMode: STRING_MODES.indexOf(opts.strings.mode),
-    strChunks: opts.strings.chunks,
-    syscalls: conf,
-    unknownConf: unknown,
-    onIdle,
-  };
-  if (opts.debug) {
-    const { syscalls, onIdle: _, ...shown } = config;
-    process.stderr.write(`vltrace-record: settings ${JSON.stringify({ ...shown, traced: opts.syscalls.size, strings: opts.strings })}\n`);
-  }
-  try {
-    return new addon.Recorder(config);
-  } catch (e) {
-    const code = (e as NativeError).code;
-    if (code === 'EPERM' || code === 'EACCES') {
-      throw new EnvironmentError(
-        `not permitted to load eBPF programs (${code}): run as root, or give node the capabilities ` +
-        `CAP_BPF and CAP_PERFMON: sudo setcap cap_bpf,cap_perfmon+ep ${process.execPath}`);
-    }
-    if (opts.ebpfDir && code === 'ENOENT') throw new UsageError(`-N: ${config.objPath} not found`);
-    if (opts.ebpfDir) {
-      throw new UsageError(`-N: cannot use ${config.objPath}: ${(e as Error).message.replace(/^.*?: /, '')} (is it a vltrace.bpf.o of this version?)`);
-    }
-    throw new EnvironmentError(`${(e as Error).message}${opts.debug ? '' : ' (-d shows libbpf\'s messages)'}`);
-  }
-}
 
 /** A -p pid as the kernel's tgid (a thread id names its process). */
 function processOf(pid: number): number {
@@ -175,21 +123,44 @@ async function spawnCommand(argv: readonly string[]): Promise<Command> {
   return { child, pid: child.pid, exit };
 }
 
-/** Records syscalls as `opts` says; resolves when the recording is complete on disk. */
-export async function record(opts: RecordOptions): Promise<RecordStats> {
+/**
+ * Records syscalls as `opts` says; resolves when the recording is complete on disk. `loading`:
+ * the recorder the CLI started loading from the same options (before the syscall table).
+ */
+export async function record(opts: RecordOptions, loading?: Loading): Promise<RecordStats> {
   const mark = timer(opts.debug || process.env['VLTRACE_TIMING'] === '1');
   mark('record');
   const addon = checkEnvironment();
-  const pids = opts.pids.map(processOf);
-  const cmd = opts.command.length ? await spawnCommand(opts.command) : undefined;
-  mark('spawned');
-  let idle!: (err: number) => void;
-  const idled = new Promise<number>((res) => (idle = res));
-  let rec: NativeRecorder;
+  const ld = loading ?? startLoading(addon, opts);
+  const { rec, loaded, idled } = ld;
+  let cmd: Command | undefined;
+  let header: Uint8Array;
+  let prologue: PacketWriter;
+  let traceH: string;
   try {
-    rec = openRecorder(addon, opts, (err) => idle(err));
+    const pids = opts.pids.map(processOf);
+    cmd = opts.command.length ? await spawnCommand(opts.command) : undefined;
+    mark('spawned');
+    // the BPF object loads on a worker thread (~25 ms) while this one prepares the output; no
+    // output is created before it loaded (without privileges: exit 2 and nothing written)
+    if (opts.format !== 'bin') preloadConvert();
+    const { conf, unknown } = syscallConfig(opts.syscalls);
+    if (opts.debug) {
+      const { onIdle: _, background: __, ...shown } = ld.config;
+      process.stderr.write(`vltrace-record: settings ${JSON.stringify({ ...shown, unknownConf: unknown, traced: opts.syscalls.size, strings: opts.strings })}\n`);
+    }
+    traceH = renderTraceH();
+    prologue = procInfo(opts.systemWide ? undefined : pids);
+    header = encodeHeader(metaOf(opts, pids), headerSyscalls(), traceH);
+    mark('prepared');
+    const err = await loaded;
+    if (err) throw err;
+    rec.setSyscalls(conf, unknown);
+    for (const p of pids) rec.addPid(p, false);
+    if (cmd) rec.addPid(cmd.pid, true);
   } catch (e) {
     cmd?.child.stdio[3]?.destroy(); // vlt-start reads end-of-file and exits without running it
+    rec.close();
     throw e;
   }
   mark('loaded');
@@ -197,18 +168,15 @@ export async function record(opts: RecordOptions): Promise<RecordStats> {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
   let onSignal: ((s: NodeJS.Signals) => void) | undefined;
   try {
-    const output = await openOutput(opts, addon);
+    const output = await openOutput(opts, addon, traceH);
     const t0 = performance.now();
     const childExit = cmd?.exit;
-    if (cmd) rec.addPid(cmd.pid, true);
-    for (const p of pids) rec.addPid(p, false);
     if (opts.systemWide) process.stderr.write('vltrace-record: no command and no -p: tracing the whole system (Ctrl-C to stop)\n');
     const signalled = new Promise<NodeJS.Signals>((res) => {
       onSignal = res;
       for (const s of signals) process.on(s, res);
     });
-    const prologue = procInfo(opts.systemWide ? undefined : pids);
-    rec.start(output.fd, encodeHeader(metaOf(opts, pids), headerSyscalls(), renderTraceH()), prologue.take(), prologue.packets);
+    rec.start(output.fd, header, prologue.take(), prologue.packets);
     (child?.stdio[3] as NodeJS.WritableStream | undefined)?.end('g');
     mark('attached');
 

@@ -3,7 +3,7 @@
  * string arguments per number) and the lists of -L, -R and -B.
  */
 import { readdirSync } from 'node:fs';
-import { MAX_ARGS, SYSCALLS_X86_64, stringArgMask, type HeaderSyscall } from '@vltrace/format';
+import { MAX_ARGS, SYSCALLS_X86_64, stringArgMask, type HeaderSyscall } from '@vltrace/format/write';
 import type { NativeAddon } from './native.js';
 
 /** Entries of the sc_conf array map (VLT_MAX_SYSCALLS in native/include/vltrace.h). */

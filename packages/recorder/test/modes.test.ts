@@ -104,7 +104,9 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
   it('SIGKILL of the recorder leaves nothing attached (links are file descriptors)', async () => {
     const out = join(dir, 'killed.bin');
     const rec = startRecorder(['-o', out, '--', prog, 'wait', '2000', '/vlt-killed'], dir);
-    await sleep(700);
+    // recording has begun once the output exists (a fixed delay was too short on a loaded machine)
+    for (let t = 0; t < 10_000 && !(existsSync(out) && statSync(out).size > 0); t += 50) await sleep(50);
+    await sleep(300);
     assert.ok(leftoverBpf().length > 0, 'attached while recording');
     rec.child.kill('SIGKILL');
     await rec.done;

@@ -9,6 +9,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SYSCALLS_X86_64 } from '@vltrace/format';
 import { normalizeOptions, parseSize, stringCapture, UsageError } from '../src/index.js';
+import { quickParse, yargsParse } from '../src/cli.js';
 import { CLI, noEbpf, tempDir } from './helpers.js';
 
 function cli(args: string[], opts: { uid?: number } = {}) {
@@ -49,6 +50,45 @@ describe('options', () => {
     assert.throws(() => normalizeOptions({ _: ['ls'], format: 'bin' }), /needs -o/);
     assert.throws(() => normalizeOptions({ _: ['ls'], expr: 'nosuchcall' }), /-e: invalid system call/);
     assert.deepEqual([...normalizeOptions({ _: ['ls'], expr: 'open,close' }).syscalls].sort(), [2, 3]);
+  });
+});
+
+describe('quickParse (the start-up path without yargs)', () => {
+  // every key normalizeOptions reads
+  const KEYS = ['output', 'timestamp', 'format', 'hexSeparator', 'failed', 'expr', 'fullFollowFork', 'stringArgs', 'stringMode',
+    'pid', 'ebpfSrcDir', 'ringSize', 'debug', 'stats', '_'] as const;
+  const pick = (a: object) => Object.fromEntries(KEYS.map((k) => [k, (a as Record<string, unknown>)[k]]).filter(([, v]) => v !== undefined));
+
+  it('gives what yargs gives for the lines it takes, and leaves the others to yargs', async () => {
+    const lines: [string[], boolean][] = [
+      [['-o', 'x.bin', '--', 'true'], true],
+      [['-o', 'x.bin', 'ls', '-l', '-o', 'y'], true],
+      [['-f', '-X', '-t', '-d', '--stats', '-o', 'x', '--', 'ls'], true],
+      [['-fX', 'ls'], true],
+      [['-f', '-s', '4096', '--string-mode', 'const', '-e', '%file', '-l', 'hex', '-K', '|', 'mkdir', '.'], true],
+      [['--output=x.bin', '--ring-size', '8M', '--expr=open,close', '-N', '/tmp', 'ls'], true],
+      [['-p', '12', '-p', '13', '-o', 'x'], true],
+      [['-p', '12'], true],
+      [['-o', 'x', '--', '--', 'ls'], true],
+      [['-o', 'x', '--', '-e', '0x10', '007'], true],
+      [['echo', '0x10', '1e3', '007'], true],
+      [['-K', ' ', '-l', 'text', 'true'], true],
+      [[], true],
+      // yargs' own: help, lists, bundles with values, repeats, negations, odd values, errors
+      [['--help'], false], [['-h'], false], [['-L'], false], [['-B'], false], [['-R'], false],
+      [['-s126', 'ls'], false], [['-fs', '10', 'ls'], false], [['-o=x', 'ls'], false],
+      [['-o', 'a', '-o', 'b', 'ls'], false], [['--no-debug', 'ls'], false], [['-d', 'false', 'ls'], false], [['-f', 'true'], false],
+      [['--debug=true', 'ls'], false], [['-s', '0x10', 'ls'], false], [['-s', '-5', 'ls'], false], [['-s', '1.5', 'ls'], false],
+      [['-s', '', 'ls'], false], [['-o', '', 'ls'], false], [['-K', '-', 'ls'], false], [['-o', '-x', 'ls'], false],
+      [['-p', '12', '13'], false], [['-l', 'csv', 'ls'], false], [['--stringArgs', '10', 'ls'], false], [['--no-such-option'], false],
+      [['-o'], false], [['-s', '0126', 'ls'], false],
+    ];
+    for (const [argv, quick] of lines) {
+      const q = quickParse(argv);
+      assert.equal(q !== undefined, quick, `quickParse ${quick ? 'takes' : 'leaves'} ${JSON.stringify(argv)}`);
+      if (!q) continue;
+      assert.deepEqual(pick(q), pick(await yargsParse(argv)), JSON.stringify(argv));
+    }
   });
 });
 
