@@ -6,7 +6,7 @@
 import yargs, { type Argv } from 'yargs';
 import { EXIT, QueryError, UsageError } from './errors.js';
 import { OUTPUT_FORMATS, renderTable, type OutputFormat, type Table } from './output.js';
-import type { Session } from './session.js';
+import type { Session, SessionOptions } from './session.js';
 
 interface Common {
   input: string[];
@@ -44,11 +44,16 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+const sessionOptions = (argv: Common): SessionOptions => ({
+  cacheDir: argv['cache-dir'],
+  refresh: argv.refresh,
+  onConvert: process.stderr.isTTY ? (f: string, dir: string) => process.stderr.write(`vltrace-query: converting ${f} (once; kept in ${dir})\n`) : undefined,
+});
+
 async function run(argv: Common, report: (s: Session) => Promise<Table>): Promise<void> {
-  const onConvert = process.stderr.isTTY ? (f: string, dir: string) => process.stderr.write(`vltrace-query: converting ${f} (once; kept in ${dir})\n`) : undefined;
   // loaded here, not at start: --help and usage errors need neither DuckDB nor the format
   const { Session } = await import('./session.js');
-  const s = await Session.open(argv.input, { cacheDir: argv['cache-dir'], refresh: argv.refresh, onConvert });
+  const s = await Session.open(argv.input, sessionOptions(argv));
   try {
     await print(await report(s), argv.format);
   } finally {
@@ -71,12 +76,15 @@ export function parser(args: readonly string[]) {
           .option('sort', { alias: 'S', type: 'string', default: 'time', describe: 'sort by time, calls, errors, name, avg-time, min-time, max-time or nothing' })
           .option('wall-clock', { alias: 'w', type: 'boolean', describe: 'wall-clock durations (the only kind vltrace records: entry to exit, like strace -c -w)' })
           .option('per-pid', { type: 'boolean', describe: 'one summary per process' }),
-      (a) =>
-        run(a as unknown as Common, async (s) => {
-          const { summary, summaryTable } = await import('./reports/summary.js');
-          const perPid = a['per-pid'] === true;
-          return summaryTable(await summary(s, { ...filters(a as unknown as Common), sort: a.sort, perPid, wallClock: a['wall-clock'] }), perPid);
-        }),
+      async (a) => {
+        // no session here: summary() reads a recording without a current cache straight from its
+        // batches (no DuckDB, no conversion), and opens a session for anything else
+        const c = a as unknown as Common;
+        const { summary, summaryTable } = await import('./reports/summary.js');
+        const perPid = a['per-pid'] === true;
+        const res = await summary(c.input, { ...sessionOptions(c), ...filters(c), sort: a.sort, perPid, wallClock: a['wall-clock'] });
+        await print(summaryTable(res, perPid), c.format);
+      },
     )
     .command(
       'failed <input...>',

@@ -4,7 +4,8 @@
  * row per process lifetime with its syscall counts) — and a query helper that turns DuckDB
  * values into plain ones (exact bigints, timestamps as text).
  */
-import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
+import { createRequire } from 'node:module';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Cell } from './output.js';
 import { UsageError, duckMessage } from './errors.js';
 
@@ -32,7 +33,22 @@ export function sqlIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-const INT_TYPES = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.BIGNUM]);
+type DuckApi = typeof import('@duckdb/node-api');
+let api: DuckApi | undefined;
+/**
+ * @duckdb/node-api, loaded on first use and through require(): it is CommonJS, and importing it
+ * from ESM has Node lex its ~120 files for their exports first (0.1–0.3 s of every run). Reports
+ * that need no DuckDB (summary straight from a recording) never load it.
+ */
+export function duckApi(): DuckApi {
+  return (api ??= createRequire(import.meta.url)('@duckdb/node-api') as DuckApi);
+}
+
+let intTypes: Set<number> | undefined;
+const INT_TYPES = () => {
+  const { DuckDBTypeId: T } = duckApi();
+  return (intTypes ??= new Set([T.BIGINT, T.UBIGINT, T.HUGEINT, T.UHUGEINT, T.BIGNUM]));
+};
 
 /** A BigInt when it does not fit a double exactly, a number otherwise. */
 function intCell(s: string): number | bigint {
@@ -55,7 +71,7 @@ export class TraceDb {
 
   /** An empty in-memory database (views come with attach()). */
   static async create(): Promise<TraceDb> {
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await duckApi().DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     // Parquet footers are read once per process, not once per view and query
     await conn.run('SET parquet_metadata_cache = true');
@@ -72,14 +88,16 @@ export class TraceDb {
     }
     const columns = reader.columnNames();
     const types = columns.map((_, i) => reader.columnTypeId(i));
+    const ints = INT_TYPES();
+    const DECIMAL = duckApi().DuckDBTypeId.DECIMAL;
     const rows = reader.getRowsJson().map((r) => {
       const o: Record<string, Cell> = {};
       r.forEach((v, i) => {
         const t = types[i]!;
         o[columns[i]!] =
           v === null ? null
-          : INT_TYPES.has(t) && typeof v === 'string' ? intCell(v)
-          : t === DuckDBTypeId.DECIMAL && typeof v === 'string' ? Number(v)
+          : ints.has(t) && typeof v === 'string' ? intCell(v)
+          : t === DECIMAL && typeof v === 'string' ? Number(v)
           : (v as Cell);
       });
       return o;

@@ -8,12 +8,17 @@
  * here, where the wasm Parquet encoder needs several); test/ingest.test.ts checks that its files
  * hold exactly the rows and types of convert's Parquet sink.
  */
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import duckdb from '@duckdb/node-bindings';
-import { DuckDBDataChunk, BIGINT, INTEGER, UTINYINT, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
+import type duckdbBindings from '@duckdb/node-bindings';
+import type { DuckDBAppender, DuckDBType } from '@duckdb/node-api';
 import { ERRNO, MAX_SYSCALL_NR, StrFlags, nameLookup, type LostEvent, type SyscallBatch, type TraceHeader } from '@vltrace/format';
 import { COLUMN_NAMES, SCHEMA_VERSION, STR_FLAG, escapeBytes } from '@vltrace/convert';
-import { sqlString, type TraceDb } from './db.js';
+import { duckApi, sqlString, type TraceDb } from './db.js';
+
+// CommonJS packages, through require() (see duckApi() in db.ts)
+const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as typeof duckdbBindings;
+const { DuckDBDataChunk, BIGINT, INTEGER, UTINYINT, VARCHAR } = duckApi();
 
 /** DuckDB's vector size: rows per data chunk. */
 const VS = 2048;
@@ -139,7 +144,7 @@ export class ParquetIngest {
 
   private appendChunk(app: DuckDBAppender, b: SyscallBatch, o: number, len: number): void {
     const chunk = DuckDBDataChunk.create(RAW.map(([, t]) => t), len);
-    const raw = (chunk as unknown as { chunk: duckdb.DataChunk }).chunk;
+    const raw = (chunk as unknown as { chunk: duckdbBindings.DataChunk }).chunk;
     const vec = (i: number) => duckdb.data_chunk_get_vector(raw, i);
     const copy = (i: number, a: ArrayBufferView, bytes: number) =>
       duckdb.copy_data_to_vector(vec(i), 0, a.buffer as ArrayBuffer, a.byteOffset + o * bytes, len * bytes);

@@ -60,6 +60,21 @@ function hiveKeysOf(root: string, files: readonly string[]): string[] {
   return keys ?? [];
 }
 
+/**
+ * What an input is, without reading more than its first bytes: a recording (a non-empty file
+ * that is not Parquet), Parquet, or anything else (a directory, a missing or empty file) — which
+ * resolveInputs() handles, with its errors.
+ */
+export async function inputKind(input: string): Promise<'recording' | 'parquet' | 'other'> {
+  try {
+    const st = await stat(input);
+    if (!st.isFile() || st.size === 0) return 'other';
+    return (await magic(input)) === 'PAR1' ? 'parquet' : 'recording';
+  } catch {
+    return 'other';
+  }
+}
+
 /** Resolves inputs, converting recordings as needed. Missing or unusable inputs are InputErrors. */
 export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts: PrepareOptions = {}): Promise<ResolvedInputs> {
   const groups: { input: string; syscalls: string[]; processes: string[] }[] = [];

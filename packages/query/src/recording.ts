@@ -11,7 +11,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile, access, constant
 import { createHash } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FormatError, openTrace, FORMAT_VERSION, type FormatWarning, type TraceHeader, type TraceItem, type TraceMeta, type TraceStats } from '@vltrace/format';
+import { FormatError, openTrace, FORMAT_VERSION, type FormatWarning, type TraceHeader, type TraceItem, type TraceMeta, type TraceStats, type Trace } from '@vltrace/format';
 import type { ParquetCompression } from '@vltrace/convert';
 import { InputError } from './errors.js';
 import { ProcessTracker, type ProcessRow } from './processes.js';
@@ -86,30 +86,51 @@ function hashName(abs: string): string {
   return `${basename(abs)}-${createHash('sha1').update(abs).digest('hex').slice(0, 12)}`;
 }
 
+/** The cache of a recording and the key it must carry to be current. */
+async function cacheOf(file: string, opts: PrepareOptions): Promise<{ dir: string; key: CacheKey }> {
+  const st = await stat(file);
+  const dir = await cacheDirOf(file, opts);
+  // loaded on first use: only .bin inputs need the converter
+  const { SCHEMA_VERSION } = await import('@vltrace/convert');
+  const key: CacheKey = {
+    size: st.size, mtimeMs: st.mtimeMs, format: `${FORMAT_VERSION.major}.${FORMAT_VERSION.minor}`, schema: SCHEMA_VERSION, cache: CACHE_VERSION,
+  };
+  return { dir, key };
+}
+
+const partsIn = (dir: string) =>
+  readdir(join(dir, 'syscalls')).then((f) => f.filter((x) => x.endsWith('.parquet')).sort().map((x) => join(dir, 'syscalls', x)));
+
+/** The recording's cache when it is current (and `refresh` is not asked), else undefined. */
+export async function cachedRecording(file: string, opts: PrepareOptions = {}): Promise<PreparedRecording | undefined> {
+  if (opts.refresh) return undefined;
+  return current(await cacheOf(file, opts));
+}
+
+async function current({ dir, key }: { dir: string; key: CacheKey }): Promise<PreparedRecording | undefined> {
+  try {
+    const old = JSON.parse(await readFile(join(dir, 'key.json'), 'utf8')) as CacheKey;
+    if (JSON.stringify(old) === JSON.stringify(key)) {
+      const info = JSON.parse(await readFile(join(dir, 'recording.json'), 'utf8')) as RecordingInfo;
+      return { dir, syscalls: await partsIn(dir), processes: join(dir, 'processes.parquet'), info, cached: true };
+    }
+  } catch {
+    // no cache, or an unreadable one
+  }
+  return undefined;
+}
+
 /**
  * Makes sure a recording has a current Parquet copy in its cache, converting it if needed.
  * Bad input (not a recording, corrupt packets) is an InputError naming the file.
  */
 export async function prepareRecording(file: string, db: TraceDb, opts: PrepareOptions = {}): Promise<PreparedRecording> {
-  const st = await stat(file);
-  const dir = await cacheDirOf(file, opts);
-  // loaded on first use: only .bin inputs need the converter (and parquet-wasm)
-  const { SCHEMA_VERSION } = await import('@vltrace/convert');
-  const key: CacheKey = {
-    size: st.size, mtimeMs: st.mtimeMs, format: `${FORMAT_VERSION.major}.${FORMAT_VERSION.minor}`, schema: SCHEMA_VERSION, cache: CACHE_VERSION,
-  };
+  const c = await cacheOf(file, opts);
+  const { dir, key } = c;
   const processes = join(dir, 'processes.parquet');
-  const partsIn = (d: string) => readdir(join(d, 'syscalls')).then((f) => f.filter((x) => x.endsWith('.parquet')).sort().map((x) => join(dir, 'syscalls', x)));
   if (!opts.refresh) {
-    try {
-      const old = JSON.parse(await readFile(join(dir, 'key.json'), 'utf8')) as CacheKey;
-      if (JSON.stringify(old) === JSON.stringify(key)) {
-        const info = JSON.parse(await readFile(join(dir, 'recording.json'), 'utf8')) as RecordingInfo;
-        return { dir, syscalls: await partsIn(dir), processes, info, cached: true };
-      }
-    } catch {
-      // no cache, or an unreadable one: convert
-    }
+    const ok = await current(c);
+    if (ok) return ok;
   }
   opts.onConvert?.(file, dir);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
@@ -126,15 +147,24 @@ export async function prepareRecording(file: string, db: TraceDb, opts: PrepareO
   }
 }
 
-/** One pass over the recording: rows into convert's Parquet sink, process events into the tracker. */
-async function convertInto(file: string, dir: string, db: TraceDb, opts: PrepareOptions): Promise<RecordingInfo> {
-  let trace;
+/** openTrace, with a file that is not a recording as an InputError. */
+export async function openRecording(file: string): Promise<Trace> {
   try {
-    trace = await openTrace(file);
+    return await openTrace(file);
   } catch (e) {
     if (e instanceof FormatError) throw new InputError(file, `not a vltrace recording or Parquet file: ${e.message.replace(`${file}: `, '')}`);
     throw e;
   }
+}
+
+/** An error met while reading a recording: a corrupt one is an InputError naming the file (and offset). */
+export function badRecording(file: string, e: unknown): unknown {
+  return e instanceof FormatError ? new InputError(file, `bad recording: ${e.message.replace(`${file}: `, '')}`) : e;
+}
+
+/** One pass over the recording: rows into convert's Parquet sink, process events into the tracker. */
+async function convertInto(file: string, dir: string, db: TraceDb, opts: PrepareOptions): Promise<RecordingInfo> {
+  const trace = await openRecording(file);
   await mkdir(join(dir, 'syscalls'));
   const sink = opts.engine === 'convert' ? await convertSink(dir, trace.header, opts) : await duckSink(dir, db, trace.header, opts);
   const procs = new ProcessTracker(trace.header.meta);
@@ -161,8 +191,7 @@ async function convertInto(file: string, dir: string, db: TraceDb, opts: Prepare
     await sink.close();
   } catch (e) {
     await sink.close().catch(() => undefined);
-    if (e instanceof FormatError) throw new InputError(file, `bad recording: ${e.message.replace(`${file}: `, '')}`);
-    throw e;
+    throw badRecording(file, e);
   }
   await writeProcesses(db, procs.rows(), join(dir, 'processes.parquet'));
   const stats: Record<string, number | string> = {};

@@ -57,23 +57,30 @@ export class Session {
   }
 }
 
-/** SQL conditions (joined with AND, or 'true') for the shared filters over the syscalls view. */
-export function filterSql(f: FilterOptions, alias = ''): string {
-  const a = alias ? `${alias}.` : '';
-  const conds: string[] = [];
+/** The shared filters checked and resolved: pids, and syscall numbers from `-e` (undefined: no filter). */
+export function resolveFilters(f: FilterOptions): { pids?: readonly number[]; nrs?: ReadonlySet<number> } {
+  const out: { pids?: readonly number[]; nrs?: ReadonlySet<number> } = {};
   if (f.pid && f.pid.length > 0) {
     for (const p of f.pid) if (!Number.isInteger(p)) throw new UsageError(`--pid: '${p}' is not a process id`);
-    conds.push(`${a}pid IN (${f.pid.join(', ')})`);
+    out.pids = f.pid;
   }
   if (f.expr) {
-    let nrs: Set<number>;
     try {
-      nrs = resolveSyscallExpr(f.expr);
+      out.nrs = resolveSyscallExpr(f.expr);
     } catch (e) {
       throw new UsageError(`-e ${f.expr}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    conds.push(nrs.size === 0 ? 'false' : `${a}nr IN (${[...nrs].sort((x, y) => x - y).join(', ')})`);
   }
+  return out;
+}
+
+/** SQL conditions (joined with AND, or 'true') for the shared filters over the syscalls view. */
+export function filterSql(f: FilterOptions, alias = ''): string {
+  const a = alias ? `${alias}.` : '';
+  const { pids, nrs } = resolveFilters(f);
+  const conds: string[] = [];
+  if (pids) conds.push(`${a}pid IN (${pids.join(', ')})`);
+  if (nrs) conds.push(nrs.size === 0 ? 'false' : `${a}nr IN (${[...nrs].sort((x, y) => x - y).join(', ')})`);
   return conds.length > 0 ? conds.join(' AND ') : 'true';
 }
 

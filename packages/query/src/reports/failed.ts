@@ -20,7 +20,7 @@ export interface FailedRow {
   message: string;
   count: number;
   pids: number;
-  /** distinct string arguments (paths…) of the failing calls, first ones */
+  /** distinct string arguments (paths…) of the failing calls, the first ones in sort order */
   paths: string[];
   /** distinct string arguments in all */
   distinctPaths: number;
@@ -38,7 +38,8 @@ export function failed(input: Session | string | readonly string[], opts: Failed
         SELECT *, coalesce(str0, str1, str2, str3, str4, str5) AS path, coalesce(ts_enter, ts_exit) AS ts
         FROM syscalls WHERE errno IS NOT NULL AND status <> 'lost' AND ${filterSql(opts)})
       SELECT syscall, errno, any_value(errno_name) AS errno_name, count(*) AS count, count(DISTINCT pid) AS pids,
-             list_slice(list(DISTINCT path) FILTER (path IS NOT NULL), 1, ${k}) AS paths,
+             -- sorted before slicing: list(DISTINCT) comes in hash order, which varies run to run
+             list_slice(list_sort(list(DISTINCT path) FILTER (path IS NOT NULL)), 1, ${k}) AS paths,
              count(DISTINCT path) AS distinct_paths,
              arg_min(struct_pack(pid, syscall, arg0, arg1, arg2, arg3, arg4, arg5, str0, str1, str2, str3, str4, str5, str_flags, ret), ts) AS example
       FROM f GROUP BY syscall, errno ORDER BY count DESC, syscall, errno`);

@@ -14,7 +14,10 @@
 import type { Table } from '../output.js';
 import { fixed } from '../output.js';
 import { UsageError } from '../errors.js';
-import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { Session, filterSql, resolveFilters, withSession, type FilterOptions, type SessionOptions } from '../session.js';
+import { inputKind } from '../inputs.js';
+import { cachedRecording } from '../recording.js';
+import type { SummaryGroup } from '../direct.js';
 
 /** strace -S keys (and their aliases) → the row field sorted on. */
 const SORT_KEYS: Record<string, { field: keyof SummaryRow; desc: boolean }> = {
@@ -72,65 +75,110 @@ export interface SummaryResult {
 }
 
 /** The strace -c table of the inputs. */
-export function summary(input: Session | string | readonly string[], opts: SummaryOptions = {}): Promise<SummaryResult> {
+export async function summary(input: Session | string | readonly string[], opts: SummaryOptions = {}): Promise<SummaryResult> {
   const sort = SORT_KEYS[opts.sort ?? 'time'];
   if (!sort) throw new UsageError(`-S ${opts.sort}: unknown sort key (one of ${SUMMARY_SORT_KEYS.join(', ')})`);
-  return withSession(input, opts, async (s) => {
-    const pid = opts.perPid ? 'pid' : 'NULL::INTEGER';
-    const { rows } = await s.query(`
-      SELECT ${pid} AS pid, syscall,
-             count(*) FILTER (status = 'complete') AS calls,
-             count(errno) FILTER (status = 'complete') AS errors,
-             coalesce(sum(duration_ns) FILTER (status = 'complete'), 0)::BIGINT AS total_ns,
-             coalesce(min(duration_ns) FILTER (status = 'complete'), 0) AS min_ns,
-             coalesce(max(duration_ns) FILTER (status = 'complete'), 0) AS max_ns,
-             count(*) FILTER (status = 'unfinished') AS unfinished,
-             count(*) FILTER (status = 'no-entry') AS no_entry
-      FROM syscalls
-      WHERE status <> 'lost' AND ${filterSql(opts)}
-      GROUP BY ALL`);
-    const totalNs = rows.reduce((acc, r) => acc + Number(r['total_ns']), 0);
-    const make = (r: Record<string, unknown>): SummaryRow => {
-      const ns = Number(r['total_ns']);
-      const calls = Number(r['calls']);
-      return {
-        pid: r['pid'] === null ? null : Number(r['pid']),
-        syscall: String(r['syscall']),
-        percent: totalNs > 0 ? (ns / totalNs) * 100 : 0,
-        seconds: ns / 1e9,
-        usecsPerCall: calls > 0 ? Math.trunc(ns / 1000 / calls) : 0,
-        calls,
-        errors: Number(r['errors']),
-        minUs: Number(r['min_ns']) / 1000,
-        maxUs: Number(r['max_ns']) / 1000,
-        unfinished: Number(r['unfinished']),
-        noEntry: Number(r['no_entry']),
-      };
-    };
-    const out = rows.map(make).filter((r) => r.calls > 0 || r.unfinished > 0 || r.noEntry > 0);
-    const { field, desc } = sort;
-    if (opts.sort !== 'nothing' && opts.sort !== 'none') {
-      out.sort((a, b) => {
-        if (opts.perPid && a.pid !== b.pid) return a.pid! - b.pid!;
-        const x = a[field]!;
-        const y = b[field]!;
-        const c = typeof x === 'string' ? x.localeCompare(y as string) : (x as number) - (y as number);
-        return (desc ? -c : c) || a.syscall.localeCompare(b.syscall);
-      });
+  const f = resolveFilters(opts);
+  // recordings without a current cache: straight from their batches (direct.ts), no conversion
+  const bins = input instanceof Session ? undefined : await uncachedRecordings(typeof input === 'string' ? [input] : input, opts);
+  const groups = bins
+    ? await (await import('../direct.js')).summarizeRecordings(bins, { perPid: opts.perPid, ...f })
+    : await withSession(input, opts, (s) => summaryGroups(s, opts));
+  return finish(groups, opts, sort);
+}
+
+/** The inputs when every one is a recording (not Parquet) whose cache is not current; else undefined. */
+async function uncachedRecordings(list: readonly string[], opts: SummaryOptions): Promise<string[] | undefined> {
+  if (list.length === 0) return undefined;
+  for (const file of list) {
+    // anything else (Parquet, a directory, a missing or empty file) goes the usual way, errors included
+    const kind = await inputKind(file);
+    if (kind !== 'recording') return undefined;
+    if (await cachedRecording(file, opts)) return undefined;
+  }
+  return [...list];
+}
+
+/** The summary's groups from the syscalls view: one row per (pid,) syscall and status, merged here. */
+async function summaryGroups(s: Session, opts: SummaryOptions): Promise<SummaryGroup[]> {
+  const pid = opts.perPid ? 'pid' : 'NULL::INTEGER';
+  // grouping by status too, instead of one FILTER per aggregate, is 2-4x faster on 10M rows
+  const { rows } = await s.query(`
+    SELECT ${pid} AS pid, syscall, status, count(*) AS n, count(errno) AS errors,
+           coalesce(sum(duration_ns), 0)::BIGINT AS total_ns, min(duration_ns) AS min_ns, max(duration_ns) AS max_ns
+    FROM syscalls
+    WHERE status <> 'lost' AND ${filterSql(opts)}
+    GROUP BY ALL`);
+  const groups = new Map<string, SummaryGroup>();
+  for (const r of rows) {
+    const key = `${r['pid'] ?? ''}/${r['syscall']}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { pid: r['pid'] === null ? null : Number(r['pid']), syscall: String(r['syscall']), calls: 0, errors: 0, totalNs: 0n, minNs: 0, maxNs: 0, unfinished: 0, noEntry: 0 };
+      groups.set(key, g);
     }
-    const calls = out.reduce((a, r) => a + r.calls, 0);
-    const total: SummaryRow = {
-      pid: null, syscall: 'total', percent: 100, seconds: totalNs / 1e9,
-      usecsPerCall: calls > 0 ? Math.trunc(totalNs / 1000 / calls) : 0, calls,
-      errors: out.reduce((a, r) => a + r.errors, 0),
-      minUs: Math.min(...out.map((r) => r.minUs), Infinity) === Infinity ? 0 : Math.min(...out.map((r) => r.minUs)),
-      maxUs: Math.max(0, ...out.map((r) => r.maxUs)),
-      unfinished: out.reduce((a, r) => a + r.unfinished, 0),
-      noEntry: out.reduce((a, r) => a + r.noEntry, 0),
+    const n = Number(r['n']);
+    switch (r['status']) {
+      case 'complete':
+        g.calls = n;
+        g.errors = Number(r['errors']);
+        g.totalNs = BigInt(r['total_ns'] as number | bigint);
+        g.minNs = Number(r['min_ns'] ?? 0);
+        g.maxNs = Number(r['max_ns'] ?? 0);
+        break;
+      case 'unfinished':
+        g.unfinished = n;
+        break;
+      case 'no-entry':
+        g.noEntry = n;
+        break;
+    }
+  }
+  return [...groups.values()];
+}
+
+function finish(rows: SummaryGroup[], opts: SummaryOptions, sort: { field: keyof SummaryRow; desc: boolean }): SummaryResult {
+  const totalNs = rows.reduce((acc, r) => acc + Number(r.totalNs), 0);
+  const make = (r: SummaryGroup): SummaryRow => {
+    const ns = Number(r.totalNs);
+    const calls = r.calls;
+    return {
+      pid: r.pid,
+      syscall: r.syscall,
+      percent: totalNs > 0 ? (ns / totalNs) * 100 : 0,
+      seconds: ns / 1e9,
+      usecsPerCall: calls > 0 ? Math.trunc(ns / 1000 / calls) : 0,
+      calls,
+      errors: r.errors,
+      minUs: r.minNs / 1000,
+      maxUs: r.maxNs / 1000,
+      unfinished: r.unfinished,
+      noEntry: r.noEntry,
     };
-    // rows that only have unfinished/no-entry calls are not strace -c lines
-    return { rows: out.filter((r) => r.calls > 0), total };
-  });
+  };
+  const out = rows.map(make).filter((r) => r.calls > 0 || r.unfinished > 0 || r.noEntry > 0);
+  const { field, desc } = sort;
+  if (opts.sort !== 'nothing' && opts.sort !== 'none') {
+    out.sort((a, b) => {
+      if (opts.perPid && a.pid !== b.pid) return a.pid! - b.pid!;
+      const x = a[field]!;
+      const y = b[field]!;
+      const c = typeof x === 'string' ? x.localeCompare(y as string) : (x as number) - (y as number);
+      return (desc ? -c : c) || a.syscall.localeCompare(b.syscall);
+    });
+  }
+  const calls = out.reduce((a, r) => a + r.calls, 0);
+  const total: SummaryRow = {
+    pid: null, syscall: 'total', percent: 100, seconds: totalNs / 1e9,
+    usecsPerCall: calls > 0 ? Math.trunc(totalNs / 1000 / calls) : 0, calls,
+    errors: out.reduce((a, r) => a + r.errors, 0),
+    minUs: Math.min(...out.map((r) => r.minUs), Infinity) === Infinity ? 0 : Math.min(...out.map((r) => r.minUs)),
+    maxUs: Math.max(0, ...out.map((r) => r.maxUs)),
+    unfinished: out.reduce((a, r) => a + r.unfinished, 0),
+    noEntry: out.reduce((a, r) => a + r.noEntry, 0),
+  };
+  // rows that only have unfinished/no-entry calls are not strace -c lines
+  return { rows: out.filter((r) => r.calls > 0), total };
 }
 
 /** The summary as strace -c prints it. */
