@@ -8,11 +8,26 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
-import { parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as pq from 'parquet-wasm/node';
 
+/**
+ * Writer settings beyond the CLI's. The defaults are the measured best (BENCHMARKS.md, "Parquet
+ * writer settings"; bench/parquet-encoder.bench.ts tries the alternatives side by side).
+ */
+export interface ParquetTuning {
+  /** columns with dictionary pages; the others are not dictionary-encoded (default DICTIONARY_COLUMNS) */
+  dictionary?: readonly string[];
+  /** integer columns written DELTA_BINARY_PACKED instead of PLAIN (default DELTA_COLUMNS) */
+  delta?: readonly string[];
+  /** columns with column-chunk min/max/null-count statistics; none elsewhere (default STATS_COLUMNS) */
+  statistics?: readonly string[];
+  /** values handed to the column writers at a time; a data page ends only between two (default 8192) */
+  writeBatchSize?: number;
+}
+
 /** Settings the sink passes as workerData. */
-export interface ParquetWorkerData {
+export interface ParquetWorkerData extends ParquetTuning {
   compression: 'zstd' | 'snappy' | 'none';
   rowGroupSize: number;
   createdBy: string;
@@ -30,17 +45,47 @@ export type FromWorker =
   | { type: 'done' }
   | { type: 'error'; message: string };
 
-const data = workerData as ParquetWorkerData;
-const port = parentPort!;
+/**
+ * The string columns with few distinct values: dictionary pages (SCHEMA.md: "dictionary-encoded
+ * by Parquet"). Elsewhere a dictionary costs more than it saves: on timestamps, durations and
+ * raw arguments the writer hashes every value, overflows the dictionary page and falls back;
+ * on paths it made files no smaller. Dictionary on every column (parquet-wasm's default) made
+ * the encoder 2.2× slower and the files 1.4–2× larger than these settings (with the rest below).
+ */
+export const DICTIONARY_COLUMNS = ['comm', 'syscall', 'errno_name', 'status'];
+/**
+ * Every integer and timestamp column: DELTA_BINARY_PACKED (sorted timestamps become a few bits
+ * per row; small ints and ids pack tightly) is cheaper to encode than PLAIN + ZSTD on 8 bytes a
+ * value, and read by DuckDB, Arrow C++/pyarrow, arrow-rs, parquet-java and hyparquet.
+ */
+export const DELTA_COLUMNS = ['ts_enter', 'ts_exit', 'duration_ns', 'pid', 'tid', 'nr', 'arg0', 'arg1', 'arg2', 'arg3', 'arg4', 'arg5',
+  'str_flags', 'ret', 'errno', 'lost', 'cpu'];
+/**
+ * Columns queries filter on, which keep row-group min/max (time ranges, processes, syscalls,
+ * failures). Page-level statistics (the default) cost 20–30% of the encoding and the page
+ * indexes they feed are dropped when row groups are spliced anyway.
+ */
+export const STATS_COLUMNS = ['ts_enter', 'ts_exit', 'pid', 'tid', 'nr', 'syscall', 'errno'];
 
-function properties(): pq.WriterProperties {
+/** The writer properties for these settings (fresh each time: writeParquet consumes them). */
+export function parquetProperties(data: ParquetWorkerData): pq.WriterProperties {
   const codec = { zstd: pq.Compression.ZSTD, snappy: pq.Compression.SNAPPY, none: pq.Compression.UNCOMPRESSED }[data.compression];
-  return new pq.WriterPropertiesBuilder()
+  let b = new pq.WriterPropertiesBuilder()
     .setCompression(codec)
     .setMaxRowGroupSize(data.rowGroupSize)
     .setCreatedBy(data.createdBy)
-    .build();
+    .setWriteBatchSize(data.writeBatchSize ?? 8192)
+    .setDictionaryEnabled(false)
+    .setStatisticsEnabled(pq.EnabledStatistics.None);
+  for (const c of data.dictionary ?? DICTIONARY_COLUMNS) b = b.setColumnDictionaryEnabled(c, true);
+  for (const c of data.delta ?? DELTA_COLUMNS) b = b.setColumnEncoding(c, pq.Encoding.DELTA_BINARY_PACKED);
+  for (const c of data.statistics ?? STATS_COLUMNS) b = b.setColumnStatisticsEnabled(c, pq.EnabledStatistics.Chunk);
+  return b.build();
 }
+
+// when imported by a benchmark (not as a worker) only the exports above are wanted
+const port = parentPort!;
+const data = workerData as ParquetWorkerData;
 
 /** One file of a dataset: a pull-based stream of record batches into transformParquetStream. */
 class FileWriter {
@@ -64,7 +109,7 @@ class FileWriter {
       },
     }, { highWaterMark: 0 });
     this.done = (async () => {
-      const out = await pq.transformParquetStream(input, properties());
+      const out = await pq.transformParquetStream(input, parquetProperties(data));
       await out.pipeTo(Writable.toWeb(createWriteStream(file)));
     })();
   }
@@ -90,12 +135,12 @@ const fail = (e: unknown) => {
   port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
 };
 
-port.on('message', (msg: ToWorker) => {
+if (!isMainThread) port.on('message', (msg: ToWorker) => {
   if (failed) return;
   try {
     if (msg.type === 'chunk') {
       const table = pq.Table.fromIPCStream(msg.ipc);
-      const bytes = pq.writeParquet(table, properties());
+      const bytes = pq.writeParquet(table, parquetProperties(data));
       port.postMessage({ type: 'part', seq: msg.seq, bytes } satisfies FromWorker, [bytes.buffer as ArrayBuffer]);
     } else if (msg.type === 'batch') {
       let w = files.get(msg.file);

@@ -66,8 +66,9 @@ export function createParquetSink(path: string, options: SinkOptions): Sink {
 /** One Parquet file, row groups encoded in parallel and spliced in order. */
 function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): Sink {
   const rows = new ArrowRows(options.header, { deltaDictionaries: false });
-  // one encoder by default: each extra one adds ~100 MB of RSS (its own isolate and wasm
-  // instance) and only pays off with idle cores (see BENCHMARKS.md)
+  // one encoder by default: each extra one adds 50–60 MB of RSS (its own isolate and wasm
+  // instance; 2 encoders peak at 315–335 MiB, over the 300 MB budget) and only pays off with
+  // idle cores: on 2 cores the main thread (decoding + Arrow) is the critical path (BENCHMARKS.md)
   const nWorkers = Math.max(1, Math.min(options.workers ?? 1, availableParallelism()));
   const splicer = new ParquetSplicer(path);
   const parts = new Map<number, Uint8Array>();
