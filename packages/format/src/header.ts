@@ -8,6 +8,9 @@ import { FormatError } from './errors.js';
 import {
   FILE_HEADER_LAYOUT, FILE_MAGIC, FORMAT_VERSION, MAX_HEADER_SIZE, SECTION_KINDS, SECTION_LAYOUT, align8,
 } from './layout.js';
+import { HEADER_PREFIX_SIZE } from './header-encode.js';
+
+export { encodeHeader, HEADER_PREFIX_SIZE } from './header-encode.js';
 
 /** String capture settings of a recording (vltrace(1) `-s`). */
 export interface StringCapture {
@@ -60,7 +63,6 @@ export interface TraceHeader {
   readonly format: 'v1' | 'legacy-0.1';
 }
 
-const utf8 = new TextEncoder();
 const utf8d = new TextDecoder('utf-8', { fatal: true });
 
 const prefixParser = new Parser()
@@ -83,35 +85,6 @@ interface Prefix {
   nsections: number;
 }
 
-/** Size of the fixed header prefix: enough to learn the whole header's size. */
-export const HEADER_PREFIX_SIZE = FILE_HEADER_LAYOUT.sizeof;
-
-/** Serialises a header (used by the recorder and by tests). */
-export function encodeHeader(meta: TraceMeta, syscalls: readonly HeaderSyscall[], traceH: string): Uint8Array {
-  const sections: [number, Uint8Array][] = [
-    [SECTION_KINDS.META.code, utf8.encode(JSON.stringify(meta))],
-    [SECTION_KINDS.SYSCALLS.code, utf8.encode(JSON.stringify(syscalls))],
-    [SECTION_KINDS.TRACE_H.code, utf8.encode(traceH)],
-  ];
-  const size = HEADER_PREFIX_SIZE + sections.reduce((s, [, d]) => s + SECTION_LAYOUT.sizeof + align8(d.length), 0);
-  const out = new Uint8Array(size);
-  const dv = new DataView(out.buffer);
-  out.set(utf8.encode(FILE_MAGIC), 0);
-  const f = FILE_HEADER_LAYOUT.byName;
-  dv.setUint16(f['version_major']!.offset, FORMAT_VERSION.major, true);
-  dv.setUint16(f['version_minor']!.offset, FORMAT_VERSION.minor, true);
-  dv.setUint32(f['header_size']!.offset, size, true);
-  dv.setUint32(f['flags']!.offset, 0, true);
-  dv.setUint32(f['nsections']!.offset, sections.length, true);
-  let o = HEADER_PREFIX_SIZE;
-  for (const [kind, data] of sections) {
-    dv.setUint32(o, kind, true);
-    dv.setUint32(o + 4, data.length, true);
-    out.set(data, o + SECTION_LAYOUT.sizeof);
-    o += SECTION_LAYOUT.sizeof + align8(data.length);
-  }
-  return out;
-}
 
 /** Reads the prefix: checks magic and version, returns the whole header's size. */
 export function parseHeaderPrefix(file: string, bytes: Uint8Array): { size: number; major: number; minor: number } {

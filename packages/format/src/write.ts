@@ -4,6 +4,7 @@
  */
 export * from './layout.js';
 export { renderTraceH } from './trace-h.js';
-export { encodeHeader, type TraceMeta, type HeaderSyscall, type StringCapture } from './header.js';
+export { encodeHeader } from './header-encode.js';
+export type { TraceMeta, HeaderSyscall, StringCapture } from './header.js';
 export { PacketWriter, type ChunkSpec } from './encode.js';
 export * from './tables/index.js';
