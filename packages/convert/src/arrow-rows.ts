@@ -9,7 +9,7 @@ import {
   Data, Dictionary, Field, Int32, Int64, Int8, makeData, makeVector, RecordBatch, Schema, Struct, TimestampNanosecond, Utf8,
   Vector,
 } from 'apache-arrow';
-import { ERRNO, MAX_ARGS, MAX_SYSCALL_NR, StrFlags, SyscallStatus, type TraceHeader } from '@vltrace/format';
+import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type TraceHeader } from '@vltrace/format';
 import { escapeBytes, isAscii, isValidUtf8 } from './bytes.js';
 import { syscallNames } from './fields.js';
 import { halves, WallClock } from './int64.js';
@@ -114,9 +114,8 @@ export class ArrowRows {
     this.wallClock = new WallClock(header.meta.clock);
     // syscall dictionary: index = nr, for every nr the tables know
     const name = syscallNames(header);
-    const max = Math.max(MAX_SYSCALL_NR, ...header.syscalls.map(([nr]) => nr));
-    this.syscallCount = max + 1;
-    this.syscallDict = makeVector(utf8Data(Array.from({ length: max + 1 }, (_, nr) => name(nr))));
+    this.syscallCount = syscallNameSpan(header);
+    this.syscallDict = makeVector(utf8Data(Array.from({ length: this.syscallCount }, (_, nr) => name(nr))));
     const names: string[] = [];
     for (const [num, errName] of ERRNO) {
       if (num < 4096 && this.errnoIndex[num] === -1) {

@@ -14,7 +14,7 @@ export type {
   TraceItem, TraceEvent, ProcessEvent, LostEvent, ForkEvent, ExecEvent, ProcExitEvent, ProcInfoEvent, TrailerEvent, TraceStats,
 } from './events.js';
 export { openTrace, Trace, type OpenTraceOptions } from './reader.js';
-export { batchSyscalls, nameLookup, retErrno, type Syscall } from './syscall.js';
+export { batchSyscalls, nameLookup, retErrno, syscallNameSpan, type Syscall } from './syscall.js';
 export { PacketWriter, type ChunkSpec } from './encode.js';
 export { Reassembler } from './reassemble.js';
 export * from './tables/index.js';

@@ -4,7 +4,7 @@
  */
 import { batchString, STATUS_NAMES, StrFlags, SyscallStatus, type SyscallBatch } from './batch.js';
 import type { TraceHeader } from './header.js';
-import { errnoName, syscallName } from './tables/index.js';
+import { errnoName, MAX_SYSCALL_NR, syscallName } from './tables/index.js';
 
 /** One syscall, as scripts like it. */
 export interface Syscall {
@@ -72,4 +72,14 @@ export function* batchSyscalls(b: SyscallBatch, header: TraceHeader): Generator<
       status: STATUS_NAMES[status]!, comm: b.comm[i]! >= 0 ? b.comms[b.comm[i]!] : undefined,
     };
   }
+}
+
+/**
+ * Columnar outputs name syscalls through a dictionary indexed by number: it covers 0..span-1,
+ * at least every number x86-64 can use (< 1024, x32's bit aside) and every number the
+ * recording's table or the built-in one knows, so an unknown number still gets strace's
+ * `syscall_0x…` name instead of none.
+ */
+export function syscallNameSpan(header: TraceHeader): number {
+  return Math.max(1023, MAX_SYSCALL_NR, ...header.syscalls.map(([nr]) => nr)) + 1;
 }

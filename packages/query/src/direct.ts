@@ -12,7 +12,7 @@
  * rows without an exit (unfinished) or an entry (no-entry) are counted apart. The tests check
  * this path against the SQL path on the same recordings, option by option.
  */
-import { MAX_SYSCALL_NR, nameLookup, type SyscallBatch, type TraceHeader } from '@vltrace/format';
+import { nameLookup, syscallNameSpan, type SyscallBatch, type TraceHeader } from '@vltrace/format';
 import { badRecording, openRecording } from './recording.js';
 
 /** One group of the summary, as the SQL query returns it (before percentages and sorting). */
@@ -159,11 +159,11 @@ export async function summarizeRecordings(files: readonly string[], f: DirectFil
   for (const file of files) {
     const trace = await openRecording(file);
     const header: TraceHeader = trace.header;
-    // as in the schema (convert's dictionary, ingest.ts's table): a name for 0..the highest
-    // number known, NULL beyond — which the SQL path shows as 'null'
+    // as in the schema (convert's dictionary, ingest.ts's table): a name for 0..span-1
+    // (syscallNameSpan), NULL beyond — which the SQL path shows as 'null'
     const known = nameLookup(header);
-    const max = Math.max(MAX_SYSCALL_NR, ...header.syscalls.map(([nr]) => nr));
-    const lookup = (nr: number) => (nr >= 0 && nr <= max ? known(nr) : 'null');
+    const span = syscallNameSpan(header);
+    const lookup = (nr: number) => (nr >= 0 && nr < span ? known(nr) : 'null');
     const groups: Acc[] = [];
     const agg = new Aggregator(f, groups);
     try {

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type duckdbBindings from '@duckdb/node-bindings';
 import type { DuckDBAppender, DuckDBType } from '@duckdb/node-api';
-import { ERRNO, MAX_SYSCALL_NR, StrFlags, nameLookup, type LostEvent, type SyscallBatch, type TraceHeader } from '@vltrace/format';
+import { ERRNO, StrFlags, nameLookup, syscallNameSpan, type LostEvent, type SyscallBatch, type TraceHeader } from '@vltrace/format';
 import { COLUMN_NAMES, SCHEMA_VERSION, STR_FLAG, escapeBytes } from '@vltrace/convert';
 import { duckApi, sqlString, type TraceDb } from './db.js';
 
@@ -101,8 +101,7 @@ export class ParquetIngest {
   /** Prepares the lookup tables; `writer` is a second connection so that writing overlaps appending. */
   static async create(db: TraceDb, writer: TraceDb, dir: string, header: TraceHeader, compression = 'zstd'): Promise<ParquetIngest> {
     const name = nameLookup(header);
-    const max = Math.max(MAX_SYSCALL_NR, ...header.syscalls.map(([nr]) => nr));
-    const names = Array.from({ length: max + 1 }, (_, nr) => `(${nr}, ${sqlString(name(nr))})`);
+    const names = Array.from({ length: syscallNameSpan(header) }, (_, nr) => `(${nr}, ${sqlString(name(nr))})`);
     const seen = new Set<number>();
     const errnos = ERRNO.filter(([n]) => n < 4096 && !seen.has(n) && seen.add(n)).map(([n, e]) => `(${n}, ${sqlString(e)})`);
     await db.exec(`CREATE OR REPLACE TABLE vq_names (nr INTEGER, name VARCHAR); INSERT INTO vq_names VALUES ${names.join(', ')};
