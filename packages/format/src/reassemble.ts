@@ -13,12 +13,16 @@ import { allocBatch, StrFlags, SyscallStatus, type SyscallBatch } from './batch.
 import type { TraceEvent, TraceItem, TraceStats } from './events.js';
 import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
 import { Threads } from './threads.js';
+import { syscallByName } from './tables/index.js';
 
 /** Internal row state beyond the public statuses: still waiting for its exit. */
 const PENDING = 3;
 const TWO32 = 4294967296;
 /** Syscall numbers whose exit may carry nr -1 (registers restored by rt_sigreturn). */
 const NR_RT_SIGRETURN = 15;
+const NR_EXECVE = syscallByName('execve')!.nr;
+const NR_EXECVEAT = syscallByName('execveat')!.nr;
+const utf8 = new TextEncoder();
 
 const MORE = CHUNK_FLAGS.MORE.bit;
 const TRUNCATED = CHUNK_FLAGS.TRUNCATED.bit;
@@ -314,7 +318,10 @@ export class Reassembler {
           }
         }
         const r = th.pending[t]!;
-        if (r >= 0) this.comm[r] = c;
+        if (r >= 0) {
+          this.comm[r] = c;
+          this.recoverExecFilename(r, ev.filename);
+        }
         break;
       }
       case 'proc_info':
@@ -335,6 +342,27 @@ export class Reassembler {
         break;
     }
     this.events.push({ key, ev });
+  }
+
+  /**
+   * An execve whose filename could not be read at entry (a freshly forked child's pages are
+   * not faulted in yet, and the old image is gone at exit) gets it from the exec event: the
+   * kernel's own copy of the same string (bprm->filename).
+   */
+  private recoverExecFilename(r: number, filename: string): void {
+    const arg = this.nr[r] === NR_EXECVE ? 0 : this.nr[r] === NR_EXECVEAT ? 1 : -1;
+    if (arg < 0 || filename === '') return;
+    const s = r * MAX_ARGS + arg;
+    const present = (this.strMask[r]! >> arg) & 1;
+    if (present && (this.strFlags[s]! & StrFlags.READ_ERROR) === 0) return;
+    const bytes = utf8.encode(filename);
+    this.reserveHeap(bytes.length);
+    this.heap.set(bytes, this.heapEnd);
+    this.strOff[s] = this.heapEnd;
+    this.strLen[s] = bytes.length;
+    this.heapEnd += bytes.length;
+    this.strFlags[s] = StrFlags.PRESENT;
+    this.strMask[r]! |= 1 << arg;
   }
 
   private commId(name: string): number {

@@ -226,3 +226,16 @@ test('a truncated tail is a warning, everything before it is delivered', async (
   assert.match(trace.warnings[0]!.message, /truncated packet at end of file: 36 of 56 bytes/);
   assert.equal(trace.warnings[0]!.offset, img.length - 56);
 });
+
+test('an execve filename unreadable at entry is taken from the exec event (the kernel copy)', async () => {
+  const w = new PacketWriter();
+  w.entry({ pid: 300, tid: 300, ts: 10n, nr: 59, args: [0x1000n, 0x2000n, 0x3000n], chunks: [{ arg: 0, bytes: new Uint8Array(0), flags: READ_ERROR }] });
+  w.exec({ pid: 300, tid: 300, ts: 11n, comm: 'true', filename: '/bin/true' });
+  w.exit({ pid: 300, tid: 300, ts: 12n, nr: 59, ret: 0n });
+  // a failed execve has no exec event: its read error stays visible
+  w.entry({ pid: 301, tid: 301, ts: 20n, nr: 59, args: [0x1000n, 0x2000n, 0x3000n], chunks: [{ arg: 0, bytes: new Uint8Array(0), flags: READ_ERROR }] });
+  w.exit({ pid: 301, tid: 301, ts: 21n, nr: 59, ret: -2n });
+  const { calls, trace } = await syscallsOf(image(w));
+  assert.deepEqual(calls.map((c) => [c.strings[0], c.readError[0]]), [['/bin/true', false], ['', true]]);
+  assert.equal(trace.stats.readErrors, 1);
+});
