@@ -3,7 +3,7 @@
  * SQL view of vltrace-query): one row per syscall, plus one row per lost-events report so gaps
  * stay visible in the data. SCHEMA.md documents it; test/schema.test.ts checks the two agree.
  */
-import { SyscallStatus, type LostEvent, type SyscallBatch } from '@vltrace/format';
+import { SyscallStatus, type LostEvent, type SyscallBatch, type TraceItem } from '@vltrace/format';
 
 /** Schema version, stored in Arrow/Parquet metadata as `vltrace.schema`. */
 export const SCHEMA_VERSION = '1';
@@ -90,5 +90,19 @@ export function emptyRows(): Rows {
     args: one.args.map(z), nargs: z(one.nargs), ret: z(one.ret), status: z(one.status), comm: z(one.comm),
     strings: one.strings.map((c) => ({ offsets: c.offsets.subarray(0, 1), data: c.data, flags: z(c.flags) })),
     lost: z(one.lost!), cpu: z(one.cpu!),
+  };
+}
+
+/**
+ * The sink of a one-row-per-syscall format (csv, jsonl, hex): syscall batches and lost events
+ * both become rows; everything else in the stream has no row.
+ */
+export function rowsSink(rows: (b: Rows) => void | Promise<void>, out: { close(): Promise<void> }): { write(item: TraceItem): void | Promise<void>; close(): Promise<void> } {
+  return {
+    write(item: TraceItem) {
+      if (item.type === 'syscalls') return rows(item.batch);
+      if (item.type === 'lost') return rows(lostRows(item, []));
+    },
+    close: () => out.close(),
   };
 }

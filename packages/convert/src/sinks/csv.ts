@@ -4,10 +4,10 @@
  * empty string (`""`) and a null stay distinct. 64-bit values are exact decimals; timestamps are
  * wall-clock ns since the epoch.
  */
-import { MAX_ARGS, type TraceItem } from '@vltrace/format';
+import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1 } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter } from '../fields.js';
-import { COLUMN_NAMES, lostRows, ROW_STATUS_NAMES, RowStatus, type Rows } from '../schema.js';
+import { COLUMN_NAMES, ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 /** A text value as a quoted CSV field. */
@@ -148,11 +148,5 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
     return o.flush();
   };
 
-  return {
-    write(item: TraceItem) {
-      if (item.type === 'syscalls') return rows(item.batch);
-      if (item.type === 'lost') return rows(lostRows(item, []));
-    },
-    close: () => o.close(),
-  };
+  return rowsSink(rows, o);
 }

@@ -9,11 +9,11 @@
  * Lost-event reports print as `LOST` lines: ERR holds the packets lost, RES the CPU.
  */
 import { Buffer } from 'node:buffer';
-import { MAX_ARGS, StrFlags, SyscallStatus, type TraceItem } from '@vltrace/format';
+import { MAX_ARGS, StrFlags, SyscallStatus } from '@vltrace/format';
 import { ByteOut, putBytes, putHex16 } from '../byte-out.js';
 import { prepare, syscallNames } from '../fields.js';
 import { hexNum } from '../int64.js';
-import { lostRows, RowStatus, type Rows } from '../schema.js';
+import { RowStatus, rowsSink, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 const TWO32 = 4294967296;
@@ -131,11 +131,5 @@ export function createHexSink(stream: NodeJS.WritableStream, options: SinkOption
     return o.flush();
   };
 
-  return {
-    write(item: TraceItem) {
-      if (item.type === 'syscalls') return rows(item.batch);
-      if (item.type === 'lost') return rows(lostRows(item, []));
-    },
-    close: () => o.close(),
-  };
+  return rowsSink(rows, o);
 }

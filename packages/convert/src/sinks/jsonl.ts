@@ -6,10 +6,10 @@
  * JSON.parse rounds values above 2^53, so JS readers should parse with a BigInt-aware parser.
  */
 import { Buffer } from 'node:buffer';
-import { MAX_ARGS, type TraceItem } from '@vltrace/format';
+import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putBytes, putInt, putKey, putLatin1 } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter } from '../fields.js';
-import { lostRows, ROW_STATUS_NAMES, RowStatus, type Rows } from '../schema.js';
+import { ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 const K = {
@@ -166,11 +166,5 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
     return o.flush();
   };
 
-  return {
-    write(item: TraceItem) {
-      if (item.type === 'syscalls') return rows(item.batch);
-      if (item.type === 'lost') return rows(lostRows(item, []));
-    },
-    close: () => o.close(),
-  };
+  return rowsSink(rows, o);
 }
