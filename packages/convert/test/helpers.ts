@@ -4,17 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import {
-  batchStringBytes, batchSyscalls, CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, toWallClockNs, type TraceMeta,
+  batchStringBytes, batchSyscalls, CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syntheticMeta, toWallClockNs, type TraceMeta,
 } from '@vltrace/format';
 import { COLUMN_NAMES, escapeBytes } from '../src/index.js';
 
-export const META: TraceMeta = {
-  arch: 'x86_64', kernelRelease: '6.18.0-test', hostname: 'testhost',
-  clock: { monotonicNs: '1000000000', realtimeNs: '1764150000000000000' },
-  cwd: '/tmp', argv: ['vltrace-record', '-o', 't.bin', 'app'], command: ['app'], pids: [],
-  systemWide: false, followForks: true, strings: { mode: 'full', length: 4096, max: 4212 }, expr: 'all',
-  failedOnly: false, ncpus: 2, ringSize: 8 << 20, recorder: 'test', startedAt: '2026-11-26T00:00:00.000Z',
-};
+export const META: TraceMeta = syntheticMeta();
 
 const enc = (s: string) => new TextEncoder().encode(s);
 export const { MORE, CONT, TRUNCATED, READ_ERROR } = {

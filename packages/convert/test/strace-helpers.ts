@@ -1,17 +1,11 @@
 // Builds small recordings in memory and runs them through the strace sink.
 import { Writable } from 'node:stream';
 import {
-  CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syscallByName, type ChunkSpec, type TraceMeta,
+  CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syntheticMeta, syscallByName, type ChunkSpec, type TraceMeta,
 } from '@vltrace/format';
 import { createStraceSink, type StraceOptions } from '../src/sinks/strace.js';
 
-export const META: TraceMeta = {
-  arch: 'x86_64', kernelRelease: '6.18.0-test', hostname: 'testhost',
-  clock: { monotonicNs: '1000000000', realtimeNs: '1764150000000000000' },
-  cwd: '/home/u', argv: ['vltrace-record', '-o', 't.bin', 'prog'], command: ['prog'], pids: [],
-  systemWide: false, followForks: true, strings: { mode: 'full', length: 4096, max: 4212 }, expr: 'all',
-  failedOnly: false, ncpus: 2, ringSize: 8 << 20, recorder: 'test', startedAt: '2026-11-26T00:00:00.000Z',
-};
+export const META: TraceMeta = syntheticMeta({ cwd: '/home/u', argv: ['vltrace-record', '-o', 't.bin', 'prog'], command: ['prog'] });
 
 const enc = new TextEncoder();
 

@@ -18,4 +18,4 @@ export { batchSyscalls, nameLookup, retErrno, syscallNameSpan, type Syscall } fr
 export { PacketWriter, type ChunkSpec } from './encode.js';
 export { Reassembler } from './reassemble.js';
 export * from './tables/index.js';
-export { synthesizeTrace, type SynthOptions } from './synth.js';
+export { synthesizeTrace, syntheticMeta, type SynthOptions } from './synth.js';

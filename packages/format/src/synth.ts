@@ -27,6 +27,21 @@ const PATHY = MIX.filter((m) => m[3] >= 0);
 const PLAIN = MIX.filter((m) => m[3] < 0);
 const ERRNOS = [2n, 11n, 13n, 22n, 9n, 4n];
 
+/**
+ * Recording metadata for synthetic and hand-built traces (tests, benchmarks): a plausible
+ * recorder's header, with `overrides` for what a test cares about.
+ */
+export function syntheticMeta(overrides: Partial<TraceMeta> = {}): TraceMeta {
+  return {
+    arch: 'x86_64', kernelRelease: '6.18.0-test', hostname: 'testhost',
+    clock: { monotonicNs: '1000000000', realtimeNs: '1764150000000000000' },
+    cwd: '/tmp', argv: ['vltrace-record', '-o', 't.bin', 'app'], command: ['app'], pids: [],
+    systemWide: false, followForks: true, strings: { mode: 'full', length: 4096, max: 4212 }, expr: 'all',
+    failedOnly: false, ncpus: 2, ringSize: 8 << 20, recorder: 'test', startedAt: '2026-11-26T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
 /** Writes a synthetic v1 recording to `path`; returns packets and bytes written. */
 export async function synthesizeTrace(path: string, opts: SynthOptions = {}): Promise<{ packets: number; bytes: number; syscalls: number }> {
   const n = opts.syscalls ?? 1_000_000;
@@ -35,12 +50,10 @@ export async function synthesizeTrace(path: string, opts: SynthOptions = {}): Pr
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed / 0x80000000;
   };
-  const meta: TraceMeta = {
-    arch: 'x86_64', kernelRelease: 'synthetic', hostname: 'synth', clock: { monotonicNs: '1000000000', realtimeNs: '1764150000000000000' },
-    cwd: '/', argv: ['synthesizeTrace'], command: ['synthetic'], pids: [], systemWide: false, followForks: true,
-    strings: { mode: 'full', length: 4096, max: 4212 }, expr: 'all', failedOnly: false, ncpus: 2, ringSize: 8 << 20,
+  const meta = syntheticMeta({
+    kernelRelease: 'synthetic', hostname: 'synth', cwd: '/', argv: ['synthesizeTrace'], command: ['synthetic'],
     recorder: '@vltrace/format synth', startedAt: new Date(0).toISOString(),
-  };
+  });
   const fh = await open(path, 'w');
   let bytes = 0;
   let packets = 0;

@@ -3,18 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeHeader, type TraceMeta } from '../src/header.js';
+import { syntheticMeta } from '../src/synth.js';
 import { PacketWriter } from '../src/encode.js';
 import { openTrace, type OpenTraceOptions, type Trace } from '../src/reader.js';
 import type { TraceItem } from '../src/events.js';
 import type { Syscall } from '../src/syscall.js';
 
-export const META: TraceMeta = {
-  arch: 'x86_64', kernelRelease: '6.18.0-test', hostname: 'testhost',
-  clock: { monotonicNs: '1000000000', realtimeNs: '1764150000000000000' },
-  cwd: '/tmp', argv: ['vltrace-record', '-o', 't.bin', 'true'], command: ['true'], pids: [],
-  systemWide: false, followForks: true, strings: { mode: 'full', length: 4096, max: 4212 }, expr: 'all',
-  failedOnly: false, ncpus: 2, ringSize: 8 << 20, recorder: 'test', startedAt: '2026-11-26T00:00:00.000Z',
-};
+export const META: TraceMeta = syntheticMeta({ argv: ['vltrace-record', '-o', 't.bin', 'true'], command: ['true'] });
 
 export const enc = (s: string) => new TextEncoder().encode(s);
 

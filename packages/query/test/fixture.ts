@@ -3,15 +3,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeHeader, PacketWriter, type TraceMeta } from '@vltrace/format';
+import { encodeHeader, PacketWriter, syntheticMeta, type TraceMeta } from '@vltrace/format';
 
-export const META: TraceMeta = {
-  arch: 'x86_64', kernelRelease: '6.18.0-test', hostname: 'testhost',
-  clock: { monotonicNs: '1000000000', realtimeNs: '1764150000000000000' },
-  cwd: '/tmp', argv: ['vltrace-record', '-o', 't.bin', 'sh'], command: ['sh'], pids: [],
-  systemWide: false, followForks: true, strings: { mode: 'full', length: 4096, max: 4212 }, expr: 'all',
-  failedOnly: false, ncpus: 2, ringSize: 8 << 20, recorder: 'test', startedAt: '2026-11-26T00:00:00.000Z',
-};
+export const META: TraceMeta = syntheticMeta({ argv: ['vltrace-record', '-o', 't.bin', 'sh'], command: ['sh'] });
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
