@@ -52,7 +52,9 @@ function median(xs: number[]): number {
 function wrap(tool: Tool, cmd: string[], out = join(dir, 'v.bin')): string[] {
   switch (tool) {
     case 'untraced': return cmd;
-    case 'vltrace': return [process.execPath, CLI, '-o', out, '--', ...cmd];
+    // launched as users launch it, through its shebang (which keeps Node from reading
+    // NODE_EXTRA_CA_CERTS); `node bin/…` is measured separately in the start-up rounds
+    case 'vltrace': return [CLI, '-o', out, '--', ...cmd];
     case 'before': return [process.execPath, BEFORE!, '-o', out, '--', ...cmd];
     case 'strace': return ['strace', '-f', '-o', join(dir, 's.txt'), ...cmd];
     case 'perf': return ['perf', 'trace', 'record', '-o', join(dir, 'p.data'), '--', ...cmd];
@@ -61,9 +63,9 @@ function wrap(tool: Tool, cmd: string[], out = join(dir, 'v.bin')): string[] {
 
 interface Run { out: string; err: string; status: number | null; wallMs: number }
 
-function run(argv: string[]): Run {
+function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Run {
   const t0 = performance.now();
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd: dir, maxBuffer: 64 << 20 });
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd: dir, maxBuffer: 64 << 20, env });
   return { out: r.stdout ?? '', err: r.stderr ?? '', status: r.status, wallMs: performance.now() - t0 };
 }
 
@@ -131,6 +133,9 @@ const startMs: Partial<Record<Tool, number[]>> = {};
 const trueMs: Partial<Record<Tool, number[]>> = {};
 const trueBase: number[] = [];
 const nodeBase: number[] = [];
+const nodeBaseNoCa: number[] = [];
+const startViaNode: number[] = [];
+const { NODE_EXTRA_CA_CERTS: extraCa, ...envNoCa } = process.env;
 for (let i = 0; i < START_RUNS; i++) {
   for (const tool of recorders) {
     const out = join(dir, `start-${tool}.bin`);
@@ -140,8 +145,14 @@ for (let i = 0; i < START_RUNS; i++) {
     (trueMs[tool] ??= []).push(r.wallMs);
     (startMs[tool] ??= []).push(Number(firstEntryTs(out) - launch) / 1e6);
   }
+  const out = join(dir, 'start-node.bin');
+  const launch = process.hrtime.bigint();
+  const r = run([process.execPath, CLI, '-o', out, '--', 'true']);
+  if (r.status !== 0) throw new Error(`node ${CLI} true: exit ${r.status}: ${r.err.slice(-300)}`);
+  startViaNode.push(Number(firstEntryTs(out) - launch) / 1e6);
   trueBase.push(run(['true']).wallMs);
   nodeBase.push(run([process.execPath, '-e', '0']).wallMs);
+  nodeBaseNoCa.push(run([process.execPath, '-e', '0'], envNoCa).wallMs);
 }
 
 const med = (m: Partial<Record<Tool, number[]>>) => Object.fromEntries(tools.map((t) => [t, median(m[t] ?? [])])) as Record<Tool, number>;
@@ -181,7 +192,9 @@ const lines = [
     `start-up ≤ 150 ms (${fmt(median(startMs.vltrace ?? []), 1)} ms)`,
   `- strace -f costs ${fmt(loopAdded('strace') / 1000, 1)} µs per getppid call and ${fmt(ddAdded('strace') / 1000, 1)} µs per dd syscall here ` +
     '(37–46 µs in the reference notes): the 50× ratio then needs ≤ ~200 ns from vltrace',
-  `- floors in the same rounds: \`node -e 0\` ${fmt(median(nodeBase), 1)} ms, \`true\` ${fmt(median(trueBase), 1)} ms`,
+  `- floors in the same rounds: \`node -e 0\` ${fmt(median(nodeBase), 1)} ms` +
+    (extraCa ? ` (NODE_EXTRA_CA_CERTS is set here; without it ${fmt(median(nodeBaseNoCa), 1)} ms)` : '') + `, \`true\` ${fmt(median(trueBase), 1)} ms`,
+  `- start-up of \`node bin/vltrace-record.js -o f -- true\` (no shebang${extraCa ? ', so Node reads NODE_EXTRA_CA_CERTS' : ''}): ${fmt(median(startViaNode), 1)} ms`,
   `- load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs (other work on the machine inflates every column)`,
   ...notes.map((n) => `- ${n}`),
 ];

@@ -5,13 +5,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveSyscallExpr } from '@vltrace/format';
 import {
-  buildProg, leftoverBpf, leftoverBpfSettled, noEbpf, PKG_DIR, readLog, requireEbpf, runRecorder, startRecorder, tempDir,
+  buildProg, CLI, leftoverBpf, leftoverBpfSettled, noEbpf, PKG_DIR, readLog, requireEbpf, runRecorder, startRecorder, tempDir,
 } from './helpers.js';
 
 /** Waits until stderr says recording started (the system-wide note) or a fixed delay passed. */
@@ -191,6 +191,16 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
   it('a command killed by a signal: exit 128 + signal', () => {
     const r = runRecorder(['-o', join(dir, 'killed9.bin'), '--', 'sh', '-c', 'kill -9 $$'], dir);
     assert.equal(r.status, 137, r.stderr);
+  });
+
+  it('run as an executable, Node does not see NODE_EXTRA_CA_CERTS, the command does', () => {
+    // the shebang hides it from the recorder's own Node (~50 ms of start-up) and the bin
+    // puts it back for the command: $PPID of the command is the recorder
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: '/a dir/ca.pem' };
+    const cmd = 'printf "%s|" "$NODE_EXTRA_CA_CERTS" "${VLTRACE_NODE_EXTRA_CA_CERTS-none}"; tr "\\0" "\\n" < /proc/$PPID/environ | grep -c "^NODE_EXTRA_CA_CERTS=" || true';
+    const r = spawnSync(CLI, ['-o', join(dir, 'ca.bin'), '--', 'sh', '-c', cmd], { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '/a dir/ca.pem|none|0\n');
   });
 
   it('a command that does not exist: exit 127, no hang', () => {
