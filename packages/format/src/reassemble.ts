@@ -23,6 +23,8 @@ const NR_RT_SIGRETURN = 15;
 const NR_EXECVE = syscallByName('execve')!.nr;
 const NR_EXECVEAT = syscallByName('execveat')!.nr;
 const utf8 = new TextEncoder();
+/** runs of consecutive rows shorter than this are copied element by element (see emitBatch) */
+const SHORT_RUN = 16;
 
 const MORE = CHUNK_FLAGS.MORE.bit;
 const TRUNCATED = CHUNK_FLAGS.TRUNCATED.bit;
@@ -465,22 +467,54 @@ export class Reassembler {
     // offsets are filled lazily: rows without a string in a column repeat the previous end
     const filled = new Array<number>(MAX_ARGS).fill(0);
     const stats = this.stats;
-    // fixed-width columns: copied in runs of consecutive rows (the common, in-order case)
+    // fixed-width columns: long runs of consecutive rows (one thread's calls in order) are
+    // copied with set(); short ones (threads interleaved) element by element, since each set()
+    // of a subarray allocates a view and costs more than a few plain stores
+    const { pid, tid, nr, status, nargs, comm } = this;
+    const srcE = this.tsE;
+    const srcX = this.tsX;
+    const srcR = this.ret;
+    const argw = this.argw;
     for (let i = 0; i < n;) {
       const r0 = sel[from + i]!;
       let len = 1;
       while (i + len < n && sel[from + i + len] === r0 + len) len++;
       const r1 = r0 + len;
-      b.pid.set(this.pid.subarray(r0, r1), i);
-      b.tid.set(this.tid.subarray(r0, r1), i);
-      b.nr.set(this.nr.subarray(r0, r1), i);
-      b.status.set(this.status.subarray(r0, r1), i);
-      b.nargs.set(this.nargs.subarray(r0, r1), i);
-      b.comm.set(this.comm.subarray(r0, r1), i);
-      tsE.set(this.tsE.subarray(2 * r0, 2 * r1), 2 * i);
-      tsX.set(this.tsX.subarray(2 * r0, 2 * r1), 2 * i);
-      ret.set(this.ret.subarray(2 * r0, 2 * r1), 2 * i);
-      for (let a = 0; a < MAX_ARGS; a++) args[a]!.set(this.argw[a]!.subarray(2 * r0, 2 * r1), 2 * i);
+      if (len < SHORT_RUN) {
+        for (let r = r0, j = i; r < r1; r++, j++) {
+          b.pid[j] = pid[r]!;
+          b.tid[j] = tid[r]!;
+          b.nr[j] = nr[r]!;
+          b.status[j] = status[r]!;
+          b.nargs[j] = nargs[r]!;
+          b.comm[j] = comm[r]!;
+          tsE[2 * j] = srcE[2 * r]!;
+          tsE[2 * j + 1] = srcE[2 * r + 1]!;
+          tsX[2 * j] = srcX[2 * r]!;
+          tsX[2 * j + 1] = srcX[2 * r + 1]!;
+          ret[2 * j] = srcR[2 * r]!;
+          ret[2 * j + 1] = srcR[2 * r + 1]!;
+        }
+        for (let a = 0; a < MAX_ARGS; a++) {
+          const src = argw[a]!;
+          const dst = args[a]!;
+          for (let r = r0, j = i; r < r1; r++, j++) {
+            dst[2 * j] = src[2 * r]!;
+            dst[2 * j + 1] = src[2 * r + 1]!;
+          }
+        }
+      } else {
+        b.pid.set(pid.subarray(r0, r1), i);
+        b.tid.set(tid.subarray(r0, r1), i);
+        b.nr.set(nr.subarray(r0, r1), i);
+        b.status.set(status.subarray(r0, r1), i);
+        b.nargs.set(nargs.subarray(r0, r1), i);
+        b.comm.set(comm.subarray(r0, r1), i);
+        tsE.set(srcE.subarray(2 * r0, 2 * r1), 2 * i);
+        tsX.set(srcX.subarray(2 * r0, 2 * r1), 2 * i);
+        ret.set(srcR.subarray(2 * r0, 2 * r1), 2 * i);
+        for (let a = 0; a < MAX_ARGS; a++) args[a]!.set(argw[a]!.subarray(2 * r0, 2 * r1), 2 * i);
+      }
       i += len;
     }
     for (let i = 0; i < n; i++) {
