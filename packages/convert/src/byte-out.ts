@@ -203,15 +203,22 @@ export function putHex16(b: Uint8Array, p: number, lo: number, hi: number): numb
   return p + 16;
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 export class ByteOut {
-  buf: Buffer = Buffer.allocUnsafe(CHUNK);
+  // buf and dv start empty and get their first chunk in the constructor: a field stored twice
+  // is "mutable" for V8 from then on. With one value only, V8 compiles the row loops assuming
+  // it is constant, then throws that code away when the first chunk fills (~55–85 ms of
+  // TurboFan work twice per run, and the loop runs unoptimised meanwhile).
+  buf: Buffer = NO_BYTES;
   /** a DataView of buf */
-  dv: DataView = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  dv: DataView = new DataView(NO_BYTES.buffer, 0, 0);
   pos = 0;
   private failed: Error | undefined;
   private needDrain = false;
 
   constructor(private readonly out: NodeJS.WritableStream) {
+    this.setBuf(Buffer.allocUnsafe(CHUNK));
     out.on('error', (e: Error) => {
       this.failed = e;
     });
