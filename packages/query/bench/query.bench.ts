@@ -50,7 +50,8 @@ async function time(fn: () => Promise<unknown> | unknown, runs = RUNS): Promise<
 }
 
 function cli(...args: string[]): void {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  // the executable, as users run it (its shebang skips loading NODE_EXTRA_CA_CERTS)
+  const r = spawnSync(CLI, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vltrace-query ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
 }
 
