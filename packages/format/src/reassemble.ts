@@ -448,26 +448,38 @@ export class Reassembler {
     for (let i = from; i < to; i += this.cap) this.emitBatch(sel, i, Math.min(to, i + this.cap));
   }
 
+  // emitBatch is three loops in three methods: a function optimised on stack (OSR) in one loop
+  // would carry the others without type feedback and be thrown away on reaching them, batch
+  // after batch, until fully optimised (13 deoptimisations per 1M syscalls before the split).
   private emitBatch(sel: number[], from: number, to: number): void {
     const n = to - from;
     if (n <= 0) return;
+    const b: SyscallBatch = allocBatch(n, this.stringBytes(sel, from, to), this.comms);
+    this.copyFixed(b, sel, from, n);
+    this.copyStrings(b, sel, from, n);
+    this.emit({ type: 'syscalls', batch: b });
+  }
+
+  /** Bytes of the strings of rows sel[from, to), per argument. */
+  private stringBytes(sel: number[], from: number, to: number): number[] {
     const bytes = new Array<number>(MAX_ARGS).fill(0);
+    const { strMask, strLen } = this;
     for (let i = from; i < to; i++) {
       const r = sel[i]!;
-      const m = this.strMask[r]!;
+      const m = strMask[r]!;
       if (m === 0) continue;
-      for (let a = 0; a < MAX_ARGS; a++) if ((m >> a) & 1) bytes[a]! += this.strLen[r * MAX_ARGS + a]!;
+      for (let a = 0; a < MAX_ARGS; a++) if ((m >> a) & 1) bytes[a]! += strLen[r * MAX_ARGS + a]!;
     }
-    const b: SyscallBatch = allocBatch(n, bytes, this.comms);
+    return bytes;
+  }
+
+  /** The fixed-width columns of rows sel[from, from + n) into b. */
+  private copyFixed(b: SyscallBatch, sel: number[], from: number, n: number): void {
     const tsE = new Int32Array(b.tsEnter.buffer);
     const tsX = new Int32Array(b.tsExit.buffer);
     const ret = new Int32Array(b.ret.buffer);
     const args = b.args.map((c) => new Int32Array(c.buffer));
-    const strPos = new Array<number>(MAX_ARGS).fill(0);
-    // offsets are filled lazily: rows without a string in a column repeat the previous end
-    const filled = new Array<number>(MAX_ARGS).fill(0);
-    const stats = this.stats;
-    // fixed-width columns: long runs of consecutive rows (one thread's calls in order) are
+    // long runs of consecutive rows (one thread's calls in order) are
     // copied with set(); short ones (threads interleaved) element by element, since each set()
     // of a subarray allocates a view and costs more than a few plain stores
     const { pid, tid, nr, status, nargs, comm } = this;
@@ -517,6 +529,14 @@ export class Reassembler {
       }
       i += len;
     }
+  }
+
+  /** The strings of rows sel[from, from + n) into b's string columns, and their flags. */
+  private copyStrings(b: SyscallBatch, sel: number[], from: number, n: number): void {
+    const strPos = new Array<number>(MAX_ARGS).fill(0);
+    // offsets are filled lazily: rows without a string in a column repeat the previous end
+    const filled = new Array<number>(MAX_ARGS).fill(0);
+    const stats = this.stats;
     for (let i = 0; i < n; i++) {
       const r = sel[from + i]!;
       const m = this.strMask[r]!;
@@ -541,36 +561,44 @@ export class Reassembler {
       }
     }
     for (let a = 0; a < MAX_ARGS; a++) if (filled[a]! < n) b.strings[a]!.offsets.fill(strPos[a]!, filled[a]! + 1, n + 1);
-    this.emit({ type: 'syscalls', batch: b });
   }
 
   /** Drops emitted rows, keeps the rest (in order) at the front, rebuilds indexes and the heap. */
   private compact(mark: number): void {
-    const oldHeap = this.heap;
     const heap = new Uint8Array(Math.max(1 << 20, this.heapEnd));
-    let hp = 0;
-    let w = 0;
     const remap = new Int32Array(this.n).fill(-1);
-    for (let r = 0; r < this.n; r++) {
-      if (this.status[r] !== PENDING && this.key[r]! <= mark) continue;
-      remap[r] = w;
-      if (w !== r) this.moveRow(r, w);
-      const m = this.strMask[w]!;
-      for (let a = 0; a < MAX_ARGS; a++) {
-        const s = w * MAX_ARGS + a;
-        if (((m >> a) & 1) === 0) continue;
-        const off = this.strOff[s]!;
-        const len = this.strLen[s]!;
-        heap.set(oldHeap.subarray(off, off + len), hp);
-        this.strOff[s] = hp;
-        hp += len;
-      }
-      w++;
-    }
+    // the loop in its own method (see emitBatch): [rows kept, heap bytes used]
+    const [w, hp] = this.keepRows(mark, heap, remap);
     this.n = w;
     this.heap = heap;
     this.heapEnd = hp;
     this.th.remapRows(remap);
+  }
+
+  /** Moves the rows still needed to the front and their strings into `heap`; remap: old → new row. */
+  private keepRows(mark: number, heap: Uint8Array, remap: Int32Array): [number, number] {
+    const oldHeap = this.heap;
+    const { status, key, strMask, strOff, strLen } = this;
+    const n = this.n;
+    let hp = 0;
+    let w = 0;
+    for (let r = 0; r < n; r++) {
+      if (status[r] !== PENDING && key[r]! <= mark) continue;
+      remap[r] = w;
+      if (w !== r) this.moveRow(r, w);
+      const m = strMask[w]!;
+      for (let a = 0; a < MAX_ARGS; a++) {
+        const s = w * MAX_ARGS + a;
+        if (((m >> a) & 1) === 0) continue;
+        const off = strOff[s]!;
+        const len = strLen[s]!;
+        heap.set(oldHeap.subarray(off, off + len), hp);
+        strOff[s] = hp;
+        hp += len;
+      }
+      w++;
+    }
+    return [w, hp];
   }
 
   private moveRow(from: number, to: number): void {
