@@ -7,7 +7,7 @@
 import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceStats } from '@vltrace/format';
 import type { FilterOptions } from './filter.js';
 import { defaultOutputPath, partialPath, pendingOutput, type PendingOutput } from './output.js';
-import { BINARY_FORMATS, createSink, type Format, type SinkOptions } from './sink.js';
+import { BINARY_FORMATS, createSink, preloadSink, type Format, type SinkOptions } from './sink.js';
 import { openSource } from './source.js';
 import { openSourceInWorker } from './worker-source.js';
 
@@ -67,6 +67,7 @@ export class ConvertError extends Error {
 /** Converts recordings into one output; see ConvertOptions. */
 export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const threads = opts.threads ?? opts.to !== 'parquet';
+  preloadSink(opts.to);
   const source = threads ? await openSourceInWorker(opts.inputs, opts, opts.reader) : await openSource(opts.inputs, opts, opts.reader);
   const binary = BINARY_FORMATS.has(opts.to);
   const toStream = !binary && (opts.output === undefined || opts.output === '-');

@@ -60,17 +60,37 @@ export interface SinkOptions {
 
 type SinkFactory = (out: NodeJS.WritableStream | string, options: SinkOptions) => Sink | Promise<Sink>;
 
-// Each format lives in its own module, imported when it is used (parquet-wasm is 5 MB of wasm).
-const FACTORIES: Record<Format, () => Promise<SinkFactory>> = {
-  text: async () => (out, o) => import('./sinks/text.js').then((m) => m.createTextSink(stream(out), o)),
-  hex: async () => (out, o) => import('./sinks/hex.js').then((m) => m.createHexSink(stream(out), o)),
-  strace: async () => (out, o) => import('./sinks/strace.js').then((m) => m.createStraceSink(stream(out), o)),
-  csv: async () => (out, o) => import('./sinks/csv.js').then((m) => m.createCsvSink(stream(out), o)),
-  jsonl: async () => (out, o) => import('./sinks/jsonl.js').then((m) => m.createJsonlSink(stream(out), o)),
-  arrow: async () => (out, o) => import('./sinks/arrow.js').then((m) => m.createArrowSink(path(out), o, 'file')),
-  arrows: async () => (out, o) => import('./sinks/arrow.js').then((m) => m.createArrowSink(path(out), o, 'stream')),
-  parquet: async () => (out, o) => import('./sinks/parquet.js').then((m) => m.createParquetSink(path(out), o)),
+// Each format lives in its own module, imported when it is used (parquet-wasm is 5 MB of wasm,
+// apache-arrow many modules).
+const MODULES = {
+  text: () => import('./sinks/text.js'),
+  hex: () => import('./sinks/hex.js'),
+  strace: () => import('./sinks/strace.js'),
+  csv: () => import('./sinks/csv.js'),
+  jsonl: () => import('./sinks/jsonl.js'),
+  arrow: () => import('./sinks/arrow.js'),
+  parquet: () => import('./sinks/parquet.js'),
 };
+
+const FACTORIES: Record<Format, SinkFactory> = {
+  text: (out, o) => MODULES.text().then((m) => m.createTextSink(stream(out), o)),
+  hex: (out, o) => MODULES.hex().then((m) => m.createHexSink(stream(out), o)),
+  strace: (out, o) => MODULES.strace().then((m) => m.createStraceSink(stream(out), o)),
+  csv: (out, o) => MODULES.csv().then((m) => m.createCsvSink(stream(out), o)),
+  jsonl: (out, o) => MODULES.jsonl().then((m) => m.createJsonlSink(stream(out), o)),
+  arrow: (out, o) => MODULES.arrow().then((m) => m.createArrowSink(path(out), o, 'file')),
+  arrows: (out, o) => MODULES.arrow().then((m) => m.createArrowSink(path(out), o, 'stream')),
+  parquet: (out, o) => MODULES.parquet().then((m) => m.createParquetSink(path(out), o)),
+};
+
+/**
+ * Starts importing a format's module now (convert() does while the decoding thread starts and
+ * reads the header, which createSink needs); errors surface in createSink.
+ */
+export function preloadSink(format: Format): void {
+  const load = MODULES[format === 'arrows' ? 'arrow' : format];
+  if (load) load().catch(() => undefined);
+}
 
 function stream(out: NodeJS.WritableStream | string): NodeJS.WritableStream {
   if (typeof out === 'string') throw new TypeError('this format writes to a stream, not a path');
@@ -89,5 +109,5 @@ function path(out: NodeJS.WritableStream | string): string {
 export async function createSink(format: Format, out: NodeJS.WritableStream | string, options: SinkOptions): Promise<Sink> {
   const factory = FACTORIES[format];
   if (!factory) throw new Error(`unknown output format '${String(format)}' (one of ${FORMATS.join(', ')})`);
-  return (await factory())(out, options);
+  return factory(out, options);
 }
