@@ -4,6 +4,7 @@
  * honouring its backpressure. Files are written under a temporary name and renamed when
  * complete; bad input part-way leaves `<name>.partial<ext>` (or nothing, if nothing converted).
  */
+import { statSync } from 'node:fs';
 import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceStats } from '@vltrace/format';
 import type { FilterOptions } from './filter.js';
 import { defaultOutputPath, partialPath, pendingOutput, type PendingOutput } from './output.js';
@@ -35,9 +36,9 @@ export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header
   /** reader options (reorder window, batch size) */
   reader?: OpenTraceOptions;
   /**
-   * decode in a worker thread while the main thread writes (default: true, except for parquet,
-   * whose encoding already runs in its own thread and which is the format closest to the
-   * memory budget)
+   * decode in a worker thread while the main thread writes (default: for inputs of 8 MiB and
+   * more, except for parquet, whose encoding already runs in its own thread and which is the
+   * format closest to the memory budget)
    */
   threads?: boolean;
 }
@@ -64,9 +65,27 @@ export class ConvertError extends Error {
   }
 }
 
+/**
+ * Below this much input the decoding thread is not worth starting: its start-up (a V8 isolate,
+ * its own imports, ~70–100 ms) is more than decoding ~70k syscalls takes on the main thread.
+ */
+const WORKER_MIN_BYTES = 8 << 20;
+
+function inputBytes(inputs: readonly string[]): number {
+  let n = 0;
+  for (const f of inputs) {
+    try {
+      n += statSync(f).size;
+    } catch {
+      // a missing input is reported by the reader, with its name
+    }
+  }
+  return n;
+}
+
 /** Converts recordings into one output; see ConvertOptions. */
 export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
-  const threads = opts.threads ?? opts.to !== 'parquet';
+  const threads = opts.threads ?? (opts.to !== 'parquet' && inputBytes(opts.inputs) >= WORKER_MIN_BYTES);
   preloadSink(opts.to);
   const source = threads ? await openSourceInWorker(opts.inputs, opts, opts.reader) : await openSource(opts.inputs, opts, opts.reader);
   const binary = BINARY_FORMATS.has(opts.to);

@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PacketWriter, synthesizeTrace } from '@vltrace/format';
+import { FormatError, PacketWriter, synthesizeTrace } from '@vltrace/format';
 import { OPTIONS } from '../src/cli.js';
+import { convert, ConvertError } from '../src/index.js';
 import { edgeCases, tmpPath, writeTrace } from './helpers.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/vltrace-convert.js');
@@ -84,6 +85,21 @@ test('bad input: the FormatError message with file and offset, exit 2', () => {
   const missing = run([tmpPath('missing.bin')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read .*missing\.bin.*no such file/);
+});
+
+test('bad input part-way through the decoding thread: the same FormatError and partial output as in-thread', async () => {
+  const file = await badMidFile('api-mid', 5000);
+  for (const threads of [true, false]) {
+    const out = join(dirname(file), `api-mid-${threads}.csv`);
+    const err = await convert({ inputs: [file], to: 'csv', output: out, threads }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ConvertError, `threads: ${threads}`);
+    assert.ok(err.cause instanceof FormatError, 'the cause crosses the thread as a FormatError');
+    assert.equal(err.cause.file, file);
+    assert.equal(err.rows, 5000);
+    assert.equal(err.partial, join(dirname(file), `api-mid-${threads}.partial.csv`));
+    assert.equal(readFileSync(err.partial, 'utf8').trim().split('\n').length, 5001);
+    assert.ok(!existsSync(out));
+  }
 });
 
 test('bad input part-way: what was converted is kept as NAME.partial.EXT, never under the final name', async () => {

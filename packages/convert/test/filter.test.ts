@@ -63,13 +63,13 @@ test('lost-event rows survive every filter that could hide a gap', async () => {
   assert.deepEqual(rows.map((r) => `${r['syscall']}:${r['status']}`), ['openat:complete', 'null:lost']);
 });
 
-test('several inputs merge in time order; the decoding thread changes nothing', async () => {
+test('several inputs merge in time order; the decoding thread changes nothing (small inputs decode in-thread by default: forced here)', async () => {
   const a = tmpPath('merge-a.bin');
   const b = tmpPath('merge-b.bin');
   await synthesizeTrace(a, { syscalls: 3000, seed: 1 });
   await synthesizeTrace(b, { syscalls: 2000, seed: 2 });
   const want = [...(await expectedRows(a)), ...(await expectedRows(b))];
-  const got = await jsonl({ inputs: [a, b] });
+  const got = await jsonl({ inputs: [a, b], threads: true });
   assert.equal(got.length, 5000);
   const key = (r: TextRow) => BigInt(r['ts_enter'] ?? r['ts_exit']!);
   for (let i = 1; i < got.length; i++) assert.ok(key(got[i - 1]!) <= key(got[i]!), `row ${i} in time order`);
@@ -77,5 +77,5 @@ test('several inputs merge in time order; the decoding thread changes nothing', 
   assert.deepEqual(canon(got), canon(want));
   assert.deepEqual(await jsonl({ inputs: [a, b], threads: false }), got);
   const one = await synthFile();
-  assert.deepEqual(await jsonl({ inputs: [one], threads: false }), await jsonl({ inputs: [one] }));
+  assert.deepEqual(await jsonl({ inputs: [one], threads: false }), await jsonl({ inputs: [one], threads: true }));
 });
