@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Data, Dictionary, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, Field, type Vector } from 'apache-arrow';
+import { Data, Dictionary, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, Field, type Vector } from '../src/arrow-lib.js';
 import * as pq from 'parquet-wasm/node';
 import { openTrace, synthesizeTrace } from '@vltrace/format';
 import { ArrowRows } from '../src/arrow-rows.js';

@@ -6,13 +6,14 @@
  * arrows and parquet sinks.
  */
 import {
-  Data, Dictionary, Field, Int32, Int64, Int8, makeData, makeVector, RecordBatch, Schema, Struct, TimestampNanosecond, Utf8,
+  Data, type DataType, Dictionary, Field, Int32, Int64, Int8, makeData, makeVector, RecordBatch, Schema, Struct, TimestampNanosecond, Utf8,
   Vector,
-} from 'apache-arrow';
-import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type TraceHeader } from '@vltrace/format';
-import { escapeBytes, isAscii, isValidUtf8 } from './bytes.js';
+} from './arrow-lib.js';
+import { isAscii as isAsciiNative } from 'node:buffer';
+import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type StringColumn, type TraceHeader } from '@vltrace/format';
+import { escapeBytes, isValidUtf8 } from './bytes.js';
 import { syscallNames } from './fields.js';
-import { halves, WallClock } from './int64.js';
+import { WallClock } from './int64.js';
 import { COLUMNS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, STR_FLAG, type Rows } from './schema.js';
 
 const TWO32 = 4294967296;
@@ -55,8 +56,38 @@ export function arrowSchema(header?: TraceHeader): Schema {
   return new Schema(fields, meta);
 }
 
-/** Set bits among the first n of a bitmap. */
-function popcount(bits: Uint8Array, n: number): number {
+// The per-row loops below are small top-level functions with one shape of arguments each, so
+// that V8 optimizes each on its first batch (on-stack replacement inside its one loop) and keeps
+// it. As closures or inline loops of one big recordBatch they ran in the interpreter on the
+// first batches and recordBatch was re-optimized (and deoptimized) a dozen times per run. They
+// read constants from module scope and return at most one number (counts come from popcount of
+// the bitmaps): code before and after the loop has no type feedback when the loop is compiled
+// on-stack, and property accesses there deoptimized each function on its second call.
+const ENTRY_ONLY = SyscallStatus.UNFINISHED;
+const EXIT_ONLY = SyscallStatus.NO_ENTRY;
+const LOST = RowStatus.LOST;
+const PRESENT = StrFlags.PRESENT;
+const TRUNCATED = StrFlags.TRUNCATED;
+const READ_ERROR = StrFlags.READ_ERROR;
+const FLAG_TRUNCATED = STR_FLAG.TRUNCATED;
+const FLAG_READ_ERROR = STR_FLAG.READ_ERROR;
+
+/** Bitmaps from the status column: row has an entry / an exit / a return value / is lost. */
+function statusBits(st: Uint8Array, n: number, entry: Uint8Array, exit: Uint8Array, ret: Uint8Array, lostBits: Uint8Array): void {
+  for (let i = 0; i < n; i++) {
+    const s = st[i]!;
+    const bit = 1 << (i & 7);
+    const k = i >> 3;
+    if (s !== EXIT_ONLY) entry[k]! |= bit;
+    if (s === ENTRY_ONLY) continue;
+    exit[k]! |= bit;
+    if (s === LOST) lostBits[k]! |= bit;
+    else ret[k]! |= bit;
+  }
+}
+
+/** Set bits of a bitmap (bits past the row count are never set here). */
+function popcount(bits: Uint8Array): number {
   let c = 0;
   for (let k = 0; k < bits.length; k++) {
     let v = bits[k]!;
@@ -64,7 +95,128 @@ function popcount(bits: Uint8Array, n: number): number {
     v = (v & 0x33) + ((v >> 2) & 0x33);
     c += (v + (v >> 4)) & 0x0f;
   }
-  return Math.min(c, n);
+  return c;
+}
+
+/**
+ * Monotonic → wall clock, one 64-bit add per row; rows whose status is `skip` stay 0. Plain
+ * BigInt arithmetic on BigInt64Array elements: optimized V8 code does it in 64-bit registers
+ * without a BigInt per value (measured 1.5× as fast as adding the 32-bit halves, also on the
+ * first, cold call); the store wraps mod 2^64 like the int64 it is.
+ */
+function wallClockInto(src: BigInt64Array, out: BigInt64Array, st: Uint8Array, n: number, skip: number, offset: bigint): void {
+  for (let i = 0; i < n; i++) {
+    if (st[i] !== skip) out[i] = src[i]! + offset;
+  }
+}
+
+/** duration = exit − enter for rows with both (64-bit, as wallClockInto); returns the null count. */
+function durationInto(enter: BigInt64Array, exit: BigInt64Array, st: Uint8Array, n: number, dur: BigInt64Array, bits: Uint8Array): number {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const s = st[i]!;
+    if (s === ENTRY_ONLY || s === EXIT_ONLY) {
+      nulls++;
+      continue;
+    }
+    bits[i >> 3]! |= 1 << (i & 7);
+    dur[i] = exit[i]! - enter[i]!;
+  }
+  return nulls;
+}
+
+/** Bits of the rows whose value is ≥ 0; returns the null count. */
+function nonNegativeBits(v: Int32Array, n: number, bits: Uint8Array): number {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (v[i]! >= 0) bits[i >> 3]! |= 1 << (i & 7);
+    else nulls++;
+  }
+  return nulls;
+}
+
+/** Bits of the rows whose nargs exceed a (argument a was recorded); returns the null count. */
+function argBits(nargs: Uint8Array, a: number, n: number, bits: Uint8Array): number {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (a < nargs[i]!) bits[i >> 3]! |= 1 << (i & 7);
+    else nulls++;
+  }
+  return nulls;
+}
+
+/** Bits of the rows with a syscall name (0 ≤ nr < max, not lost); returns the null count. */
+function syscallBits(nr: Int32Array, st: Uint8Array, n: number, max: number, bits: Uint8Array): number {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = nr[i]!;
+    if (v >= 0 && v < max && st[i] !== LOST) bits[i >> 3]! |= 1 << (i & 7);
+    else nulls++;
+  }
+  return nulls;
+}
+
+/** The dictionary indices of syscall: nr where valid (per bits), 0 elsewhere. */
+function syscallIndices(nr: Int32Array, n: number, bits: Uint8Array): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) if ((bits[i >> 3]! & (1 << (i & 7))) !== 0) idx[i] = nr[i]!;
+  return idx;
+}
+
+/**
+ * One pass over a string column's flags: its str_flags nibble (truncated, read error) into
+ * strFlags, its validity (PRESENT) into bits. Returns the null count, or −1 when every flag is 0
+ * (no row captured this argument).
+ */
+function stringFlags(flags: Uint8Array, a: number, n: number, strFlags: Int32Array, bits: Uint8Array): number {
+  const shift = 4 * a;
+  let nulls = 0;
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    const f = flags[i]!;
+    if (f === 0) {
+      nulls++;
+      continue;
+    }
+    any = true;
+    if ((f & PRESENT) !== 0) bits[i >> 3]! |= 1 << (i & 7);
+    else nulls++;
+    const fl = ((f & TRUNCATED) !== 0 ? FLAG_TRUNCATED : 0) | ((f & READ_ERROR) !== 0 ? FLAG_READ_ERROR : 0);
+    if (fl !== 0) strFlags[i]! |= fl << shift;
+  }
+  return any ? nulls : -1;
+}
+
+/**
+ * errno and errno_name from ret (−4095..−1 on rows with a return value): fills errno, errIdx
+ * (−1 where no name) and their bitmaps.
+ */
+function errnoInto(lo32: Uint32Array, hi32: Int32Array, retBits: Uint8Array, index: Int32Array, n: number, errno: Int32Array, errIdx: Int32Array, eBits: Uint8Array, nBits: Uint8Array): void {
+  for (let i = 0; i < n; i++) {
+    const lo = lo32[2 * i]!;
+    if (hi32[2 * i + 1] === -1 && lo >= TWO32 - 4095 && (retBits[i >> 3]! & (1 << (i & 7))) !== 0) {
+      const e = TWO32 - lo;
+      errno[i] = e;
+      eBits[i >> 3]! |= 1 << (i & 7);
+      const k = index[e]!;
+      errIdx[i] = k;
+      if (k >= 0) nBits[i >> 3]! |= 1 << (i & 7);
+    } else {
+      errIdx[i] = -1;
+    }
+  }
+}
+
+/** Whether some value of a string column (per its flags) is not valid UTF-8. */
+function needsEscape(c: StringColumn, n: number): boolean {
+  const start = c.offsets[0]!;
+  const end = c.offsets[n]!;
+  // all ASCII (nearly always): every value is valid UTF-8; node's check is native (SIMD)
+  if (isAsciiNative(c.data.subarray(start, end))) return false;
+  for (let i = 0; i < n; i++) {
+    if (c.flags[i] !== 0 && !isValidUtf8(c.data, c.offsets[i]!, c.offsets[i + 1]!)) return true;
+  }
+  return false;
 }
 
 /** Clears the bits past row n of the last byte. */
@@ -72,25 +224,38 @@ function clearTail(bits: Uint8Array, n: number): void {
   if (n & 7) bits[bits.length - 1]! &= (1 << (n & 7)) - 1;
 }
 
-/** A validity bitmap filled by `fill` (which returns the null count); undefined when no nulls. */
-function validityOf(n: number, fill: (bits: Uint8Array) => number): [Uint8Array | undefined, number] {
-  const bits = new Uint8Array((n + 7) >> 3);
-  const nulls = fill(bits);
-  return nulls === 0 ? [undefined, 0] : [bits, nulls];
+/**
+ * Arrays that stay all zeros (never written to), for the columns that are all null in a batch:
+ * allocated once for the largest batch yet, smaller batches get views of their start (one-row
+ * batches of lost events come between full ones).
+ */
+interface Zeros {
+  n: number;
+  /** validity of the all-null lost and cpu columns (one each: see recordBatch) */
+  lostBits: Uint8Array;
+  cpuBits: Uint8Array;
+  lost: BigInt64Array;
+  cpu: Int32Array;
+  /** per string argument: validity and offsets of an all-null column */
+  strBits: Uint8Array[];
+  strOffsets: Int32Array[];
 }
 
-/** Validity bitmap of n rows from a predicate; returns [bitmap, nullCount]. */
-function validity(n: number, valid: (i: number) => boolean): [Uint8Array | undefined, number] {
-  const bits = new Uint8Array((n + 7) >> 3);
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    if (valid(i)) bits[i >> 3]! |= 1 << (i & 7);
-    else nulls++;
-  }
-  return nulls === 0 ? [undefined, 0] : [bits, nulls];
+function zeros(n: number): Zeros {
+  const nbytes = (n + 7) >> 3;
+  return {
+    n,
+    lostBits: new Uint8Array(nbytes),
+    cpuBits: new Uint8Array(nbytes),
+    lost: new BigInt64Array(n),
+    cpu: new Int32Array(n),
+    strBits: Array.from({ length: MAX_ARGS }, () => new Uint8Array(nbytes)),
+    strOffsets: Array.from({ length: MAX_ARGS }, () => new Int32Array(n + 1)),
+  };
 }
 
-/** Converts batches of one recording (or merged stream) to Arrow record batches. */
+const EMPTY_BYTES = new Uint8Array(0);
+
 export class ArrowRows {
   readonly schema: Schema;
   readonly wallClock: WallClock;
@@ -103,6 +268,17 @@ export class ArrowRows {
   private commCount = 0;
   private commDict: Vector<Utf8> = makeVector(utf8Data([]));
   private readonly types: Field[];
+  // the column types of the schema, looked up once
+  private readonly structType: Struct;
+  private readonly tsType: TimestampNanosecond;
+  private readonly int32: Int32;
+  private readonly int64: Int64;
+  private readonly utf8Type: Utf8;
+  private readonly commType: Dictionary<Utf8, Int32>;
+  private readonly syscallType: Dictionary<Utf8, Int32>;
+  private readonly errnoType: Dictionary<Utf8, Int32>;
+  private readonly statusType: Dictionary<Utf8, Int8>;
+  private zeros: Zeros | undefined;
 
   /**
    * @param opts.deltaDictionaries grow the comm dictionary by delta chunks (IPC files and
@@ -111,6 +287,15 @@ export class ArrowRows {
   constructor(header: TraceHeader, private readonly opts: { deltaDictionaries?: boolean } = {}) {
     this.schema = arrowSchema(header);
     this.types = this.schema.fields;
+    this.structType = new Struct(this.types);
+    this.tsType = this.field('ts_enter');
+    this.int32 = this.field('pid');
+    this.int64 = this.field('duration_ns');
+    this.utf8Type = this.field('str0');
+    this.commType = this.field('comm');
+    this.syscallType = this.field('syscall');
+    this.errnoType = this.field('errno_name');
+    this.statusType = this.field('status');
     this.wallClock = new WallClock(header.meta.clock);
     // syscall dictionary: index = nr, for every nr the tables know
     const name = syscallNames(header);
@@ -126,8 +311,8 @@ export class ArrowRows {
     this.errnoDict = makeVector(utf8Data(names));
   }
 
-  private field(name: string): Field {
-    return this.types.find((f) => f.name === name)!;
+  private field<T extends DataType>(name: string): T {
+    return this.types.find((f) => f.name === name)!.type as T;
   }
 
   /** The comm dictionary, grown (by a delta chunk) to cover every comm seen so far. */
@@ -147,38 +332,24 @@ export class ArrowRows {
     const st = b.status;
     const nbytes = (n + 7) >> 3;
     const children: Data[] = [];
-    const f = (name: string) => this.field(name).type;
-    const ENTRY_ONLY = SyscallStatus.UNFINISHED;
-    const EXIT_ONLY = SyscallStatus.NO_ENTRY;
+    const z = this.zerosOf(n);
+    const int32 = this.int32;
+    const int64 = this.int64;
 
-    // One pass over the status column: the validity bitmaps every column derives from (plain
-    // loops, no predicate per row). Each column gets its own copy of a bitmap: the IPC writer
-    // mis-sizes a message whose columns share a buffer.
+    // One pass over the status column: the validity bitmaps every column derives from. No
+    // array may back two columns of a batch: tableToIPC joins the writer's chunks with
+    // apache-arrow's joinUint8Arrays, which merges consecutive chunks of one ArrayBuffer whose
+    // ranges overlap (meant for partial reads of a stream), so a buffer written twice in a row
+    // (e.g. the syscall indices and nr, both b.nr) comes out once and the message is short.
     const entryBits = new Uint8Array(nbytes);
     const exitBits = new Uint8Array(nbytes);
     const retBits = new Uint8Array(nbytes);
     const lostBits = new Uint8Array(nbytes);
-    let noEntry = 0;
-    let noExit = 0;
-    let lost = 0;
-    for (let i = 0; i < n; i++) {
-      const s = st[i]!;
-      const bit = 1 << (i & 7);
-      const k = i >> 3;
-      if (s === EXIT_ONLY) noEntry++;
-      else entryBits[k]! |= bit;
-      if (s === ENTRY_ONLY) noExit++;
-      else if (s === RowStatus.LOST) {
-        exitBits[k]! |= bit;
-        lostBits[k]! |= bit;
-        lost++;
-      } else {
-        exitBits[k]! |= bit;
-        retBits[k]! |= bit;
-      }
-    }
-    const nullsRet = n - popcount(retBits, n);
-    const bitmap = (bits: Uint8Array, nulls: number): [Uint8Array | undefined, number] => [nulls === 0 ? undefined : bits.slice(), nulls];
+    statusBits(st, n, entryBits, exitBits, retBits, lostBits);
+    const noEntry = n - popcount(entryBits);
+    const noExit = n - popcount(exitBits);
+    const lost = popcount(lostBits);
+    const nullsRet = n - popcount(retBits);
     const notLost = (): [Uint8Array | undefined, number] => {
       if (lost === 0) return [undefined, 0];
       const bits = new Uint8Array(nbytes);
@@ -187,188 +358,114 @@ export class ArrowRows {
       return [bits, lost];
     };
 
-    // timestamps: monotonic → wall clock, one 64-bit add on the 32-bit halves per row
+    // timestamps: monotonic → wall clock
     const wc = this.wallClock;
     const wallTs = (src: BigInt64Array, bits: Uint8Array, nulls: number, skip: number) => {
       const out = new BigInt64Array(n);
-      const s = new Uint32Array(src.buffer, src.byteOffset, 2 * n);
-      const d = new Uint32Array(out.buffer);
-      const offLo = wc.offsetLo;
-      const offHi = wc.offsetHi;
-      for (let i = 0; i < n; i++) {
-        if (st[i] === skip) continue;
-        const lo = s[2 * i]! + offLo;
-        d[2 * i] = lo; // mod 2^32
-        d[2 * i + 1] = s[2 * i + 1]! + offHi + (lo >= TWO32 ? 1 : 0);
-      }
-      const [nullBitmap, nullCount] = bitmap(bits, nulls);
-      return makeData({ type: f('ts_enter') as TimestampNanosecond, length: n, nullCount, nullBitmap, data: out });
+      wallClockInto(src, out, st, n, skip, wc.offset);
+      return makeData({ type: this.tsType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: out });
     };
     children.push(wallTs(b.tsEnter, entryBits, noEntry, EXIT_ONLY), wallTs(b.tsExit, exitBits, noExit, ENTRY_ONLY));
 
-    // duration = exit − enter (halves: exact below 2^53 ns; BigInt beyond)
     {
       const dur = new BigInt64Array(n);
-      const e = new Uint32Array(b.tsEnter.buffer, b.tsEnter.byteOffset, 2 * n);
-      const eh = new Int32Array(b.tsEnter.buffer, b.tsEnter.byteOffset, 2 * n);
-      const x = new Uint32Array(b.tsExit.buffer, b.tsExit.byteOffset, 2 * n);
-      const xh = new Int32Array(b.tsExit.buffer, b.tsExit.byteOffset, 2 * n);
-      const d = new Int32Array(dur.buffer);
       const bits = new Uint8Array(nbytes);
-      let nulls = 0;
-      for (let i = 0; i < n; i++) {
-        const s = st[i]!;
-        if (s === ENTRY_ONLY || s === EXIT_ONLY) {
-          nulls++;
-          continue;
-        }
-        bits[i >> 3]! |= 1 << (i & 7);
-        const v = (xh[2 * i + 1]! - eh[2 * i + 1]!) * TWO32 + (x[2 * i]! - e[2 * i]!);
-        if (v >= 0 && v < TWO32) {
-          d[2 * i] = v | 0;
-        } else if (Number.isSafeInteger(v)) {
-          d[2 * i] = v | 0; // low word, mod 2^32
-          d[2 * i + 1] = Math.floor(v / TWO32);
-        } else {
-          dur[i] = b.tsExit[i]! - b.tsEnter[i]!;
-        }
-      }
-      children.push(makeData({ type: new Int64(), length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: dur }));
+      const nulls = durationInto(b.tsEnter, b.tsExit, st, n, dur, bits);
+      children.push(makeData({ type: int64, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: dur }));
     }
 
-    const i32 = (data: Int32Array, [nullBitmap, nullCount]: [Uint8Array | undefined, number]) => makeData({ type: new Int32(), length: n, nullCount, nullBitmap, data });
+    const i32 = (data: Int32Array, [nullBitmap, nullCount]: [Uint8Array | undefined, number]) => makeData({ type: int32, length: n, nullCount, nullBitmap, data });
     children.push(i32(b.pid, notLost()), i32(b.tid, notLost()));
 
     // comm: indices into the trace's growing comm dictionary, −1 = null
     {
-      const [nullBitmap, nullCount] = validityOf(n, (bits) => {
-        let nulls = 0;
-        const c = b.comm;
-        for (let i = 0; i < n; i++) {
-          if (c[i]! >= 0) bits[i >> 3]! |= 1 << (i & 7);
-          else nulls++;
-        }
-        return nulls;
-      });
-      children.push(makeData({ type: f('comm') as Dictionary<Utf8, Int32>, length: n, nullCount, nullBitmap, data: b.comm, dictionary: this.comms(b.comms) }));
+      const bits = new Uint8Array(nbytes);
+      const nulls = nonNegativeBits(b.comm, n, bits);
+      children.push(makeData({ type: this.commType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: b.comm, dictionary: this.comms(b.comms) }));
     }
-    // syscall: index = nr
+    // syscall: index = nr (a copy even when every row has a name: see below)
     {
-      const max = this.syscallCount;
-      const nr = b.nr;
-      const idx = new Int32Array(n);
-      const [nullBitmap, nullCount] = validityOf(n, (bits) => {
-        let nulls = 0;
-        for (let i = 0; i < n; i++) {
-          const v = nr[i]!;
-          if (v >= 0 && v < max && st[i] !== RowStatus.LOST) {
-            bits[i >> 3]! |= 1 << (i & 7);
-            idx[i] = v;
-          } else {
-            nulls++;
-          }
-        }
-        return nulls;
-      });
-      children.push(makeData({ type: f('syscall') as Dictionary<Utf8, Int32>, length: n, nullCount, nullBitmap, data: idx, dictionary: this.syscallDict }));
+      const bits = new Uint8Array(nbytes);
+      const nulls = syscallBits(b.nr, st, n, this.syscallCount, bits);
+      const idx = nulls === 0 ? b.nr.slice() : syscallIndices(b.nr, n, bits);
+      children.push(makeData({ type: this.syscallType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: idx, dictionary: this.syscallDict }));
     }
     children.push(i32(b.nr, notLost()));
 
     for (let a = 0; a < MAX_ARGS; a++) {
-      const na = b.nargs;
-      const [nullBitmap, nullCount] = validityOf(n, (bits) => {
-        let nulls = 0;
-        for (let i = 0; i < n; i++) {
-          if (a < na[i]!) bits[i >> 3]! |= 1 << (i & 7);
-          else nulls++;
-        }
-        return nulls;
-      });
-      children.push(makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data: b.args[a]! }));
+      const bits = new Uint8Array(nbytes);
+      const nulls = argBits(b.nargs, a, n, bits);
+      children.push(makeData({ type: int64, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: b.args[a]! }));
     }
 
     const strFlags = new Int32Array(n);
-    for (let a = 0; a < MAX_ARGS; a++) children.push(this.strings(b, a, strFlags));
+    for (let a = 0; a < MAX_ARGS; a++) children.push(this.strings(b, a, strFlags, z));
     children.push(i32(strFlags, [undefined, 0]));
 
     // ret and errno
     {
-      children.push(makeData({ type: new Int64(), length: n, nullCount: nullsRet, nullBitmap: nullsRet === 0 ? undefined : retBits, data: b.ret }));
-      const lo32 = new Uint32Array(b.ret.buffer, b.ret.byteOffset, 2 * n);
-      const hi32 = new Int32Array(b.ret.buffer, b.ret.byteOffset, 2 * n);
+      children.push(makeData({ type: int64, length: n, nullCount: nullsRet, nullBitmap: nullsRet === 0 ? undefined : retBits, data: b.ret }));
       const errno = new Int32Array(n);
       const errIdx = new Int32Array(n);
       const eBits = new Uint8Array(nbytes);
       const nBits = new Uint8Array(nbytes);
-      let errs = 0;
-      let named = 0;
-      const index = this.errnoIndex;
-      for (let i = 0; i < n; i++) {
-        const lo = lo32[2 * i]!;
-        if (hi32[2 * i + 1] === -1 && lo >= TWO32 - 4095 && (retBits[i >> 3]! & (1 << (i & 7))) !== 0) {
-          const e = TWO32 - lo;
-          errno[i] = e;
-          eBits[i >> 3]! |= 1 << (i & 7);
-          errs++;
-          const k = index[e]!;
-          errIdx[i] = k;
-          if (k >= 0) {
-            nBits[i >> 3]! |= 1 << (i & 7);
-            named++;
-          }
-        } else {
-          errIdx[i] = -1;
-        }
-      }
-      children.push(makeData({ type: new Int32(), length: n, nullCount: n - errs, nullBitmap: errs === n ? undefined : eBits, data: errno }));
-      children.push(makeData({ type: f('errno_name') as Dictionary<Utf8, Int32>, length: n, nullCount: n - named, nullBitmap: named === n ? undefined : nBits, data: errIdx, dictionary: this.errnoDict }));
+      const r = b.ret;
+      errnoInto(new Uint32Array(r.buffer, r.byteOffset, 2 * n), new Int32Array(r.buffer, r.byteOffset, 2 * n), retBits, this.errnoIndex, n, errno, errIdx, eBits, nBits);
+      const errs = popcount(eBits);
+      const named = popcount(nBits);
+      children.push(makeData({ type: int32, length: n, nullCount: n - errs, nullBitmap: errs === n ? undefined : eBits, data: errno }));
+      children.push(makeData({ type: this.errnoType, length: n, nullCount: n - named, nullBitmap: named === n ? undefined : nBits, data: errIdx, dictionary: this.errnoDict }));
     }
 
     children.push(makeData({
-      type: f('status') as Dictionary<Utf8, Int8>, length: n, nullCount: 0,
+      type: this.statusType, length: n, nullCount: 0,
       data: new Int8Array(st.buffer, st.byteOffset, n), dictionary: this.statusDict,
     }));
 
-    // lost rows
-    const lostOnly = (): [Uint8Array, number] => [lost === 0 ? new Uint8Array(nbytes) : lostBits.slice(), n - lost];
+    // lost rows (none in most batches: then shared all-null columns)
     {
-      const [nullBitmap, nullCount] = lostOnly();
-      children.push(makeData({ type: new Int64(), length: n, nullCount, nullBitmap: nullCount === 0 ? undefined : nullBitmap, data: b.lost ?? new BigInt64Array(n) }));
+      const nullCount = n - lost;
+      const nullBitmap = nullCount === 0 ? undefined : lost === 0 ? z.lostBits : lostBits.slice();
+      children.push(makeData({ type: int64, length: n, nullCount, nullBitmap, data: b.lost ?? z.lost }));
     }
     {
-      const [nullBitmap, nullCount] = lostOnly();
-      children.push(makeData({ type: new Int32(), length: n, nullCount, nullBitmap: nullCount === 0 ? undefined : nullBitmap, data: b.cpu ?? new Int32Array(n) }));
+      const nullCount = n - lost;
+      const nullBitmap = nullCount === 0 ? undefined : lost === 0 ? z.cpuBits : lostBits.slice();
+      children.push(makeData({ type: int32, length: n, nullCount, nullBitmap, data: b.cpu ?? z.cpu }));
     }
 
-    const struct = makeData({ type: new Struct(this.types), length: n, nullCount: 0, children });
+    const struct = makeData({ type: this.structType, length: n, nullCount: 0, children });
     return new RecordBatch(this.schema, struct);
   }
 
+  /** The shared all-zero arrays, for batches of n rows. */
+  private zerosOf(n: number): Zeros {
+    if (this.zeros === undefined || this.zeros.n < n) this.zeros = zeros(n);
+    const z = this.zeros;
+    if (z.n === n) return z;
+    const nbytes = (n + 7) >> 3;
+    return {
+      n,
+      lostBits: z.lostBits.subarray(0, nbytes),
+      cpuBits: z.cpuBits.subarray(0, nbytes),
+      lost: z.lost.subarray(0, n),
+      cpu: z.cpu.subarray(0, n),
+      strBits: z.strBits.map((b) => b.subarray(0, nbytes)),
+      strOffsets: z.strOffsets.map((o) => o.subarray(0, n + 1)),
+    };
+  }
+
   /** String column a: zero-copy when every value is valid UTF-8, else rebuilt with escapes. */
-  private strings(b: Rows, a: number, strFlags: Int32Array): Data<Utf8> {
+  private strings(b: Rows, a: number, strFlags: Int32Array, z: Zeros): Data<Utf8> {
     const n = b.length;
     const c = b.strings[a]!;
-    let escape = false;
-    let any = false;
-    for (let i = 0; i < n; i++) {
-      const f = c.flags[i]!;
-      if (f === 0) continue;
-      any = true;
-      const bits = (f & StrFlags.TRUNCATED ? STR_FLAG.TRUNCATED : 0) | (f & StrFlags.READ_ERROR ? STR_FLAG.READ_ERROR : 0);
-      if (bits) strFlags[i]! |= bits << (4 * a);
+    const bits = new Uint8Array((n + 7) >> 3);
+    const nullCount = stringFlags(c.flags, a, n, strFlags, bits);
+    if (nullCount < 0) {
+      return makeData({ type: this.utf8Type, length: n, nullCount: n, nullBitmap: z.strBits[a]!, valueOffsets: z.strOffsets[a]!, data: EMPTY_BYTES });
     }
-    if (!any) {
-      const zeros = new Uint8Array((n + 7) >> 3);
-      return makeData({ type: new Utf8(), length: n, nullCount: n, nullBitmap: zeros, valueOffsets: new Int32Array(n + 1), data: new Uint8Array(0) });
-    }
-    const end = c.offsets[n]!;
-    if (!isAscii(c.data, c.offsets[0]!, end)) {
-      for (let i = 0; i < n && !escape; i++) {
-        if (c.flags[i] !== 0 && !isValidUtf8(c.data, c.offsets[i]!, c.offsets[i + 1]!)) escape = true;
-      }
-    }
-    const [nullBitmap, nullCount] = validity(n, (i) => (c.flags[i]! & StrFlags.PRESENT) !== 0);
-    if (!escape) return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, valueOffsets: c.offsets, data: c.data });
+    const nullBitmap = nullCount === 0 ? undefined : bits;
+    if (!needsEscape(c, n)) return makeData({ type: this.utf8Type, length: n, nullCount, nullBitmap, valueOffsets: c.offsets, data: c.data });
     // some values are not UTF-8: the escaping rule of SCHEMA.md, flagged in str_flags
     const parts: Uint8Array[] = [];
     const offsets = new Int32Array(n + 1);
@@ -387,6 +484,6 @@ export class ArrowRows {
     }
     const data = new Uint8Array(pos);
     parts.forEach((p, i) => data.set(p, offsets[i]!));
-    return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, valueOffsets: offsets, data });
+    return makeData({ type: this.utf8Type, length: n, nullCount, nullBitmap, valueOffsets: offsets, data });
   }
 }

@@ -5,7 +5,7 @@
  * `lost`.
  */
 import { closeSync, openSync, writevSync } from 'node:fs';
-import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatchWriter } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatchWriter } from '../arrow-lib.js';
 import type { TraceItem } from '@vltrace/format';
 import { ArrowRows } from '../arrow-rows.js';
 import { emptyRows, lostRows } from '../schema.js';

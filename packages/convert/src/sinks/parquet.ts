@@ -1,8 +1,9 @@
 /**
  * parquet: the schema of SCHEMA.md written by parquet-wasm (arrow-rs), ZSTD by default.
  *
- * One file: the main thread gathers a row group's worth of rows, turns it into Arrow IPC and
- * hands it to one of several encoder threads (src/parquet-worker.ts), which encode it as a
+ * One file: the main thread gathers a row group's worth of rows, turns it into Arrow IPC (in a
+ * buffer that goes back and forth between the threads, see IpcBuilder) and hands it to one of
+ * several encoder threads (src/parquet-worker.ts), which encode it as a
  * small Parquet file; the parts come back in any order and are spliced, in order, into the
  * output (src/parquet-splice.ts). Decoding, Arrow building and encoding all overlap.
  *
@@ -13,7 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Table, tableToIPC } from 'apache-arrow';
+import { AsyncByteQueue, type RecordBatch, RecordBatchStreamWriter, type Schema, Table, tableToIPC } from '../arrow-lib.js';
 import type { TraceItem } from '@vltrace/format';
 import { ArrowRows } from '../arrow-rows.js';
 import { syscallNames } from '../fields.js';
@@ -46,6 +47,76 @@ class Encoder {
   }
 }
 
+/** The IPC writer's output, as the chunks it writes (views of the batch's arrays, not copies). */
+class ChunkQueue extends AsyncByteQueue {
+  chunks: Uint8Array[] = [];
+  bytes = 0;
+
+  override write(value: Uint8Array): void {
+    this.chunks.push(value);
+    this.bytes += value.byteLength;
+  }
+
+  /** Moves the chunks written so far out. */
+  take(): Uint8Array[] {
+    const c = this.chunks;
+    this.chunks = [];
+    this.bytes = 0;
+    return c;
+  }
+}
+
+/**
+ * One row group as an Arrow IPC stream, written straight into one ArrayBuffer that goes to the
+ * encoder thread (transferred, no copy) and comes back with the encoded part to carry the next
+ * group (src/parquet-worker.ts). Instead of tableToIPC, which allocates a fresh buffer per group
+ * and joins the chunks into it: with one buffer going round, the main thread does not allocate
+ * and page-fault ~10 MB per 64K rows, and the encoder thread (which allocates little itself, so
+ * rarely collects garbage) no longer keeps dead 10 MB buffers around until a GC: peak RSS on
+ * 1M rows went from 275–290 to 215–225 MiB, and the main thread saves a copy's page faults
+ * (BENCHMARKS.md, "session 2"). The chunks are copied one by one, never joined by apache-arrow's
+ * joinUint8Arrays (see arrow-rows.ts on what that does to a buffer written twice).
+ */
+class IpcBuilder {
+  private readonly queue = new ChunkQueue();
+  private readonly writer = new RecordBatchStreamWriter();
+  private buf: ArrayBuffer;
+  private used = 0;
+
+  constructor(schema: Schema, buf: ArrayBuffer | undefined) {
+    this.buf = buf ?? new ArrayBuffer(0);
+    this.writer.reset(this.queue, schema);
+  }
+
+  /** Appends one record batch (its arrays may be reused once this returns). */
+  write(rb: RecordBatch): void {
+    this.writer.write(rb);
+    this.copyOut();
+  }
+
+  /** The whole stream: a view of the start of the buffer. */
+  finish(): Uint8Array {
+    this.writer.finish();
+    this.copyOut();
+    return new Uint8Array(this.buf, 0, this.used);
+  }
+
+  private copyOut(): void {
+    const need = this.used + this.queue.bytes;
+    if (need > this.buf.byteLength) {
+      // room for a group of the same size again, plus slack for longer strings
+      const next = new ArrayBuffer(Math.max(need + (need >> 3), 2 * this.used));
+      new Uint8Array(next).set(new Uint8Array(this.buf, 0, this.used));
+      this.buf = next;
+    }
+    const dst = new Uint8Array(this.buf);
+    for (const c of this.queue.take()) {
+      dst.set(c, this.used);
+      this.used += c.byteLength;
+    }
+  }
+}
+
 /** Rows [start, end) of b as their own batch. */
 function sliceRows(b: Rows, start: number, end: number): Rows {
   if (start === 0 && end === b.length) return b;
@@ -67,8 +138,9 @@ export function createParquetSink(path: string, options: SinkOptions): Sink {
 function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): Sink {
   const rows = new ArrowRows(options.header, { deltaDictionaries: false });
   // one encoder by default: each extra one adds 50–60 MB of RSS (its own isolate and wasm
-  // instance; 2 encoders peak at 315–335 MiB, over the 300 MB budget) and only pays off with
-  // idle cores: on 2 cores the main thread (decoding + Arrow) is the critical path (BENCHMARKS.md)
+  // instance; 2 encoders peak at 275–285 MiB, 1 at 215–225) and ~0.25 s of CPU per run (its own
+  // wasm compile), and only pays off with idle cores: on 2 cores the main thread (decoding +
+  // Arrow) and the encoder are about even and 2 encoders were no faster (BENCHMARKS.md)
   const nWorkers = Math.max(1, Math.min(options.workers ?? 1, availableParallelism()));
   const splicer = new ParquetSplicer(path);
   const parts = new Map<number, Uint8Array>();
@@ -83,6 +155,8 @@ function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): 
     w?.();
   };
   const encoders: Encoder[] = [];
+  /** IPC buffers back from the encoders, for the next row groups */
+  const buffers: ArrayBuffer[] = [];
   const onError = (e: Error) => {
     error ??= e;
     wakeUp();
@@ -91,6 +165,7 @@ function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): 
     if (m.type !== 'part') return;
     enc.busy--;
     inFlight--;
+    if (m.ipc) buffers.push(m.ipc);
     parts.set(m.seq, m.bytes);
     try {
       while (parts.has(nextPart)) {
@@ -123,11 +198,13 @@ function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): 
     if (take.length === 0) take.push(emptyRows());
     // one comm dictionary for the whole row group: the latest covers every earlier index
     rows.comms(take[take.length - 1]!.comms);
-    const ipc = tableToIPC(new Table(take.map((b) => rows.recordBatch(b))), 'stream');
+    const ipc = new IpcBuilder(rows.schema, buffers.pop());
+    for (const b of take) ipc.write(rows.recordBatch(b));
+    const bytes = ipc.finish();
     const enc = encoders.reduce((a, b) => (b.busy < a.busy ? b : a));
     enc.busy++;
     inFlight++;
-    enc.post({ type: 'chunk', seq: seq++, ipc }, [ipc.buffer as ArrayBuffer]);
+    enc.post({ type: 'chunk', seq: seq++, ipc: bytes }, [bytes.buffer as ArrayBuffer]);
   };
 
   const waitFor = async (cond: () => boolean) => {
