@@ -52,7 +52,7 @@ function median(xs: number[]): number {
 function wrap(tool: Tool, cmd: string[], out = join(dir, 'v.bin')): string[] {
   switch (tool) {
     case 'untraced': return cmd;
-    // launched as users launch it, through its shebang (which keeps Node from reading
+    // launched as users launch it, as an executable (its sh lines keep Node from reading
     // NODE_EXTRA_CA_CERTS); `node bin/…` is measured separately in the start-up rounds
     case 'vltrace': return [CLI, '-o', out, '--', ...cmd];
     case 'before': return [process.execPath, BEFORE!, '-o', out, '--', ...cmd];
@@ -194,7 +194,7 @@ const lines = [
     '(37–46 µs in the reference notes): the 50× ratio then needs ≤ ~200 ns from vltrace',
   `- floors in the same rounds: \`node -e 0\` ${fmt(median(nodeBase), 1)} ms` +
     (extraCa ? ` (NODE_EXTRA_CA_CERTS is set here; without it ${fmt(median(nodeBaseNoCa), 1)} ms)` : '') + `, \`true\` ${fmt(median(trueBase), 1)} ms`,
-  `- start-up of \`node bin/vltrace-record.js -o f -- true\` (no shebang${extraCa ? ', so Node reads NODE_EXTRA_CA_CERTS' : ''}): ${fmt(median(startViaNode), 1)} ms`,
+  `- start-up of \`node bin/vltrace-record.js -o f -- true\` (Node directly${extraCa ? ', so Node reads NODE_EXTRA_CA_CERTS' : ''}): ${fmt(median(startViaNode), 1)} ms`,
   `- load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs (other work on the machine inflates every column)`,
   ...notes.map((n) => `- ${n}`),
 ];
