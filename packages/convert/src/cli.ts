@@ -2,9 +2,16 @@
  * vltrace-convert: yargs wiring only. Every option is in OPTIONS; the handler normalises them
  * and calls convert(). Errors reach the user as one sentence: usage mistakes exit 1, bad input
  * 2 (with where the partial output went), bugs print their stack.
+ *
+ * Importing yargs costs ~70 ms, more than converting a small recording: plain command lines
+ * are read by quickArgs() (node:util's parseArgs over the same OPTIONS table) and yargs is
+ * imported only for --help and anything quickArgs leaves (errors, negations, repeated options,
+ * values that look like options), which it then parses, validates and explains. Both give the
+ * same arguments (test/cli.test.ts).
  */
 import { stat } from 'node:fs/promises';
-import yargs, { type Options } from 'yargs';
+import { parseArgs } from 'node:util';
+import type { Options } from 'yargs';
 import { FormatError } from '@vltrace/format';
 import { convert, ConvertError, type ConvertOptions, type ConvertProgress } from './convert.js';
 import { EXIT, UsageError } from './errors.js';
@@ -85,9 +92,95 @@ function say(msg: string): void {
   process.stderr.write(`${PROG}: ${msg}\n`);
 }
 
-/** Runs the command with these arguments; returns the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  let usage = false;
+/** What main() reads of the parsed command line (yargs' names). */
+export interface ConvertArgs {
+  _: (string | number)[];
+  help?: boolean;
+  to: string;
+  output?: string;
+  timestamp: number;
+  'relative-timestamps'?: boolean;
+  'syscall-times'?: boolean;
+  'decode-fds'?: boolean;
+  'hex-separator'?: string;
+  'string-limit'?: number;
+  compression: string;
+  'row-group-size': number;
+  'parquet-threads': number;
+  'partition-by'?: string;
+  failed?: boolean;
+  expr?: string;
+  pid?: string | string[];
+  tid?: string | string[];
+  since?: string;
+  until?: string;
+  progress?: boolean;
+}
+
+type OptionName = keyof typeof OPTIONS;
+type OptionSpec = { readonly alias?: string; readonly type: string; readonly default?: unknown; readonly choices?: readonly string[] };
+const SPECS = OPTIONS as Readonly<Record<OptionName, OptionSpec>>;
+
+/**
+ * The arguments of a plain command line as yargs gives them, without importing yargs; undefined
+ * for --help and anything else yargs should parse and explain: unknown options, negations,
+ * options given twice (but -p, --tid and -t, which repeat), values that start with '-', values
+ * outside an option's choices, numbers that are not plain decimals.
+ */
+export function quickArgs(argv: readonly string[]): ConvertArgs | undefined {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, d] of Object.entries(SPECS)) {
+    options[name] = {
+      type: d.type === 'boolean' || d.type === 'count' ? 'boolean' : 'string',
+      multiple: true, // every occurrence, so that a repeat can be left to yargs
+      ...(d.alias ? { short: d.alias } : {}),
+    };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
+  } catch {
+    return undefined;
+  }
+  const a: Record<string, unknown> = { _: parsed.positionals };
+  for (const [name, d] of Object.entries(SPECS) as [OptionName, OptionSpec][]) {
+    const vs = parsed.values[name] as (string | boolean)[] | undefined;
+    if (vs === undefined) {
+      if (d.default !== undefined) a[name] = d.default;
+      else if (d.type === 'count') a[name] = 0;
+      continue;
+    }
+    if (d.type === 'count') {
+      a[name] = vs.length;
+      continue;
+    }
+    if (vs.length > 1 && name !== 'pid' && name !== 'tid') return undefined;
+    if (d.type === 'boolean') {
+      a[name] = true;
+      continue;
+    }
+    const strs = vs as string[];
+    // yargs reads "-o -x" and friends its own way; "" and "=x" forms too
+    if (strs.some((v) => v === '' || v.startsWith('-'))) return undefined;
+    if (d.choices && !d.choices.includes(strs[0]!)) return undefined;
+    if (d.type === 'number') {
+      if (!/^(0|[1-9]\d{0,14})$/.test(strs[0]!)) return undefined;
+      a[name] = Number(strs[0]);
+    } else {
+      a[name] = strs.length > 1 ? strs : strs[0];
+    }
+  }
+  // `-p 1 2`: yargs takes only 1 for -p and 2 as an input, as parseArgs does; a positional
+  // that looks like a number is a number to yargs (an input named "12" stays "12" either way)
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind === 'option' && t.inlineValue && t.rawName.length === 2) return undefined; // -o=x, -ox
+  }
+  return a as unknown as ConvertArgs;
+}
+
+/** The yargs parser of the OPTIONS table: --help, and every command line quickArgs leaves. */
+export async function yargsArgs(argv: readonly string[], onUsage: () => void): Promise<ConvertArgs> {
+  const { default: yargs } = await import('yargs');
   const parser = yargs([...argv])
     .scriptName(PROG)
     .usage(`$0 <in.bin>... [--to FORMAT] [-o out] [filters]\n\nConvert vltrace recordings to ${FORMATS.join(', ')}.\nSeveral inputs are merged in time order. Columns of csv, jsonl, arrow and parquet: SCHEMA.md.`)
@@ -104,12 +197,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      usage = true;
+      onUsage();
       throw err ?? new UsageError(msg);
     });
+  return (await parser.parseAsync()) as unknown as ConvertArgs;
+}
+
+/** The arguments of a command line: quickArgs, else yargs. */
+export function convertArgs(argv: readonly string[], onUsage: () => void = () => undefined): Promise<ConvertArgs> {
+  const quick = quickArgs(argv);
+  return quick ? Promise.resolve(quick) : yargsArgs(argv, onUsage);
+}
+
+/** Runs the command with these arguments; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let usage = false;
   let bar: Awaited<ReturnType<typeof progressBar>>;
   try {
-    const args = await parser.parseAsync();
+    const args = await convertArgs(argv, () => (usage = true));
     if (args.help) return EXIT.OK;
     const inputs = args._.map(String);
     if (inputs.length === 0) throw new UsageError('no input recording given (try --help)');

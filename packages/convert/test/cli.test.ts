@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, PacketWriter, synthesizeTrace } from '@vltrace/format';
-import { OPTIONS } from '../src/cli.js';
+import { OPTIONS, quickArgs, yargsArgs, type ConvertArgs } from '../src/cli.js';
 import { convert, ConvertError } from '../src/index.js';
 import { edgeCases, tmpPath, writeTrace } from './helpers.js';
 
@@ -117,3 +117,34 @@ test('bad input part-way: what was converted is kept as NAME.partial.EXT, never 
   assert.equal(csv.length, 5001);
   assert.deepEqual(readdirSync(dirname(file)).filter((f) => f.includes('.tmp-')), []);
 });
+
+test('quickArgs (no yargs) reads plain command lines exactly as yargs does, and leaves it the rest', async () => {
+  const keys = [...Object.keys(OPTIONS), '_'] as (keyof ConvertArgs)[];
+  const pick = (a: ConvertArgs) => Object.fromEntries(keys.map((k) => [k, k === '_' ? a._.map(String) : a[k]]));
+  const taken: string[][] = [
+    ['run.bin'],
+    ['run.bin', '--to', 'csv'],
+    ['--to=jsonl', 'a.bin', 'b.bin', '-o', 'out.jsonl'],
+    ['run.bin', '--to', 'strace', '-tt', '-T', '-y', '-s', '64'],
+    ['run.bin', '--to', 'strace', '-t', '-t', '-t', '-r'],
+    ['run.bin', '-X', '-e', '%file', '-p', '12', '-p', '13,14', '--tid', '15'],
+    ['run.bin', '--since', '+1.5s', '--until', '2026-11-26T10:00:00Z'],
+    ['run.bin', '--to', 'parquet', '--compression', 'snappy', '--row-group-size', '1000', '--parquet-threads', '2'],
+    ['run.bin', '--to', 'parquet', '--partition-by', 'pid,date', '-o', 'ds'],
+    ['run.bin', '--to', 'hex', '-K', '|', '-t'],
+    ['run.bin', '--progress'],
+    ['--', 'run.bin'],
+  ];
+  const left: string[][] = [
+    ['--help'], ['-h'], ['run.bin', '--bogus'], ['run.bin', '--no-failed'], ['run.bin', '--to', 'xml'],
+    ['run.bin', '-o', '-'], ['run.bin', '--since', '-5s'], ['run.bin', '-X', '-X'], ['run.bin', '--to', 'csv', '--to', 'jsonl'],
+    ['run.bin', '-s', 'abc'], ['run.bin', '-s', '1e3'], ['run.bin', '-ofile.csv'], ['run.bin', '--failed=true'],
+  ];
+  for (const argv of taken) {
+    const q = quickArgs(argv);
+    assert.ok(q, `quickArgs takes ${JSON.stringify(argv)}`);
+    assert.deepEqual(pick(q), pick(await yargsArgs(argv, () => undefined)), JSON.stringify(argv));
+  }
+  for (const argv of left) assert.equal(quickArgs(argv), undefined, `quickArgs leaves ${JSON.stringify(argv)} to yargs`);
+});
+
