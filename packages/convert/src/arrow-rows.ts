@@ -9,9 +9,8 @@ import {
   Data, type DataType, Dictionary, Field, Int32, Int64, Int8, makeData, makeVector, RecordBatch, Schema, Struct, TimestampNanosecond, Utf8,
   Vector,
 } from './arrow-lib.js';
-import { isAscii as isAsciiNative } from 'node:buffer';
 import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type StringColumn, type TraceHeader } from '@vltrace/format';
-import { escapeBytes, isValidUtf8 } from './bytes.js';
+import { escapeBytes, isAscii, isValidUtf8 } from './bytes.js';
 import { syscallNames } from './fields.js';
 import { WallClock } from './int64.js';
 import { COLUMNS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, STR_FLAG, type Rows } from './schema.js';
@@ -211,8 +210,8 @@ function errnoInto(lo32: Uint32Array, hi32: Int32Array, retBits: Uint8Array, ind
 function needsEscape(c: StringColumn, n: number): boolean {
   const start = c.offsets[0]!;
   const end = c.offsets[n]!;
-  // all ASCII (nearly always): every value is valid UTF-8; node's check is native (SIMD)
-  if (isAsciiNative(c.data.subarray(start, end))) return false;
+  // all ASCII (nearly always): every value is valid UTF-8
+  if (isAscii(c.data, start, end)) return false;
   for (let i = 0; i < n; i++) {
     if (c.flags[i] !== 0 && !isValidUtf8(c.data, c.offsets[i]!, c.offsets[i + 1]!)) return true;
   }

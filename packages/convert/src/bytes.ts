@@ -6,15 +6,19 @@
  * every backslash becomes `\\`; the row's `str_flags` says which strings were escaped, so the
  * original bytes can always be recovered (`unescapeBytes`).
  */
-import { Buffer, isUtf8 } from 'node:buffer';
+import { Buffer, isAscii as isAsciiNative, isUtf8 } from 'node:buffer';
 
 /** A Buffer view of a Uint8Array (no copy), for its fast latin1/utf8 slicing. */
 export function asBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
-/** True when every byte of u[start, end) is ASCII. */
+/**
+ * True when every byte of u[start, end) is ASCII. Long ranges (a whole string column) use node's
+ * native check (SIMD); short ones (one path) a loop, cheaper than a view and a native call.
+ */
 export function isAscii(u: Uint8Array, start = 0, end = u.length): boolean {
+  if (end - start > 64) return isAsciiNative(u.subarray(start, end));
   for (let i = start; i < end; i++) if (u[i]! >= 0x80) return false;
   return true;
 }

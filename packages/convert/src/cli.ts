@@ -142,6 +142,8 @@ export function quickArgs(argv: readonly string[]): ConvertArgs | undefined {
   } catch {
     return undefined;
   }
+  // a short option with its value attached (-ofile, -o=x): yargs reads "=x" its own way
+  if (parsed.tokens.some((t) => t.kind === 'option' && t.inlineValue && t.rawName.length === 2)) return undefined;
   const a: Record<string, unknown> = { _: parsed.positionals };
   for (const [name, d] of Object.entries(SPECS) as [OptionName, OptionSpec][]) {
     const vs = parsed.values[name] as (string | boolean)[] | undefined;
@@ -160,7 +162,7 @@ export function quickArgs(argv: readonly string[]): ConvertArgs | undefined {
       continue;
     }
     const strs = vs as string[];
-    // yargs reads "-o -x" and friends its own way; "" and "=x" forms too
+    // values yargs reads its own way: "" and "-x" (an option to it)
     if (strs.some((v) => v === '' || v.startsWith('-'))) return undefined;
     if (d.choices && !d.choices.includes(strs[0]!)) return undefined;
     if (d.type === 'number') {
@@ -169,11 +171,6 @@ export function quickArgs(argv: readonly string[]): ConvertArgs | undefined {
     } else {
       a[name] = strs.length > 1 ? strs : strs[0];
     }
-  }
-  // `-p 1 2`: yargs takes only 1 for -p and 2 as an input, as parseArgs does; a positional
-  // that looks like a number is a number to yargs (an input named "12" stays "12" either way)
-  for (const t of parsed.tokens ?? []) {
-    if (t.kind === 'option' && t.inlineValue && t.rawName.length === 2) return undefined; // -o=x, -ox
   }
   return a as unknown as ConvertArgs;
 }

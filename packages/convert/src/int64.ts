@@ -26,19 +26,6 @@ const TWO32 = 4294967296;
 /** |hi| below 2^21 means the value is below 2^53 in magnitude: exact as a Number */
 const SAFE_HI = 0x200000;
 
-/** Value i of a BigInt64Array as a decimal string (exact). */
-export function decAt(h: Halves, big: BigInt64Array, i: number): string {
-  const hi = h.hi[2 * i + 1]!;
-  if (hi >= -SAFE_HI && hi < SAFE_HI) return String(hi * TWO32 + h.lo[2 * i]!);
-  return big[i]!.toString();
-}
-
-/** Value i as a Number if it is exactly representable, else undefined. */
-export function numAt(h: Halves, i: number): number | undefined {
-  const hi = h.hi[2 * i + 1]!;
-  return hi >= -SAFE_HI && hi < SAFE_HI ? hi * TWO32 + h.lo[2 * i]! : undefined;
-}
-
 /** "0000".."FFFF", built on first use */
 let HEX4: string[] | undefined;
 function hex4(): string[] {
@@ -55,11 +42,6 @@ export function hex16(lo: number, hi: number): string {
   return HEX4[(hi >>> 16) & 0xffff]! + HEX4[hi & 0xffff]! + HEX4[(lo >>> 16) & 0xffff]! + HEX4[lo & 0xffff]!;
 }
 
-/** Value i of a BigInt64Array as 16 upper-case hex digits. */
-export function hexAt(h: Halves, i: number): string {
-  return hex16(h.lo[2 * i]!, h.hi[2 * i + 1]!);
-}
-
 /** A Number (integer, |n| < 2^53) as 16 upper-case hex digits of its 64-bit two's complement. */
 export function hexNum(n: number): string {
   const lo = n >>> 0; // n mod 2^32, also for negatives
@@ -67,7 +49,6 @@ export function hexNum(n: number): string {
   return hex16(lo, hi);
 }
 
-const PAD9 = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000', '000000000'];
 
 /**
  * Converts CLOCK_MONOTONIC ns of a recording to wall-clock ns since the epoch (the header's
@@ -96,24 +77,6 @@ export class WallClock {
     this.offNs = Number(this.offset % 1_000_000_000n);
     this.offLo = Number(BigInt.asUintN(32, this.offset));
     this.offHi = Number(BigInt.asIntN(32, this.offset >> 32n));
-  }
-
-  /** Wall-clock ns of monotonic value i, as a decimal string. */
-  decAt(h: Halves, big: BigInt64Array, i: number): string {
-    const hi = h.hi[2 * i + 1]!;
-    if (this.fast && hi >= 0 && hi < SAFE_HI) {
-      const mono = hi * TWO32 + h.lo[2 * i]!;
-      const ns = mono % 1e9;
-      let sec = (mono - ns) / 1e9 + this.offSec;
-      let wns = ns + this.offNs;
-      if (wns >= 1e9) {
-        wns -= 1e9;
-        sec++;
-      }
-      const s = String(wns);
-      return sec === 0 ? s : String(sec) + PAD9[9 - s.length]! + s;
-    }
-    return (big[i]! + this.offset).toString();
   }
 
   /** the monotonic ns at which the current wall-clock second starts (NaN: none yet) */

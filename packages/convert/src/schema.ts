@@ -94,8 +94,8 @@ export function emptyRows(): Rows {
 }
 
 /**
- * The sink of a one-row-per-syscall format (csv, jsonl, hex): syscall batches and lost events
- * both become rows; everything else in the stream has no row.
+ * A sink from what a format does with rows (csv, jsonl, hex, arrow, parquet): syscall batches
+ * and lost events both become rows; everything else in the stream has no row.
  */
 export function rowsSink(rows: (b: Rows) => void | Promise<void>, out: { close(): Promise<void> }): { write(item: TraceItem): void | Promise<void>; close(): Promise<void> } {
   return {

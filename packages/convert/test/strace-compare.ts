@@ -90,7 +90,7 @@ function pairProcesses(S: Map<number, Line[]>, V: Map<number, Line[]>): [number[
   for (const q of V.keys()) if (!vp.includes(q)) vp.push(q);
   // keep the order of appearance among the paired ones, for readable PID numbers
   const order = [...S.keys()];
-  const idx = sp.map((p, k) => k).filter((k) => k < Math.min(sp.length, vp.length)).sort((x, y) => order.indexOf(sp[x]!) - order.indexOf(sp[y]!));
+  const idx = sp.map((_p, k) => k).filter((k) => k < Math.min(sp.length, vp.length)).sort((x, y) => order.indexOf(sp[x]!) - order.indexOf(sp[y]!));
   return [[...idx.map((k) => sp[k]!), ...sp.slice(idx.length)], [...idx.map((k) => vp[k]!), ...vp.slice(idx.length)]];
 }
 

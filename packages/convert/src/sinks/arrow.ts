@@ -6,9 +6,8 @@
  */
 import { closeSync, openSync, writevSync } from 'node:fs';
 import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatchWriter } from '../arrow-lib.js';
-import type { TraceItem } from '@vltrace/format';
 import { ArrowRows } from '../arrow-rows.js';
-import { emptyRows, lostRows } from '../schema.js';
+import { emptyRows, rowsSink } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 const FLUSH_BYTES = 8 << 20;
@@ -66,24 +65,24 @@ export function createArrowSink(path: string, options: SinkOptions, kind: 'file'
   writer.reset(queue, rows.schema);
   let wrote = false;
   let closed = false;
-  return {
-    write(item: TraceItem) {
-      if (item.type === 'syscalls') writer.write(rows.recordBatch(item.batch));
-      else if (item.type === 'lost') writer.write(rows.recordBatch(lostRows(item, [])));
-      else return;
+  return rowsSink(
+    (b) => {
+      writer.write(rows.recordBatch(b));
       wrote = true;
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        // an empty output still gets its schema (and footer)
-        if (!wrote) writer.write(rows.recordBatch(emptyRows()));
-        writer.finish();
-        queue.flush();
-      } finally {
-        closeSync(fd);
-      }
+    {
+      async close() {
+        if (closed) return;
+        closed = true;
+        try {
+          // an empty output still gets its schema (and footer)
+          if (!wrote) writer.write(rows.recordBatch(emptyRows()));
+          writer.finish();
+          queue.flush();
+        } finally {
+          closeSync(fd);
+        }
+      },
     },
-  };
+  );
 }

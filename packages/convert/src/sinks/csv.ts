@@ -6,7 +6,7 @@
  */
 import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1 } from '../byte-out.js';
-import { EncodedNames, prepare, RowWriter } from '../fields.js';
+import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
 import { COLUMN_NAMES, ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
@@ -34,6 +34,17 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
   const commNames = new EncodedNames((c) => csvQuote(comms[c]!));
   o.latin1(COLUMN_NAMES.join(',') + '\n');
 
+  /** ts_enter, ts_exit and duration_ns, each with its comma */
+  const times = (b: Buffer, p: number, r: PreparedRows, i: number) => {
+    p = f.tsEnter(b, p, r, i);
+    b[p++] = COMMA;
+    p = f.tsExit(b, p, r, i);
+    b[p++] = COMMA;
+    p = f.duration(b, p, r, i);
+    b[p++] = COMMA;
+    return p;
+  };
+
   const rows = (batch: Rows) => {
     const r = prepare(batch);
     comms = batch.comms;
@@ -49,12 +60,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
         const name = f.syscalls.get(nr[i]!);
         const b = o.row(ROW + (commName?.length ?? 0) + name.length);
         const dv = o.dv;
-        let p = f.tsEnter(b, o.pos, r, i);
-        b[p++] = COMMA;
-        p = f.tsExit(b, p, r, i);
-        b[p++] = COMMA;
-        p = f.duration(b, p, r, i);
-        b[p++] = COMMA;
+        let p = times(b, o.pos, r, i);
         p = putInt(b, p, pid[i]!);
         b[p++] = COMMA;
         p = putInt(b, p, tid[i]!);
@@ -91,13 +97,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       const name = lost ? undefined : f.syscalls.get(nr[i]!);
       const b = o.row(ROW + f.stringRoom(r, i) + (commName?.length ?? 0) + (name?.length ?? 0));
       const dv = o.dv;
-      let p = o.pos;
-      p = f.tsEnter(b, p, r, i);
-      b[p++] = COMMA;
-      p = f.tsExit(b, p, r, i);
-      b[p++] = COMMA;
-      p = f.duration(b, p, r, i);
-      b[p++] = COMMA;
+      let p = times(b, o.pos, r, i);
       if (!lost) p = putInt(b, p, pid[i]!);
       b[p++] = COMMA;
       if (!lost) p = putInt(b, p, tid[i]!);

@@ -7,8 +7,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { MAX_ARGS } from '@vltrace/format';
-import { ByteOut, key, putBytes, putInt, putKey, putLatin1 } from '../byte-out.js';
-import { EncodedNames, prepare, RowWriter } from '../fields.js';
+import { ByteOut, key, putInt, putKey, putLatin1 } from '../byte-out.js';
+import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
 import { ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
@@ -40,6 +40,15 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   const commNames = new EncodedNames((c) => JSON.stringify(comms[c]!));
   /** the value written from p to q, or null when nothing was */
   const orNull = (b: Buffer, dv: DataView, p: number, q: number) => (q === p ? putKey(b, dv, p, NULL) : q);
+  /** `{"ts_enter":…,"ts_exit":…,"duration_ns":…` */
+  const times = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number) => {
+    p = putKey(b, dv, p, K.tsEnter);
+    p = orNull(b, dv, p, f.tsEnter(b, p, r, i));
+    p = putKey(b, dv, p, K.tsExit);
+    p = orNull(b, dv, p, f.tsExit(b, p, r, i));
+    p = putKey(b, dv, p, K.dur);
+    return orNull(b, dv, p, f.duration(b, p, r, i));
+  };
 
   const rows = (batch: Rows) => {
     const r = prepare(batch);
@@ -56,12 +65,7 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
         const name = f.syscalls.get(nr[i]!);
         const b = o.row(ROW + commName.length + name.length);
         const dv = o.dv;
-        let p = putKey(b, dv, o.pos, K.tsEnter);
-        p = orNull(b, dv, p, f.tsEnter(b, p, r, i));
-        p = putKey(b, dv, p, K.tsExit);
-        p = orNull(b, dv, p, f.tsExit(b, p, r, i));
-        p = putKey(b, dv, p, K.dur);
-        p = orNull(b, dv, p, f.duration(b, p, r, i));
+        let p = times(b, dv, o.pos, r, i);
         p = putKey(b, dv, p, K.pid);
         p = putInt(b, p, pid[i]!);
         p = putKey(b, dv, p, K.tid);
@@ -99,12 +103,7 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
       const name = lost ? NULL : f.syscalls.get(nr[i]!);
       const b = o.row(ROW + f.stringRoom(r, i) + commName.length + name.length);
       const dv = o.dv;
-      let p = putKey(b, dv, o.pos, K.tsEnter);
-      p = orNull(b, dv, p, f.tsEnter(b, p, r, i));
-      p = putKey(b, dv, p, K.tsExit);
-      p = orNull(b, dv, p, f.tsExit(b, p, r, i));
-      p = putKey(b, dv, p, K.dur);
-      p = orNull(b, dv, p, f.duration(b, p, r, i));
+      let p = times(b, dv, o.pos, r, i);
       if (lost) {
         p = putKey(b, dv, p, K.lostIds);
       } else {

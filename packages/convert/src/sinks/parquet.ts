@@ -15,12 +15,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AsyncByteQueue, type RecordBatch, RecordBatchStreamWriter, type Schema, Table, tableToIPC } from '../arrow-lib.js';
-import type { TraceItem } from '@vltrace/format';
 import { ArrowRows } from '../arrow-rows.js';
 import { syscallNames } from '../fields.js';
 import { ParquetSplicer } from '../parquet-splice.js';
 import { partitionRows } from '../partition.js';
-import { emptyRows, lostRows, type Rows } from '../schema.js';
+import { emptyRows, rowsSink, type Rows } from '../schema.js';
 import { selectRows } from '../select.js';
 import type { Sink, SinkOptions } from '../sink.js';
 import type { FromWorker, ParquetWorkerData, ToWorker } from '../parquet-worker.js';
@@ -223,11 +222,7 @@ function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): 
     }
   };
 
-  return {
-    write(item: TraceItem) {
-      if (item.type === 'syscalls') return write(item.batch);
-      if (item.type === 'lost') return write(lostRows(item, []));
-    },
+  return rowsSink(write, {
     async close() {
       try {
         if (pendingRows > 0 || seq === 0) dispatch(pendingRows);
@@ -241,7 +236,7 @@ function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): 
         await Promise.all(encoders.map((e) => e.worker.terminate()));
       }
     },
-  };
+  });
 }
 
 /** A hive-partitioned dataset: one streamed file per partition, in one encoder thread. */
@@ -280,11 +275,7 @@ function datasetSink(path: string, options: SinkOptions, data: ParquetWorkerData
     if (error) throw error;
   };
 
-  return {
-    write(item: TraceItem) {
-      if (item.type === 'syscalls') return write(item.batch);
-      if (item.type === 'lost') return write(lostRows(item, []));
-    },
+  return rowsSink(write, {
     async close() {
       try {
         if (error) throw error;
@@ -295,5 +286,5 @@ function datasetSink(path: string, options: SinkOptions, data: ParquetWorkerData
         await enc.worker.terminate();
       }
     },
-  };
+  });
 }

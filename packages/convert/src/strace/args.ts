@@ -33,10 +33,6 @@ export const ptr: ArgPrinter = (c, k) => (c.isZero(k) ? 'NULL' : c.hex(k));
 /** uid_t/gid_t: unsigned, but -1 ("unchanged") as -1. */
 export const uid: ArgPrinter = (c, k) => (c.uint(k) === 0xffffffff ? '-1' : String(c.uint(k)));
 
-export function printAddr(v: bigint): string {
-  return v === 0n ? 'NULL' : hex(v);
-}
-
 // ------------------------------------------------------------------ constants
 
 /** A bit set of a 32-bit argument. */

@@ -47,7 +47,7 @@ export class StracePrinter {
   /** wall clock = monotonic + this (the header's clock pair) */
   private readonly wallOffset: bigint;
 
-  constructor(private readonly opts: StracePrinterOptions) {
+  constructor(opts: StracePrinterOptions) {
     const meta = opts.header.meta;
     this.name = nameLookup(opts.header);
     // the traced command starts in the recorder's directory; attached processes: unknown
