@@ -40,6 +40,13 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   const commNames = new EncodedNames((c) => JSON.stringify(comms[c]!));
   /** the value written from p to q, or null when nothing was */
   const orNull = (b: Buffer, dv: DataView, p: number, q: number) => (q === p ? putKey(b, dv, p, NULL) : q);
+  /** `,"errno":…,"errno_name":…` of a failed call */
+  const errnoFields = (b: Buffer, dv: DataView, p: number, errno: number) => {
+    p = putKey(b, dv, p, K.errno);
+    p = putInt(b, p, errno);
+    p = putKey(b, dv, p, K.errnoName);
+    return putKey(b, dv, p, f.errnos.get(errno));
+  };
   /** `{"ts_enter":…,"ts_exit":…,"duration_ns":…` */
   const times = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number) => {
     p = putKey(b, dv, p, K.tsEnter);
@@ -85,10 +92,7 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
         p = orNull(b, dv, p, f.ret(b, p, r, i));
         const errno = f.errno(r, i);
         if (errno > 0) {
-          p = putKey(b, dv, p, K.errno);
-          p = putInt(b, p, errno);
-          p = putKey(b, dv, p, K.errnoName);
-          p = putKey(b, dv, p, f.errnos.get(errno));
+          p = errnoFields(b, dv, p, errno);
           p = putKey(b, dv, p, K.status);
           p = putKey(b, dv, p, f.statuses.get(st));
           p = putKey(b, dv, p, K.noLost);
@@ -142,10 +146,7 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
       p = orNull(b, dv, p, f.ret(b, p, r, i));
       const errno = f.errno(r, i);
       if (errno > 0) {
-        p = putKey(b, dv, p, K.errno);
-        p = putInt(b, p, errno);
-        p = putKey(b, dv, p, K.errnoName);
-        p = putKey(b, dv, p, f.errnos.get(errno));
+        p = errnoFields(b, dv, p, errno);
       } else {
         p = putKey(b, dv, p, K.noErrno);
       }
