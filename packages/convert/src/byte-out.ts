@@ -9,6 +9,8 @@ import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 
 const CHUNK = 1 << 20;
+/** bytes past every reservation that a write may scribble on (putKey's padding) */
+export const SLACK = 8;
 /** "00".."FF" as bytes */
 const HEX2 = new Uint8Array(Buffer.from(Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0')).join(''), 'latin1'));
 const TWO32 = 4294967296;
@@ -123,8 +125,9 @@ export function putBytes(b: Uint8Array, p: number, src: Uint8Array, s = 0, e = s
 }
 
 /**
- * A constant byte string (a JSON key, a separator run) prepared for fast copying: whole 32-bit
- * words are written with one DataView store each, the rest byte by byte; long ones natively.
+ * A constant byte string (a JSON key, a separator run) prepared for fast copying: one 32-bit
+ * DataView store per 4 bytes, the last word padded — putKey writes up to 3 bytes past the key,
+ * which the next write overwrites (ByteOut keeps SLACK bytes spare at the end of its buffer).
  */
 export interface Key {
   readonly bytes: Uint8Array;
@@ -134,23 +137,27 @@ export interface Key {
 
 export function key(s: string | Uint8Array, encoding: 'latin1' | 'utf8' = 'latin1'): Key {
   const bytes = typeof s === 'string' ? new Uint8Array(Buffer.from(s, encoding)) : s;
-  const words = new Int32Array(bytes.length >> 2);
-  for (let k = 0; k < words.length; k++) words[k] = bytes[4 * k]! | (bytes[4 * k + 1]! << 8) | (bytes[4 * k + 2]! << 16) | (bytes[4 * k + 3]! << 24);
+  const words = new Int32Array((bytes.length + 3) >> 2);
+  for (let k = 0; k < bytes.length; k++) words[k >> 2]! |= bytes[k]! << (8 * (k & 3));
   return { bytes, words, length: bytes.length };
 }
 
-/** Writes a Key at p (dv views the same memory as b). */
+/** longer keys are copied natively: TypedArray.set costs about as much as 64 word stores */
+const NATIVE_KEY = 256;
+
+/**
+ * Writes a Key at p (dv views the same memory as b) and returns p + its length. Up to 3 bytes
+ * after it are overwritten with padding: the buffer must have that much room past the key
+ * (ByteOut's buffers do).
+ */
 export function putKey(b: Uint8Array, dv: DataView, p: number, k: Key): number {
   const n = k.length;
-  if (n > 48) {
+  if (n > NATIVE_KEY) {
     b.set(k.bytes, p);
     return p + n;
   }
   const w = k.words;
-  let q = p;
-  for (let j = 0; j < w.length; j++, q += 4) dv.setInt32(q, w[j]!, true);
-  const bytes = k.bytes;
-  for (let j = w.length << 2; j < n; j++) b[q++] = bytes[j]!;
+  for (let j = 0, q = p; j < w.length; j++, q += 4) dv.setInt32(q, w[j]!, true);
   return p + n;
 }
 
@@ -214,11 +221,13 @@ export class ByteOut {
   /** a DataView of buf */
   dv: DataView = new DataView(NO_BYTES.buffer, 0, 0);
   pos = 0;
+  /** rows are reserved up to here; the SLACK bytes after it take putKey's padding */
+  private limit = 0;
   private failed: Error | undefined;
   private needDrain = false;
 
   constructor(private readonly out: NodeJS.WritableStream) {
-    this.setBuf(Buffer.allocUnsafe(CHUNK));
+    this.setBuf(Buffer.allocUnsafe(CHUNK + SLACK));
     out.on('error', (e: Error) => {
       this.failed = e;
     });
@@ -226,9 +235,9 @@ export class ByteOut {
 
   /** Makes room for n more bytes (sends the full chunk on); returns the buffer to write into at `pos`. */
   row(n: number): Buffer {
-    if (this.pos + n > this.buf.length) {
+    if (this.pos + n > this.limit) {
       this.send();
-      if (n > this.buf.length) this.setBuf(Buffer.allocUnsafe(n));
+      if (n > this.limit) this.setBuf(Buffer.allocUnsafe(n + SLACK));
     }
     return this.buf;
   }
@@ -237,12 +246,13 @@ export class ByteOut {
     if (this.pos === 0) return;
     if (this.failed) throw this.failed;
     if (!this.out.write(this.buf.subarray(0, this.pos))) this.needDrain = true;
-    this.setBuf(Buffer.allocUnsafe(CHUNK));
+    this.setBuf(Buffer.allocUnsafe(CHUNK + SLACK));
     this.pos = 0;
   }
 
   private setBuf(b: Buffer): void {
     this.buf = b;
+    this.limit = b.length - SLACK;
     this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 

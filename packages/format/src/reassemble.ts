@@ -9,7 +9,7 @@
  * waiting for its exit after the window stays in the store and is delivered late when it ends,
  * so memory stays bounded by the window plus one pending row per thread.
  */
-import { allocBatch, StrFlags, SyscallStatus, type SyscallBatch } from './batch.js';
+import { allocBatch, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
 import type { TraceEvent, TraceItem, TraceStats } from './events.js';
 import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
 import { Threads } from './threads.js';
@@ -427,7 +427,7 @@ export class Reassembler {
 
   private lastEmittedKey = -Infinity;
 
-  private countLate(sel: Int32Array | number[]): void {
+  private countLate(sel: Int32Array): void {
     if (sel.length === 0) return;
     const first = this.key[sel[0]!]!;
     if (first < this.lastEmittedKey) {
@@ -437,21 +437,27 @@ export class Reassembler {
     if (last > this.lastEmittedKey) this.lastEmittedKey = last;
   }
 
-  private select(mark: number): number[] {
-    const sel: number[] = [];
+  /** reused by select(): a plain array grown by push cost ~20 ns per row */
+  private selBuf = new Int32Array(0);
+
+  /** The done rows at or before mark, in store order (a view valid until the next select). */
+  private select(mark: number): Int32Array {
+    if (this.selBuf.length < this.n) this.selBuf = new Int32Array(this.size);
+    const sel = this.selBuf;
     const { status, key } = this;
-    for (let r = 0; r < this.n; r++) if (status[r] !== PENDING && key[r]! <= mark) sel.push(r);
-    return sel;
+    let k = 0;
+    for (let r = 0; r < this.n; r++) if (status[r] !== PENDING && key[r]! <= mark) sel[k++] = r;
+    return sel.subarray(0, k);
   }
 
-  private emitRows(sel: number[], from: number, to: number): void {
+  private emitRows(sel: Int32Array, from: number, to: number): void {
     for (let i = from; i < to; i += this.cap) this.emitBatch(sel, i, Math.min(to, i + this.cap));
   }
 
   // emitBatch is three loops in three methods: a function optimised on stack (OSR) in one loop
   // would carry the others without type feedback and be thrown away on reaching them, batch
   // after batch, until fully optimised (13 deoptimisations per 1M syscalls before the split).
-  private emitBatch(sel: number[], from: number, to: number): void {
+  private emitBatch(sel: Int32Array, from: number, to: number): void {
     const n = to - from;
     if (n <= 0) return;
     const b: SyscallBatch = allocBatch(n, this.stringBytes(sel, from, to), this.comms);
@@ -461,7 +467,7 @@ export class Reassembler {
   }
 
   /** Bytes of the strings of rows sel[from, to), per argument. */
-  private stringBytes(sel: number[], from: number, to: number): number[] {
+  private stringBytes(sel: Int32Array, from: number, to: number): number[] {
     const bytes = new Array<number>(MAX_ARGS).fill(0);
     const { strMask, strLen } = this;
     for (let i = from; i < to; i++) {
@@ -474,7 +480,7 @@ export class Reassembler {
   }
 
   /** The fixed-width columns of rows sel[from, from + n) into b. */
-  private copyFixed(b: SyscallBatch, sel: number[], from: number, n: number): void {
+  private copyFixed(b: SyscallBatch, sel: Int32Array, from: number, n: number): void {
     const tsE = new Int32Array(b.tsEnter.buffer);
     const tsX = new Int32Array(b.tsExit.buffer);
     const ret = new Int32Array(b.ret.buffer);
@@ -532,35 +538,34 @@ export class Reassembler {
   }
 
   /** The strings of rows sel[from, from + n) into b's string columns, and their flags. */
-  private copyStrings(b: SyscallBatch, sel: number[], from: number, n: number): void {
+  private copyStrings(b: SyscallBatch, sel: Int32Array, from: number, n: number): void {
     const strPos = new Array<number>(MAX_ARGS).fill(0);
-    // offsets are filled lazily: rows without a string in a column repeat the previous end
-    const filled = new Array<number>(MAX_ARGS).fill(0);
-    const stats = this.stats;
+    const { strMask, strFlags, strLen, strOff, heap, stats } = this;
+    // only rows with a string get their end offset here; fillOffsets gives the others theirs
+    let used = 0;
     for (let i = 0; i < n; i++) {
       const r = sel[from + i]!;
-      const m = this.strMask[r]!;
+      const m = strMask[r]!;
       if (m === 0) continue;
+      used |= m;
       for (let a = 0; a < MAX_ARGS; a++) {
         if (((m >> a) & 1) === 0) continue;
         const s = r * MAX_ARGS + a;
         const col = b.strings[a]!;
-        const f = this.strFlags[s]!;
-        const len = this.strLen[s]!;
-        const off = this.strOff[s]!;
-        if (filled[a]! < i) col.offsets.fill(strPos[a]!, filled[a]! + 1, i + 1);
-        copyBytes(col.data, strPos[a]!, this.heap, off, len);
+        const f = strFlags[s]!;
+        const len = strLen[s]!;
+        copyBytes(col.data, strPos[a]!, heap, strOff[s]!, len);
         strPos[a]! += len;
         col.offsets[i + 1] = strPos[a]!;
-        filled[a] = i + 1;
         // a string still open when its syscall ended lost its last chunks
-        const out = f & ~OPEN;
-        col.flags[i] = (f & OPEN) !== 0 ? out | StrFlags.TRUNCATED : out;
-        if ((col.flags[i]! & StrFlags.TRUNCATED) !== 0) stats.truncatedStrings++;
+        const out = (f & OPEN) !== 0 ? (f & ~OPEN) | StrFlags.TRUNCATED : f;
+        col.flags[i] = out;
+        if ((out & StrFlags.TRUNCATED) !== 0) stats.truncatedStrings++;
         if ((f & StrFlags.READ_ERROR) !== 0) stats.readErrors++;
       }
     }
-    for (let a = 0; a < MAX_ARGS; a++) if (filled[a]! < n) b.strings[a]!.offsets.fill(strPos[a]!, filled[a]! + 1, n + 1);
+    // a column no row used keeps its all-zero offsets
+    for (let a = 0; a < MAX_ARGS; a++) if ((used >> a) & 1) fillOffsets(b.strings[a]!, n);
   }
 
   /** Drops emitted rows, keeps the rest (in order) at the front, rebuilds indexes and the heap. */
@@ -629,7 +634,13 @@ function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, l
   for (let k = 0; k < len; k++) dst[at + k] = src[from + k]!;
 }
 
-function sortedByKey(sel: number[], key: Float64Array): boolean {
+/** Rows without a string in this column end where the previous row ended. */
+function fillOffsets(col: StringColumn, n: number): void {
+  const { offsets, flags } = col;
+  for (let i = 0; i < n; i++) if (flags[i] === 0) offsets[i + 1] = offsets[i]!;
+}
+
+function sortedByKey(sel: Int32Array, key: Float64Array): boolean {
   for (let i = 1; i < sel.length; i++) if (key[sel[i]!]! < key[sel[i - 1]!]!) return false;
   return true;
 }

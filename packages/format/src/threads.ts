@@ -15,20 +15,28 @@ export class Threads {
   comm = new Int32Array(this.cap).fill(-1);
   /** slots in use */
   count = 0;
+  // the last tid looked up and its slot: an exit mostly follows its own entry, so about half
+  // the lookups skip the Map (-1: none yet; slots are never freed, so the pair stays valid)
+  private lastTid = -1;
+  private lastSlot = -1;
 
   /** The slot of tid, created on first sight. */
   slot(tid: number): number {
+    if (tid === this.lastTid) return this.lastSlot;
     let s = this.slotOf.get(tid);
     if (s === undefined) {
       s = this.count++;
       if (s >= this.cap) this.grow();
       this.slotOf.set(tid, s);
     }
+    this.lastTid = tid;
+    this.lastSlot = s;
     return s;
   }
 
   /** The slot of tid if it has one, else -1 (no slot is created). */
   find(tid: number): number {
+    if (tid === this.lastTid) return this.lastSlot;
     return this.slotOf.get(tid) ?? -1;
   }
 

@@ -32,6 +32,8 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
   const f = new RowWriter(options.header, csvQuote, plain, '');
   let comms: readonly string[] = [];
   const commNames = new EncodedNames((c) => csvQuote(comms[c]!));
+  // the common row writes `syscall,nr` as one constant
+  const callFields = new EncodedNames((nr) => `${csvQuote(f.name(nr))},${nr}`);
   o.latin1(COLUMN_NAMES.join(',') + '\n');
 
   /** ts_enter, ts_exit and duration_ns, each with its comma */
@@ -57,8 +59,8 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
         // the common row: no string argument, so the fields from the last argument to ret are
         // one constant, and so is everything after ret when there is no errno
         const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : undefined;
-        const name = f.syscalls.get(nr[i]!);
-        const b = o.row(ROW + (commName?.length ?? 0) + name.length);
+        const call = callFields.get(nr[i]!);
+        const b = o.row(ROW + (commName?.length ?? 0) + call.length);
         const dv = o.dv;
         let p = times(b, o.pos, r, i);
         p = putInt(b, p, pid[i]!);
@@ -67,9 +69,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
         b[p++] = COMMA;
         if (commName) p = putKey(b, dv, p, commName);
         b[p++] = COMMA;
-        p = putKey(b, dv, p, name);
-        b[p++] = COMMA;
-        p = putInt(b, p, nr[i]!);
+        p = putKey(b, dv, p, call);
         const na = Math.min(nargs[i]!, MAX_ARGS);
         for (let a = 0; a < na; a++) {
           b[p++] = COMMA;

@@ -38,6 +38,10 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   const f = new RowWriter(options.header, (s) => JSON.stringify(s), plain, 'null');
   let comms: readonly string[] = [];
   const commNames = new EncodedNames((c) => JSON.stringify(comms[c]!));
+  // the common row writes `,"comm":…` and `,"syscall":…,"nr":…` as one constant each
+  const commFields = new EncodedNames((c) => `,"comm":${JSON.stringify(comms[c]!)}`);
+  const callFields = new EncodedNames((nr) => `,"syscall":${JSON.stringify(f.name(nr))},"nr":${nr}`);
+  const NO_COMM = key(',"comm":null');
   /** the value written from p to q, or null when nothing was */
   const orNull = (b: Buffer, dv: DataView, p: number, q: number) => (q === p ? putKey(b, dv, p, NULL) : q);
   /** `,"errno":…,"errno_name":…` of a failed call */
@@ -68,21 +72,17 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
       if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
         // the common row: no string argument, so the keys and nulls between the last argument
         // and ret are one constant, and so is everything after ret when there is no errno
-        const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : NULL;
-        const name = f.syscalls.get(nr[i]!);
-        const b = o.row(ROW + commName.length + name.length);
+        const commField = comm[i]! >= 0 ? commFields.get(comm[i]!) : NO_COMM;
+        const call = callFields.get(nr[i]!);
+        const b = o.row(ROW + commField.length + call.length);
         const dv = o.dv;
         let p = times(b, dv, o.pos, r, i);
         p = putKey(b, dv, p, K.pid);
         p = putInt(b, p, pid[i]!);
         p = putKey(b, dv, p, K.tid);
         p = putInt(b, p, tid[i]!);
-        p = putKey(b, dv, p, K.comm);
-        p = putKey(b, dv, p, commName);
-        p = putKey(b, dv, p, K.syscall);
-        p = putKey(b, dv, p, name);
-        p = putKey(b, dv, p, K.nr);
-        p = putInt(b, p, nr[i]!);
+        p = putKey(b, dv, p, commField);
+        p = putKey(b, dv, p, call);
         const na = Math.min(nargs[i]!, MAX_ARGS);
         for (let a = 0; a < na; a++) {
           p = putKey(b, dv, p, K.args[a]!);
