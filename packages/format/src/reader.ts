@@ -78,6 +78,9 @@ function streamSource(stream: AsyncIterable<Uint8Array>): ByteSource {
   };
 }
 
+/** bytes of the first read; each next read is twice as large, up to the read size */
+const FIRST_READ = 512 << 10;
+
 /** The packet decoder of a format: v1 or legacy 0.1. */
 export interface PacketDecoder {
   decode(buf: Uint8Array, start: number, end: number, base: number): DecodeResult;
@@ -122,9 +125,13 @@ export class Trace {
     const buf = new Uint8Array(new ArrayBuffer(readSize + MAX_PACKET_SIZE));
     let base = this.header.size; // file offset of buf[0]
     let filled = 0;
+    let slice = Math.min(FIRST_READ, buf.length);
     try {
       for (;;) {
-        const got = await this.src.read(buf, filled, buf.length - filled);
+        // the first reads are small (see FIRST_FLUSH in reassemble.ts): the first batches
+        // reach the consumer sooner; the size doubles up to readSize
+        const got = await this.src.read(buf, filled, Math.min(buf.length, filled + slice) - filled);
+        slice = Math.min(2 * slice, buf.length);
         this.stats.bytes += got;
         filled += got;
         const eof = got === 0;

@@ -25,6 +25,12 @@ const NR_EXECVEAT = syscallByName('execveat')!.nr;
 const utf8 = new TextEncoder();
 /** runs of consecutive rows shorter than this are copied element by element (see emitBatch) */
 const SHORT_RUN = 16;
+/**
+ * The store's first flush comes at this many rows, the next ones at twice as many, up to the
+ * batch size: a consumer (a converter's writer in another thread) gets its first rows after a
+ * few ms of decoding instead of after a whole batch, which cold code takes ~100 ms to decode.
+ */
+const FIRST_FLUSH = 4096;
 
 const MORE = CHUNK_FLAGS.MORE.bit;
 const TRUNCATED = CHUNK_FLAGS.TRUNCATED.bit;
@@ -45,6 +51,8 @@ export interface ReassemblerOptions {
 export class Reassembler {
   private readonly window: number;
   private readonly cap: number;
+  /** rows at which the store flushes next (FIRST_FLUSH doubling up to cap) */
+  private flushAt: number;
   private readonly emit: (item: TraceItem) => void;
   private readonly stats: TraceStats;
 
@@ -82,6 +90,7 @@ export class Reassembler {
   constructor(opts: ReassemblerOptions) {
     this.window = opts.windowNs ?? 5e8;
     this.cap = opts.batchRows ?? 65536;
+    this.flushAt = Math.min(this.cap, FIRST_FLUSH);
     this.emit = opts.emit;
     this.stats = opts.stats;
     this.size = Math.min(4096, this.cap * 2); // grows by doubling up to twice the batch size
@@ -112,7 +121,10 @@ export class Reassembler {
   }
 
   private newRow(): number {
-    if (this.n >= this.cap) this.flush(false);
+    if (this.n >= this.flushAt) {
+      this.flush(false);
+      if (this.flushAt < this.cap) this.flushAt = Math.min(this.cap, 2 * this.flushAt);
+    }
     if (this.n >= this.size) {
       this.size *= 2;
       this.alloc(this.size);
@@ -395,7 +407,7 @@ export class Reassembler {
     let mark = all ? Infinity : this.maxKey - this.window;
     let sel = this.select(mark);
     // a burst faster than the window: emit what is done rather than grow without bound
-    if (!all && this.n - sel.length > (this.cap * 3) / 4) {
+    if (!all && this.n - sel.length > (this.flushAt * 3) / 4) {
       mark = Infinity;
       sel = this.select(mark);
     }
