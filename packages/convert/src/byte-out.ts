@@ -14,82 +14,58 @@ export const SLACK = 8;
 /** "00".."FF" as bytes */
 const HEX2 = new Uint8Array(Buffer.from(Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0')).join(''), 'latin1'));
 const TWO32 = 4294967296;
-/** "00".."99" as bytes */
-const DIGITS2 = new Uint8Array(Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1'));
 
-/** Number of decimal digits of a non-negative integer below 2^53. */
-export function decimalDigits(n: number): number {
-  if (n < 1e8) {
-    if (n < 1e4) return n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : 4;
-    return n < 1e6 ? (n < 1e5 ? 5 : 6) : n < 1e7 ? 7 : 8;
-  }
-  if (n < 1e16) {
-    if (n < 1e12) return n < 1e10 ? (n < 1e9 ? 9 : 10) : n < 1e11 ? 11 : 12;
-    return n < 1e14 ? (n < 1e13 ? 13 : 14) : n < 1e15 ? 15 : 16;
-  }
-  return n < 1e17 ? 17 : n < 1e18 ? 18 : n < 1e19 ? 19 : 20;
+/** "0000".."9999" as little-endian 32-bit words: one DataView store writes four digits */
+const DIGITS4 = new Int32Array(10000);
+for (let i = 0; i < 10000; i++) {
+  const s = String(i).padStart(4, '0');
+  DIGITS4[i] = s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24);
+}
+
+// The number writers below store whole 32-bit words through a DataView of the buffer (dv).
+// A number of fewer digits than its words hold scribbles up to 3 bytes past its end, as putKey
+// does: the next write overwrites them, and ByteOut keeps SLACK spare bytes for the last one.
+
+/** Writes 0 ≤ n < 10^4 in decimal without padding; returns the new position. */
+function putSmall(dv: DataView, p: number, n: number): number {
+  const len = n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : 4;
+  // the word holds the 4 zero-padded digits, first digit in its low byte: shift the padding out
+  dv.setInt32(p, DIGITS4[n]! >>> (32 - 8 * len), true);
+  return p + len;
+}
+
+/** Writes 0 ≤ n < 10^8 zero-padded to 8 digits at p. */
+function putEightAt(dv: DataView, p: number, n: number): void {
+  const hi = (n / 10000) | 0;
+  dv.setInt32(p, DIGITS4[hi]!, true);
+  dv.setInt32(p + 4, DIGITS4[n - hi * 10000]!, true);
 }
 
 /** Writes a safe integer in decimal at p; returns the new position. */
-export function putInt(b: Uint8Array, p: number, n: number): number {
+export function putInt(b: Uint8Array, dv: DataView, p: number, n: number): number {
   if (n < 0) {
     b[p++] = 45; // '-'
     n = -n;
   }
-  if (n < 10) {
-    b[p] = 48 + n;
-    return p + 1;
+  if (n < 1e4) return putSmall(dv, p, n);
+  if (n < 1e8) {
+    const hi = (n / 1e4) | 0;
+    p = putSmall(dv, p, hi);
+    dv.setInt32(p, DIGITS4[n - hi * 1e4]!, true);
+    return p + 4;
   }
-  const end = p + decimalDigits(n);
-  let q = end - 1;
-  // above 2^31 the quotient needs Math.floor; 8 digits at a time bring it down fast
-  while (n >= 2147483648) {
-    const m = Math.floor(n / 1e8);
-    putEightAt(b, q - 7, n - m * 1e8);
-    q -= 8;
-    n = m;
-  }
-  while (n >= 100) {
-    const m = (n / 100) | 0;
-    const r = 2 * (n - m * 100);
-    b[q--] = DIGITS2[r + 1]!;
-    b[q--] = DIGITS2[r]!;
-    n = m;
-  }
-  if (n >= 10) {
-    b[q--] = DIGITS2[2 * n + 1]!;
-    b[q] = DIGITS2[2 * n]!;
-  } else {
-    b[q] = 48 + n;
-  }
-  return end;
-}
-
-/** Writes a non-negative integer below 10^8 zero-padded to 8 digits at p. */
-function putEightAt(b: Uint8Array, p: number, n: number): void {
-  const hi = (n / 10000) | 0;
-  const lo = n - hi * 10000;
-  const a = (hi / 100) | 0;
-  const c = (lo / 100) | 0;
-  let r = 2 * a;
-  b[p] = DIGITS2[r]!;
-  b[p + 1] = DIGITS2[r + 1]!;
-  r = 2 * (hi - a * 100);
-  b[p + 2] = DIGITS2[r]!;
-  b[p + 3] = DIGITS2[r + 1]!;
-  r = 2 * c;
-  b[p + 4] = DIGITS2[r]!;
-  b[p + 5] = DIGITS2[r + 1]!;
-  r = 2 * (lo - c * 100);
-  b[p + 6] = DIGITS2[r]!;
-  b[p + 7] = DIGITS2[r + 1]!;
+  // up to 2^53: the quotient is below 10^8, the remainder 8 zero-padded digits
+  const hi = Math.floor(n / 1e8);
+  p = putInt(b, dv, p, hi);
+  putEightAt(dv, p, n - hi * 1e8);
+  return p + 8;
 }
 
 /** Writes a non-negative integer below 10^9 zero-padded to 9 digits. */
-export function putNine(b: Uint8Array, p: number, n: number): number {
-  const m = (n / 1e8) | 0;
-  b[p] = 48 + m;
-  putEightAt(b, p + 1, n - m * 1e8);
+export function putNine(b: Uint8Array, dv: DataView, p: number, n: number): number {
+  const top = (n / 1e8) | 0;
+  b[p] = 48 + top;
+  putEightAt(dv, p + 1, n - top * 1e8);
   return p + 9;
 }
 
@@ -98,8 +74,8 @@ export function putNine(b: Uint8Array, p: number, n: number): number {
  * exactly, without BigInt: one long division by 10^8 over 16-bit limbs leaves a quotient below
  * 2^38 and an 8-digit remainder.
  */
-export function putU64(b: Uint8Array, p: number, lo: number, hi: number): number {
-  if (hi < 0x200000) return putInt(b, p, hi * TWO32 + lo);
+export function putU64(b: Uint8Array, dv: DataView, p: number, lo: number, hi: number): number {
+  if (hi < 0x200000) return putInt(b, dv, p, hi * TWO32 + lo);
   let t = hi >>> 16; // < 65536 < 10^8: quotient digit 0
   t = t * 65536 + (hi & 0xffff);
   const q2 = Math.floor(t / 1e8);
@@ -108,8 +84,8 @@ export function putU64(b: Uint8Array, p: number, lo: number, hi: number): number
   t = (t - q1 * 1e8) * 65536 + (lo & 0xffff);
   const q0 = Math.floor(t / 1e8);
   const r = t - q0 * 1e8;
-  p = putInt(b, p, (q2 * 65536 + q1) * 65536 + q0);
-  putEightAt(b, p, r);
+  p = putInt(b, dv, p, (q2 * 65536 + q1) * 65536 + q0);
+  putEightAt(dv, p, r);
   return p + 8;
 }
 
@@ -172,13 +148,13 @@ export function putUtf8(b: Buffer, p: number, s: string): number {
 }
 
 /** Writes a signed 64-bit value from its halves (lo unsigned, hi signed) in decimal, exactly. */
-export function putInt64(b: Uint8Array, p: number, lo: number, hi: number): number {
-  if (hi >= -0x200000 && hi < 0x200000) return putInt(b, p, hi * TWO32 + lo);
-  if (hi >= 0) return putU64(b, p, lo, hi);
+export function putInt64(b: Uint8Array, dv: DataView, p: number, lo: number, hi: number): number {
+  if (hi >= -0x200000 && hi < 0x200000) return putInt(b, dv, p, hi * TWO32 + lo);
+  if (hi >= 0) return putU64(b, dv, p, lo, hi);
   // negative: the magnitude is the two's complement
   b[p++] = 45;
   const nlo = (-lo) >>> 0;
-  return putU64(b, p, nlo, (~hi + (nlo === 0 ? 1 : 0)) >>> 0);
+  return putU64(b, dv, p, nlo, (~hi + (nlo === 0 ? 1 : 0)) >>> 0);
 }
 
 /** Writes two 32-bit words as 16 upper-case hex digits. */

@@ -74,33 +74,34 @@ export class RowWriter {
   statuses = new EncodedNames((s) => this.quote(ROW_STATUS_NAMES[s] ?? String(s)));
 
   // Each writer puts the value at p and returns the new position; it returns p unchanged for
-  // a null (every non-null value is at least one byte).
+  // a null (every non-null value is at least one byte). dv views b's memory: numbers are
+  // written in 32-bit words and may scribble up to 3 bytes past their end (see byte-out.ts).
 
-  tsEnter(b: Buffer, p: number, r: PreparedRows, i: number): number {
-    return r.b.status[i] === SyscallStatus.NO_ENTRY ? p : this.wall.put(b, p, r.tsE, r.b.tsEnter, i);
+  tsEnter(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number): number {
+    return r.b.status[i] === SyscallStatus.NO_ENTRY ? p : this.wall.put(b, dv, p, r.tsE, r.b.tsEnter, i);
   }
 
-  tsExit(b: Buffer, p: number, r: PreparedRows, i: number): number {
-    return r.b.status[i] === SyscallStatus.UNFINISHED ? p : this.wall.put(b, p, r.tsX, r.b.tsExit, i);
+  tsExit(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number): number {
+    return r.b.status[i] === SyscallStatus.UNFINISHED ? p : this.wall.put(b, dv, p, r.tsX, r.b.tsExit, i);
   }
 
-  duration(b: Buffer, p: number, r: PreparedRows, i: number): number {
+  duration(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number): number {
     const s = r.b.status[i];
     if (s === SyscallStatus.UNFINISHED || s === SyscallStatus.NO_ENTRY) return p;
     const d = (r.tsX.hi[2 * i + 1]! - r.tsE.hi[2 * i + 1]!) * TWO32 + (r.tsX.lo[2 * i]! - r.tsE.lo[2 * i]!);
-    return Number.isSafeInteger(d) ? putInt(b, p, d) : putLatin1(b, p, (r.b.tsExit[i]! - r.b.tsEnter[i]!).toString());
+    return Number.isSafeInteger(d) ? putInt(b, dv, p, d) : putLatin1(b, p, (r.b.tsExit[i]! - r.b.tsEnter[i]!).toString());
   }
 
-  arg(b: Buffer, p: number, r: PreparedRows, a: number, i: number): number {
+  arg(b: Buffer, dv: DataView, p: number, r: PreparedRows, a: number, i: number): number {
     if (a >= r.b.nargs[i]!) return p;
     const h = r.args[a]!;
-    return putInt64(b, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
+    return putInt64(b, dv, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
   }
 
-  ret(b: Buffer, p: number, r: PreparedRows, i: number): number {
+  ret(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number): number {
     const s = r.b.status[i];
     if (s === SyscallStatus.UNFINISHED || s === RowStatus.LOST) return p;
-    return putInt64(b, p, r.ret.lo[2 * i]!, r.ret.hi[2 * i + 1]!);
+    return putInt64(b, dv, p, r.ret.lo[2 * i]!, r.ret.hi[2 * i + 1]!);
   }
 
   /** errno of the row, or 0 */

@@ -4,9 +4,8 @@
  * Number. BigInt is only the fallback for values that really need 64 bits.
  */
 import { Buffer } from 'node:buffer';
-import { putInt, putLatin1, putNine } from './byte-out.js';
+import { key, putInt, putKey, putLatin1, putNine, type Key } from './byte-out.js';
 
-const latin1Bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
 /** The low (unsigned) and high (signed) 32-bit words of a BigInt64Array, without copying. */
 export interface Halves {
@@ -82,10 +81,13 @@ export class WallClock {
   /** the monotonic ns at which the current wall-clock second starts (NaN: none yet) */
   private winStart = NaN;
   /** that second's decimal digits */
-  private winBytes: Uint8Array = new Uint8Array(0);
+  private win: Key = key('');
 
-  /** Writes the wall-clock ns of monotonic value i in decimal at p; returns the new position. */
-  put(b: Uint8Array, p: number, h: Halves, big: BigInt64Array, i: number): number {
+  /**
+   * Writes the wall-clock ns of monotonic value i in decimal at p (dv views b's memory; up to 3
+   * bytes past the value are scribbled on, as putKey does); returns the new position.
+   */
+  put(b: Uint8Array, dv: DataView, p: number, h: Halves, big: BigInt64Array, i: number): number {
     const hi = h.hi[2 * i + 1]!;
     if (this.fast && hi >= 0 && hi < SAFE_HI) {
       const mono = hi * TWO32 + h.lo[2 * i]!;
@@ -99,14 +101,12 @@ export class WallClock {
           wns -= 1e9;
           sec++;
         }
-        if (sec === 0) return putInt(b, p, wns);
+        if (sec === 0) return putInt(b, dv, p, wns);
         this.winStart = mono - wns;
-        this.winBytes = latin1Bytes(String(sec));
+        this.win = key(String(sec));
         d = wns;
       }
-      const w = this.winBytes;
-      for (let k = 0; k < w.length; k++) b[p++] = w[k]!;
-      return putNine(b, p, d);
+      return putNine(b, dv, putKey(b, dv, p, this.win), d);
     }
     return putLatin1(b as Buffer, p, (big[i]! + this.offset).toString());
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { COLUMNS, escapeBytes, unescapeBytes } from '../src/index.js';
 import { arrowSchema } from '../src/arrow-rows.js';
 import { hex16, hexNum, WallClock, halves } from '../src/int64.js';
+import { putInt, putInt64, putNine, SLACK } from '../src/byte-out.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -52,4 +53,33 @@ test('64-bit helpers: hex of halves and numbers, exact wall clock', () => {
   w.addInto(halves(src), halves(dst), 0);
   w.addInto(halves(src), halves(dst), 1);
   assert.deepEqual([...dst], [1764150001000000000n, 2n ** 62n - 1_000_000_000n + 1764150000999999999n]);
+});
+
+test('decimal writers: exact for every digit count and sign, 64-bit from halves, nothing written before the position', () => {
+  const b = Buffer.alloc(64 + SLACK);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  // each value is written after a marker it must not touch, then closed at the position it returns
+  const show = (write: (p: number) => number) => {
+    b.fill(0x3f);
+    b[0] = 0x5b; // '['
+    const e = write(1);
+    b[e] = 0x5d; // ']'
+    return b.toString('latin1', 0, e + 1);
+  };
+  const ints = [0, 7, 9, 10, 42, 99, 100, 999, 1000, 9999, 10000, 12345, 99999999, 1e8, 123456789, 2 ** 31, 2 ** 32 + 1, 9999999999999, 2 ** 53 - 1];
+  for (const n of [...ints, ...ints.map((x) => -x).filter((x) => x !== 0)]) {
+    assert.equal(show((p) => putInt(b, dv, p, n)), `[${n}]`);
+  }
+  const i64 = [0n, 1n, -1n, 4095n, -4095n, 2n ** 53n, -(2n ** 53n), 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n), 18446744073709551n, 0x7fffffff00000000n, -0x100000000n];
+  for (const v of i64) {
+    const h = halves(BigInt64Array.of(v));
+    assert.equal(show((p) => putInt64(b, dv, p, h.lo[0]!, h.hi[1]!)), `[${v}]`);
+  }
+  for (const n of [0, 5, 999999999, 100000000, 12]) assert.equal(show((p) => putNine(b, dv, p, n)), `[${String(n).padStart(9, '0')}]`);
+  const w = new WallClock({ monotonicNs: '1000000000', realtimeNs: '1764150000999999999' });
+  const mono = BigInt64Array.of(1_000_000_001n, 1_500_000_000n, 2_000_000_000n, 1n, 2n ** 62n);
+  const h = halves(mono);
+  for (let i = 0; i < mono.length; i++) {
+    assert.equal(show((p) => w.put(b, dv, p, h, mono, i)), `[${mono[i]! - 1000000000n + 1764150000999999999n}]`);
+  }
 });

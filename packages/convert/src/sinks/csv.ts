@@ -37,12 +37,12 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
   o.latin1(COLUMN_NAMES.join(',') + '\n');
 
   /** ts_enter, ts_exit and duration_ns, each with its comma */
-  const times = (b: Buffer, p: number, r: PreparedRows, i: number) => {
-    p = f.tsEnter(b, p, r, i);
+  const times = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number) => {
+    p = f.tsEnter(b, dv, p, r, i);
     b[p++] = COMMA;
-    p = f.tsExit(b, p, r, i);
+    p = f.tsExit(b, dv, p, r, i);
     b[p++] = COMMA;
-    p = f.duration(b, p, r, i);
+    p = f.duration(b, dv, p, r, i);
     b[p++] = COMMA;
     return p;
   };
@@ -62,10 +62,10 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
         const call = callFields.get(nr[i]!);
         const b = o.row(ROW + (commName?.length ?? 0) + call.length);
         const dv = o.dv;
-        let p = times(b, o.pos, r, i);
-        p = putInt(b, p, pid[i]!);
+        let p = times(b, dv, o.pos, r, i);
+        p = putInt(b, dv, p, pid[i]!);
         b[p++] = COMMA;
-        p = putInt(b, p, tid[i]!);
+        p = putInt(b, dv, p, tid[i]!);
         b[p++] = COMMA;
         if (commName) p = putKey(b, dv, p, commName);
         b[p++] = COMMA;
@@ -73,14 +73,14 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
         const na = Math.min(nargs[i]!, MAX_ARGS);
         for (let a = 0; a < na; a++) {
           b[p++] = COMMA;
-          p = f.arg(b, p, r, a, i);
+          p = f.arg(b, dv, p, r, a, i);
         }
         p = putKey(b, dv, p, NO_STRINGS[na]!);
-        p = f.ret(b, p, r, i);
+        p = f.ret(b, dv, p, r, i);
         const errno = f.errno(r, i);
         if (errno > 0) {
           b[p++] = COMMA;
-          p = putInt(b, p, errno);
+          p = putInt(b, dv, p, errno);
           b[p++] = COMMA;
           p = putKey(b, dv, p, f.errnos.get(errno));
           b[p++] = COMMA;
@@ -97,19 +97,19 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       const name = lost ? undefined : f.syscalls.get(nr[i]!);
       const b = o.row(ROW + f.stringRoom(r, i) + (commName?.length ?? 0) + (name?.length ?? 0));
       const dv = o.dv;
-      let p = times(b, o.pos, r, i);
-      if (!lost) p = putInt(b, p, pid[i]!);
+      let p = times(b, dv, o.pos, r, i);
+      if (!lost) p = putInt(b, dv, p, pid[i]!);
       b[p++] = COMMA;
-      if (!lost) p = putInt(b, p, tid[i]!);
+      if (!lost) p = putInt(b, dv, p, tid[i]!);
       b[p++] = COMMA;
       if (commName) p = putKey(b, dv, p, commName);
       b[p++] = COMMA;
       if (name) p = putKey(b, dv, p, name);
       b[p++] = COMMA;
-      if (!lost) p = putInt(b, p, nr[i]!);
+      if (!lost) p = putInt(b, dv, p, nr[i]!);
       b[p++] = COMMA;
       for (let a = 0; a < MAX_ARGS; a++) {
-        p = f.arg(b, p, r, a, i);
+        p = f.arg(b, dv, p, r, a, i);
         b[p++] = COMMA;
       }
       let strFlags = 0;
@@ -120,13 +120,13 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
         }
         b[p++] = COMMA;
       }
-      p = putInt(b, p, strFlags);
+      p = putInt(b, dv, p, strFlags);
       b[p++] = COMMA;
-      p = f.ret(b, p, r, i);
+      p = f.ret(b, dv, p, r, i);
       b[p++] = COMMA;
       const errno = f.errno(r, i);
       if (errno > 0) {
-        p = putInt(b, p, errno);
+        p = putInt(b, dv, p, errno);
         b[p++] = COMMA;
         p = putKey(b, dv, p, f.errnos.get(errno));
       } else {
@@ -138,7 +138,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       if (lost && batch.lost && batch.cpu) {
         p = putLatin1(b, p, batch.lost[i]!.toString());
         b[p++] = COMMA;
-        p = putInt(b, p, batch.cpu[i]!);
+        p = putInt(b, dv, p, batch.cpu[i]!);
       } else {
         b[p++] = COMMA;
       }

@@ -47,18 +47,18 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   /** `,"errno":…,"errno_name":…` of a failed call */
   const errnoFields = (b: Buffer, dv: DataView, p: number, errno: number) => {
     p = putKey(b, dv, p, K.errno);
-    p = putInt(b, p, errno);
+    p = putInt(b, dv, p, errno);
     p = putKey(b, dv, p, K.errnoName);
     return putKey(b, dv, p, f.errnos.get(errno));
   };
   /** `{"ts_enter":…,"ts_exit":…,"duration_ns":…` */
   const times = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number) => {
     p = putKey(b, dv, p, K.tsEnter);
-    p = orNull(b, dv, p, f.tsEnter(b, p, r, i));
+    p = orNull(b, dv, p, f.tsEnter(b, dv, p, r, i));
     p = putKey(b, dv, p, K.tsExit);
-    p = orNull(b, dv, p, f.tsExit(b, p, r, i));
+    p = orNull(b, dv, p, f.tsExit(b, dv, p, r, i));
     p = putKey(b, dv, p, K.dur);
-    return orNull(b, dv, p, f.duration(b, p, r, i));
+    return orNull(b, dv, p, f.duration(b, dv, p, r, i));
   };
 
   const rows = (batch: Rows) => {
@@ -78,18 +78,18 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
         const dv = o.dv;
         let p = times(b, dv, o.pos, r, i);
         p = putKey(b, dv, p, K.pid);
-        p = putInt(b, p, pid[i]!);
+        p = putInt(b, dv, p, pid[i]!);
         p = putKey(b, dv, p, K.tid);
-        p = putInt(b, p, tid[i]!);
+        p = putInt(b, dv, p, tid[i]!);
         p = putKey(b, dv, p, commField);
         p = putKey(b, dv, p, call);
         const na = Math.min(nargs[i]!, MAX_ARGS);
         for (let a = 0; a < na; a++) {
           p = putKey(b, dv, p, K.args[a]!);
-          p = f.arg(b, p, r, a, i);
+          p = f.arg(b, dv, p, r, a, i);
         }
         p = putKey(b, dv, p, NO_STRINGS[na]!);
-        p = orNull(b, dv, p, f.ret(b, p, r, i));
+        p = orNull(b, dv, p, f.ret(b, dv, p, r, i));
         const errno = f.errno(r, i);
         if (errno > 0) {
           p = errnoFields(b, dv, p, errno);
@@ -112,9 +112,9 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
         p = putKey(b, dv, p, K.lostIds);
       } else {
         p = putKey(b, dv, p, K.pid);
-        p = putInt(b, p, pid[i]!);
+        p = putInt(b, dv, p, pid[i]!);
         p = putKey(b, dv, p, K.tid);
-        p = putInt(b, p, tid[i]!);
+        p = putInt(b, dv, p, tid[i]!);
       }
       p = putKey(b, dv, p, K.comm);
       p = putKey(b, dv, p, commName);
@@ -124,11 +124,11 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
         p = putKey(b, dv, p, K.syscall);
         p = putKey(b, dv, p, name);
         p = putKey(b, dv, p, K.nr);
-        p = putInt(b, p, nr[i]!);
+        p = putInt(b, dv, p, nr[i]!);
       }
       for (let a = 0; a < MAX_ARGS; a++) {
         p = putKey(b, dv, p, K.args[a]!);
-        p = orNull(b, dv, p, f.arg(b, p, r, a, i));
+        p = orNull(b, dv, p, f.arg(b, dv, p, r, a, i));
       }
       let strFlags = 0;
       for (let a = 0; a < MAX_ARGS; a++) {
@@ -141,9 +141,9 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
         }
       }
       p = putKey(b, dv, p, K.strFlags);
-      p = putInt(b, p, strFlags);
+      p = putInt(b, dv, p, strFlags);
       p = putKey(b, dv, p, K.ret);
-      p = orNull(b, dv, p, f.ret(b, p, r, i));
+      p = orNull(b, dv, p, f.ret(b, dv, p, r, i));
       const errno = f.errno(r, i);
       if (errno > 0) {
         p = errnoFields(b, dv, p, errno);
@@ -156,7 +156,7 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
         p = putKey(b, dv, p, K.lost);
         p = putLatin1(b, p, batch.lost[i]!.toString());
         p = putKey(b, dv, p, K.cpu);
-        p = putInt(b, p, batch.cpu[i]!);
+        p = putInt(b, dv, p, batch.cpu[i]!);
         p = putKey(b, dv, p, K.end);
       } else {
         p = putKey(b, dv, p, K.noLost);
