@@ -7,7 +7,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { MAX_ARGS } from '@vltrace/format';
-import { ByteOut, key, putInt, putKey, putLatin1 } from '../byte-out.js';
+import { ByteOut, key, putInt, putKey, putLatin1, type Key } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
 import { ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
@@ -26,6 +26,10 @@ const NULL = key('null');
 const NO_STRINGS = [0, 1, 2, 3, 4, 5, 6].map((n) =>
   key([...[0, 1, 2, 3, 4, 5].slice(n).map((a) => `,"arg${a}":null`), ...[0, 1, 2, 3, 4, 5].map((a) => `,"str${a}":null`), ',"str_flags":0,"ret":'].join('')),
 );
+/** after the first n arguments of a row: the null ones */
+const NULL_ARGS = [0, 1, 2, 3, 4, 5, 6].map((n) => key([0, 1, 2, 3, 4, 5].slice(n).map((a) => `,"arg${a}":null`).join('')));
+/** a null string argument, by position */
+const NULL_STRS = [0, 1, 2, 3, 4, 5].map((a) => key(`,"str${a}":null`));
 /** the end of a row without errno (not lost), by status */
 const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,"errno":null,"errno_name":null,"status":${JSON.stringify(s)},"lost":null,"cpu":null}\n`));
 /** printable ASCII other than `"` and `\` goes into a JSON string as it is */
@@ -61,107 +65,110 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
     return orNull(b, dv, p, f.duration(b, dv, p, r, i));
   };
 
+  /** The common row: a syscall without string arguments (the caller reserved its room). */
+  const plainRow = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number, commField: Key, call: Key): number => {
+    const { status, pid, tid, nargs } = r.b;
+    const st = status[i]!;
+    p = times(b, dv, p, r, i);
+    p = putKey(b, dv, p, K.pid);
+    p = putInt(b, dv, p, pid[i]!);
+    p = putKey(b, dv, p, K.tid);
+    p = putInt(b, dv, p, tid[i]!);
+    p = putKey(b, dv, p, commField);
+    p = putKey(b, dv, p, call);
+    const na = Math.min(nargs[i]!, MAX_ARGS);
+    for (let a = 0; a < na; a++) {
+      p = putKey(b, dv, p, K.args[a]!);
+      p = f.arg(b, dv, p, r, a, i);
+    }
+    // the keys and nulls from the last argument to ret are one constant
+    p = putKey(b, dv, p, NO_STRINGS[na]!);
+    p = orNull(b, dv, p, f.ret(b, dv, p, r, i));
+    const errno = f.errno(r, i);
+    if (errno === 0) return putKey(b, dv, p, NO_ERRNO_END[st]!);
+    p = errnoFields(b, dv, p, errno);
+    p = putKey(b, dv, p, K.status);
+    p = putKey(b, dv, p, f.statuses.get(st));
+    return putKey(b, dv, p, K.noLost);
+  };
+
+  /** Any other row: with string arguments, or a lost-events row. */
+  const fullRow = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number, commName: Key, name: Key): number => {
+    const batch = r.b;
+    const st = batch.status[i]!;
+    const lost = st === RowStatus.LOST;
+    p = times(b, dv, p, r, i);
+    if (lost) {
+      p = putKey(b, dv, p, K.lostIds);
+    } else {
+      p = putKey(b, dv, p, K.pid);
+      p = putInt(b, dv, p, batch.pid[i]!);
+      p = putKey(b, dv, p, K.tid);
+      p = putInt(b, dv, p, batch.tid[i]!);
+    }
+    p = putKey(b, dv, p, K.comm);
+    p = putKey(b, dv, p, commName);
+    if (lost) {
+      p = putKey(b, dv, p, K.lostNames);
+    } else {
+      p = putKey(b, dv, p, K.syscall);
+      p = putKey(b, dv, p, name);
+      p = putKey(b, dv, p, K.nr);
+      p = putInt(b, dv, p, batch.nr[i]!);
+    }
+    const na = Math.min(batch.nargs[i]!, MAX_ARGS);
+    for (let a = 0; a < na; a++) {
+      p = putKey(b, dv, p, K.args[a]!);
+      p = f.arg(b, dv, p, r, a, i);
+    }
+    p = putKey(b, dv, p, NULL_ARGS[na]!);
+    let strFlags = 0;
+    for (let a = 0; a < MAX_ARGS; a++) {
+      if (batch.strings[a]!.flags[i] !== 0) {
+        p = putKey(b, dv, p, K.strs[a]!);
+        p = f.str(b, p, r, a, i);
+        strFlags |= f.flags << (4 * a);
+      } else {
+        p = putKey(b, dv, p, NULL_STRS[a]!);
+      }
+    }
+    p = putKey(b, dv, p, K.strFlags);
+    p = putInt(b, dv, p, strFlags);
+    p = putKey(b, dv, p, K.ret);
+    p = orNull(b, dv, p, f.ret(b, dv, p, r, i));
+    const errno = f.errno(r, i);
+    p = errno > 0 ? errnoFields(b, dv, p, errno) : putKey(b, dv, p, K.noErrno);
+    p = putKey(b, dv, p, K.status);
+    p = putKey(b, dv, p, f.statuses.get(st));
+    if (lost && batch.lost && batch.cpu) {
+      p = putKey(b, dv, p, K.lost);
+      p = putLatin1(b, p, batch.lost[i]!.toString());
+      p = putKey(b, dv, p, K.cpu);
+      p = putInt(b, dv, p, batch.cpu[i]!);
+      return putKey(b, dv, p, K.end);
+    }
+    return putKey(b, dv, p, K.noLost);
+  };
+
   const rows = (batch: Rows) => {
     const r = prepare(batch);
     comms = batch.comms;
-    const { status, pid, tid, nr, comm, strings } = batch;
-    const { nargs } = batch;
+    const { status, nr, comm, strings } = batch;
     const [s0, s1, s2, s3, s4, s5] = strings.map((c) => c.flags);
     for (let i = 0; i < batch.length; i++) {
       const st = status[i]!;
+      const c = comm[i]!;
       if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
-        // the common row: no string argument, so the keys and nulls between the last argument
-        // and ret are one constant, and so is everything after ret when there is no errno
-        const commField = comm[i]! >= 0 ? commFields.get(comm[i]!) : NO_COMM;
+        const commField = c >= 0 ? commFields.get(c) : NO_COMM;
         const call = callFields.get(nr[i]!);
         const b = o.row(ROW + commField.length + call.length);
-        const dv = o.dv;
-        let p = times(b, dv, o.pos, r, i);
-        p = putKey(b, dv, p, K.pid);
-        p = putInt(b, dv, p, pid[i]!);
-        p = putKey(b, dv, p, K.tid);
-        p = putInt(b, dv, p, tid[i]!);
-        p = putKey(b, dv, p, commField);
-        p = putKey(b, dv, p, call);
-        const na = Math.min(nargs[i]!, MAX_ARGS);
-        for (let a = 0; a < na; a++) {
-          p = putKey(b, dv, p, K.args[a]!);
-          p = f.arg(b, dv, p, r, a, i);
-        }
-        p = putKey(b, dv, p, NO_STRINGS[na]!);
-        p = orNull(b, dv, p, f.ret(b, dv, p, r, i));
-        const errno = f.errno(r, i);
-        if (errno > 0) {
-          p = errnoFields(b, dv, p, errno);
-          p = putKey(b, dv, p, K.status);
-          p = putKey(b, dv, p, f.statuses.get(st));
-          p = putKey(b, dv, p, K.noLost);
-        } else {
-          p = putKey(b, dv, p, NO_ERRNO_END[st]!);
-        }
-        o.pos = p;
-        continue;
-      }
-      const lost = st === RowStatus.LOST;
-      const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : NULL;
-      const name = lost ? NULL : f.syscalls.get(nr[i]!);
-      const b = o.row(ROW + f.stringRoom(r, i) + commName.length + name.length);
-      const dv = o.dv;
-      let p = times(b, dv, o.pos, r, i);
-      if (lost) {
-        p = putKey(b, dv, p, K.lostIds);
+        o.pos = plainRow(b, o.dv, o.pos, r, i, commField, call);
       } else {
-        p = putKey(b, dv, p, K.pid);
-        p = putInt(b, dv, p, pid[i]!);
-        p = putKey(b, dv, p, K.tid);
-        p = putInt(b, dv, p, tid[i]!);
+        const commName = c >= 0 ? commNames.get(c) : NULL;
+        const name = st === RowStatus.LOST ? NULL : f.syscalls.get(nr[i]!);
+        const b = o.row(ROW + f.stringRoom(r, i) + commName.length + name.length);
+        o.pos = fullRow(b, o.dv, o.pos, r, i, commName, name);
       }
-      p = putKey(b, dv, p, K.comm);
-      p = putKey(b, dv, p, commName);
-      if (lost) {
-        p = putKey(b, dv, p, K.lostNames);
-      } else {
-        p = putKey(b, dv, p, K.syscall);
-        p = putKey(b, dv, p, name);
-        p = putKey(b, dv, p, K.nr);
-        p = putInt(b, dv, p, nr[i]!);
-      }
-      for (let a = 0; a < MAX_ARGS; a++) {
-        p = putKey(b, dv, p, K.args[a]!);
-        p = orNull(b, dv, p, f.arg(b, dv, p, r, a, i));
-      }
-      let strFlags = 0;
-      for (let a = 0; a < MAX_ARGS; a++) {
-        p = putKey(b, dv, p, K.strs[a]!);
-        if (strings[a]!.flags[i] !== 0) {
-          p = f.str(b, p, r, a, i);
-          strFlags |= f.flags << (4 * a);
-        } else {
-          p = putKey(b, dv, p, NULL);
-        }
-      }
-      p = putKey(b, dv, p, K.strFlags);
-      p = putInt(b, dv, p, strFlags);
-      p = putKey(b, dv, p, K.ret);
-      p = orNull(b, dv, p, f.ret(b, dv, p, r, i));
-      const errno = f.errno(r, i);
-      if (errno > 0) {
-        p = errnoFields(b, dv, p, errno);
-      } else {
-        p = putKey(b, dv, p, K.noErrno);
-      }
-      p = putKey(b, dv, p, K.status);
-      p = putKey(b, dv, p, f.statuses.get(status[i]!));
-      if (lost && batch.lost && batch.cpu) {
-        p = putKey(b, dv, p, K.lost);
-        p = putLatin1(b, p, batch.lost[i]!.toString());
-        p = putKey(b, dv, p, K.cpu);
-        p = putInt(b, dv, p, batch.cpu[i]!);
-        p = putKey(b, dv, p, K.end);
-      } else {
-        p = putKey(b, dv, p, K.noLost);
-      }
-      o.pos = p;
     }
     return o.flush();
   };
