@@ -48,13 +48,16 @@ export function putInt(b: Uint8Array, dv: DataView, p: number, n: number): numbe
     n = -n;
   }
   if (n < 1e4) return putSmall(dv, p, n);
-  if (n < 1e8) {
-    const hi = (n / 1e4) | 0;
-    p = putSmall(dv, p, hi);
-    dv.setInt32(p, DIGITS4[n - hi * 1e4]!, true);
-    return p + 4;
-  }
-  // up to 2^53: the quotient is below 10^8, the remainder 8 zero-padded digits
+  if (n >= 1e8) return putLarge(b, dv, p, n);
+  const hi = (n / 1e4) | 0;
+  p = putSmall(dv, p, hi);
+  dv.setInt32(p, DIGITS4[n - hi * 1e4]!, true);
+  return p + 4;
+}
+
+/** putInt from 10^8 up to 2^53 (out of line: putInt stays small enough to be inlined). */
+function putLarge(b: Uint8Array, dv: DataView, p: number, n: number): number {
+  // the quotient is below 10^8, the remainder 8 zero-padded digits
   const hi = Math.floor(n / 1e8);
   p = putInt(b, dv, p, hi);
   putEightAt(dv, p, n - hi * 1e8);
@@ -118,23 +121,17 @@ export function key(s: string | Uint8Array, encoding: 'latin1' | 'utf8' = 'latin
   return { bytes, words, length: bytes.length };
 }
 
-/** longer keys are copied natively: TypedArray.set costs about as much as 64 word stores */
-const NATIVE_KEY = 256;
-
 /**
  * Writes a Key at p (dv views the same memory as b) and returns p + its length. Up to 3 bytes
  * after it are overwritten with padding: the buffer must have that much room past the key
- * (ByteOut's buffers do).
+ * (ByteOut's buffers do). Kept this small so that V8 inlines it into the row writers, which
+ * call it a dozen times per row: keys are short constants (the longest, ~170 bytes, is still
+ * cheaper in word stores than through TypedArray.set).
  */
 export function putKey(b: Uint8Array, dv: DataView, p: number, k: Key): number {
-  const n = k.length;
-  if (n > NATIVE_KEY) {
-    b.set(k.bytes, p);
-    return p + n;
-  }
   const w = k.words;
   for (let j = 0, q = p; j < w.length; j++, q += 4) dv.setInt32(q, w[j]!, true);
-  return p + n;
+  return p + k.length;
 }
 
 /** Writes a string of one-byte chars (ASCII, latin1) at p. */
