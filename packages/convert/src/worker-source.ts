@@ -44,7 +44,8 @@ const CREDITS = 4;
 /** Like openSource(), with the decoding in a worker thread. */
 export async function openSourceInWorker(inputs: readonly string[], filter: FilterOptions, reader: OpenTraceOptions = {}): Promise<Source> {
   const worker = new Worker(new URL('./source-worker.js', import.meta.url), {
-    workerData: { inputs, filter: pickFilter(filter), reader, credits: CREDITS } satisfies SourceWorkerData,
+    // quickStart: the writer starts on the first rows while the rest is decoded
+    workerData: { inputs, filter: pickFilter(filter), reader: { quickStart: true, ...reader }, credits: CREDITS } satisfies SourceWorkerData,
   });
   const queue: FromSourceWorker[] = [];
   let wake: (() => void) | undefined;

@@ -239,3 +239,28 @@ test('an execve filename unreadable at entry is taken from the exec event (the k
   assert.deepEqual(calls.map((c) => [c.strings[0], c.readError[0]]), [['/bin/true', false], ['', true]]);
   assert.equal(trace.stats.readErrors, 1);
 });
+
+test('quickStart: small first batches growing to batchRows, the same syscalls and counts as without', async () => {
+  const { synthesizeTrace } = await import('../src/synth.js');
+  const file = tmpFile('quick.bin', new Uint8Array(0));
+  await synthesizeTrace(file, { syscalls: 150_000, seed: 5 });
+  const read = async (quickStart: boolean) => {
+    const t = await openTrace(file, { quickStart });
+    const sizes: number[] = [];
+    const rows: string[] = [];
+    for await (const b of t.batches()) {
+      sizes.push(b.length);
+      for (let i = 0; i < b.length; i++) rows.push(`${b.tid[i]} ${b.nr[i]} ${b.tsEnter[i]} ${b.tsExit[i]} ${b.status[i]} ${b.ret[i]} ${b.args[0]![i]}`);
+    }
+    return { sizes, rows, stats: t.stats };
+  };
+  const quick = await read(true);
+  const plain = await read(false);
+  assert.ok(quick.sizes[0]! <= 4096, `first batch ${quick.sizes[0]}`);
+  assert.ok(plain.sizes[0]! > 60000, `first batch without quickStart ${plain.sizes[0]}`);
+  // doubling: by the fifth batch the size is back to the full 64K
+  assert.ok(quick.sizes.slice(4, -1).every((n) => n > 60000), quick.sizes.join(' '));
+  assert.equal(quick.rows.length, 150_000);
+  assert.deepEqual(quick.rows, plain.rows);
+  assert.deepEqual(quick.stats, plain.stats);
+});
