@@ -22,7 +22,8 @@ export class Threads {
 
   /** The slot of tid, created on first sight. */
   slot(tid: number): number {
-    if (tid === this.lastTid) return this.lastSlot;
+    // (before the first lookup the pair is -1, -1: right for find, not for a slot of tid -1)
+    if (tid === this.lastTid && this.lastSlot >= 0) return this.lastSlot;
     let s = this.slotOf.get(tid);
     if (s === undefined) {
       s = this.count++;
