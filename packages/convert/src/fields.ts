@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { errnoName, nameLookup, StrFlags, SyscallStatus, type TraceHeader } from '@vltrace/format';
-import { key, putBytes, putInt, putInt64, putLatin1, putUtf8, type Key } from './byte-out.js';
+import { key, putInt, putInt64, putLatin1, putUtf8, type Key } from './byte-out.js';
 import { textOf } from './bytes.js';
 import { halves, WallClock, type Halves } from './int64.js';
 import { ROW_STATUS_NAMES, RowStatus, STR_FLAG, type Rows } from './schema.js';
@@ -133,15 +133,18 @@ export class RowWriter {
     const s = c.offsets[i]!;
     const e = c.offsets[i + 1]!;
     const d = c.data;
-    let plain = e > s;
-    for (let k = s; k < e && plain; k++) plain = this.plain(d[k]!);
-    if (plain) {
-      // printable ASCII without the format's special characters: the bytes as they are
-      b[p++] = 34;
-      p = putBytes(b, p, d, s, e);
-      b[p++] = 34;
+    // printable ASCII without the format's special characters goes in as it is: copied while
+    // checked, in one pass; the first other byte sends the string to textOf (the caller
+    // reserved stringRoom, so the copy has room whatever it meets)
+    const plain = this.plain;
+    let q = p + 1;
+    let k = s;
+    while (k < e && plain(d[k]!)) b[q++] = d[k++]!;
+    if (k === e && e > s) {
+      b[p] = 34;
+      b[q++] = 34;
       this.flags = flags;
-      return p;
+      return q;
     }
     const t = textOf(d, s, e);
     if (t.escaped) flags |= STR_FLAG.ESCAPED;
