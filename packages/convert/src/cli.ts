@@ -3,18 +3,18 @@
  * and calls convert(). Errors reach the user as one sentence: usage mistakes exit 1, bad input
  * 2 (with where the partial output went), bugs print their stack.
  *
- * Importing yargs costs ~70 ms, more than converting a small recording: plain command lines
- * are read by quickArgs() (node:util's parseArgs over the same OPTIONS table) and yargs is
- * imported only for --help and anything quickArgs leaves (errors, negations, repeated options,
- * values that look like options), which it then parses, validates and explains. Both give the
- * same arguments (test/cli.test.ts).
+ * Importing yargs costs 70–110 ms, more than converting a small recording: plain command lines
+ * are read by quickArgs() (quick-args.ts: node:util's parseArgs over the same OPTIONS table)
+ * and yargs is imported only for --help and anything quickArgs leaves (errors, negations,
+ * repeated options, values that look like options), which it then parses, validates and
+ * explains. Both give the same arguments (test/cli.test.ts).
  */
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Options } from 'yargs';
 import { FormatError } from '@vltrace/format';
 import { convert, ConvertError, type ConvertOptions, type ConvertProgress } from './convert.js';
 import { EXIT, UsageError } from './errors.js';
+import { quickParse } from './quick-args.js';
 import { FORMATS, PARTITION_KEYS, type Format, type PartitionKey } from './sink.js';
 
 const PROG = 'vltrace-convert';
@@ -117,62 +117,15 @@ export interface ConvertArgs {
   progress?: boolean;
 }
 
-type OptionName = keyof typeof OPTIONS;
-type OptionSpec = { readonly alias?: string; readonly type: string; readonly default?: unknown; readonly choices?: readonly string[] };
-const SPECS = OPTIONS as Readonly<Record<OptionName, OptionSpec>>;
+/** -p, --tid (and -t, a count) may be given more than once */
+const REPEATABLE: ReadonlySet<string> = new Set(['pid', 'tid']);
 
 /**
  * The arguments of a plain command line as yargs gives them, without importing yargs; undefined
- * for --help and anything else yargs should parse and explain: unknown options, negations,
- * options given twice (but -p, --tid and -t, which repeat), values that start with '-', values
- * outside an option's choices, numbers that are not plain decimals.
+ * for --help and anything else yargs should parse and explain (see quick-args.ts).
  */
 export function quickArgs(argv: readonly string[]): ConvertArgs | undefined {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
-  for (const [name, d] of Object.entries(SPECS)) {
-    options[name] = {
-      type: d.type === 'boolean' || d.type === 'count' ? 'boolean' : 'string',
-      multiple: true, // every occurrence, so that a repeat can be left to yargs
-      ...(d.alias ? { short: d.alias } : {}),
-    };
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
-  } catch {
-    return undefined;
-  }
-  // a short option with its value attached (-ofile, -o=x): yargs reads "=x" its own way
-  if (parsed.tokens.some((t) => t.kind === 'option' && t.inlineValue && t.rawName.length === 2)) return undefined;
-  const a: Record<string, unknown> = { _: parsed.positionals };
-  for (const [name, d] of Object.entries(SPECS) as [OptionName, OptionSpec][]) {
-    const vs = parsed.values[name] as (string | boolean)[] | undefined;
-    if (vs === undefined) {
-      if (d.default !== undefined) a[name] = d.default;
-      else if (d.type === 'count') a[name] = 0;
-      continue;
-    }
-    if (d.type === 'count') {
-      a[name] = vs.length;
-      continue;
-    }
-    if (vs.length > 1 && name !== 'pid' && name !== 'tid') return undefined;
-    if (d.type === 'boolean') {
-      a[name] = true;
-      continue;
-    }
-    const strs = vs as string[];
-    // values yargs reads its own way: "" and "-x" (an option to it)
-    if (strs.some((v) => v === '' || v.startsWith('-'))) return undefined;
-    if (d.choices && !d.choices.includes(strs[0]!)) return undefined;
-    if (d.type === 'number') {
-      if (!/^(0|[1-9]\d{0,14})$/.test(strs[0]!)) return undefined;
-      a[name] = Number(strs[0]);
-    } else {
-      a[name] = strs.length > 1 ? strs : strs[0];
-    }
-  }
-  return a as unknown as ConvertArgs;
+  return quickParse(argv, OPTIONS, REPEATABLE) as ConvertArgs | undefined;
 }
 
 /** The yargs parser of the OPTIONS table: --help, and every command line quickArgs leaves. */

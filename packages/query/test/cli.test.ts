@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixture, tmpDir, writeTrace } from './fixture.js';
 import { writeParquetWithDuckDB } from './duck-writer.js';
+import { COMMANDS, parser, quickArgs, type Command, type ReportArgs } from '../src/cli.js';
 
 const CLI = fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url));
 const dir = tmpDir('vq-cli-');
@@ -108,4 +109,45 @@ test('usage errors: exit 1 with a hint', () => {
   const help = run('--help');
   assert.equal(help.code, 0);
   for (const r of ['summary', 'failed', 'slow', 'files', 'procs', 'lost', 'sql']) assert.match(help.out, new RegExp(`vltrace-query ${r}`));
+});
+
+test('quickArgs (no yargs) reads plain command lines exactly as yargs does, and leaves it the rest', async () => {
+  /** what yargs hands to a report: captured instead of running it */
+  const viaYargs = async (argv: string[]) => {
+    let got: { command: Command; args: ReportArgs } | undefined;
+    await (await parser(argv, async (command, args) => void (got = { command, args }))).parseAsync();
+    return got!;
+  };
+  const pick = (c: Command, a: ReportArgs) =>
+    Object.fromEntries(['input', 'query', ...Object.keys(COMMANDS[c].options)].map((k) => [k, a[k as keyof ReportArgs]]).filter(([, v]) => v !== undefined));
+  const taken: string[][] = [
+    ['summary', 'run.bin'],
+    ['summary', 'a.bin', 'b.parquet', '--format', 'json', '-S', 'calls', '-w', '--per-pid'],
+    ['summary', 'run.bin', '-e', '%file', '--pid', '12'],
+    ['summary', 'run.bin', '--cache-dir', '/tmp/c', '--refresh', '--format=csv'],
+    ['failed', 'run.bin', '--examples', '5', '-p', '1', '-p', '2'],
+    ['slow', 'run.bin', '-n', '3', '--expr', 'read,write'],
+    ['files', 'run.bin', '--paths-only'],
+    ['procs', 'run.bin', '-p', '100'],
+    ['lost', 'run.bin', '--format', 'markdown'],
+    ['sql', 'SELECT 1', 'run.bin', 'ds/'],
+  ];
+  const left: string[][] = [
+    [], ['--help'], ['summary', '--help'], ['sumary', 'run.bin'], ['summary'], ['sql', 'SELECT 1'],
+    ['summary', 'run.bin', '--bogus'], ['summary', 'run.bin', '--format', 'xml'], ['summary', '-p', '12', 'run.bin'],
+    ['slow', 'run.bin', '-n', 'ten'], ['summary', 'run.bin', '--no-refresh'], ['summary', '--', 'run.bin'],
+    ['failed', 'run.bin', '--examples', '1', '--examples', '2'], ['procs', 'run.bin', '-e', 'read'],
+  ];
+  for (const argv of taken) {
+    const q = quickArgs(argv);
+    assert.ok(q, `quickArgs takes ${JSON.stringify(argv)}`);
+    const y = await viaYargs(argv);
+    assert.equal(q.command, y.command);
+    assert.deepEqual(pick(q.command, q.args), pick(y.command, y.args), JSON.stringify(argv));
+  }
+  for (const argv of left) assert.equal(quickArgs(argv), undefined, `quickArgs leaves ${JSON.stringify(argv)} to yargs`);
+  // and the command line that goes through quickArgs works end to end
+  const r = run('summary', pq, '--format', 'json', '-S', 'calls');
+  assert.equal(r.code, 0, r.err);
+  assert.equal((JSON.parse(r.out) as { syscall: string }[])[0]!.syscall, 'openat');
 });
