@@ -240,12 +240,12 @@ test('an execve filename unreadable at entry is taken from the exec event (the k
   assert.equal(trace.stats.readErrors, 1);
 });
 
-test('quickStart: small first batches growing to batchRows, the same syscalls and counts as without', async () => {
+test('quickStart and small reads: small first batches growing to batchRows; the same syscalls and counts as without', async () => {
   const { synthesizeTrace } = await import('../src/synth.js');
   const file = tmpFile('quick.bin', new Uint8Array(0));
   await synthesizeTrace(file, { syscalls: 150_000, seed: 5 });
-  const read = async (quickStart: boolean) => {
-    const t = await openTrace(file, { quickStart });
+  const read = async (quickStart: boolean, readSize?: number) => {
+    const t = await openTrace(file, { quickStart, ...(readSize ? { readSize } : {}) });
     const sizes: number[] = [];
     const rows: string[] = [];
     for await (const b of t.batches()) {
@@ -263,4 +263,8 @@ test('quickStart: small first batches growing to batchRows, the same syscalls an
   assert.equal(quick.rows.length, 150_000);
   assert.deepEqual(quick.rows, plain.rows);
   assert.deepEqual(quick.stats, plain.stats);
+  // the smallest reads: almost every slice ends inside a packet, carried over to the next one
+  const small = await read(false, 65536 + 8);
+  assert.deepEqual(small.rows, plain.rows);
+  assert.deepEqual(small.stats, plain.stats);
 });
