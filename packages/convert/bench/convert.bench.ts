@@ -80,6 +80,7 @@ async function table(formats: readonly Format[], input: string, dir: string, rou
   // rounds over all formats rather than each format's runs back to back: the machine is shared
   // and slows down for minutes at a time, which then weighs on every format alike
   const load0 = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const speed0 = calibrate();
   const runs = new Map<Format, Result[]>(formats.map((f) => [f, []]));
   const failed = new Map<Format, string>();
   for (let r = 0; r < rounds; r++) {
@@ -106,7 +107,24 @@ async function table(formats: readonly Format[], input: string, dir: string, rou
     console.log(`| ${format} | ${s.toFixed(2)} | ${(rate / 1e6).toFixed(2)} M/s | ${median(rs.map((r) => r.cpu)).toFixed(2)} | ${rss.toFixed(0)}${rss > 300 ? ' (over 300)' : ''} | ${rs[0]!.bytes ? (rs[0]!.bytes / 1e6).toFixed(1) : 'stdout'} | ${verdict} |`);
   }
   if (perf) console.log(perfTrace(dir));
-  console.log(`\nload average before: ${load0}, after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} CPUs\n`);
+  console.log(`\nload average before: ${load0}, after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} CPUs; a fixed CPU loop (machine speed) took ${speed0.toFixed(0)} ms before, ${calibrate().toFixed(0)} ms after\n`);
+}
+
+/**
+ * A fixed piece of CPU work (a xorshift loop), timed: how fast the machine is right now. The box
+ * is shared, and in some minutes the same conversion takes up to twice the CPU time; this puts
+ * a number on it next to each table (~115 ms at a quiet moment, session 3).
+ */
+function calibrate(): number {
+  const t0 = performance.now();
+  let x = 2463534242;
+  for (let i = 0; i < 5e7; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+  }
+  const ms = performance.now() - t0;
+  return x === 0 ? -ms : ms; // x is used, so the loop stays
 }
 
 async function recording(n: number): Promise<string> {
