@@ -107,24 +107,40 @@ async function table(formats: readonly Format[], input: string, dir: string, rou
     console.log(`| ${format} | ${s.toFixed(2)} | ${(rate / 1e6).toFixed(2)} M/s | ${median(rs.map((r) => r.cpu)).toFixed(2)} | ${rss.toFixed(0)}${rss > 300 ? ' (over 300)' : ''} | ${rs[0]!.bytes ? (rs[0]!.bytes / 1e6).toFixed(1) : 'stdout'} | ${verdict} |`);
   }
   if (perf) console.log(perfTrace(dir));
-  console.log(`\nload average before: ${load0}, after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} CPUs; a fixed CPU loop (machine speed) took ${speed0.toFixed(0)} ms before, ${calibrate().toFixed(0)} ms after\n`);
+  console.log(`\nload average before: ${load0}, after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} CPUs; machine speed (fixed loops) before: ${speed0}, after: ${calibrate()}\n`);
 }
 
 /**
- * A fixed piece of CPU work (a xorshift loop), timed: how fast the machine is right now. The box
- * is shared, and in some minutes the same conversion takes up to twice the CPU time; this puts
- * a number on it next to each table (~115 ms at a quiet moment, session 3).
+ * Two fixed pieces of work, timed: how fast the shared machine is right now. A register-only
+ * loop (xorshift) stays at ~112 ms; a loop of random reads and writes over 64 MiB plus
+ * sequential passes swings between ~500 and ~850 ms from one minute to the next, and the
+ * conversions (memory-bound) swing with it, up to 2× the CPU time for the same work (session 3).
  */
-function calibrate(): number {
-  const t0 = performance.now();
+const MEM = new Int32Array(1 << 24);
+export let checksum = 0;
+function calibrate(): string {
+  let t0 = performance.now();
   let x = 2463534242;
   for (let i = 0; i < 5e7; i++) {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
   }
-  const ms = performance.now() - t0;
-  return x === 0 ? -ms : ms; // x is used, so the loop stays
+  const alu = performance.now() - t0;
+  t0 = performance.now();
+  let s = 0;
+  for (let i = 0; i < 1e7; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const j = (x >>> 8) & (MEM.length - 1);
+    s += MEM[j]!;
+    MEM[j] = i;
+  }
+  for (let r = 0; r < 4; r++) for (let j = 0; j < MEM.length; j++) s += MEM[j]!;
+  const mem = performance.now() - t0;
+  checksum = s + x; // kept, so the loops are not optimised away
+  return `registers ${alu.toFixed(0)} ms, memory ${mem.toFixed(0)} ms`;
 }
 
 async function recording(n: number): Promise<string> {
