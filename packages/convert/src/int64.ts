@@ -6,7 +6,6 @@
 import { Buffer } from 'node:buffer';
 import { key, putInt, putKey, putLatin1, putNine, type Key } from './byte-out.js';
 
-
 /** The low (unsigned) and high (signed) 32-bit words of a BigInt64Array, without copying. */
 export interface Halves {
   readonly lo: Uint32Array;
