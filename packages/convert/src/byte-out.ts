@@ -154,32 +154,16 @@ export function putInt64(b: Uint8Array, dv: DataView, p: number, lo: number, hi:
   return putU64(b, dv, p, nlo, (~hi + (nlo === 0 ? 1 : 0)) >>> 0);
 }
 
-/** Writes two 32-bit words as 16 upper-case hex digits. */
-export function putHex16(b: Uint8Array, p: number, lo: number, hi: number): number {
-  let x = hi >>> 24;
-  b[p] = HEX2[2 * x]!;
-  b[p + 1] = HEX2[2 * x + 1]!;
-  x = (hi >>> 16) & 255;
-  b[p + 2] = HEX2[2 * x]!;
-  b[p + 3] = HEX2[2 * x + 1]!;
-  x = (hi >>> 8) & 255;
-  b[p + 4] = HEX2[2 * x]!;
-  b[p + 5] = HEX2[2 * x + 1]!;
-  x = hi & 255;
-  b[p + 6] = HEX2[2 * x]!;
-  b[p + 7] = HEX2[2 * x + 1]!;
-  x = lo >>> 24;
-  b[p + 8] = HEX2[2 * x]!;
-  b[p + 9] = HEX2[2 * x + 1]!;
-  x = (lo >>> 16) & 255;
-  b[p + 10] = HEX2[2 * x]!;
-  b[p + 11] = HEX2[2 * x + 1]!;
-  x = (lo >>> 8) & 255;
-  b[p + 12] = HEX2[2 * x]!;
-  b[p + 13] = HEX2[2 * x + 1]!;
-  x = lo & 255;
-  b[p + 14] = HEX2[2 * x]!;
-  b[p + 15] = HEX2[2 * x + 1]!;
+/** "00".."FF" as 16-bit little-endian pairs: two of them make one 32-bit store of 4 digits */
+const HEX2W = new Uint16Array(256);
+for (let i = 0; i < 256; i++) HEX2W[i] = HEX2[2 * i]! | (HEX2[2 * i + 1]! << 8);
+
+/** Writes two 32-bit words as 16 upper-case hex digits, four 32-bit stores (dv views the buffer). */
+export function putHex16(dv: DataView, p: number, lo: number, hi: number): number {
+  dv.setInt32(p, HEX2W[hi >>> 24]! | (HEX2W[(hi >>> 16) & 255]! << 16), true);
+  dv.setInt32(p + 4, HEX2W[(hi >>> 8) & 255]! | (HEX2W[hi & 255]! << 16), true);
+  dv.setInt32(p + 8, HEX2W[lo >>> 24]! | (HEX2W[(lo >>> 16) & 255]! << 16), true);
+  dv.setInt32(p + 12, HEX2W[(lo >>> 8) & 255]! | (HEX2W[lo & 255]! << 16), true);
   return p + 16;
 }
 
@@ -255,8 +239,8 @@ export class ByteOut {
 
   /** Appends 16 upper-case hex digits of two 32-bit words. */
   hex16(lo: number, hi: number): void {
-    const b = this.row(16);
-    this.pos = putHex16(b, this.pos, lo, hi);
+    this.row(16);
+    this.pos = putHex16(this.dv, this.pos, lo, hi);
   }
 
   /** Sends what is buffered; resolves when the stream can take more. */

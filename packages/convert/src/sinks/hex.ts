@@ -10,20 +10,20 @@
  */
 import { Buffer } from 'node:buffer';
 import { MAX_ARGS, StrFlags, SyscallStatus } from '@vltrace/format';
-import { ByteOut, putBytes, putHex16 } from '../byte-out.js';
+import { ByteOut, key, putBytes, putHex16, putKey, type Key } from '../byte-out.js';
 import { prepare, syscallNames } from '../fields.js';
 import { hexNum } from '../int64.js';
 import { RowStatus, rowsSink, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 const TWO32 = 4294967296;
-const bytes = (s: string) => Buffer.from(s, 'latin1');
-const FAILED_RES = bytes('FFFFFFFFFFFFFFFF');
-const NONE = bytes('-'.repeat(16));
-const CUT = bytes('...');
-const READ_ERROR = bytes('[read error]');
+// constants as Keys: written in whole 32-bit words (see byte-out.ts)
+const FAILED_RES = key('FFFFFFFFFFFFFFFF');
+const NONE = key('-'.repeat(16));
+const CUT = key('...');
+const READ_ERROR = key('[read error]');
 const NL = 10;
-const EMPTY = Buffer.alloc(0);
+const EMPTY = key('');
 
 export function createHexSink(stream: NodeJS.WritableStream, options: SinkOptions): Sink {
   const o = new ByteOut(stream);
@@ -32,10 +32,10 @@ export function createHexSink(stream: NodeJS.WritableStream, options: SinkOption
   const withTs = (options.timestamps ?? 0) > 0;
   const width = options.stringWidth;
   const lookup = syscallNames(options.header);
-  const nameCache: Buffer[] = [];
-  const names = (nr: number) => (nr >= 0 && nr < 4096 ? (nameCache[nr] ??= Buffer.from(lookup(nr), 'utf8')) : Buffer.from(lookup(nr), 'utf8'));
+  const nameCache: Key[] = [];
+  const names = (nr: number) => (nr >= 0 && nr < 4096 ? (nameCache[nr] ??= key(lookup(nr), 'utf8')) : key(lookup(nr), 'utf8'));
   let comms: readonly string[] = [];
-  const commBytes: Buffer[] = [];
+  const commKeys: Key[] = [];
   let haveFirst = false;
   let firstNs = 0n;
   let firstNum = 0;
@@ -72,38 +72,40 @@ export function createHexSink(stream: NodeJS.WritableStream, options: SinkOption
         continue;
       }
       const c = comm[i]!;
-      const commName = c >= 0 ? (commBytes[c] ??= Buffer.from(comms[c]!, 'utf8')) : EMPTY;
+      const commName = c >= 0 ? (commKeys[c] ??= key(comms[c]!, 'utf8')) : EMPTY;
       const name = names(nr[i]!);
       let room = 256 + commName.length + name.length;
       for (let a = 0; a < MAX_ARGS; a++) if (strings[a]!.flags[i] !== 0) room += strings[a]!.offsets[i + 1]! - strings[a]!.offsets[i]! + 16;
       let b = o.row(room);
-      let p = putHex16(b, o.pos, pid[i]!, 0);
+      let dv = o.dv;
+      let p = putHex16(dv, o.pos, pid[i]!, 0);
       p = putSep(b, p);
       if (withTs) {
         o.pos = p;
         time(noEntry ? batch.tsExit[i]! : batch.tsEnter[i]!, t.hi[2 * i + 1]!, t.lo[2 * i]!);
         b = o.row(room);
+        dv = o.dv;
         p = o.pos;
       }
       if (st === SyscallStatus.UNFINISHED) {
-        p = putBytes(b, p, NONE);
+        p = putKey(b, dv, p, NONE);
         p = putSep(b, p);
-        p = putBytes(b, p, NONE);
+        p = putKey(b, dv, p, NONE);
       } else {
         const hi = r.ret.hi[2 * i + 1]!;
         const lo = r.ret.lo[2 * i]!;
         if (hi === -1 && lo >= TWO32 - 4095) {
-          p = putHex16(b, p, TWO32 - lo, 0);
+          p = putHex16(dv, p, TWO32 - lo, 0);
           p = putSep(b, p);
-          p = putBytes(b, p, FAILED_RES);
+          p = putKey(b, dv, p, FAILED_RES);
         } else {
-          p = putHex16(b, p, 0, 0);
+          p = putHex16(dv, p, 0, 0);
           p = putSep(b, p);
-          p = putHex16(b, p, lo, hi);
+          p = putHex16(dv, p, lo, hi);
         }
       }
       p = putSep(b, p);
-      p = putBytes(b, p, name);
+      p = putKey(b, dv, p, name);
       const na = nargs[i]!;
       for (let a = 0; a < MAX_ARGS; a++) {
         p = putSep(b, p);
@@ -112,7 +114,7 @@ export function createHexSink(stream: NodeJS.WritableStream, options: SinkOption
         const f = col.flags[i]!;
         if ((f & StrFlags.PRESENT) === 0) {
           const h = r.args[a]!;
-          p = putHex16(b, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
+          p = putHex16(dv, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
           continue;
         }
         const start = col.offsets[i]!;
@@ -120,11 +122,11 @@ export function createHexSink(stream: NodeJS.WritableStream, options: SinkOption
         const cut = width !== undefined && end - start > width;
         if (cut) end = start + width!;
         p = putBytes(b, p, col.data, start, end);
-        if (cut || (f & StrFlags.TRUNCATED) !== 0) p = putBytes(b, p, CUT);
-        if ((f & StrFlags.READ_ERROR) !== 0) p = putBytes(b, p, READ_ERROR);
+        if (cut || (f & StrFlags.TRUNCATED) !== 0) p = putKey(b, dv, p, CUT);
+        if ((f & StrFlags.READ_ERROR) !== 0) p = putKey(b, dv, p, READ_ERROR);
       }
       p = putSep(b, p);
-      p = putBytes(b, p, commName);
+      p = putKey(b, dv, p, commName);
       b[p++] = NL;
       o.pos = p;
     }

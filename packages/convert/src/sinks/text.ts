@@ -11,18 +11,18 @@
  */
 import { Buffer } from 'node:buffer';
 import { StrFlags, SyscallStatus, type TraceItem } from '@vltrace/format';
-import { ByteOut, putBytes, putHex16 } from '../byte-out.js';
+import { ByteOut, key, putBytes, putHex16, putKey, type Key } from '../byte-out.js';
 import { syscallNames, prepare, type PreparedRows } from '../fields.js';
 import { hexNum } from '../int64.js';
 import { lostRows, RowStatus, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 const TWO32 = 4294967296;
-const bytes = (s: string) => Buffer.from(s, 'latin1');
-const READ_ERROR = bytes(' [Warning: bpf read error occurred]');
-const TRUNCATED = bytes('[WARNING: string truncated]');
-const MINUS_ONE = bytes('0xFFFFFFFFFFFFFFFF');
-const ZERO = bytes('0x0000000000000000');
+// constants as Keys: written in whole 32-bit words (see byte-out.ts)
+const READ_ERROR = key(' [Warning: bpf read error occurred]');
+const TRUNCATED = key('[WARNING: string truncated]');
+const MINUS_ONE = key('0xFFFFFFFFFFFFFFFF');
+const ZERO = key('0x0000000000000000');
 const NL = 10;
 const QUOTE = 34;
 
@@ -88,10 +88,10 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
   const sep = Buffer.from(sepChar, 'utf8');
   const withTs = (options.timestamps ?? 0) > 0;
   const lookup = syscallNames(options.header);
-  const nameCache: Buffer[] = [];
-  const names = (nr: number) => (nr >= 0 && nr < 1000 ? (nameCache[nr] ??= Buffer.from(lookup(nr), 'utf8')) : Buffer.from(lookup(nr), 'utf8'));
-  const exitName = (nr: number) => (nr < 0 || nr >= 1000 ? Buffer.from('sys_exit 0x' + hexNum(nr), 'latin1') : names(nr));
-  const fill = Buffer.concat([sep, bytes('-'.repeat(18)), sep, bytes('-'.repeat(18)), sep]);
+  const nameCache: Key[] = [];
+  const names = (nr: number) => (nr >= 0 && nr < 1000 ? (nameCache[nr] ??= key(lookup(nr), 'utf8')) : key(lookup(nr), 'utf8'));
+  const exitName = (nr: number) => (nr < 0 || nr >= 1000 ? key('sys_exit 0x' + hexNum(nr)) : names(nr));
+  const fill = key(`${sepChar}${'-'.repeat(18)}${sepChar}${'-'.repeat(18)}${sepChar}`, 'utf8');
   const heap = new ExitHeap();
   const top: { p: PreparedRows | undefined; row: number } = { p: undefined, row: 0 };
   // first_ts: the first event's time; times print as unsigned 64-bit differences from it
@@ -107,14 +107,14 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
 
   const sepByte = sep.length === 1 ? sep[0]! : -1;
   const putSep = (b: Buffer, p: number) => (sepByte >= 0 ? ((b[p] = sepByte), p + 1) : putBytes(b, p, sep));
-  /** 0x + 16 hex digits */
-  const putHex = (b: Buffer, p: number, lo: number, hi: number) => {
+  /** 0x + 16 hex digits (dv views b) */
+  const putHex = (b: Buffer, dv: DataView, p: number, lo: number, hi: number) => {
     b[p] = 48;
     b[p + 1] = 120;
-    return putHex16(b, p + 2, lo, hi);
+    return putHex16(dv, p + 2, lo, hi);
   };
   /** the time column: ns since first_ts, unsigned */
-  const putTs = (b: Buffer, p: number, lo: number, hi: number) => {
+  const putTs = (b: Buffer, dv: DataView, p: number, lo: number, hi: number) => {
     if (!withTs) return p;
     let l = lo - firstLo;
     let h = hi - firstHi;
@@ -122,27 +122,28 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
       l += TWO32;
       h -= 1;
     }
-    return putSep(b, putHex(b, p, l, h | 0));
+    return putSep(b, putHex(b, dv, p, l, h | 0));
   };
 
   const exitLine = (r: PreparedRows, i: number) => {
     const batch = r.b;
     const name = exitName(batch.nr[i]!);
     const b = o.row(128 + name.length);
-    let p = putTs(b, o.pos, r.tsX.lo[2 * i]!, r.tsX.hi[2 * i + 1]!);
-    p = putSep(b, putHex(b, p, batch.tid[i]!, batch.pid[i]!));
+    const dv = o.dv;
+    let p = putTs(b, dv, o.pos, r.tsX.lo[2 * i]!, r.tsX.hi[2 * i + 1]!);
+    p = putSep(b, putHex(b, dv, p, batch.tid[i]!, batch.pid[i]!));
     const lo = r.ret.lo[2 * i]!;
     const hi = r.ret.hi[2 * i + 1]!;
     if (hi < 0) {
       // 0.1 splits any negative value: err = −ret, res = −1
       const nlo = -lo;
-      p = putSep(b, putHex(b, p, nlo >>> 0, (~hi + (nlo === 0 ? 1 : 0)) | 0));
-      p = putBytes(b, p, MINUS_ONE);
+      p = putSep(b, putHex(b, dv, p, nlo >>> 0, (~hi + (nlo === 0 ? 1 : 0)) | 0));
+      p = putKey(b, dv, p, MINUS_ONE);
     } else {
-      p = putSep(b, putBytes(b, p, ZERO));
-      p = putHex(b, p, lo, hi);
+      p = putSep(b, putKey(b, dv, p, ZERO));
+      p = putHex(b, dv, p, lo, hi);
     }
-    p = putBytes(b, putSep(b, p), name);
+    p = putKey(b, dv, putSep(b, p), name);
     b[p++] = NL;
     o.pos = p;
   };
@@ -153,10 +154,11 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
     let room = 256 + name.length;
     for (let a = 0; a < batch.nargs[i]!; a++) room += batch.strings[a]!.offsets[i + 1]! - batch.strings[a]!.offsets[i]! + 64;
     const b = o.row(room);
-    let p = putTs(b, o.pos, r.tsE.lo[2 * i]!, r.tsE.hi[2 * i + 1]!);
-    p = putHex(b, p, batch.tid[i]!, batch.pid[i]!);
-    p = putBytes(b, p, fill);
-    p = putBytes(b, p, name);
+    const dv = o.dv;
+    let p = putTs(b, dv, o.pos, r.tsE.lo[2 * i]!, r.tsE.hi[2 * i + 1]!);
+    p = putHex(b, dv, p, batch.tid[i]!, batch.pid[i]!);
+    p = putKey(b, dv, p, fill);
+    p = putKey(b, dv, p, name);
     let readError = false;
     for (let a = 0; a < batch.nargs[i]!; a++) {
       p = putSep(b, p);
@@ -164,17 +166,17 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
       const f = c.flags[i]!;
       if ((f & StrFlags.PRESENT) === 0) {
         const h = r.args[a]!;
-        p = putHex(b, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
+        p = putHex(b, dv, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
         continue;
       }
       const cut = (f & StrFlags.TRUNCATED) !== 0;
-      if (cut) p = putBytes(b, p, TRUNCATED);
+      if (cut) p = putKey(b, dv, p, TRUNCATED);
       b[p++] = QUOTE;
       p = putBytes(b, p, c.data, c.offsets[i]!, c.offsets[i + 1]!);
       if (!cut) b[p++] = QUOTE;
       if ((f & StrFlags.READ_ERROR) !== 0) readError = true;
     }
-    if (readError) p = putBytes(b, p, READ_ERROR);
+    if (readError) p = putKey(b, dv, p, READ_ERROR);
     b[p++] = NL;
     o.pos = p;
   };
@@ -199,7 +201,7 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
       }
       if (status === RowStatus.LOST) {
         const buf = o.row(128);
-        o.pos = putTs(buf, o.pos, lo, hi);
+        o.pos = putTs(buf, o.dv, o.pos, lo, hi);
         o.latin1(['LOST', '0x' + hexNum(Number(b.lost?.[i] ?? 0n)), '0x' + hexNum(b.cpu?.[i] ?? 0)].join(sepChar) + '\n');
         continue;
       }
