@@ -11,8 +11,6 @@ import { once } from 'node:events';
 const CHUNK = 1 << 20;
 /** bytes past every reservation that a write may scribble on (putKey's padding) */
 export const SLACK = 8;
-/** "00".."FF" as bytes */
-const HEX2 = new Uint8Array(Buffer.from(Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0')).join(''), 'latin1'));
 const TWO32 = 4294967296;
 
 /** "0000".."9999" as little-endian 32-bit words: one DataView store writes four digits */
@@ -156,7 +154,10 @@ export function putInt64(b: Uint8Array, dv: DataView, p: number, lo: number, hi:
 
 /** "00".."FF" as 16-bit little-endian pairs: two of them make one 32-bit store of 4 digits */
 const HEX2W = new Uint16Array(256);
-for (let i = 0; i < 256; i++) HEX2W[i] = HEX2[2 * i]! | (HEX2[2 * i + 1]! << 8);
+for (let i = 0; i < 256; i++) {
+  const s = i.toString(16).toUpperCase().padStart(2, '0');
+  HEX2W[i] = s.charCodeAt(0) | (s.charCodeAt(1) << 8);
+}
 
 /** Writes two 32-bit words as 16 upper-case hex digits, four 32-bit stores (dv views the buffer). */
 export function putHex16(dv: DataView, p: number, lo: number, hi: number): number {
@@ -229,18 +230,6 @@ export class ByteOut {
   raw(u: Uint8Array, start = 0, end = u.length): void {
     const b = this.row(end - start);
     this.pos = putBytes(b, this.pos, u, start, end);
-  }
-
-  /** Appends one byte. */
-  byte(c: number): void {
-    const b = this.row(1);
-    b[this.pos++] = c;
-  }
-
-  /** Appends 16 upper-case hex digits of two 32-bit words. */
-  hex16(lo: number, hi: number): void {
-    this.row(16);
-    this.pos = putHex16(this.dv, this.pos, lo, hi);
   }
 
   /** Sends what is buffered; resolves when the stream can take more. */

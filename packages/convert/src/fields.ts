@@ -63,8 +63,6 @@ export class RowWriter {
     this.name = syscallNames(header);
   }
 
-  /** Pre-encoded, quoted names of syscalls by nr */
-  syscalls = new EncodedNames((nr) => this.quote(this.name(nr)));
   /** Pre-encoded, quoted errno names */
   errnos = new EncodedNames((e) => {
     const name = errnoName(e);

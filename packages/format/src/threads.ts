@@ -16,14 +16,14 @@ export class Threads {
   /** slots in use */
   count = 0;
   // the last tid looked up and its slot: an exit mostly follows its own entry, so about half
-  // the lookups skip the Map (-1: none yet; slots are never freed, so the pair stays valid)
-  private lastTid = -1;
+  // the lookups skip the Map. Slots are never freed, so the pair stays valid; it starts at 2^31,
+  // which no tid (an int32) equals
+  private lastTid = 2 ** 31;
   private lastSlot = -1;
 
   /** The slot of tid, created on first sight. */
   slot(tid: number): number {
-    // (before the first lookup the pair is -1, -1: right for find, not for a slot of tid -1)
-    if (tid === this.lastTid && this.lastSlot >= 0) return this.lastSlot;
+    if (tid === this.lastTid) return this.lastSlot;
     let s = this.slotOf.get(tid);
     if (s === undefined) {
       s = this.count++;

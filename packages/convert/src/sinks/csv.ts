@@ -32,7 +32,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
   const f = new RowWriter(options.header, csvQuote, plain, '');
   let comms: readonly string[] = [];
   const commNames = new EncodedNames((c) => csvQuote(comms[c]!));
-  // the common row writes `syscall,nr` as one constant
+  // `syscall,nr` is written as one cached constant
   const callFields = new EncodedNames((nr) => `${csvQuote(f.name(nr))},${nr}`);
   o.latin1(COLUMN_NAMES.join(',') + '\n');
 
@@ -94,8 +94,8 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       }
       const lost = st === RowStatus.LOST;
       const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : undefined;
-      const name = lost ? undefined : f.syscalls.get(nr[i]!);
-      const b = o.row(ROW + f.stringRoom(r, i) + (commName?.length ?? 0) + (name?.length ?? 0));
+      const call = lost ? undefined : callFields.get(nr[i]!);
+      const b = o.row(ROW + f.stringRoom(r, i) + (commName?.length ?? 0) + (call?.length ?? 0));
       const dv = o.dv;
       let p = times(b, dv, o.pos, r, i);
       if (!lost) p = putInt(b, dv, p, pid[i]!);
@@ -104,9 +104,8 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       b[p++] = COMMA;
       if (commName) p = putKey(b, dv, p, commName);
       b[p++] = COMMA;
-      if (name) p = putKey(b, dv, p, name);
-      b[p++] = COMMA;
-      if (!lost) p = putInt(b, dv, p, nr[i]!);
+      if (call) p = putKey(b, dv, p, call);
+      else b[p++] = COMMA; // lost: empty syscall and nr
       b[p++] = COMMA;
       for (let a = 0; a < MAX_ARGS; a++) {
         p = f.arg(b, dv, p, r, a, i);

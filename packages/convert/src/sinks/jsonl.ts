@@ -14,7 +14,7 @@ import type { Sink, SinkOptions } from '../sink.js';
 
 const K = {
   tsEnter: key('{"ts_enter":'), tsExit: key(',"ts_exit":'), dur: key(',"duration_ns":'), pid: key(',"pid":'),
-  tid: key(',"tid":'), comm: key(',"comm":'), syscall: key(',"syscall":'), nr: key(',"nr":'),
+  tid: key(',"tid":'),
   args: [0, 1, 2, 3, 4, 5].map((a) => key(`,"arg${a}":`)), strs: [0, 1, 2, 3, 4, 5].map((a) => key(`,"str${a}":`)),
   strFlags: key(',"str_flags":'), ret: key(',"ret":'), errno: key(',"errno":'), errnoName: key(',"errno_name":'),
   status: key(',"status":'), lost: key(',"lost":'), cpu: key(',"cpu":'),
@@ -22,14 +22,14 @@ const K = {
   lostIds: key(',"pid":null,"tid":null'), lostNames: key(',"syscall":null,"nr":null'), end: key('}\n'),
 };
 const NULL = key('null');
-/** after the first n arguments of a row without strings: the null arguments and strings, str_flags 0, and the ret key */
-const NO_STRINGS = [0, 1, 2, 3, 4, 5, 6].map((n) =>
-  key([...[0, 1, 2, 3, 4, 5].slice(n).map((a) => `,"arg${a}":null`), ...[0, 1, 2, 3, 4, 5].map((a) => `,"str${a}":null`), ',"str_flags":0,"ret":'].join('')),
-);
+const POSITIONS = [0, 1, 2, 3, 4, 5];
 /** after the first n arguments of a row: the null ones */
-const NULL_ARGS = [0, 1, 2, 3, 4, 5, 6].map((n) => key([0, 1, 2, 3, 4, 5].slice(n).map((a) => `,"arg${a}":null`).join('')));
+const nullArgs = (n: number) => POSITIONS.slice(n).map((a) => `,"arg${a}":null`).join('');
+const NULL_ARGS = [0, 1, 2, 3, 4, 5, 6].map((n) => key(nullArgs(n)));
 /** a null string argument, by position */
-const NULL_STRS = [0, 1, 2, 3, 4, 5].map((a) => key(`,"str${a}":null`));
+const NULL_STRS = POSITIONS.map((a) => key(`,"str${a}":null`));
+/** after the first n arguments of a row without strings: the null arguments and strings, str_flags 0, and the ret key */
+const NO_STRINGS = [0, 1, 2, 3, 4, 5, 6].map((n) => key(nullArgs(n) + POSITIONS.map((a) => `,"str${a}":null`).join('') + ',"str_flags":0,"ret":'));
 /** the end of a row without errno (not lost), by status */
 const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,"errno":null,"errno_name":null,"status":${JSON.stringify(s)},"lost":null,"cpu":null}\n`));
 /** printable ASCII other than `"` and `\` goes into a JSON string as it is */
@@ -41,8 +41,7 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   const o = new ByteOut(stream);
   const f = new RowWriter(options.header, (s) => JSON.stringify(s), plain, 'null');
   let comms: readonly string[] = [];
-  const commNames = new EncodedNames((c) => JSON.stringify(comms[c]!));
-  // the common row writes `,"comm":…` and `,"syscall":…,"nr":…` as one constant each
+  // `,"comm":…` and `,"syscall":…,"nr":…` are written as one cached constant each
   const commFields = new EncodedNames((c) => `,"comm":${JSON.stringify(comms[c]!)}`);
   const callFields = new EncodedNames((nr) => `,"syscall":${JSON.stringify(f.name(nr))},"nr":${nr}`);
   const NO_COMM = key(',"comm":null');
@@ -92,8 +91,8 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
     return putKey(b, dv, p, K.noLost);
   };
 
-  /** Any other row: with string arguments, or a lost-events row. */
-  const fullRow = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number, commName: Key, name: Key): number => {
+  /** Any other row: with string arguments, or a lost-events row (call is then `,"syscall":null,"nr":null`). */
+  const fullRow = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number, commField: Key, call: Key): number => {
     const batch = r.b;
     const st = batch.status[i]!;
     const lost = st === RowStatus.LOST;
@@ -106,16 +105,8 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
       p = putKey(b, dv, p, K.tid);
       p = putInt(b, dv, p, batch.tid[i]!);
     }
-    p = putKey(b, dv, p, K.comm);
-    p = putKey(b, dv, p, commName);
-    if (lost) {
-      p = putKey(b, dv, p, K.lostNames);
-    } else {
-      p = putKey(b, dv, p, K.syscall);
-      p = putKey(b, dv, p, name);
-      p = putKey(b, dv, p, K.nr);
-      p = putInt(b, dv, p, batch.nr[i]!);
-    }
+    p = putKey(b, dv, p, commField);
+    p = putKey(b, dv, p, call);
     const na = Math.min(batch.nargs[i]!, MAX_ARGS);
     for (let a = 0; a < na; a++) {
       p = putKey(b, dv, p, K.args[a]!);
@@ -158,16 +149,15 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
     for (let i = 0; i < batch.length; i++) {
       const st = status[i]!;
       const c = comm[i]!;
+      const commField = c >= 0 ? commFields.get(c) : NO_COMM;
       if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
-        const commField = c >= 0 ? commFields.get(c) : NO_COMM;
         const call = callFields.get(nr[i]!);
         const b = o.row(ROW + commField.length + call.length);
         o.pos = plainRow(b, o.dv, o.pos, r, i, commField, call);
       } else {
-        const commName = c >= 0 ? commNames.get(c) : NULL;
-        const name = st === RowStatus.LOST ? NULL : f.syscalls.get(nr[i]!);
-        const b = o.row(ROW + f.stringRoom(r, i) + commName.length + name.length);
-        o.pos = fullRow(b, o.dv, o.pos, r, i, commName, name);
+        const call = st === RowStatus.LOST ? K.lostNames : callFields.get(nr[i]!);
+        const b = o.row(ROW + f.stringRoom(r, i) + commField.length + call.length);
+        o.pos = fullRow(b, o.dv, o.pos, r, i, commField, call);
       }
     }
     return o.flush();
