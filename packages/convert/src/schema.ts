@@ -75,7 +75,7 @@ export function lostRows(ev: LostEvent, comms: readonly string[]): Rows {
     tsEnter: big(ev.firstTs), tsExit: big(ev.lastTs),
     args: [big(), big(), big(), big(), big(), big()],
     nargs: new Uint8Array(1), ret: big(), status: Uint8Array.of(RowStatus.LOST),
-    strings: [str(), str(), str(), str(), str(), str()],
+    strings: [str(), str(), str(), str(), str(), str()], data: str(),
     comm: Int32Array.of(-1), comms,
     lost: big(ev.count), cpu: Int32Array.of(ev.cpu),
   };

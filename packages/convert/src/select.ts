@@ -51,7 +51,7 @@ export function selectRows(b: Rows, idx: Int32Array, n: number): Rows {
     pid: i32(b.pid), tid: i32(b.tid), nr: i32(b.nr),
     tsEnter: i64(b.tsEnter), tsExit: i64(b.tsExit),
     args: b.args.map(i64), nargs: u8(b.nargs), ret: i64(b.ret), status: u8(b.status),
-    strings: b.strings.map(str), comm: i32(b.comm), comms: b.comms,
+    strings: b.strings.map(str), data: str(b.data), comm: i32(b.comm), comms: b.comms,
     ...(b.lost ? { lost: i64(b.lost) } : {}),
     ...(b.cpu ? { cpu: i32(b.cpu) } : {}),
   };
@@ -100,17 +100,16 @@ export class RowCollector {
       if (lost && b.lost) lost[k] = b.lost[i]!;
       if (cpu && b.cpu) cpu[k] = b.cpu[i]!;
     }
-    const strings: StringColumn[] = [];
-    for (let a = 0; a < MAX_ARGS; a++) {
+    const column = (col: (b: Rows) => StringColumn): StringColumn => {
       const offsets = new Int32Array(n + 1);
       const flags = new Uint8Array(n);
       let bytes = 0;
-      for (const { b, i } of refs) bytes += b.strings[a]!.offsets[i + 1]! - b.strings[a]!.offsets[i]!;
+      for (const { b, i } of refs) bytes += col(b).offsets[i + 1]! - col(b).offsets[i]!;
       const data = new Uint8Array(bytes);
       let p = 0;
       for (let k = 0; k < n; k++) {
         const { b, i } = refs[k]!;
-        const c = b.strings[a]!;
+        const c = col(b);
         const s = c.offsets[i]!;
         const e = c.offsets[i + 1]!;
         if (e > s) data.set(c.data.subarray(s, e), p);
@@ -118,8 +117,9 @@ export class RowCollector {
         offsets[k + 1] = p;
         flags[k] = c.flags[i]!;
       }
-      strings.push({ offsets, data, flags });
-    }
-    return { ...out, strings, ...(lost ? { lost, cpu } : {}) } as Rows;
+      return { offsets, data, flags };
+    };
+    const strings = Array.from({ length: MAX_ARGS }, (_, a) => column((b) => b.strings[a]!));
+    return { ...out, strings, data: column((b) => b.data), ...(lost ? { lost, cpu } : {}) } as Rows;
   }
 }

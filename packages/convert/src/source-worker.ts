@@ -39,7 +39,7 @@ function buffers(item: TraceItem): ArrayBuffer[] {
   };
   [b.pid, b.tid, b.nr, b.tsEnter, b.tsExit, b.nargs, b.ret, b.status, b.comm, b.lost, b.cpu].forEach(add);
   b.args.forEach(add);
-  for (const s of b.strings) [s.offsets, s.data, s.flags].forEach(add);
+  for (const s of [...b.strings, b.data]) [s.offsets, s.data, s.flags].forEach(add);
   return [...set];
 }
 

@@ -2,7 +2,8 @@
  * SyscallBatch: complete syscalls as columns of typed arrays, the unit every sink consumes.
  * 64-bit values (timestamps, arguments, return values) are exact BigInt64Array columns.
  */
-import { MAX_ARGS } from './layout.js';
+import { Buffer } from 'node:buffer';
+import { CHUNK_FLAGS, CHUNK_LAYOUT, MAX_ARGS } from './layout.js';
 
 /** How a syscall ended up in the trace. */
 export const SyscallStatus = {
@@ -55,6 +56,12 @@ export interface SyscallBatch {
   readonly status: Uint8Array;
   /** string arguments, one column per argument index 0-5 */
   readonly strings: readonly StringColumn[];
+  /**
+   * memory the arguments point to, read at entry or exit (format minor 1): per row, its data
+   * chunks as the DATA packets held them (chunk header, then bytes), in arrival order; flags
+   * PRESENT when the row has any. Read them with batchData().
+   */
+  readonly data: StringColumn;
   /** index into `comms` of the task's comm at the time of the call, -1 when unknown */
   readonly comm: Int32Array;
   /** comm dictionary shared by all batches of a trace (it only grows) */
@@ -62,7 +69,7 @@ export interface SyscallBatch {
 }
 
 /** Allocates an empty batch of n rows. */
-export function allocBatch(n: number, stringBytes: readonly number[], comms: readonly string[]): SyscallBatch {
+export function allocBatch(n: number, stringBytes: readonly number[], comms: readonly string[], dataBytes = 0): SyscallBatch {
   const big = () => new BigInt64Array(n);
   return {
     length: n,
@@ -80,6 +87,7 @@ export function allocBatch(n: number, stringBytes: readonly number[], comms: rea
       data: new Uint8Array(stringBytes[a] ?? 0),
       flags: new Uint8Array(n),
     })),
+    data: { offsets: new Int32Array(n + 1), data: new Uint8Array(dataBytes), flags: new Uint8Array(n) },
     comm: new Int32Array(n),
     comms,
   };
@@ -99,4 +107,49 @@ export function batchStringBytes(b: SyscallBatch, arg: number, i: number): Uint8
   const col = b.strings[arg]!;
   if ((col.flags[i]! & StrFlags.PRESENT) === 0) return undefined;
   return col.data.subarray(col.offsets[i]!, col.offsets[i + 1]!);
+}
+
+/** One data chunk of a row: the bytes read behind an argument, and how the read went. */
+export interface DataChunk {
+  /** a view into the batch, not a copy */
+  readonly bytes: Uint8Array;
+  /** cut at the capture limit: the memory held more */
+  readonly truncated: boolean;
+  /** reading the memory failed (the bytes are what was read before) */
+  readonly readError: boolean;
+}
+
+const CHUNK_HDR = CHUNK_LAYOUT.sizeof;
+const EXIT = CHUNK_FLAGS.EXIT.bit;
+
+/**
+ * The data read behind argument `arg` of row `i` at entry (`exit` false) or at exit, or
+ * undefined when none was. Chunks of one argument and phase split over packets (flag CONT)
+ * are joined.
+ */
+export function batchData(b: SyscallBatch, arg: number, i: number, exit: boolean): DataChunk | undefined {
+  const col = b.data;
+  if (col.flags[i] === 0) return undefined;
+  const d = col.data;
+  const end = col.offsets[i + 1]!;
+  const want = exit ? EXIT : 0;
+  let parts: Uint8Array[] | undefined;
+  let truncated = false;
+  let readError = false;
+  for (let p = col.offsets[i]!; p + CHUNK_HDR <= end;) {
+    const a = d[p]!;
+    const flags = d[p + 1]!;
+    const len = d[p + 2]! | (d[p + 3]! << 8);
+    const bytes = d.subarray(p + CHUNK_HDR, Math.min(end, p + CHUNK_HDR + len));
+    p += CHUNK_HDR + len;
+    if (a !== arg || (flags & EXIT) !== want) continue;
+    // a chunk that does not continue another starts the capture afresh
+    if ((flags & CHUNK_FLAGS.CONT.bit) === 0) parts = [];
+    (parts ??= []).push(bytes);
+    truncated = (flags & CHUNK_FLAGS.TRUNCATED.bit) !== 0;
+    readError ||= (flags & CHUNK_FLAGS.READ_ERROR.bit) !== 0;
+  }
+  if (!parts) return undefined;
+  const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  return { bytes, truncated, readError };
 }

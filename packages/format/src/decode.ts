@@ -5,8 +5,8 @@
 import { FormatError } from './errors.js';
 import type { TraceEvent } from './events.js';
 import {
-  CHUNK_LAYOUT, FORK_FLAGS, FORMAT_VERSION, INFO_BITS, MAX_ARGS, MAX_PACKET_SIZE, PACKET_LAYOUTS, PROC_EXIT_FLAGS,
-  PT, TRAILER_FLAGS, offsetOf,
+  CHUNK_FLAGS, CHUNK_LAYOUT, FORK_FLAGS, FORMAT_VERSION, INFO_BITS, MAX_ARGS, MAX_PACKET_SIZE, PACKET_LAYOUTS, PROC_EXIT_FLAGS,
+  PT, SIGNAL_FLAGS, SIGINFO_FIELDS, TRAILER_FLAGS, offsetOf,
 } from './layout.js';
 import type { Reassembler } from './reassemble.js';
 import type { TraceStats } from './events.js';
@@ -23,6 +23,11 @@ const W_RET = offsetOf('EXIT', 'ret') / 4;
 const W_CONT_NR = offsetOf('ENTRY_CONT', 'nr') / 4;
 const W_CONT_STRLEN = offsetOf('ENTRY_CONT', 'str_len') / 4;
 const CONT_FIXED = PACKET_LAYOUTS.ENTRY_CONT.sizeof;
+const W_DATA_NR = offsetOf('DATA', 'nr') / 4;
+const W_DATA_LEN = offsetOf('DATA', 'data_len') / 4;
+const DATA_FIXED = PACKET_LAYOUTS.DATA.sizeof;
+const TRUNCATED = CHUNK_FLAGS.TRUNCATED.bit;
+const READ_ERROR = CHUNK_FLAGS.READ_ERROR.bit;
 const CHUNK_HDR = CHUNK_LAYOUT.sizeof;
 const NARGS_SHIFT = INFO_BITS.NARGS.shift;
 const TYPE_MASK = (1 << INFO_BITS.TYPE.width) - 1;
@@ -127,6 +132,17 @@ function packetLoop(ctx: DecodeContext, buf: Uint8Array, u32: Uint32Array, i32: 
       case PT.EXIT:
         reasm.exit(pid, tid, i32[w + W_EXIT_NR]!, tsLo, tsHi, i32[w + W_RET]!, i32[w + W_RET + 1]!);
         break;
+      case PT.DATA: {
+        const len = u32[w + W_DATA_LEN]!;
+        if (DATA_FIXED + len > size) {
+          throw new FormatError(ctx.file, base + o, `a data packet holding its ${len} bytes of chunks within ${size} bytes`);
+        }
+        const r = reasm.openRow(tid);
+        const ok = r >= 0 && reasm.isNr(r, i32[w + W_DATA_NR]!);
+        if (!ok) stats.orphanData++;
+        decodeData(ctx, buf, o + DATA_FIXED, len, ok ? r : -1, base);
+        break;
+      }
       default:
         reasm.event(decodeEvent(ctx, buf, o, size, type, base), tsLo, tsHi);
         break;
@@ -148,6 +164,27 @@ function decodeChunks(ctx: DecodeContext, buf: Uint8Array, p: number, len: numbe
       throw new FormatError(ctx.file, base + p + 2, `a string chunk length within the packet (at most ${end - p - CHUNK_HDR})`, String(n));
     }
     if (row >= 0) ctx.reasm.chunk(row, arg, flags, buf, p + CHUNK_HDR, n);
+    p += CHUNK_HDR + n;
+  }
+}
+
+/** The chunks of a DATA packet: checked like string chunks, handed to row r whole (header included). */
+function decodeData(ctx: DecodeContext, buf: Uint8Array, p: number, len: number, row: number, base: number): void {
+  const end = p + len;
+  while (p < end) {
+    if (p + CHUNK_HDR > end) throw new FormatError(ctx.file, base + p, `a ${CHUNK_HDR}-byte data chunk header`, `${end - p} bytes left`);
+    const arg = buf[p]!;
+    const flags = buf[p + 1]!;
+    const n = buf[p + 2]! | (buf[p + 3]! << 8);
+    if (arg >= MAX_ARGS) throw new FormatError(ctx.file, base + p, `a data chunk argument index 0..${MAX_ARGS - 1}`, String(arg));
+    if (p + CHUNK_HDR + n > end) {
+      throw new FormatError(ctx.file, base + p + 2, `a data chunk length within the packet (at most ${end - p - CHUNK_HDR})`, String(n));
+    }
+    if (row >= 0) {
+      ctx.reasm.data(row, buf, p, CHUNK_HDR + n);
+      if ((flags & TRUNCATED) !== 0) ctx.stats.truncatedData++;
+      if ((flags & READ_ERROR) !== 0) ctx.stats.dataReadErrors++;
+    }
     p += CHUNK_HDR + n;
   }
 }
@@ -197,6 +234,15 @@ function decodeEvent(ctx: DecodeContext, buf: Uint8Array, o: number, size: numbe
       };
     case PT.PROC_INFO:
       return { type: 'proc_info', ts, pid, tid, ppid: dv.getUint32(at('PROC_INFO', 'ppid'), true), comm: commAt('PROC_INFO'), exe: tail('PROC_INFO', 'exe_len', 'exe') };
+    case PT.SIGNAL: {
+      ctx.stats.signals++;
+      const f = at('SIGNAL', 'fields');
+      return {
+        type: 'signal', ts, pid, tid, signo: dv.getInt32(at('SIGNAL', 'signo'), true), errno: dv.getInt32(at('SIGNAL', 'errno'), true),
+        code: dv.getInt32(at('SIGNAL', 'code'), true), ignored: (dv.getUint32(at('SIGNAL', 'flags'), true) & SIGNAL_FLAGS.IGNORED.bit) !== 0,
+        fields: buf.slice(o + f, o + f + SIGINFO_FIELDS),
+      };
+    }
     case PT.TRAILER: {
       const ncpus = dv.getUint32(at('TRAILER', 'ncpus'), true);
       const first = at('TRAILER', 'lost_per_cpu');

@@ -4,7 +4,8 @@
  * writes itself. The native recorder writes the same bytes through trace.h.
  */
 import {
-  CHUNK_FLAGS, CHUNK_LAYOUT, FORK_FLAGS, INFO_BITS, PACKET_LAYOUTS, PROC_EXIT_FLAGS, PT, TRAILER_FLAGS, align8,
+  CHUNK_FLAGS, CHUNK_LAYOUT, FORK_FLAGS, INFO_BITS, PACKET_LAYOUTS, PROC_EXIT_FLAGS, PT, SIGINFO_FIELDS, SIGNAL_FLAGS, TRAILER_FLAGS,
+  align8,
   type PacketKind,
 } from './layout.js';
 
@@ -113,6 +114,26 @@ export class PacketWriter {
     const o = this.head('EXIT', PACKET_LAYOUTS.EXIT.sizeof, 0, p.pid, p.tid, p.ts);
     this.set('EXIT', o, 'nr', p.nr);
     this.set('EXIT', o, 'ret', p.ret);
+  }
+
+  /** A data packet: memory behind arguments of the thread's current syscall (CHUNK_FLAGS.EXIT: read at exit). */
+  data(p: { pid: number; tid: number; ts: bigint; nr: number; chunks: readonly ChunkSpec[] }): void {
+    const len = p.chunks.reduce((s, c) => s + CHUNK_LAYOUT.sizeof + c.bytes.length, 0);
+    const fixed = PACKET_LAYOUTS.DATA.sizeof;
+    const o = this.head('DATA', align8(fixed + len), 0, p.pid, p.tid, p.ts);
+    this.set('DATA', o, 'nr', p.nr);
+    this.set('DATA', o, 'data_len', len);
+    this.chunks(o + fixed, p.chunks);
+  }
+
+  /** A signal packet; `fields` is the siginfo union (at most SIGINFO_FIELDS bytes). */
+  signal(p: { pid: number; tid: number; ts: bigint; signo: number; code: number; errno?: number; ignored?: boolean; fields?: Uint8Array }): void {
+    const o = this.head('SIGNAL', PACKET_LAYOUTS.SIGNAL.sizeof, 0, p.pid, p.tid, p.ts);
+    this.set('SIGNAL', o, 'signo', p.signo);
+    this.set('SIGNAL', o, 'errno', p.errno ?? 0);
+    this.set('SIGNAL', o, 'code', p.code);
+    this.set('SIGNAL', o, 'flags', p.ignored ? SIGNAL_FLAGS.IGNORED.bit : 0);
+    if (p.fields) this.buf.set(p.fields.subarray(0, SIGINFO_FIELDS), o + PACKET_LAYOUTS.SIGNAL.byName['fields']!.offset);
   }
 
   lost(p: { ts: bigint; cpu: number; count: bigint; firstTs: bigint; lastTs: bigint }): void {

@@ -70,8 +70,26 @@ export interface TrailerEvent {
   readonly writeError: boolean;
 }
 
+/**
+ * A signal delivered to a thread, or sent to it and discarded because it was ignored (strace
+ * shows both: a traced process is stopped for ignored signals too).
+ */
+export interface SignalEvent {
+  readonly type: 'signal';
+  readonly ts: bigint;
+  readonly pid: number;
+  readonly tid: number;
+  readonly signo: number;
+  readonly errno: number;
+  readonly code: number;
+  /** discarded when sent (ignored with no handler); ts is when it was sent */
+  readonly ignored: boolean;
+  /** the rest of the siginfo (the kernel's union __sifields, SIGINFO_FIELDS bytes) */
+  readonly fields: Uint8Array;
+}
+
 export type ProcessEvent = ForkEvent | ExecEvent | ProcExitEvent | ProcInfoEvent;
-export type TraceEvent = LostEvent | ProcessEvent | TrailerEvent;
+export type TraceEvent = LostEvent | ProcessEvent | SignalEvent | TrailerEvent;
 
 /** One item of a trace's stream: a batch of syscalls or an event between batches. */
 export type TraceItem = { readonly type: 'syscalls'; readonly batch: SyscallBatch } | TraceEvent;
@@ -92,6 +110,13 @@ export interface TraceStats {
   readErrors: number;
   /** continuation packets whose entry was not found (dropped) */
   orphanContinuations: number;
+  /** data packets whose syscall was not found (dropped) */
+  orphanData: number;
+  /** data chunks cut short (a buffer longer than the capture limit) or unreadable */
+  truncatedData: number;
+  dataReadErrors: number;
+  /** signals delivered (or discarded as ignored) */
+  signals: number;
   /** syscalls delivered after later ones because they outlasted the reorder window */
   lateRows: number;
   /** packet kinds this reader does not know (from a newer minor version), skipped */
@@ -103,6 +128,6 @@ export interface TraceStats {
 export function newStats(): TraceStats {
   return {
     packets: 0, complete: 0, unfinished: 0, noEntry: 0, lostPackets: 0n, lostEvents: 0,
-    truncatedStrings: 0, readErrors: 0, orphanContinuations: 0, lateRows: 0, unknownPackets: 0, bytes: 0,
+    truncatedStrings: 0, readErrors: 0, orphanContinuations: 0, orphanData: 0, truncatedData: 0, dataReadErrors: 0, signals: 0, lateRows: 0, unknownPackets: 0, bytes: 0,
   };
 }

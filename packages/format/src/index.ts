@@ -7,11 +7,11 @@ export {
   type TraceHeader, type TraceMeta, type HeaderSyscall, type StringCapture,
 } from './header.js';
 export {
-  SyscallStatus, STATUS_NAMES, StrFlags, allocBatch, batchString, batchStringBytes,
-  type SyscallBatch, type StringColumn, type SyscallStatusCode,
+  SyscallStatus, STATUS_NAMES, StrFlags, allocBatch, batchString, batchStringBytes, batchData,
+  type DataChunk, type SyscallBatch, type StringColumn, type SyscallStatusCode,
 } from './batch.js';
 export type {
-  TraceItem, TraceEvent, ProcessEvent, LostEvent, ForkEvent, ExecEvent, ProcExitEvent, ProcInfoEvent, TrailerEvent, TraceStats,
+  TraceItem, TraceEvent, ProcessEvent, LostEvent, ForkEvent, ExecEvent, ProcExitEvent, ProcInfoEvent, SignalEvent, TrailerEvent, TraceStats,
 } from './events.js';
 export { openTrace, Trace, type OpenTraceOptions } from './reader.js';
 export { batchSyscalls, nameLookup, retErrno, syscallNameSpan, type Syscall } from './syscall.js';

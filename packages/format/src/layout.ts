@@ -6,8 +6,11 @@
  * computed here, and FORMAT.md describes the same names. No field offset is written twice.
  */
 
-/** Format version written in the file header. A reader accepts any minor of its major. */
-export const FORMAT_VERSION = { major: 1, minor: 0 } as const;
+/**
+ * Format version written in the file header. A reader accepts any minor of its major.
+ * Minor 1 added DATA packets (memory that arguments point to) and SIGNAL packets.
+ */
+export const FORMAT_VERSION = { major: 1, minor: 1 } as const;
 
 /** First 8 bytes of a v1 file (vltrace 0.1 files start with `VLTRACE_TAB\0` instead). */
 export const FILE_MAGIC = 'VLTRACE\0';
@@ -20,6 +23,8 @@ export const MAX_PACKET_SIZE = 65536;
 export const MAX_HEADER_SIZE = 16 * 1024 * 1024;
 /** Number of raw syscall arguments on x86-64. */
 export const MAX_ARGS = 6;
+/** Bytes of the siginfo union (__sifields) after si_signo, si_errno, si_code on 64-bit. */
+export const SIGINFO_FIELDS = 32;
 /** Length of a task's comm (TASK_COMM_LEN in the kernel), NUL included. */
 export const COMM_LEN = 16;
 
@@ -162,6 +167,27 @@ export const PACKETS = {
       { name: 'lost_per_cpu', type: 'u64', count: 0, doc: 'lost packets per CPU' },
     ],
   },
+  DATA: {
+    code: 10,
+    name: 'data',
+    doc: "memory the thread's current syscall's arguments point to (structs, buffers, arrays, argv), read at its entry or exit; follows that ENTRY or EXIT in the same ring record",
+    fields: [
+      { name: 'nr', type: 'i32', doc: 'syscall number of the call it belongs to' },
+      { name: 'data_len', type: 'u32', doc: 'bytes of data chunks that follow (each a vlt_str_chunk + its bytes)' },
+    ],
+  },
+  SIGNAL: {
+    code: 11,
+    name: 'signal',
+    doc: 'a signal delivered to the thread pid_tid (signal_deliver), or sent to it and discarded as ignored (signal_generate)',
+    fields: [
+      { name: 'signo', type: 'i32', doc: 'si_signo' },
+      { name: 'errno', type: 'i32', doc: 'si_errno' },
+      { name: 'code', type: 'i32', doc: 'si_code' },
+      { name: 'flags', type: 'u32', doc: 'SIGNAL_* bits' },
+      { name: 'fields', type: 'u8', count: SIGINFO_FIELDS, doc: "the rest of the kernel's siginfo (union __sifields) as the sender filled it" },
+    ],
+  },
 } as const satisfies Record<string, PacketDef>;
 export type PacketKind = keyof typeof PACKETS;
 
@@ -196,6 +222,50 @@ export const CHUNK_FLAGS = {
   TRUNCATED: { bit: 0x2, doc: 'the string was cut at the capture limit (this is its last chunk)' },
   READ_ERROR: { bit: 0x4, doc: 'reading the string from user memory failed; the bytes are what was read before' },
   CONT: { bit: 0x8, doc: 'this chunk continues an earlier chunk of the same argument' },
+  EXIT: { bit: 0x10, doc: 'data chunk: read at the syscall exit (otherwise at its entry)' },
+} as const;
+
+/**
+ * How the recorder reads the memory behind an argument (the capture table, tables/captures.ts,
+ * says which, per syscall, argument and phase). The recorder hands each syscall's captures to
+ * the BPF program as one u32 descriptor per argument and phase (CAPTURE_BITS); the reader
+ * interprets a data chunk by the same table. Payloads (FORMAT.md "Data chunks"):
+ */
+export const CAPTURE_HOW = {
+  NONE: { code: 0, doc: 'nothing is read' },
+  FIXED: { code: 1, doc: 'SIZE bytes (a struct)' },
+  ARGLEN: { code: 2, doc: 'as many bytes as argument REF says, at most SIZE (or the string limit with STR)' },
+  RETLEN: { code: 3, doc: 'exit: as many bytes as the return value says, at most SIZE (or the string limit with STR)' },
+  ARGCOUNT: { code: 4, doc: 'argument REF elements of SIZE bytes each (an array), within the data budget' },
+  RETCOUNT: { code: 5, doc: 'exit: return-value elements of SIZE bytes each, within the data budget' },
+  PTRLEN: { code: 6, doc: 'as many bytes as the int that argument REF points to says (a socklen_t), at most SIZE' },
+  ARGV: { code: 7, doc: 'a NULL-terminated array of strings: u32 count, then each captured string as u16 len, u8 flags, bytes' },
+  ARGC: { code: 8, doc: 'a NULL-terminated array of pointers, counted only: u32 count' },
+  IOV: { code: 9, doc: 'argument REF iovecs: u32 count, then each captured one as u64 base, u64 len, u16 bytes, u8 flags, bytes' },
+  DIRENTS: { code: 10, doc: 'exit: the linux_dirent64 records in the return-value bytes, counted: u32 count' },
+  FDSET: { code: 11, doc: 'an fd_set of argument REF descriptors: (REF + 7) / 8 bytes, at most SIZE' },
+  SIGFRAME: { code: 12, doc: "rt_sigreturn: the 8-byte signal mask saved in the signal frame at the stack pointer" },
+} as const;
+export type CaptureHowName = keyof typeof CAPTURE_HOW;
+
+/** The u32 capture descriptor of an argument and phase (bit fields). */
+export const CAPTURE_BITS = {
+  HOW: { shift: 0, width: 4, doc: 'CAPTURE_HOW code' },
+  REF: { shift: 4, width: 3, doc: 'index of the argument holding the length or count' },
+  STR: { shift: 7, width: 1, doc: 'the length is capped by the string limit (-s), not by SIZE: a buffer' },
+  OK_ONLY: { shift: 8, width: 1, doc: 'exit: read only when the call succeeded (an output the kernel fills)' },
+  SIZE: { shift: 16, width: 16, doc: 'struct or element size, or the cap, in bytes' },
+} as const satisfies Record<string, BitDef>;
+
+/** Flags of a string inside an ARGV or IOV data chunk (the u8 after its length). */
+export const ITEM_FLAGS = {
+  TRUNCATED: { bit: 0x2, doc: 'the item was cut at the string limit' },
+  READ_ERROR: { bit: 0x4, doc: 'reading the item failed' },
+} as const;
+
+/** Flags of a SIGNAL packet. */
+export const SIGNAL_FLAGS = {
+  IGNORED: { bit: 0x1, doc: 'discarded when sent (ignored, no handler): the time is when it was sent' },
 } as const;
 
 /** Flags of a FORK packet. */

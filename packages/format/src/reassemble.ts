@@ -40,6 +40,12 @@ const READ_ERROR = CHUNK_FLAGS.READ_ERROR.bit;
 const CONT = CHUNK_FLAGS.CONT.bit;
 /** internal string flag: more chunks are expected */
 const OPEN = 0x80;
+/**
+ * Byte slots per row: the six string arguments, then the row's data chunks (DATA_SLOT), kept
+ * in the same heap with the same offsets, lengths and flags.
+ */
+const SLOTS = MAX_ARGS + 1;
+const DATA_SLOT = MAX_ARGS;
 
 export interface ReassemblerOptions {
   /** reorder window in ns of trace time (default 0.5 s) */
@@ -74,10 +80,10 @@ export class Reassembler {
   private nargs!: Uint8Array;
   private ret!: Int32Array;
   private status!: Uint8Array;
-  private strOff!: Int32Array; // 6 per row, into heap
+  private strOff!: Int32Array; // SLOTS per row, into heap
   private strLen!: Int32Array;
   private strFlags!: Uint8Array;
-  /** bit a set when argument a of the row has a string (strOff/strLen/strFlags are valid) */
+  /** bit a set when slot a of the row is used (strOff/strLen/strFlags are valid) */
   private strMask!: Uint8Array;
   private comm!: Int32Array;
   private heap = new Uint8Array(1 << 20);
@@ -117,9 +123,9 @@ export class Reassembler {
     this.nargs = grow(this.nargs, (k) => new Uint8Array(k), 1);
     this.ret = grow(this.ret, (k) => new Int32Array(k), 2);
     this.status = grow(this.status, (k) => new Uint8Array(k), 1);
-    this.strOff = grow(this.strOff, (k) => new Int32Array(k), MAX_ARGS);
-    this.strLen = grow(this.strLen, (k) => new Int32Array(k), MAX_ARGS);
-    this.strFlags = grow(this.strFlags, (k) => new Uint8Array(k), MAX_ARGS);
+    this.strOff = grow(this.strOff, (k) => new Int32Array(k), SLOTS);
+    this.strLen = grow(this.strLen, (k) => new Int32Array(k), SLOTS);
+    this.strFlags = grow(this.strFlags, (k) => new Uint8Array(k), SLOTS);
     this.strMask = grow(this.strMask, (k) => new Uint8Array(k), 1);
     this.comm = grow(this.comm, (k) => new Int32Array(k), 1);
   }
@@ -220,7 +226,7 @@ export class Reassembler {
 
   /** A string chunk for argument `arg` of row r (from openRow). */
   chunk(r: number, arg: number, flags: number, bytes: Uint8Array, start: number, len: number): void {
-    const s = r * MAX_ARGS + arg;
+    const s = r * SLOTS + arg;
     const bit = 1 << arg;
     const f = (this.strMask[r]! & bit) !== 0 ? this.strFlags[s]! : 0;
     if ((flags & CONT) !== 0) {
@@ -229,20 +235,7 @@ export class Reassembler {
         this.stats.orphanContinuations++;
         return;
       }
-      const off = this.strOff[s]!;
-      const cur = this.strLen[s]!;
-      if (off + cur !== this.heapEnd) {
-        // other rows' strings came between the chunks: move this string to the end first
-        this.reserveHeap(cur + len);
-        this.heap.copyWithin(this.heapEnd, off, off + cur);
-        this.strOff[s] = this.heapEnd;
-        this.heapEnd += cur;
-      } else {
-        this.reserveHeap(len);
-      }
-      copyBytes(this.heap, this.heapEnd, bytes, start, len);
-      this.heapEnd += len;
-      this.strLen[s] = cur + len;
+      this.append(s, bytes, start, len);
     } else {
       this.reserveHeap(len);
       copyBytes(this.heap, this.heapEnd, bytes, start, len);
@@ -256,6 +249,40 @@ export class Reassembler {
     if ((flags & MORE) !== 0) nf |= OPEN;
     this.strFlags[s] = nf;
     this.strMask[r]! |= bit;
+  }
+
+  /** Appends bytes to slot s (valid), moving what it holds to the heap's end first if needed. */
+  private append(s: number, bytes: Uint8Array, start: number, len: number): void {
+    const off = this.strOff[s]!;
+    const cur = this.strLen[s]!;
+    if (off + cur !== this.heapEnd) {
+      // other rows' bytes came between: move this slot's to the end first
+      this.reserveHeap(cur + len);
+      this.heap.copyWithin(this.heapEnd, off, off + cur);
+      this.strOff[s] = this.heapEnd;
+      this.heapEnd += cur;
+    } else {
+      this.reserveHeap(len);
+    }
+    copyBytes(this.heap, this.heapEnd, bytes, start, len);
+    this.heapEnd += len;
+    this.strLen[s] = cur + len;
+  }
+
+  /**
+   * A data chunk for row r (from openRow): `len` bytes at bytes[start], its chunk header
+   * included, appended to the row's data as they are (batchData reads them).
+   */
+  data(r: number, bytes: Uint8Array, start: number, len: number): void {
+    const s = r * SLOTS + DATA_SLOT;
+    const bit = 1 << DATA_SLOT;
+    if ((this.strMask[r]! & bit) === 0) {
+      this.strOff[s] = this.heapEnd;
+      this.strLen[s] = 0;
+      this.strFlags[s] = StrFlags.PRESENT;
+      this.strMask[r]! |= bit;
+    }
+    this.append(s, bytes, start, len);
   }
 
   private reserveHeap(extra: number): void {
@@ -280,6 +307,7 @@ export class Reassembler {
       th.pending[t] = -1;
       this.status[r] = SyscallStatus.COMPLETE;
       this.stats.complete++;
+      th.lastDone[t] = r; // data read at exit follows
     } else {
       if (r >= 0) this.finishRow(t, r, SyscallStatus.UNFINISHED);
       r = this.newRow();
@@ -297,6 +325,7 @@ export class Reassembler {
       this.key[r] = key;
       this.comm[r] = this.commFor(t, pid);
       th.orphan[t] = r;
+      th.lastDone[t] = r;
     }
     this.tsX[2 * r] = tsLo;
     this.tsX[2 * r + 1] = tsHi;
@@ -370,7 +399,7 @@ export class Reassembler {
   private recoverExecFilename(r: number, filename: string): void {
     const arg = this.nr[r] === NR_EXECVE ? 0 : this.nr[r] === NR_EXECVEAT ? 1 : -1;
     if (arg < 0 || filename === '') return;
-    const s = r * MAX_ARGS + arg;
+    const s = r * SLOTS + arg;
     const present = (this.strMask[r]! >> arg) & 1;
     if (present && (this.strFlags[s]! & StrFlags.READ_ERROR) === 0) return;
     const bytes = utf8.encode(filename);
@@ -476,21 +505,22 @@ export class Reassembler {
   private emitBatch(sel: Int32Array, from: number, to: number): void {
     const n = to - from;
     if (n <= 0) return;
-    const b: SyscallBatch = allocBatch(n, this.stringBytes(sel, from, to), this.comms);
+    const bytes = this.stringBytes(sel, from, to);
+    const b: SyscallBatch = allocBatch(n, bytes, this.comms, bytes[DATA_SLOT]);
     this.copyFixed(b, sel, from, n);
     this.copyStrings(b, sel, from, n);
     this.emit({ type: 'syscalls', batch: b });
   }
 
-  /** Bytes of the strings of rows sel[from, to), per argument. */
+  /** Bytes of the strings of rows sel[from, to), per argument, then of their data. */
   private stringBytes(sel: Int32Array, from: number, to: number): number[] {
-    const bytes = new Array<number>(MAX_ARGS).fill(0);
+    const bytes = new Array<number>(SLOTS).fill(0);
     const { strMask, strLen } = this;
     for (let i = from; i < to; i++) {
       const r = sel[i]!;
       const m = strMask[r]!;
       if (m === 0) continue;
-      for (let a = 0; a < MAX_ARGS; a++) if ((m >> a) & 1) bytes[a]! += strLen[r * MAX_ARGS + a]!;
+      for (let a = 0; a < SLOTS; a++) if ((m >> a) & 1) bytes[a]! += strLen[r * SLOTS + a]!;
     }
     return bytes;
   }
@@ -555,7 +585,7 @@ export class Reassembler {
 
   /** The strings of rows sel[from, from + n) into b's string columns, and their flags. */
   private copyStrings(b: SyscallBatch, sel: Int32Array, from: number, n: number): void {
-    const strPos = new Array<number>(MAX_ARGS).fill(0);
+    const strPos = new Array<number>(SLOTS).fill(0);
     const { strMask, strFlags, strLen, strOff, heap, stats } = this;
     // only rows with a string get their end offset here; fillOffsets gives the others theirs
     let used = 0;
@@ -564,15 +594,19 @@ export class Reassembler {
       const m = strMask[r]!;
       if (m === 0) continue;
       used |= m;
-      for (let a = 0; a < MAX_ARGS; a++) {
+      for (let a = 0; a < SLOTS; a++) {
         if (((m >> a) & 1) === 0) continue;
-        const s = r * MAX_ARGS + a;
-        const col = b.strings[a]!;
+        const s = r * SLOTS + a;
+        const col = a === DATA_SLOT ? b.data : b.strings[a]!;
         const f = strFlags[s]!;
         const len = strLen[s]!;
         copyBytes(col.data, strPos[a]!, heap, strOff[s]!, len);
         strPos[a]! += len;
         col.offsets[i + 1] = strPos[a]!;
+        if (a === DATA_SLOT) {
+          col.flags[i] = StrFlags.PRESENT;
+          continue;
+        }
         // a string still open when its syscall ended lost its last chunks
         const out = (f & OPEN) !== 0 ? (f & ~OPEN) | StrFlags.TRUNCATED : f;
         col.flags[i] = out;
@@ -582,6 +616,7 @@ export class Reassembler {
     }
     // a column no row used keeps its all-zero offsets
     for (let a = 0; a < MAX_ARGS; a++) if ((used >> a) & 1) fillOffsets(b.strings[a]!, n);
+    if ((used >> DATA_SLOT) & 1) fillOffsets(b.data, n);
   }
 
   /** Drops emitted rows, keeps the rest (in order) at the front, rebuilds indexes and the heap. */
@@ -608,8 +643,8 @@ export class Reassembler {
       remap[r] = w;
       if (w !== r) this.moveRow(r, w);
       const m = strMask[w]!;
-      for (let a = 0; a < MAX_ARGS; a++) {
-        const s = w * MAX_ARGS + a;
+      for (let a = 0; a < SLOTS; a++) {
+        const s = w * SLOTS + a;
         if (((m >> a) & 1) === 0) continue;
         const off = strOff[s]!;
         const len = strLen[s]!;
@@ -635,9 +670,9 @@ export class Reassembler {
     this.tsX.copyWithin(2 * to, 2 * from, 2 * from + 2);
     this.ret.copyWithin(2 * to, 2 * from, 2 * from + 2);
     for (let a = 0; a < MAX_ARGS; a++) this.argw[a]!.copyWithin(2 * to, 2 * from, 2 * from + 2);
-    this.strOff.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
-    this.strLen.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
-    this.strFlags.copyWithin(MAX_ARGS * to, MAX_ARGS * from, MAX_ARGS * from + MAX_ARGS);
+    this.strOff.copyWithin(SLOTS * to, SLOTS * from, SLOTS * from + SLOTS);
+    this.strLen.copyWithin(SLOTS * to, SLOTS * from, SLOTS * from + SLOTS);
+    this.strFlags.copyWithin(SLOTS * to, SLOTS * from, SLOTS * from + SLOTS);
   }
 }
 

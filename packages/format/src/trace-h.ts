@@ -3,8 +3,8 @@
  * its BPF program compile against, and that the recorder writes beside its logs.
  */
 import {
-  ALIGN, CHUNK_FLAGS, COMM_LEN, FILE_MAGIC, FORK_FLAGS, FORMAT_VERSION, INFO_BITS, MAX_ARGS,
-  MAX_PACKET_SIZE, PACKETS, PACKET_HEADER, PACKET_LAYOUTS, PROC_EXIT_FLAGS, SCALARS, SECTION_KINDS,
+  ALIGN, CAPTURE_BITS, CAPTURE_HOW, CHUNK_FLAGS, ITEM_FLAGS, COMM_LEN, FILE_MAGIC, FORK_FLAGS, FORMAT_VERSION, INFO_BITS, MAX_ARGS,
+  MAX_PACKET_SIZE, PACKETS, PACKET_HEADER, PACKET_LAYOUTS, PROC_EXIT_FLAGS, SCALARS, SECTION_KINDS, SIGNAL_FLAGS, SIGINFO_FIELDS,
   STR_CHUNK, TRAILER_FLAGS, layoutStruct, type FieldDef, type PacketKind,
 } from './layout.js';
 
@@ -44,7 +44,8 @@ export function renderTraceH(): string {
   L.push(`#define VLT_ALIGN ${ALIGN}`);
   L.push(`#define VLT_MAX_PACKET_SIZE ${MAX_PACKET_SIZE}`);
   L.push(`#define VLT_MAX_ARGS ${MAX_ARGS}`);
-  L.push(`#define VLT_COMM_LEN ${COMM_LEN}`, '');
+  L.push(`#define VLT_COMM_LEN ${COMM_LEN}`);
+  L.push(`#define VLT_SIGINFO_FIELDS ${SIGINFO_FIELDS}`, '');
   L.push('/* Packet types: bits 0-3 of vlt_hdr.info. */');
   for (const [k, v] of Object.entries(PACKETS)) {
     L.push(`#define VLT_PT_${k} ${v.code}`.padEnd(40) + ` /* ${v.doc} */`);
@@ -58,6 +59,14 @@ export function renderTraceH(): string {
   L.push('', '/* Flags of a fork packet. */', ...flagDefines('VLT_FORK', FORK_FLAGS));
   L.push('', '/* Flags of a proc_exit packet. */', ...flagDefines('VLT_PROC_EXIT', PROC_EXIT_FLAGS));
   L.push('', '/* Flags of the trailer packet. */', ...flagDefines('VLT_TRAILER', TRAILER_FLAGS));
+  L.push('', '/* Flags of a signal packet. */', ...flagDefines('VLT_SIGNAL', SIGNAL_FLAGS));
+  L.push('', '/* How the memory behind an argument is read (data chunks; the capture descriptors). */');
+  for (const [k, v] of Object.entries(CAPTURE_HOW)) L.push(`#define VLT_CAP_${k} ${v.code}`.padEnd(40) + ` /* ${v.doc} */`);
+  for (const [k, v] of Object.entries(CAPTURE_BITS)) {
+    L.push(`#define VLT_CAP_${k}_SHIFT ${v.shift}`);
+    L.push(`#define VLT_CAP_${k}_MASK 0x${((1 << v.width) - 1).toString(16)}`.padEnd(40) + ` /* ${v.doc} */`);
+  }
+  L.push('', '/* Flags of a string inside an ARGV or IOV data chunk. */', ...flagDefines('VLT_ITEM', ITEM_FLAGS));
   L.push('', '/* File header sections (the header itself is written by the TypeScript side). */');
   for (const [k, v] of Object.entries(SECTION_KINDS)) {
     L.push(`#define VLT_SECTION_${k} ${v.code}`.padEnd(40) + ` /* ${v.doc} */`);

@@ -137,7 +137,7 @@ export class ParquetIngest {
     await this.add({
       length: 1, pid: Int32Array.of(ev.cpu), tid: new Int32Array(1), nr: new Int32Array(1), tsEnter: big(ev.firstTs), tsExit: big(ev.lastTs),
       args: Array.from({ length: 6 }, () => big(0n)), nargs: new Uint8Array(1), ret: big(ev.count), status: Uint8Array.of(3),
-      strings: Array.from({ length: 6 }, str), comm: Int32Array.of(-1), comms: this.comms,
+      strings: Array.from({ length: 6 }, str), data: str(), comm: Int32Array.of(-1), comms: this.comms,
     });
   }
 

@@ -153,6 +153,7 @@ export class StracePrinter {
         if (e.groupDead) this.fds.exit(e.pid);
         return `${this.lead(e.tid, e.ts)}${exitLine(e.exitCode, signame)}\n`;
       case 'proc_info':
+      case 'signal': // not printed yet: issue 10 (signal delivery lines)
         return '';
       case 'lost':
         return `${this.time(e.ts)}--- vltrace: ${e.count} packets lost on CPU ${e.cpu} ---\n`;
