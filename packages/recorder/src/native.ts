@@ -73,11 +73,25 @@ export interface NativeRecorder {
   close(): void;
 }
 
+/** The sender of a signal's last delivery (native/src/signals.h). */
+export interface SignalOrigin {
+  /** si_code: 0 (SI_USER) from kill(2), 0x80 (SI_KERNEL) from a terminal, ... */
+  code: number;
+  /** the sending process, when a process sent it */
+  pid: number;
+  /** deliveries seen since watchSignal(); 0: none */
+  count: number;
+}
+
 export interface NativeAddon {
   Recorder: new (config: NativeConfig) => NativeRecorder;
   listBtfFuncs(): string[];
   /** [readFd, writeFd] of a new pipe (1 MiB) */
   pipe(): [number, number];
+  /** keeps the sender of this signal from now on; call after process.on(signal): false when
+   * no handler is installed */
+  watchSignal(signo: number): boolean;
+  signalOrigin(signo: number): SignalOrigin;
 }
 
 /** An error from the addon: `code` is the errno name. */
@@ -153,9 +167,12 @@ export function startLoading(addon: NativeAddon, s: RecordSettings): Loading {
 function loadError(e: unknown, config: NativeConfig, s: RecordSettings): Error {
   const code = (e as NativeError).code;
   if (code === 'EPERM' || code === 'EACCES') {
+    // never advise setcap on the system's node: every Node program run by anyone would get
+    // the right to load BPF and read every process's syscalls
     return new EnvironmentError(
-      `not permitted to load eBPF programs (${code}): run as root, or give node the capabilities ` +
-      `CAP_BPF and CAP_PERFMON: sudo setcap cap_bpf,cap_perfmon+ep ${process.execPath}`);
+      `not permitted to load eBPF programs (${code}): run it as root (sudo); it needs CAP_BPF and ` +
+      `CAP_PERFMON, and giving them to the system's node would give them to every Node program ` +
+      `(the recorder's README, "Privileges", has a safer way)${s.debug ? '' : '; -d shows libbpf\'s messages'}`);
   }
   if (s.ebpfDir && code === 'ENOENT') return new UsageError(`-N: ${config.objPath} not found`);
   if (s.ebpfDir) {
