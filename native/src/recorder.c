@@ -2,6 +2,7 @@
 /* recorder.c: open -> set rodata -> load -> fill maps -> attach -> drain thread -> stop.
  * One cleanup path always detaches: BPF left attached slows every process on the machine. */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,11 +28,55 @@ static int debug_output;
 /* the last failure of this thread ("load BPF object: Operation not permitted") */
 static __thread char last_error[256];
 
+/* Writes to stderr whole, even when it is a pipe Node made non-blocking (stdio's vfprintf
+ * would drop what does not fit at once: most of -d's output under a reader slower than libbpf). */
+static int debug_vprint(const char *fmt, va_list args)
+{
+	char small[512], *buf = small;
+	va_list again;
+	int n;
+
+	va_copy(again, args);
+	n = vsnprintf(small, sizeof(small), fmt, args);
+	if (n >= (int)sizeof(small) && (buf = malloc(n + 1)))
+		vsnprintf(buf, n + 1, fmt, again);
+	va_end(again);
+	if (!buf)
+		return -ENOMEM;
+	for (int done = 0; n > 0 && done < n;) {
+		ssize_t w = write(STDERR_FILENO, buf + done, n - done);
+
+		if (w > 0) {
+			done += w;
+		} else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+			struct pollfd p = { .fd = STDERR_FILENO, .events = POLLOUT };
+
+			poll(&p, 1, 1000);
+		} else {
+			break;
+		}
+	}
+	if (buf != small)
+		free(buf);
+	return n;
+}
+
+static int debug_print(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = debug_vprint(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	if (!debug_output)
 		return 0;
-	return vfprintf(stderr, fmt, args);
+	return debug_vprint(fmt, args);
 }
 
 static int fail_msg(int err, const char *fmt, ...)
@@ -47,7 +92,7 @@ static int fail_msg(int err, const char *fmt, ...)
 	if (n >= 0 && (size_t)n < sizeof(last_error))
 		snprintf(last_error + n, sizeof(last_error) - n, ": %s", msg);
 	if (debug_output)
-		fprintf(stderr, "Failed to %s\n", last_error);
+		debug_print("Failed to %s\n", last_error);
 	return err;
 }
 
