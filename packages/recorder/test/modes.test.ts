@@ -107,7 +107,7 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
     // recording has begun once the output exists (a fixed delay was too short on a loaded machine)
     for (let t = 0; t < 10_000 && !(existsSync(out) && statSync(out).size > 0); t += 50) await sleep(50);
     await sleep(300);
-    assert.ok(leftoverBpf().length > 0, 'attached while recording');
+    assert.ok(leftoverBpf([rec.child.pid!]).length > 0, 'attached while recording');
     rec.child.kill('SIGKILL');
     await rec.done;
     assert.deepEqual(await leftoverBpfSettled(), []);
