@@ -11,7 +11,7 @@
  */
 import { constants as osConstants } from 'node:os';
 import type { Options } from 'yargs';
-import { EnvironmentError, UsageError } from './errors.js';
+import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, startLoading, type Loading } from './native.js';
 import { OPTIONS, recordSettings, type OptionDef, type ParsedArgs, type RecordOptions } from './options.js';
 import type { RecordStats } from './record.js';
@@ -229,6 +229,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     if (e instanceof UsageError) {
       say(e.message);
       process.stderr.write(`Try '${NAME} --help' for more information.\n`);
+      process.exitCode = 1;
+    } else if (e instanceof OutputError) {
+      say(`error: ${e.message}`);
       process.exitCode = 1;
     } else if (e instanceof EnvironmentError) {
       say(e.message);

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants as osConstants, cpus, hostname, release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format/write';
-import { EnvironmentError, UsageError } from './errors.js';
+import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, startLoading, VLT_START_PATH, type Loading, type NativeStats } from './native.js';
 import type { RecordOptions } from './options.js';
 import { openOutput, preloadConvert } from './output.js';
@@ -190,7 +190,15 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     const output = await openOutput(opts, addon, traceH);
     const t0 = performance.now();
     if (opts.systemWide) process.stderr.write('vltrace-record: no command and no -p: tracing the whole system (Ctrl-C to stop)\n');
-    rec.start(output.fd, header, prologue.take(), prologue.packets);
+    try {
+      rec.start(output.fd, header, prologue.take(), prologue.packets);
+    } catch (e) {
+      await output.finish().catch(() => undefined);
+      // the header did not fit (disk full): an output error, not the recorder's
+      const werr = rec.stats().writeError;
+      if (werr) throw new OutputError(`cannot write ${opts.output ?? 'the output'}: ${errnoText(werr).replace(/ writing the output$/, '')}`);
+      throw new EnvironmentError((e as Error).message);
+    }
     (child?.stdio[3] as NodeJS.WritableStream | undefined)?.end('g');
     mark('attached');
 

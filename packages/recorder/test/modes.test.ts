@@ -172,6 +172,22 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
     }
   });
 
+  it('an output too small for the header: one error line, exit 1, and the command never runs', () => {
+    const mnt = join(dir, 'tiny');
+    mkdirSync(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', mnt]);
+    try {
+      const ran = join(dir, 'ran');
+      const r = runRecorder(['-o', join(mnt, 'full.bin'), '--', 'touch', ran], dir);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /^vltrace-record: error: cannot write \S*full\.bin: ENOSPC \(no space left on device\)$/m);
+      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+      assert.equal(existsSync(ran), false);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+  });
+
   it('-l text and -l hex stream the recording live through @vltrace/convert', () => {
     for (const format of ['text', 'hex']) {
       const out = join(dir, `live.${format}`);
