@@ -366,22 +366,37 @@ Napi::Value Pipe(const Napi::CallbackInfo &info)
 	return a;
 }
 
-/* watchSignal(signo) -> boolean: keep the sender of signo from now on (after process.on) */
+/* watchSignal(signo) -> boolean: handle signo in front of Node's handler (after process.on) */
 Napi::Value WatchSignal(const Napi::CallbackInfo &info)
 {
 	return Napi::Boolean::New(info.Env(), vlt_watch_signal(info[0].As<Napi::Number>().Int32Value()) == 0);
 }
 
-/* signalOrigin(signo) -> { code, pid, count }: the sender of its last delivery */
-Napi::Value SignalOrigin(const Napi::CallbackInfo &info)
+/* armSignals(ms, note) -> boolean: from now on the first watched signal goes on to the
+ * command, the second ends the process ms later, the third at once (signals.h) */
+Napi::Value ArmSignals(const Napi::CallbackInfo &info)
 {
-	vlt_sig_origin o;
-	vlt_signal_origin(info[0].As<Napi::Number>().Int32Value(), &o);
-	Napi::Object r = Napi::Object::New(info.Env());
-	r.Set("code", Napi::Number::New(info.Env(), o.code));
-	r.Set("pid", Napi::Number::New(info.Env(), o.pid));
-	r.Set("count", Napi::Number::New(info.Env(), o.count));
-	return r;
+	std::string note = info[1].As<Napi::String>().Utf8Value();
+	return Napi::Boolean::New(info.Env(), vlt_signal_arm(info[0].As<Napi::Number>().Uint32Value(), note.c_str()) == 0);
+}
+
+/* signalCommand(pid): the command the first signal goes on to; 0 once it ended */
+Napi::Value SignalCommand(const Napi::CallbackInfo &info)
+{
+	vlt_signal_command(info[0].As<Napi::Number>().Int32Value());
+	return info.Env().Undefined();
+}
+
+/* signalForwarded() -> pid the first signal went on to, 0 none, -1 the command had it already */
+Napi::Value SignalForwarded(const Napi::CallbackInfo &info)
+{
+	return Napi::Number::New(info.Env(), vlt_signal_forwarded());
+}
+
+Napi::Value DisarmSignals(const Napi::CallbackInfo &info)
+{
+	vlt_signal_disarm();
+	return info.Env().Undefined();
 }
 
 void Cleanup(void *)
@@ -397,7 +412,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 	exports.Set("pipe", Napi::Function::New(env, Pipe));
 	exports.Set("listBtfFuncs", Napi::Function::New(env, ListBtfFuncs));
 	exports.Set("watchSignal", Napi::Function::New(env, WatchSignal));
-	exports.Set("signalOrigin", Napi::Function::New(env, SignalOrigin));
+	exports.Set("armSignals", Napi::Function::New(env, ArmSignals));
+	exports.Set("signalCommand", Napi::Function::New(env, SignalCommand));
+	exports.Set("signalForwarded", Napi::Function::New(env, SignalForwarded));
+	exports.Set("disarmSignals", Napi::Function::New(env, DisarmSignals));
 	napi_add_env_cleanup_hook(env, Cleanup, nullptr);
 	return exports;
 }

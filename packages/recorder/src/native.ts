@@ -73,25 +73,23 @@ export interface NativeRecorder {
   close(): void;
 }
 
-/** The sender of a signal's last delivery (native/src/signals.h). */
-export interface SignalOrigin {
-  /** si_code: 0 (SI_USER) from kill(2), 0x80 (SI_KERNEL) from a terminal, ... */
-  code: number;
-  /** the sending process, when a process sent it */
-  pid: number;
-  /** deliveries seen since watchSignal(); 0: none */
-  count: number;
-}
-
 export interface NativeAddon {
   Recorder: new (config: NativeConfig) => NativeRecorder;
   listBtfFuncs(): string[];
   /** [readFd, writeFd] of a new pipe (1 MiB) */
   pipe(): [number, number];
-  /** keeps the sender of this signal from now on; call after process.on(signal): false when
-   * no handler is installed */
+  /** vltrace-record's stop signals (native/src/signals.h): handle this one in front of Node's
+   * handler; call after process.on(signal). False when no handler is installed. */
   watchSignal(signo: number): boolean;
-  signalOrigin(signo: number): SignalOrigin;
+  /** from now on: the first watched signal goes on to the command unless it has it already,
+   * the second ends the process by that signal `ms` later, the third at once, all from the
+   * signal handler (the JS thread may be blocked); `note` goes to stderr before ending */
+  armSignals(ms: number, note: string): boolean;
+  /** the command the first signal goes on to; 0 once it ended */
+  signalCommand(pid: number): void;
+  /** the pid the first signal went on to, 0 when none, -1 when the command had it already */
+  signalForwarded(): number;
+  disarmSignals(): void;
 }
 
 /** An error from the addon: `code` is the errno name. */

@@ -182,10 +182,13 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
   }
   mark('loaded');
   const child = cmd?.child;
-  let status: number | undefined; // the command's exit status, once it ended
-  const commandEnded = cmd?.exit.then((s) => (status = s));
   // from here on a signal ends the recording cleanly (signals.ts says how)
-  const ints = new Interrupts(addon);
+  const ints = new Interrupts(addon, cmd?.pid);
+  let status: number | undefined; // the command's exit status, once it ended
+  const commandEnded = cmd?.exit.then((s) => {
+    ints.commandEnded();
+    return (status = s);
+  });
   try {
     const output = await openOutput(opts, addon, traceH);
     const t0 = performance.now();
@@ -211,11 +214,12 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
       }),
       ints.first.then(() => 0),
     ]);
-    // a signal: passed on to the command, which has GRACE_MS to end (a second signal: at once)
-    if (ints.signal && cmd && status === undefined) {
-      ints.forward(cmd.pid);
-      await firstOf(GRACE_MS, commandEnded!, ints.second);
+    if (ints.signal && opts.debug) {
+      const to = ints.passedOn();
+      process.stderr.write(`vltrace-record: ${ints.signal}: ${to > 0 ? `passed on to the command (pid ${to})` : to < 0 ? 'not passed on (the command has it already)' : 'no command to pass it on to'}\n`);
     }
+    // a signal (passed on to the command): it has GRACE_MS to end (a second signal: at once)
+    if (ints.signal && cmd && status === undefined) await firstOf(GRACE_MS, commandEnded!, ints.second);
     const interrupted = ints.signal !== undefined;
     mark('done');
     const st = await rec.stop(interrupted);
@@ -227,13 +231,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
       if (err !== osConstants.errno.EPIPE) {
         process.stderr.write(`vltrace-record: ${errnoText(err)}: recording stopped; the command (pid ${cmd.pid}) goes on, no longer traced\n`);
       }
-      await Promise.race([
-        commandEnded,
-        ints.first.then(async () => {
-          ints.forward(cmd.pid);
-          await firstOf(GRACE_MS, commandEnded!, ints.second);
-        }),
-      ]);
+      await Promise.race([commandEnded, ints.first.then(() => firstOf(GRACE_MS, commandEnded!, ints.second))]);
     }
     // still running (it outlived the grace period): left as it is, no longer traced
     const commandRunning = cmd !== undefined && status === undefined;

@@ -2,8 +2,9 @@
  * How vltrace-record ends on signals, on the real kernel (src/signals.ts): the first signal is
  * passed on to the command and the recording ends promptly whatever the command does (trailer
  * flagged interrupted, counts printed); a second signal ends it at once; -p processes are not
- * signalled; a terminal's Ctrl-C is not passed on twice; vltrace-record then dies by the signal
- * so that a shell stops the loop that ran it.
+ * signalled; a terminal's Ctrl-C is not passed on twice; the signal handler acts even while the
+ * JS thread is blocked; vltrace-record then dies by the signal so that a shell stops the loop
+ * that ran it.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GRACE_MS } from '../src/signals.js';
+import { GRACE_MS, LAST_WRITE_MS } from '../src/signals.js';
 import { CLI, leftoverBpfSettled, noEbpf, readLog, requireEbpf, startRecorder, tempDir, type Log } from './helpers.js';
 
 /** The bound on ending after the first signal: GRACE_MS and generous room for a loaded machine. */
@@ -122,6 +123,36 @@ describe('vltrace-record: ending on signals, on the real kernel', { skip: noEbpf
       assert.deepEqual(await leftoverBpfSettled(), []);
     } finally {
       if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('signals work while the JS thread is blocked (-l text into a pipe nobody reads)', async () => {
+    // stdout is a pipe this test never reads: the live text fills it and the recorder's
+    // synchronous write blocks its JS thread; the signal handler alone can act
+    const child = spawn(process.execPath, [CLI, '-l', 'text', '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=5000000'], {
+      cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pause();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const done = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_code, sig) => res(sig)));
+    try {
+      await sleep(2000); // started, and the 64 KiB pipe long full
+      child.kill('SIGINT');
+      // dd got it: it says how far it went and ends (its parent cannot reap it yet)
+      for (let t = 0; t < 5000 && !/records in/.test(stderr); t += 50) await sleep(50);
+      assert.match(stderr, /records in/, 'the first signal reached the command');
+      const t0 = performance.now();
+      child.kill('SIGINT');
+      const sig = await Promise.race([done, sleep(10_000, 'hung' as const, { ref: false })]);
+      const ms = performance.now() - t0;
+      assert.equal(sig, 'SIGINT', stderr);
+      assert.ok(ms < LAST_WRITE_MS + 1500, `ended ${ms.toFixed(0)} ms after the second signal`);
+      assert.match(stderr, /signalled again: ending now/);
+      assert.deepEqual(await leftoverBpfSettled(), []);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      child.stdout.destroy();
     }
   });
 
