@@ -28,7 +28,7 @@ export type StopSignal = (typeof STOP_SIGNALS)[number];
 /** How long the command has to end after the first signal before the recording ends anyway. */
 export const GRACE_MS = 1500;
 /** After a second signal: how long writing the end of the log may take. */
-export const LAST_WRITE_MS = 500;
+export const LAST_WRITE_MS = 1000;
 /** What the recorder says when a second or third signal ends it before it could finish. */
 const ENDING_NOTE = 'vltrace-record: signalled again: ending now; the log keeps what was written so far\n';
 
