@@ -32,9 +32,13 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
 
   it('-p traces a running process and stops when it exits', async () => {
     const marker = `/vlt-p-marker-${process.pid}`;
-    const target = spawn(prog, ['wait', '800', marker], { stdio: 'ignore' });
+    const target = spawn(prog, ['await', marker], { stdio: ['pipe', 'ignore', 'ignore'] });
     const out = join(dir, 'p.bin');
     const rec = startRecorder(['-p', String(target.pid), '-o', out], dir);
+    // its go once recording has begun (no fixed delay: start-up is slow on a loaded machine)
+    for (let t = 0; t < 10_000 && !(existsSync(out) && statSync(out).size > 0); t += 50) await sleep(50);
+    await sleep(300);
+    target.stdin!.end('g');
     const r = await rec.done;
     assert.equal(r.status, 0, r.stderr);
     const log = await readLog(out);
