@@ -9,6 +9,7 @@ import {
   FILE_HEADER_LAYOUT, FILE_MAGIC, FORMAT_VERSION, MAX_HEADER_SIZE, SECTION_KINDS, SECTION_LAYOUT, align8,
 } from './layout.js';
 import { HEADER_PREFIX_SIZE } from './header-encode.js';
+import { checkMeta, checkSyscalls } from './header-check.js';
 
 export { encodeHeader, HEADER_PREFIX_SIZE } from './header-encode.js';
 
@@ -135,20 +136,12 @@ export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
       }
     };
     switch (s.kind) {
-      case SECTION_KINDS.META.code: {
-        const m = json('recording metadata');
-        if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new FormatError(file, start, 'a JSON object of recording metadata');
-        meta = m as TraceMeta;
+      case SECTION_KINDS.META.code:
+        meta = checkMeta(file, start, json('recording metadata'));
         break;
-      }
-      case SECTION_KINDS.SYSCALLS.code: {
-        const t = json('the syscall table');
-        if (!Array.isArray(t) || !t.every((r) => Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'string' && typeof r[2] === 'number')) {
-          throw new FormatError(file, start, 'the syscall table as [nr, name, nargs] rows');
-        }
-        syscalls = t as HeaderSyscall[];
+      case SECTION_KINDS.SYSCALLS.code:
+        syscalls = checkSyscalls(file, start, json('the syscall table'));
         break;
-      }
       case SECTION_KINDS.TRACE_H.code:
         traceH = new TextDecoder().decode(data);
         break;

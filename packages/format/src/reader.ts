@@ -35,7 +35,10 @@ export interface OpenTraceOptions {
 
 /** Where the bytes come from: a file or a stream of chunks. */
 interface ByteSource {
-  /** fills buf[off, off+len) as far as possible; returns bytes read, 0 at end */
+  /**
+   * fills buf[off, off+len) and returns len, or fewer bytes only when the input ended: a short
+   * read is the last one with data (the reader relies on it, see Trace.items)
+   */
   read(buf: Uint8Array, off: number, len: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -143,11 +146,17 @@ export class Trace {
     try {
       for (;;) {
         const buf = bufs[k & 1]!;
+        const asked = slice;
         const got = await reading!;
         reading = undefined;
         this.stats.bytes += got;
-        const eof = got === 0;
-        if (!eof) {
+        // A short read is the end of the input (ByteSource.read fills the whole range
+        // otherwise). Its partial packet is never carried over: every slice before it is a
+        // multiple of 8 bytes, so a carry is too and the next buffer's start stays 8-aligned
+        // as the decoder's 32-bit word reads need. (Carrying the odd-length tail of a file cut
+        // inside a packet misaligned those reads: a bogus size error instead of this warning.)
+        const last = got < asked;
+        if (!last) {
           slice = Math.min(2 * slice, readSize);
           reading = this.src.read(bufs[(k + 1) & 1]!, HEAD, slice);
         }
@@ -166,13 +175,8 @@ export class Trace {
           throw e;
         }
         yield* queue.splice(0);
-        if (eof) {
-          if (res.next < end) {
-            this.warnings.push({
-              file: this.file, offset: base + res.next - start,
-              message: `truncated packet at end of file: ${end - res.next} of ${res.need} bytes (recording interrupted?)`,
-            });
-          }
+        if (last) {
+          if (res.next < end) this.warnings.push(truncatedTail(this.file, base + res.next - start, end - res.next, res.need));
           base += end - start;
           break;
         }
@@ -242,6 +246,12 @@ export async function openTrace(input: string | AsyncIterable<Uint8Array>, opts:
     await src.close();
     throw e;
   }
+}
+
+/** The warning for a file that ends inside a packet (a recorder killed, a disk full, a copy cut short). */
+function truncatedTail(file: string, offset: number, have: number, need: number): FormatWarning {
+  const what = need > 0 ? `${have} of its ${need} bytes` : `${have} bytes, too few to hold its size`;
+  return { file, offset, message: `truncated packet at end of file (${what}): the recording was cut short; everything before it was read` };
 }
 
 function startsWith(a: Uint8Array, s: string): boolean {
