@@ -87,15 +87,22 @@ interface Prefix {
 }
 
 
+/** What a header cut short by the end of the file is called in errors. */
+export const CUT_HEADER = 'the file was cut inside its header';
+
 /** Reads the prefix: checks magic and version, returns the whole header's size. */
 export function parseHeaderPrefix(file: string, bytes: Uint8Array): { size: number; major: number; minor: number } {
+  const have = Math.min(bytes.length, FILE_MAGIC.length);
+  for (let i = 0; i < have; i++) {
+    if (bytes[i] !== FILE_MAGIC.charCodeAt(i)) {
+      throw new FormatError(file, 0, `magic ${JSON.stringify(FILE_MAGIC)} (a vltrace v1 file)`, JSON.stringify(String.fromCharCode(...bytes.subarray(0, FILE_MAGIC.length))));
+    }
+  }
+  if (bytes.length === 0) throw new FormatError(file, 0, 'a vltrace recording', 'an empty file');
   if (bytes.length < HEADER_PREFIX_SIZE) {
-    throw new FormatError(file, bytes.length, `a ${HEADER_PREFIX_SIZE}-byte vltrace file header`, `end of file after ${bytes.length} bytes`);
+    throw new FormatError(file, bytes.length, `a ${HEADER_PREFIX_SIZE}-byte vltrace file header`, `end of file after ${bytes.length} bytes (${CUT_HEADER})`);
   }
   const p = prefixParser.parse(bytes.subarray(0, HEADER_PREFIX_SIZE)) as Prefix;
-  if (p.magic !== FILE_MAGIC) {
-    throw new FormatError(file, 0, `magic ${JSON.stringify(FILE_MAGIC)} (a vltrace v1 file)`, JSON.stringify(p.magic));
-  }
   if (p.version_major !== FORMAT_VERSION.major) {
     throw new FormatError(file, FILE_HEADER_LAYOUT.byName['version_major']!.offset,
       `format major version ${FORMAT_VERSION.major}`, `${p.version_major}.${p.version_minor}`);
@@ -111,7 +118,7 @@ export function parseHeaderPrefix(file: string, bytes: Uint8Array): { size: numb
 export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
   const { size, major, minor } = parseHeaderPrefix(file, bytes);
   if (bytes.length < size) {
-    throw new FormatError(file, bytes.length, `a ${size}-byte file header`, `end of file after ${bytes.length} bytes`);
+    throw new FormatError(file, bytes.length, `a ${size}-byte file header`, `end of file after ${bytes.length} bytes (${CUT_HEADER})`);
   }
   const nsections = (prefixParser.parse(bytes.subarray(0, HEADER_PREFIX_SIZE)) as Prefix).nsections;
   let meta: TraceMeta | undefined;

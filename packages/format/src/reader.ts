@@ -8,7 +8,7 @@ import { FormatError, type FormatWarning } from './errors.js';
 import { decodePackets, type DecodeResult } from './decode.js';
 import { newStats, type TraceItem, type TraceStats } from './events.js';
 import { HEADER_PREFIX_SIZE, parseHeader, parseHeaderPrefix, type TraceHeader } from './header.js';
-import { MAX_PACKET_SIZE } from './layout.js';
+import { FILE_MAGIC, MAX_PACKET_SIZE } from './layout.js';
 import { LEGACY_MAGIC, openLegacy } from './legacy/v01.js';
 import { Reassembler } from './reassemble.js';
 import type { SyscallBatch } from './batch.js';
@@ -230,7 +230,8 @@ export async function openTrace(input: string | AsyncIterable<Uint8Array>, opts:
     const prefix = new Uint8Array(HEADER_PREFIX_SIZE);
     const n = await src.read(prefix, 0, prefix.length);
     const head = prefix.subarray(0, n);
-    if (startsWith(head, LEGACY_MAGIC)) {
+    if (startsWith(head, LEGACY_MAGIC) || (head.length < LEGACY_MAGIC.length && startsWith(LEGACY_BYTES, head, FILE_MAGIC.length))) {
+      // (a file cut inside the 0.1 magic, past the bytes both magics share, is a cut 0.1 preamble)
       const legacy = await openLegacy(file, head, (b, o, l) => src.read(b, o, l));
       return new Trace(file, legacy.header, src, opts, legacy.decoder);
     }
@@ -254,8 +255,11 @@ function truncatedTail(file: string, offset: number, have: number, need: number)
   return { file, offset, message: `truncated packet at end of file (${what}): the recording was cut short; everything before it was read` };
 }
 
-function startsWith(a: Uint8Array, s: string): boolean {
-  if (a.length < s.length) return false;
-  for (let i = 0; i < s.length; i++) if (a[i] !== s.charCodeAt(i)) return false;
+/** Whether `a` starts with `s` (a string of byte values or bytes), and `s` has at least `min` bytes. */
+function startsWith(a: Uint8Array, s: string | Uint8Array, min = 0): boolean {
+  if (a.length < s.length || s.length < min) return false;
+  for (let i = 0; i < s.length; i++) if (a[i] !== (typeof s === 'string' ? s.charCodeAt(i) : s[i])) return false;
   return true;
 }
+
+const LEGACY_BYTES = new TextEncoder().encode(LEGACY_MAGIC);
