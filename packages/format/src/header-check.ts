@@ -86,14 +86,20 @@ export function checkMeta(file: string, at: number, m: unknown): TraceMeta {
   return m as TraceMeta;
 }
 
-/** Checks the SYSCALLS section's JSON value (at file offset `at`): [nr, name, nargs] rows, each number once. */
+/** A syscall name: an identifier (outputs print it as it is, unquoted). */
+const SYSCALL_NAME = /^\w{1,64}$/;
+
+/**
+ * Checks the SYSCALLS section's JSON value (at file offset `at`): [nr, name, nargs] rows, each
+ * number once, names of 1-64 letters, digits and underscores.
+ */
 export function checkSyscalls(file: string, at: number, t: unknown): HeaderSyscall[] {
   if (!Array.isArray(t)) throw new FormatError(file, at, 'the syscall table as a JSON array of [nr, name, nargs] rows', shown(t));
   const seen = new Set<number>();
   t.forEach((r: unknown, i) => {
     const ok = Array.isArray(r) && r.length === 3 && Number.isInteger(r[0]) && r[0] >= 0 && r[0] <= MAX_TABLE_NR
-      && typeof r[1] === 'string' && Number.isInteger(r[2]) && r[2] >= 0 && r[2] <= MAX_ARGS;
-    if (!ok) throw new FormatError(file, at, `the syscall table's row ${i} as [nr 0..${MAX_TABLE_NR}, name, nargs 0..${MAX_ARGS}]`, shown(r));
+      && typeof r[1] === 'string' && SYSCALL_NAME.test(r[1]) && Number.isInteger(r[2]) && r[2] >= 0 && r[2] <= MAX_ARGS;
+    if (!ok) throw new FormatError(file, at, `the syscall table's row ${i} as [nr 0..${MAX_TABLE_NR}, name (an identifier), nargs 0..${MAX_ARGS}]`, shown(r));
     if (seen.has(r[0])) throw new FormatError(file, at, `the syscall table's row ${i} with a number not given before`, shown(r));
     seen.add(r[0]);
   });
