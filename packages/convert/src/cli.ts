@@ -139,7 +139,7 @@ export async function yargsArgs(argv: readonly string[], onUsage: () => void): P
     .example('$0 run.bin --to strace -tt -T', 'strace-style lines with times')
     .example('$0 run.bin --to parquet -X -e %file', 'failed file syscalls → run.parquet')
     .example('$0 a.bin b.bin --to parquet --partition-by pid,date -o ds', 'a hive-partitioned dataset in ds/')
-    .epilogue('Exit status: 0 done, 1 usage error, 2 bad input (what was converted before the error is kept as NAME.partial.EXT).')
+    .epilogue('Exit status: 0 done (a recording cut short converts up to its last whole packet, with a warning), 1 usage error, 2 bad input (what was converted before the error is kept as NAME.partial.EXT).')
     .strictOptions()
     .help()
     .alias('help', 'h')
