@@ -285,6 +285,10 @@ const CASES: readonly [Sc, string, Partial<StraceOptions>?][] = [
   [{ name: 'ioctl', args: [1, 0x5413, P], ret: 0, mem: { out: { 2: new Bytes(8).u16(0, 24).u16(2, 80).bytes } } },
     'ioctl(1, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0'],
   [{ name: 'ioctl', args: [3, 0x5441, 0x102], ret: 4 }, L('ioctl(3, TIOCGPTPEER, 0x102)', '4')],
+  [{ name: 'prctl', args: [15, P, 0, 0, 0], ret: 0, mem: { in: { 1: new Bytes(16).str(0, 'worker').bytes } } }, L('prctl(PR_SET_NAME, "worker")', '0')],
+  [{ name: 'prctl', args: [16, P, 0, 0, 0], ret: 0, mem: { out: { 1: new Bytes(16).str(0, 'python3').bytes } } }, L('prctl(PR_GET_NAME, "python3")', '0')],
+  [{ name: 'readv', args: [7, P, 2], ret: -9, mem: { out: { 1: iovPayload([{ base: Q, len: 3, data: '' }, { base: Q + 3n, len: 100, data: '' }]) } } },
+    'readv(7, [{iov_base=0x7ffd1234b000, iov_len=3}, {iov_base=0x7ffd1234b003, iov_len=100}], 2) = -1 EBADF (Bad file descriptor)'],
 ];
 
 for (const [sc, expected, opts] of CASES) {
@@ -324,4 +328,36 @@ test('a buffer the recorder kept shorter than -s prints what it holds and `...`'
   // recorded with -s 8, converted with the default 32
   assert.equal(await lineOf({ name: 'write', args: [1, P, 20], ret: 20, mem: { in: { 1: text('01234567') } } }),
     L('write(1, "01234567"..., 20)', '20'));
+});
+
+test('paths print whole up to PATH_MAX - 1 bytes whatever -s says, longer ones cut there with `...` (as strace 6)', async () => {
+  const open = (path: string, opts: Partial<StraceOptions> = {}) =>
+    lineOf({ name: 'openat', args: [AT_FDCWD, P, 0, 0], strs: { 1: path }, ret: -36 }, opts);
+  const tail = ', O_RDONLY) = -1 ENAMETOOLONG (File name too long)';
+  const p4095 = '/' + 'a'.repeat(4094);
+  const p4100 = '/' + 'a'.repeat(4099);
+  const p4212 = '/' + 'a'.repeat(4211);
+  assert.equal(await open(p4095, { stringLimit: 10 }), `openat(AT_FDCWD, "${p4095}"${tail}`);
+  assert.equal(await open(p4100, { stringLimit: 4096 }), `openat(AT_FDCWD, "${p4095}"...${tail}`);
+  assert.equal(await open(p4212, { stringLimit: 4096 }), `openat(AT_FDCWD, "${p4095}"...${tail}`);
+  // a non-path string is cut at -s
+  assert.equal(await lineOf({ name: 'setxattr', args: [P, Q, Q, 4, 0], strs: { 0: '/f', 1: 'user.abcdefghij' }, ret: 0 }, { stringLimit: 8 }),
+    L('setxattr("/f", "user.abc"..., 0x7ffd1234b000, 4, 0)', '0'));
+});
+
+test('arrays stop after -s elements with `...` (poll entries, iovecs, argv)', async () => {
+  const many = pollfds(...Array.from({ length: 5 }, (_, i) => [i, 1, 0] as [number, number, number]));
+  assert.equal(await lineOf({ name: 'poll', args: [P, 5, 0], ret: 0, mem: { in: { 0: many }, out: { 0: many } } }, { stringLimit: 3 }),
+    'poll([{fd=0, events=POLLIN}, {fd=1, events=POLLIN}, {fd=2, events=POLLIN}, ...], 5, 0) = 0 (Timeout)');
+  const iov = iovPayload(Array.from({ length: 4 }, (_, i) => ({ base: Q + BigInt(i), len: 1, data: String(i) })));
+  assert.equal(await lineOf({ name: 'writev', args: [1, P, 4], ret: 4, mem: { in: { 1: iov } } }, { stringLimit: 2 }),
+    L('writev(1, [{iov_base="0", iov_len=1}, {iov_base="1", iov_len=1}, ...], 4)', '4'));
+  assert.equal(await lineOf({ name: 'execve', args: [P, Q, Q], strs: { 0: '/bin/echo' }, ret: 0, mem: { in: { 1: argvPayload(4, ['ls', 'a', 'b']), 2: count(0) } } }, { stringLimit: 3 }),
+    'execve("/bin/echo", ["ls", "a", "b", ...], 0x7ffd1234b000 /* 0 vars */) = 0');
+});
+
+test('-X raw and verbose apply inside structs', async () => {
+  const sc: Sc = { name: 'fstat', args: [3, P], ret: 0, mem: { out: { 1: stat(S_IFREG | 0o644, 10) } } };
+  assert.equal(await lineOf(sc, { constStyle: 'raw' }), L('fstat(3, {st_mode=0100644, st_size=10, ...})', '0'));
+  assert.equal(await lineOf(sc, { constStyle: 'verbose' }), L('fstat(3, {st_mode=0100644 /* S_IFREG|0644 */, st_size=10, ...})', '0'));
 });

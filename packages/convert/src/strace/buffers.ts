@@ -60,15 +60,17 @@ export const cwdBuffer: ArgPrinter = (c, k) => {
 export function iovec(phase: Phase, countArg: number): ArgPrinter {
   return (c, k) => {
     if (c.isZero(k)) return 'NULL';
-    const d = captured(c, k, phase);
+    // what the kernel fills is read at exit whatever the result: a failed call shows the bases
+    const d = phase === 'in' ? captured(c, k, 'in') : captured(c, k, 'exit');
     if (d === undefined || d.bytes.length < 4) return c.hex(k);
+    const failed = phase !== 'in' && c.failed;
     const n = Number(c.ulong(countArg));
     if (n === 0) return '[]';
     const m = new Mem(d.bytes);
     const recorded = m.u32(0);
     const limit = c.cfg.stringLimit;
     // what the kernel filled: the result bounds the bytes shown, buffer after buffer
-    let left = phase === 'in' ? Infinity : Number(c.ret);
+    let left = phase === 'in' || failed ? Infinity : Number(c.ret);
     let o = 4;
     let s = '[';
     let i = 0;
@@ -84,6 +86,7 @@ export function iovec(phase: Phase, countArg: number): ArgPrinter {
       left -= len;
       let shown: string;
       if (base === 'NULL') shown = 'NULL';
+      else if (failed) shown = base;
       else if ((flags & ITEM_FLAGS.READ_ERROR.bit) !== 0 && bytes.length === 0) shown = base;
       else shown = quoteBuffer(bytes, len, limit);
       s += `${i ? ', ' : ''}{iov_base=${shown}, iov_len=${iovLen}}`;

@@ -7,6 +7,7 @@ import {
 } from '../args.js';
 import { isRestartErrno } from '@vltrace/format';
 import { argv, buffer, envc } from '../buffers.js';
+import { quoteString } from '../escape.js';
 import type { Call } from '../call.js';
 import { at, bitSet, createsFd, named, only, retDec, retFd, shapedBy, type Decoder, type RetPrinter } from '../decoder.js';
 import { captured, Mem, printArray, setBits, structArg, structOf } from '../mem.js';
@@ -42,12 +43,27 @@ const execed = (c: Call) => {
   if (c.ok) c.fds.exec(c.pid);
 };
 
+/** A task name (PR_SET_NAME, PR_GET_NAME): at most TASK_COMM_LEN bytes up to the NUL, cut at -s. */
+function commName(phase: 'in' | 'out'): ArgPrinter {
+  return (c, k) => {
+    if (c.isZero(k)) return 'NULL';
+    const m = structOf(c, k, phase, 1);
+    if (m === undefined) return c.hex(k);
+    const b = m.bytes.subarray(0, TASK_COMM_LEN);
+    const nul = b.indexOf(0);
+    return nul >= 0 ? quoteString(b.subarray(0, nul), c.cfg.stringLimit, false) : quoteString(b, c.cfg.stringLimit, true);
+  };
+}
+const TASK_COMM_LEN = 16;
+
 // prctl(2): which arguments each option prints, after strace's prctl.c
 const rest3 = [xlong, xlong, xlong];
 const PRCTL_SHAPES = new Map<number, readonly ArgPrinter[]>([
   ...[3, 7, 13, 21, 27, 30, 31, 32, 34, 39, 42, 43, 44, 46, 58].map((o) => [o, []] as const),
   [1, [signal]],
-  ...[2, 5, 9, 11, 15, 16, 19, 25, 37, 40].map((o) => [o, [ptr]] as const),
+  [15, [commName('in')]],
+  [16, [commName('out')]],
+  ...[2, 5, 9, 11, 19, 25, 37, 40].map((o) => [o, [ptr]] as const),
   [4, [value(SUID_DUMP)]],
   ...[8, 14, 24, 23, 28, 29, 36, 38, 41, 45, 57].map((o) => [o, [ulong, ...rest3]] as const),
 ]);
