@@ -10,6 +10,7 @@ import { bitSet, createsFd, retDec, retFd, type Decoder, type RetPrinter } from 
 import { captured, Mem, printArray, structArg, structOf } from '../mem.js';
 import { EPOLL_EVENT_SIZE, epollEvent, fdSet, POLLFD_SIZE, pollfds, pollRevents } from '../structs/poll.js';
 import { sigset, sigsetArg } from '../structs/signal.js';
+import { termios, TERMIOS_FLAGS_SIZE } from '../structs/termios.js';
 import { timespec, TIMESPEC_SIZE, timeval } from '../structs/time.js';
 import {
   EFD_FLAGS, EPOLL_CREATE_FLAGS, EPOLL_CTL_DEL, EPOLL_CTL_OPS, INOTIFY_INIT_FLAGS, IOCTL_CMDS,
@@ -126,7 +127,7 @@ const IOC = {
   FIONREAD: 0x541b, TIOCCONS: 0x541d, FIONBIO: 0x5421, TIOCNOTTY: 0x5422, TIOCSETD: 0x5423, TIOCGETD: 0x5424,
   TCSBRKP: 0x5425, TIOCSBRK: 0x5427, TIOCCBRK: 0x5428, TIOCGSID: 0x5429, TIOCGPTN: 0x80045430, TIOCSPTLCK: 0x40045431,
   TIOCPKT: 0x5420, TIOCVHANGUP: 0x5437, FIONCLEX: 0x5450, FIOCLEX: 0x5451, FIOASYNC: 0x5452, TIOCGSOFTCAR: 0x5419,
-  TIOCSSOFTCAR: 0x541a,
+  TIOCSSOFTCAR: 0x541a, TCGETS2: 0x802c542a, TCSETS2: 0x402c542b, TCSETSW2: 0x402c542c, TCSETSF2: 0x402c542d,
 } as const;
 /** requests that take no argument (strace prints none) */
 const IOCTL_NO_ARG = new Set<number>([
@@ -138,6 +139,9 @@ const IOCTL_INT_IN = new Set<number>([IOC.TIOCSPGRP, IOC.TIOCSETD, IOC.FIONBIO, 
 const IOCTL_INT_OUT = new Set<number>([
   IOC.TIOCGPGRP, IOC.TIOCGSID, IOC.TIOCGETD, IOC.TIOCGSOFTCAR, IOC.TIOCGPTN, IOC.FIONREAD, IOC.TIOCOUTQ,
 ]);
+/** requests that pass a termios (strace prints its flag words) */
+const IOCTL_TERMIOS_IN = new Set<number>([IOC.TCSETS, IOC.TCSETSW, IOC.TCSETSF, IOC.TCSETS2, IOC.TCSETSW2, IOC.TCSETSF2]);
+const termiosAt = (phase: 'in' | 'out') => structArg(phase, TERMIOS_FLAGS_SIZE, (m, c) => termios(m, c.cfg.style));
 /** requests whose argument is an int value */
 const IOCTL_INT_VALUE = new Set<number>([IOC.TCSBRK, IOC.TCSBRKP, IOC.TIOCSCTTY]);
 
@@ -153,9 +157,8 @@ const ioctlCmd: ArgPrinter = (c, k) => {
 
 /**
  * ioctl's third argument, by request (strace's term_ioctl): none for FIOCLEX and the like,
- * `[1]` for the int ones, the winsize struct; other requests print the value in hex, as
- * strace's generic handler does (0 is `0`). TCGETS prints the address (its termios is not
- * decoded).
+ * `[1]` for the int ones, the winsize and termios structs; other requests print the value in
+ * hex, as strace's generic handler does (0 is `0`).
  */
 const ioctlArg: ArgPrinter = (c, k) => {
   const req = c.uint(1);
@@ -165,7 +168,8 @@ const ioctlArg: ArgPrinter = (c, k) => {
   if (IOCTL_INT_OUT.has(req)) return intAt('out')(c, k);
   if (req === IOC.TIOCGWINSZ) return winsize('out')(c, k);
   if (req === IOC.TIOCSWINSZ) return winsize('in')(c, k);
-  if (req === IOC.TCGETS || req === IOC.TCSETS || req === IOC.TCSETSW || req === IOC.TCSETSF) return ptr(c, k);
+  if (req === IOC.TCGETS || req === IOC.TCGETS2) return termiosAt('out')(c, k);
+  if (IOCTL_TERMIOS_IN.has(req)) return termiosAt('in')(c, k);
   return c.hex(k);
 };
 
