@@ -368,3 +368,17 @@ test('-X raw and verbose apply inside structs', async () => {
   assert.equal(await lineOf(sc, { constStyle: 'raw' }), L('fstat(3, {st_mode=0100644, st_size=10, ...})', '0'));
   assert.equal(await lineOf(sc, { constStyle: 'verbose' }), L('fstat(3, {st_mode=0100644 /* S_IFREG|0644 */, st_size=10, ...})', '0'));
 });
+
+test('memory shorter than a printer expects prints, never throws', async () => {
+  // a getsockopt whose value was cut short by the recorder, an IOV chunk cut mid-record, a siginfo of 20 bytes
+  const cases: Sc[] = [
+    { name: 'getsockopt', args: [7, 1, 17, P, Q], ret: 0, mem: { in: { 4: int(12) }, out: { 3: new Uint8Array(5), 4: int(12) } } },
+    { name: 'writev', args: [1, P, 2], ret: 3, mem: { in: { 1: iovPayload([{ base: Q, len: 3, data: 'abc' }]).subarray(0, 30) } } },
+    { name: 'readv', args: [1, P, 2], ret: 3, mem: { out: { 1: new Uint8Array([2, 0, 0, 0, 1]) } } },
+    { name: 'execve', args: [P, Q, Q], strs: { 0: '/x' }, ret: 0, mem: { in: { 1: new Uint8Array([9, 0, 0, 0, 5, 0]), 2: new Uint8Array(2) } } },
+    { name: 'poll', args: [P, 3, 0], ret: 2, mem: { in: { 0: new Uint8Array(9) }, out: { 0: new Uint8Array(3) } } },
+    { name: 'pselect6', args: [9, P, 0, 0, 0, Q], ret: 1, mem: { in: { 1: new Uint8Array(0), 5: new Uint8Array(20) }, out: { 1: new Uint8Array(1) } } },
+    { name: 'sched_getaffinity', args: [0, 128, P], ret: 128, mem: { out: { 2: new Uint8Array(3) } } },
+  ];
+  for (const sc of cases) assert.match(await lineOf(sc), new RegExp(`^${sc.name}\\(.*\\) += `));
+});

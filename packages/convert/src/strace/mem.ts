@@ -10,7 +10,11 @@ import type { Call } from './call.js';
 
 const TWO32 = 4294967296;
 
-/** A little-endian view of captured bytes, with strace's ways of printing fields. */
+/**
+ * A little-endian view of captured bytes, with strace's ways of printing fields. Reads past the
+ * end give 0 rather than throwing: printers check lengths, and a recording that holds less than
+ * they expected must still print, never crash.
+ */
 export class Mem {
   readonly dv: DataView;
 
@@ -22,49 +26,53 @@ export class Mem {
     return this.bytes.length;
   }
 
+  private has(o: number, n: number): boolean {
+    return o >= 0 && o + n <= this.bytes.length;
+  }
+
   u8(o: number): number {
-    return this.bytes[o]!;
+    return this.bytes[o] ?? 0;
   }
   u16(o: number): number {
-    return this.dv.getUint16(o, true);
+    return this.has(o, 2) ? this.dv.getUint16(o, true) : 0;
   }
   /** big-endian u16 (a port in network order) */
   be16(o: number): number {
-    return this.dv.getUint16(o, false);
+    return this.has(o, 2) ? this.dv.getUint16(o, false) : 0;
   }
   be32(o: number): number {
-    return this.dv.getUint32(o, false);
+    return this.has(o, 4) ? this.dv.getUint32(o, false) : 0;
   }
   i32(o: number): number {
-    return this.dv.getInt32(o, true);
+    return this.has(o, 4) ? this.dv.getInt32(o, true) : 0;
   }
   u32(o: number): number {
-    return this.dv.getUint32(o, true);
+    return this.has(o, 4) ? this.dv.getUint32(o, true) : 0;
   }
   u64(o: number): bigint {
-    return this.dv.getBigUint64(o, true);
+    return this.has(o, 8) ? this.dv.getBigUint64(o, true) : 0n;
   }
   i64(o: number): bigint {
-    return this.dv.getBigInt64(o, true);
+    return this.has(o, 8) ? this.dv.getBigInt64(o, true) : 0n;
   }
   /** The 64-bit word at o is zero. */
   zero64(o: number): boolean {
-    return this.dv.getUint32(o, true) === 0 && this.dv.getUint32(o + 4, true) === 0;
+    return this.u32(o) === 0 && this.u32(o + 4) === 0;
   }
   /** An unsigned 64-bit field in decimal (`%llu`). */
   udec(o: number): string {
-    const hi = this.dv.getUint32(o + 4, true);
-    return hi < 0x200000 ? String(hi * TWO32 + this.dv.getUint32(o, true)) : this.u64(o).toString();
+    const hi = this.u32(o + 4);
+    return hi < 0x200000 ? String(hi * TWO32 + this.u32(o)) : this.u64(o).toString();
   }
   /** A signed 64-bit field in decimal (`%lld`). */
   dec(o: number): string {
-    const hi = this.dv.getInt32(o + 4, true);
-    return hi >= -0x200000 && hi < 0x200000 ? String(hi * TWO32 + this.dv.getUint32(o, true)) : this.i64(o).toString();
+    const hi = this.i32(o + 4);
+    return hi >= -0x200000 && hi < 0x200000 ? String(hi * TWO32 + this.u32(o)) : this.i64(o).toString();
   }
   /** A 64-bit field in hex (`%#llx`: 0 is `0`). */
   hex(o: number): string {
-    const hi = this.dv.getUint32(o + 4, true);
-    const lo = this.dv.getUint32(o, true);
+    const hi = this.u32(o + 4);
+    const lo = this.u32(o);
     if (hi === 0) return lo === 0 ? '0' : '0x' + lo.toString(16);
     return hi < 0x200000 ? '0x' + (hi * TWO32 + lo).toString(16) : '0x' + this.u64(o).toString(16);
   }

@@ -60,7 +60,7 @@ const fdSetIn: ArgPrinter = (c, k) => {
   if (c.isZero(k)) return 'NULL';
   const nfds = Math.max(0, Math.min(c.int(0), 1024 * 1024));
   const d = captured(c, k, 'in');
-  if (d === undefined || d.readError) return c.hex(k);
+  if (d === undefined || d.readError || d.bytes.length < Math.ceil(nfds / 8)) return c.hex(k);
   return fdSet(new Mem(d.bytes), nfds, c);
 };
 

@@ -122,17 +122,22 @@ function getsockoptValue(c: Call, k: number, m: Mem, ulen: number, rlen: number)
   const level = c.int(1);
   const name = c.int(2);
   if (ulen <= 0 || rlen <= 0) return c.hex(k);
+  // a struct or int the recording holds only in part prints as its address
+  const need = (n: number) => m.length < Math.min(rlen, n);
   const field = (o: number, text: () => string) => (rlen > o ? text() : undefined);
   if (level === SOL.SOCKET && name === SO.LINGER) {
+    if (need(8)) return c.hex(k);
     const parts = [field(0, () => `l_onoff=${m.i32(0)}`), field(4, () => `l_linger=${m.i32(4)}`)].filter((x) => x !== undefined);
     return `{${parts.join(', ')}}`;
   }
   if (level === SOL.SOCKET && name === SO.PEERCRED) {
+    if (need(12)) return c.hex(k);
     const id = (o: number) => (m.u32(o) === 0xffffffff ? '-1' : String(m.u32(o)));
     const parts = [field(0, () => `pid=${m.i32(0)}`), field(4, () => `uid=${id(4)}`), field(8, () => `gid=${id(8)}`)];
     return `{${parts.filter((x) => x !== undefined).join(', ')}}`;
   }
   if (level === SOL.SOCKET && name === SO.ERROR) {
+    if (need(4)) return c.hex(k);
     const e = m.u32(0);
     return `[${e === 0 ? '0' : errnoName(e) ?? String(e)}]`;
   }

@@ -151,7 +151,7 @@ function affinity(phase: 'in' | 'out'): ArgPrinter {
     const len = phase === 'in' ? c.uint(1) : c.retInt;
     if (len === 0) return '[]';
     const d = captured(c, k, phase);
-    if (d === undefined || d.readError) return c.hex(k);
+    if (d === undefined || d.readError || d.bytes.length < Math.min(len, CPUSET_MAX)) return c.hex(k);
     const m = new Mem(d.bytes);
     const bits = setBits(m, 8 * Math.min(len, CPUSET_MAX)).join(' ');
     return len > CPUSET_MAX ? `[${bits}${bits ? ' ' : ''}...]` : `[${bits}]`;
