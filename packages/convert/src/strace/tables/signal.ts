@@ -21,3 +21,6 @@ export const SIGPROCMASK_HOW = xlat({ header: 'include/uapi/asm-generic/signal-d
 export const SFD_FLAGS = xlat({ header: 'include/uapi/linux/signalfd.h', dflt: 'SFD_???' }, [
   [0o2000000, 'SFD_CLOEXEC'], [0o4000, 'SFD_NONBLOCK'],
 ]);
+
+/** Signal numbers the decoders refer to by name (x86_64). */
+export const SIG = { ILL: 4, TRAP: 5, BUS: 7, FPE: 8, KILL: 9, SEGV: 11, CHLD: 17, PROF: 27, IO: 29, SYS: 31 } as const;
