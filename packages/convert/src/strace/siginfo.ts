@@ -221,15 +221,33 @@ export function printSignalInfo(signo: number, errno: number, code: number, fiel
   const parts = [`si_signo=${printSignal(signo, style)}`, `si_code=${printCode(signo, code, style)}`];
   if (errno !== 0) parts.push(`si_errno=${printErrno(errno, style)}`);
   const u = new Union(fields);
-  const rule = code <= 0 ? (FROM_USER.get(code) ?? FROM_USER_OTHER) : (FROM_KERNEL.get(signo) ?? FROM_KERNEL_OTHER);
-  const put = (fs: readonly Field[]) => {
-    for (const f of fs) parts.push(printField(u, f, code, opts, style));
-  };
-  if (rule.sourceIfSet && (u.i32(0) !== 0 || u.u32(4) !== 0)) put(SOURCE);
-  put(rule.fields ?? []);
-  put(rule.byCode?.get(code) ?? []);
-  if (rule.sigvalIfSet && u.u64(8) !== 0n) put(SIGVAL);
+  for (const f of fieldsOf(signo, code, u)) parts.push(printField(u, f, code, opts, style));
   return `{${parts.join(', ')}}`;
+}
+
+/** The union's fields strace prints for this signal and si_code, in order. */
+function fieldsOf(signo: number, code: number, u: Union): Field[] {
+  const rule = code <= 0 ? (FROM_USER.get(code) ?? FROM_USER_OTHER) : (FROM_KERNEL.get(signo) ?? FROM_KERNEL_OTHER);
+  const out: Field[] = [];
+  if (rule.sourceIfSet && (u.i32(0) !== 0 || u.u32(4) !== 0)) out.push(...SOURCE);
+  out.push(...(rule.fields ?? []), ...(rule.byCode?.get(code) ?? []));
+  if (rule.sigvalIfSet && u.u64(8) !== 0n) out.push(...SIGVAL);
+  return out;
+}
+
+/**
+ * A signal's values for table rows: strace's text (abbrev), the sender's pid when the siginfo
+ * holds one (si_pid is printed), SIGCHLD's si_status.
+ */
+export function siginfoValues(signo: number, errno: number, code: number, fields: Uint8Array): { text: string; pid?: number; status?: number } {
+  const u = new Union(fields);
+  const out: { text: string; pid?: number; status?: number } = { text: printSignalInfo(signo, errno, code, fields) };
+  if (signo === 0) return out;
+  for (const [name, o] of fieldsOf(signo, code, u)) {
+    if (name === 'si_pid') out.pid = u.i32(o);
+    else if (name === 'si_status') out.status = u.i32(o);
+  }
+  return out;
 }
 
 /** `{si_signo=…}` of a whole user-space siginfo_t (128 bytes; waitid, rt_sigtimedwait…). */
