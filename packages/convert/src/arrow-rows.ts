@@ -13,9 +13,7 @@ import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type StringC
 import { escapeBytes, isAscii, isValidUtf8 } from './bytes.js';
 import { syscallNames } from './fields.js';
 import { WallClock } from './int64.js';
-import { COLUMNS, HAS_PID, HAS_STATUS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, STR_FLAG, type Rows } from './schema.js';
-import { signame } from './strace/args.js';
-import { SIGRTMAX } from './strace/tables/signal.js';
+import { COLUMNS, HAS_PID, HAS_STATUS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, SIGNAL_NAMES, STR_FLAG, type Rows } from './schema.js';
 
 const TWO32 = 4294967296;
 const utf8 = new TextEncoder();
@@ -273,8 +271,7 @@ function zeros(n: number): Zeros {
 
 /** signo, signal, si_code, si_pid, si_status, siginfo */
 const SIGNAL_COLUMNS = 6;
-/** Names of the signal dictionary: index = signal number. */
-const SIGNAL_NAMES = Array.from({ length: SIGRTMAX + 1 }, (_, sig) => signame(sig));
+
 
 const EMPTY_BYTES = new Uint8Array(0);
 

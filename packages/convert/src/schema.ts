@@ -5,7 +5,9 @@
  * test/schema.test.ts checks the two agree.
  */
 import { SIGINFO_FIELDS, SyscallStatus, type LostEvent, type SignalEvent, type SyscallBatch, type TraceItem } from '@vltrace/format';
+import { signame } from './strace/args.js';
 import { siginfoValues } from './strace/siginfo.js';
+import { SIGRTMAX } from './strace/tables/signal.js';
 
 /** Schema version, stored in Arrow/Parquet metadata as `vltrace.schema`. 2: signal rows. */
 export const SCHEMA_VERSION = '2';
@@ -91,6 +93,14 @@ export interface Rows extends SyscallBatch {
   readonly cpu?: Int32Array;
   /** for rows whose status is RowStatus.SIGNAL or IGNORED_SIGNAL */
   readonly signal?: SignalColumns;
+}
+
+/** The `signal` column's names: index = signal number, 1 to SIGRTMAX (0 is never used). */
+export const SIGNAL_NAMES: readonly string[] = Array.from({ length: SIGRTMAX + 1 }, (_, sig) => signame(sig));
+
+/** The `signal` column of a signal number: its name, or undefined (null) past the kernel's 64. */
+export function signalName(signo: number): string | undefined {
+  return signo > 0 && signo < SIGNAL_NAMES.length ? SIGNAL_NAMES[signo] : undefined;
 }
 
 /** Whether a row status is a signal's. */

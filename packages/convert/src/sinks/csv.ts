@@ -7,8 +7,7 @@
 import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1, putUtf8 } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
-import { COLUMN_NAMES, HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
-import { signame } from '../strace/args.js';
+import { COLUMN_NAMES, HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 /** A text value as a quoted CSV field. */
@@ -159,7 +158,8 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
   const signalRow = (batch: Rows, r: PreparedRows, i: number) => {
     const sig = batch.signal!;
     const commName = batch.comm[i]! >= 0 ? commNames.get(batch.comm[i]!) : undefined;
-    const text = [signame(sig.signo[i]!), sig.info[i]!].map(csvQuote);
+    const name = signalName(sig.signo[i]!);
+    const text = [name === undefined ? '' : csvQuote(name), csvQuote(sig.info[i]!)];
     const b = o.row(ROW + (commName?.length ?? 0) + 4 * (text[0]!.length + text[1]!.length));
     const dv = o.dv;
     let p = f.wall.put(b, dv, o.pos, r.tsE, batch.tsEnter, i);

@@ -9,8 +9,7 @@ import { Buffer } from 'node:buffer';
 import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1, putUtf8, type Key } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
-import { HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
-import { signame } from '../strace/args.js';
+import { HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 /** the signal columns of a row that is not a signal's */
@@ -150,7 +149,8 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   /** A signal's row: its time, thread and comm, the signal columns; every syscall column null. */
   const signalRow = (batch: Rows, r: PreparedRows, i: number, commField: Key) => {
     const sig = batch.signal!;
-    const text = [signame(sig.signo[i]!), sig.info[i]!].map((t) => JSON.stringify(t));
+    const name = signalName(sig.signo[i]!);
+    const text = [name === undefined ? 'null' : JSON.stringify(name), JSON.stringify(sig.info[i]!)];
     const b = o.row(ROW + commField.length + 4 * (text[0]!.length + text[1]!.length));
     const dv = o.dv;
     let p = putKey(b, dv, o.pos, K.tsEnter);
