@@ -53,7 +53,8 @@ const CASES: readonly [number, number, number, Uint8Array, string][] = [
   [4, 0, 2, union([0, 'u64', 0x401514]), '{si_signo=SIGILL, si_code=ILL_ILLOPN, si_addr=0x401514}'],
   [5, 0, 1, union([0, 'u64', 0x401000]), '{si_signo=SIGTRAP, si_code=TRAP_BRKPT, si_addr=0x401000}'],
   [29, 0, 1, union([0, 'i64', 65], [8, 'i32', 3]), '{si_signo=SIGIO, si_code=POLL_IN, si_band=65, si_fd=3}'],
-  [29, 0, 4, union([0, 'i64', 8], [8, 'i32', 3]), '{si_signo=SIGIO, si_code=POLL_ERR}'],
+  [29, 0, 4, union([0, 'i64', 8], [8, 'i32', 3]), '{si_signo=SIGIO, si_code=POLL_ERR, si_band=8, si_fd=3}'],
+  [29, 0, 7, union([0, 'i64', 8], [8, 'i32', 3]), '{si_signo=SIGIO, si_code=0x7}'],
   [29, 0, 0x80, union(), '{si_signo=SIGIO, si_code=SI_KERNEL}'],
   [31, 0, 1, union([0, 'u64', 0x7f9a8412b321n], [8, 'i32', nrOf('mount')], [12, 'u32', 0xc000003e]),
     '{si_signo=SIGSYS, si_code=SYS_SECCOMP, si_call_addr=0x7f9a8412b321, si_syscall=__NR_mount, si_arch=AUDIT_ARCH_X86_64}'],
@@ -62,7 +63,7 @@ const CASES: readonly [number, number, number, Uint8Array, string][] = [
   [14, 0, 0x80, union(), '{si_signo=SIGALRM, si_code=SI_KERNEL}'],
   // the kernel's default: the source when set, the value when set
   [1, 0, 0x80, union(...pidUid(55, 0)), '{si_signo=SIGHUP, si_code=SI_KERNEL, si_pid=55, si_uid=0}'],
-  [27, 0, 1, union(), '{si_signo=SIGPROF, si_code=PROF_SIG}'],
+  [27, 0, 1, union(), '{si_signo=SIGPROF, si_code=0x1}'],
   [13, 0, 0x80, union([8, 'u64', 0x10]), '{si_signo=SIGPIPE, si_code=SI_KERNEL, si_int=16, si_ptr=0x10}'],
   [11, 0, 77, union([0, 'u64', 8]), '{si_signo=SIGSEGV, si_code=0x4d, si_addr=0x8}'],
   [99, 0, 0, union(...pidUid(1, 0)), '{si_signo=99, si_code=SI_USER, si_pid=1, si_uid=0}'],

@@ -99,7 +99,8 @@ const FROM_KERNEL: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   }],
   // strace 6.x as packaged with glibc prints no TRAP_PERF fields (glibc's siginfo_t has none)
   [SIG.TRAP, { fields: ADDR }],
-  [SIG.IO, { byCode: new Map([[POLL.IN, BAND_FD], [POLL.OUT, BAND_FD], [POLL.MSG, BAND_FD]]) }],
+  // every POLL_* code, as strace 6.1 prints them (some versions only for POLL_IN/OUT/MSG)
+  [SIG.IO, { byCode: new Map(Object.values(POLL).map((code) => [code, BAND_FD])) }],
   [SIG.SYS, { fields: [['si_call_addr', 0, 'ptr'], ['si_syscall', 8, 'syscall'], ['si_arch', 12, 'arch']] }],
 ]);
 /** Any other signal from the kernel (SI_KERNEL of SIGALRM, SIGIO without F_SETSIG…). */

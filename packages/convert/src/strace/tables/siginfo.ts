@@ -38,14 +38,17 @@ export const CLD = { EXITED: 1 } as const;
 export const POLL_CODES = xlat({ ...SIGINFO_H, dflt: 'POLL_???' }, [
   [1, 'POLL_IN'], [2, 'POLL_OUT'], [3, 'POLL_MSG'], [4, 'POLL_ERR'], [5, 'POLL_PRI'], [6, 'POLL_HUP'],
 ]);
-export const POLL = { IN: 1, OUT: 2, MSG: 3 } as const;
-export const PROF_CODES = xlat({ ...SIGINFO_H, dflt: 'PROF_???' }, [[1, 'PROF_SIG']]);
+export const POLL = { IN: 1, OUT: 2, MSG: 3, ERR: 4, PRI: 5, HUP: 6 } as const;
 export const SYS_CODES = xlat({ ...SIGINFO_H, dflt: 'SYS_???' }, [[1, 'SYS_SECCOMP'], [2, 'SYS_USER_DISPATCH']]);
 
-/** The si_code table of each signal that has one, by signal number (x86_64 numbering). */
+/**
+ * The si_code table of each signal that has one, by signal number (x86_64 numbering). SIGPROF's
+ * PROF_SIG is not here: strace names only what libc's headers define, and glibc has no PROF_SIG
+ * (strace prints `si_code=0x1`).
+ */
 export const SIGNAL_CODES: ReadonlyMap<number, Xlat> = new Map([
   [SIG.ILL, ILL_CODES], [SIG.TRAP, TRAP_CODES], [SIG.BUS, BUS_CODES], [SIG.FPE, FPE_CODES], [SIG.SEGV, SEGV_CODES],
-  [SIG.CHLD, CLD_CODES], [SIG.PROF, PROF_CODES], [SIG.IO, POLL_CODES], [SIG.SYS, SYS_CODES],
+  [SIG.CHLD, CLD_CODES], [SIG.IO, POLL_CODES], [SIG.SYS, SYS_CODES],
 ]);
 
 /** Audit architectures of SIGSYS's si_arch (include/uapi/linux/audit.h): the two an x86_64 kernel runs. */
