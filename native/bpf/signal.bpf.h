@@ -6,14 +6,8 @@
  * never dequeues them. Included by vltrace.bpf.c only. */
 
 #define SIG_KILL 9			/* never reported by ptrace: strace shows only `+++ killed by SIGKILL +++` */
-#define SIG_CHLD 17
-#define SIG_CONT 18
-#define SIG_URG 23
-#define SIG_WINCH 28
-#define NSIG 64
 #define SI_USER 0
 #define SI_KERNEL 0x80
-#define SIG_IGN_HANDLER 1		/* (__sighandler_t)1 */
 #define PF_EXITING_FLAG 0x4		/* task->flags: include/linux/sched.h PF_EXITING */
 #define SIGNAL_GROUP_EXIT_FLAG 0x4	/* signal->flags: include/linux/sched/signal.h SIGNAL_GROUP_EXIT */
 
@@ -74,21 +68,6 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	return 0;
 }
 
-/* Whether `sig` is ignored by task t's disposition: SIG_IGN, or SIG_DFL of a signal whose
- * default action is to ignore it (the kernel's sig_kernel_ignore set). */
-static __always_inline bool disposition_ignores(struct task_struct *t, int sig)
-{
-	struct sighand_struct *sh = BPF_CORE_READ(t, sighand);
-	unsigned long h;
-
-	if (!sh || sig < 1 || sig > NSIG)
-		return false;
-	h = (unsigned long)BPF_CORE_READ(sh, action[(sig - 1) & (NSIG - 1)].sa.sa_handler);
-	if (h == SIG_IGN_HANDLER)
-		return true;
-	return !h && (sig == SIG_CHLD || sig == SIG_CONT || sig == SIG_URG || sig == SIG_WINCH);
-}
-
 SEC("tp_btf/signal_generate")
 int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
@@ -101,9 +80,11 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	tid = BPF_CORE_READ(task, pid);
 	if (!traced_now(tgid))
 		return 0;
-	/* a dying task or group drops signals too (as ignored): no tracer would see those */
+	/* IGNORED means prepare_signal() refused it: the task's disposition ignores it (SIG_IGN, a
+	 * SIG_DFL that ignores, an unkillable init), which ptrace would still have reported, or the
+	 * task or its group is dying, which no tracer would see */
 	if ((BPF_CORE_READ(task, flags) & PF_EXITING_FLAG) ||
-	    (BPF_CORE_READ(task, signal, flags) & SIGNAL_GROUP_EXIT_FLAG) || !disposition_ignores(task, sig))
+	    (BPF_CORE_READ(task, signal, flags) & SIGNAL_GROUP_EXIT_FLAG))
 		return 0;
 	emit_signal((__u64)tgid << 32 | tid, sig, info, VLT_SIGNAL_IGNORED, bpf_get_current_pid_tgid());
 	return 0;
