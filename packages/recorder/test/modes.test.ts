@@ -32,7 +32,8 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
 
   it('-p traces a running process and stops when it exits', async () => {
     const marker = `/vlt-p-marker-${process.pid}`;
-    const target = spawn(prog, ['wait', '800', marker], { stdio: 'ignore' });
+    // the marker call comes after the recorder attached: its start-up took up to ~1 s on a loaded 2-core machine
+    const target = spawn(prog, ['wait', '2000', marker], { stdio: 'ignore' });
     const out = join(dir, 'p.bin');
     const rec = startRecorder(['-p', String(target.pid), '-o', out], dir);
     const r = await rec.done;

@@ -141,9 +141,10 @@ export function createHexSink(stream: NodeJS.WritableStream, options: SinkOption
   const signal = (e: SignalEvent) => {
     o.latin1(hex16(e.pid, 0) + sepChar);
     if (withTs) time(e.ts, Number(BigInt.asIntN(32, e.ts >> 32n)), Number(BigInt.asUintN(32, e.ts)));
-    const code = BigInt.asUintN(64, BigInt(e.code));
+    // 32-bit values as 64-bit ones, sign-extended like the other columns
+    const wide = (v: number) => hex16(v, v < 0 ? -1 : 0);
     const fields = [
-      hex16(e.errno, e.errno < 0 ? -1 : 0), hex16(Number(code & 0xffffffffn), Number(code >> 32n) | 0), signame(e.signo),
+      wide(e.errno), wide(e.code), signame(e.signo),
       printSignalInfo(e.signo, e.errno, e.code, e.fields), e.ignored ? 'ignored' : '', '', '', '', '',
     ];
     o.utf8(fields.join(sepChar) + sepChar + (e.comm ?? '') + '\n');
