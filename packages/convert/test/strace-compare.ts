@@ -75,7 +75,7 @@ function key(l: Line): string {
  * Pairs the processes of two runs, most similar first (LCS of their calls' keys); returns the
  * pids of each run in paired order (unpaired ones last, in order of appearance).
  */
-function pairProcesses(S: Map<number, Line[]>, V: Map<number, Line[]>): [number[], number[]] {
+export function pairProcesses(S: Map<number, Line[]>, V: Map<number, Line[]>): [number[], number[]] {
   const scores: [number, number, number][] = [];
   for (const [p, a] of S) for (const [q, b] of V) scores.push([align(a, b, key).length, p, q]);
   scores.sort((x, y) => y[0] - x[0]);
@@ -284,4 +284,35 @@ function compareValue(s: string, v: string, mask: (why: string) => void, opts: C
     if (fs && pv && fs[1] === pv[1] && opts.samePath?.(fs[2]!, pv[2]!)) return mask('symlink in the path'), undefined;
   }
   return `strace ${JSON.stringify(s)}, here ${JSON.stringify(v)}`;
+}
+
+/** A `--- SIG… {…} ---` line and the call its thread made before it. */
+export interface SignalLine {
+  readonly line: string;
+  readonly after: string;
+}
+
+/**
+ * The signal lines of a `strace -f -o` text (or of the sink's output), per pid in order, each
+ * with the name of the last call line of that pid before it (an `<unfinished ...>` or a
+ * `<... resumed>` half counts as its call).
+ */
+export function signalLines(text: string): Map<number, SignalLine[]> {
+  const out = new Map<number, SignalLine[]>();
+  const last = new Map<number, string>();
+  for (const raw of text.split('\n')) {
+    const m = /^(\d+) +(.*)$/.exec(raw);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const body = m[2]!;
+    if (/^--- SIG\w* \{.*\} ---$/.test(body)) {
+      const list = out.get(pid) ?? [];
+      list.push({ line: body, after: last.get(pid) ?? '' });
+      out.set(pid, list);
+      continue;
+    }
+    const call = /^(?:<\.\.\. (\w+) resumed>|(\w+)\()/.exec(body);
+    if (call) last.set(pid, call[1] ?? call[2]!);
+  }
+  return out;
 }

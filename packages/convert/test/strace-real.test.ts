@@ -13,13 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { openTrace } from '@vltrace/format';
 import { createStraceSink } from '../src/sinks/strace.js';
-import { compareRuns, type Comparison } from './strace-compare.js';
+import { compareRuns, pairProcesses, parseStrace, signalLines, type Comparison, type SignalLine } from './strace-compare.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url)); // from dist/test/
 const ADDON = join(ROOT, 'native/build/Release/vltrace.node');
 const VLT_START = join(ROOT, 'native/build/vlt-start');
 const RECORDER = join(ROOT, 'packages/recorder/bin/vltrace-record.js');
 const SOURCE = join(ROOT, 'packages/convert/test/strace-fixtures/calls.c');
+const SIGNALS_SOURCE = join(ROOT, 'packages/convert/test/strace-fixtures/signals.c');
 
 /** Why the comparison cannot run here, or undefined. */
 function missing(): string | undefined {
@@ -110,4 +111,44 @@ test('the sink agrees with strace on sh, ls and cat', { skip }, async (t) => {
   // ls and cat read much into buffers, and with -y most libraries sit behind the /lib symlink
   assertAgree(await compareCommand(t, 'sh', sh, false), 0.95, 0.15);
   assertAgree(await compareCommand(t, 'sh-y', sh, true), 0.95, 0.1);
+});
+
+test('signal lines agree with strace: the same lines in each thread, each after the same call (fixtures/signals.c)', { skip }, async (t) => {
+  if (why) assert.fail(why);
+  const dir = mkdtempSync(join(tmpdir(), 'vlt-strace-signals-'));
+  try {
+    // without PIE: fault addresses (SIGILL, SIGFPE) are the same in both runs
+    const cc = spawnSync('cc', ['-O1', '-w', '-no-pie', '-o', join(dir, 'signals'), SIGNALS_SOURCE, '-lpthread'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (cc.status !== 0) throw new Error(`cc failed: ${cc.stderr}`);
+    run('strace', ['-f', '-qq', '-o', 'strace.txt', './signals'], dir);
+    run(process.execPath, [RECORDER, '-f', '-o', 'rec.bin', './signals'], dir);
+    const straceText = readFileSync(join(dir, 'strace.txt'), 'latin1');
+    const ours = await straceOfRecording(join(dir, 'rec.bin'), false);
+    // threads of the two runs paired by their calls; pids inside the lines (si_pid) renamed alike
+    const [sp, vp] = pairProcesses(parseStrace(straceText), parseStrace(ours));
+    const renamed = (byPid: Map<number, SignalLine[]>, pids: number[]) => {
+      const name = new Map(pids.map((p, k) => [p, `PID${k}`]));
+      return new Map([...byPid].map(([pid, list]) => [name.get(pid) ?? String(pid),
+        list.map((l) => `${l.line.replace(/si_pid=(\d+)/, (_m, n: string) => `si_pid=${name.get(Number(n)) ?? n}`)} after ${l.after}`)]));
+    };
+    const S = renamed(signalLines(straceText), sp);
+    const V = renamed(signalLines(ours), vp);
+    const count = (m: Map<string, string[]>) => [...m.values()].reduce((n, l) => n + l.length, 0);
+    t.diagnostic(`strace: ${count(S)} signal lines in ${S.size} threads; here: ${count(V)} in ${V.size}`);
+    for (const [pid, list] of S) {
+      const mine = V.get(pid) ?? [];
+      list.forEach((l, k) => l !== mine[k] && t.diagnostic(`${pid} #${k}\n  strace: ${l}\n  here:   ${mine[k]}`));
+    }
+    assert.deepEqual(V, S);
+    // every kind the program makes: kill, tkill, sigqueue, timer, the kernel's (alarm, faults, SIGPIPE, SIGIO), SIGCHLD, made-up ones
+    assert.equal(count(S), 40);
+    const all = [...S.values()].flat().join('\n');
+    for (const want of ['SI_USER', 'SI_TKILL', 'SI_QUEUE', 'SI_TIMER', 'SI_KERNEL', 'CLD_EXITED', 'CLD_KILLED', 'SEGV_MAPERR', 'FPE_INTDIV',
+      'ILL_ILLOPN', 'BUS_ADRERR', 'POLL_IN', 'SYS_SECCOMP', 'si_utime=5 /* 0.05 s */']) assert.ok(all.includes(want), want);
+    // no SIGKILL line: ptrace never shows one, and neither does the recording
+    assert.ok(!ours.includes('--- SIGKILL'));
+    assert.match(ours, /\+\+\+ killed by SIGKILL \+\+\+/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -7,13 +7,14 @@ import {
   nameLookup, SyscallStatus, toWallClockNs, type SyscallBatch, type TraceEvent, type TraceHeader, type TraceItem,
 } from '@vltrace/format';
 import { Buffer } from 'node:buffer';
-import { signame } from './args.js';
+import { escapePath, signame } from './args.js';
 import { Call, type StraceConfig } from './call.js';
 import type { Decoder } from './decoder.js';
 import { retDec } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
 import { FdTracker } from './fds.js';
 import { callTime, Clock, errorResult, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
+import { signalLine } from './siginfo.js';
 import type { XlatStyle } from './xlat.js';
 
 /** Options of the strace output. */
@@ -40,6 +41,8 @@ export class StracePrinter {
   private readonly fds: FdTracker;
   private readonly clock: Clock;
   private readonly syscallTimes: boolean;
+  private readonly style: XlatStyle;
+  private readonly decodeFds: boolean;
   private prefix: boolean;
   private readonly lazyPrefix: boolean;
   private firstTid = -1;
@@ -58,6 +61,8 @@ export class StracePrinter {
     this.clock = new Clock(opts.timestamps ?? 'none');
     this.wallOffset = toWallClockNs(meta, 0n);
     this.syscallTimes = opts.syscallTimes ?? false;
+    this.style = cfg.style;
+    this.decodeFds = cfg.decodeFds;
     const several = meta.followForks || meta.systemWide || (meta.pids?.length ?? 0) > 1;
     this.prefix = opts.followForks ?? several;
     this.lazyPrefix = opts.followForks === undefined && !several;
@@ -124,6 +129,12 @@ export class StracePrinter {
     return line + '\n';
   }
 
+  /** An fd of process pid as an argument prints it (with -y, its path when known). */
+  private fd(pid: number, n: number): string {
+    const p = this.decodeFds && n >= 0 ? this.fds.path(pid, n) : undefined;
+    return p === undefined ? String(n) : `${n}<${escapePath(p)}>`;
+  }
+
   private args(c: Call, d: Decoder): string {
     const ps = d.args ?? [];
     let s = '';
@@ -152,8 +163,9 @@ export class StracePrinter {
       case 'proc_exit':
         if (e.groupDead) this.fds.exit(e.pid);
         return `${this.lead(e.tid, e.ts)}${exitLine(e.exitCode, signame)}\n`;
+      case 'signal':
+        return `${this.lead(e.tid, e.ts)}${signalLine(e.signo, e.errno, e.code, e.fields, { style: this.style, fd: (n) => this.fd(e.pid, n) })}\n`;
       case 'proc_info':
-      case 'signal': // not printed yet: issue 10 (signal delivery lines)
         return '';
       case 'lost':
         return `${this.time(e.ts)}--- vltrace: ${e.count} packets lost on CPU ${e.cpu} ---\n`;
