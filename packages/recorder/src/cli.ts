@@ -1,7 +1,8 @@
 /**
  * vltrace-record's command line: yargs wiring of the OPTIONS table, the lists (-L -R -B),
  * the end-of-run report, and the only place that maps errors to exit statuses
- * (the command's status; 1 usage errors; 2 environment or privileges).
+ * (the command's status; 1 usage errors; 2 environment or privileges, or an output that
+ * cannot be created).
  *
  * Start-up matters (the command waits for it): importing yargs costs more than loading the
  * BPF program, so the plain command lines are read by quickParse() from the same OPTIONS
@@ -9,6 +10,7 @@
  * any spelling quickParse does not take). Both give the same arguments (test/options.test.ts).
  */
 import type { Options } from 'yargs';
+import { OutputPathError } from '@vltrace/format/files';
 import { EnvironmentError, UsageError } from './errors.js';
 import { checkEnvironment, startLoading, type Loading } from './native.js';
 import { OPTIONS, recordSettings, type OptionDef, type ParsedArgs, type RecordOptions } from './options.js';
@@ -188,7 +190,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       say(e.message);
       process.stderr.write(`Try '${NAME} --help' for more information.\n`);
       process.exitCode = 1;
-    } else if (e instanceof EnvironmentError) {
+    } else if (e instanceof EnvironmentError || e instanceof OutputPathError) {
       say(e.message);
       process.exitCode = 2;
     } else {
