@@ -10,8 +10,7 @@
  * any spelling quickParse does not take). Both give the same arguments (test/options.test.ts).
  */
 import type { Options } from 'yargs';
-import { OutputPathError } from '@vltrace/format/files';
-import { EnvironmentError, UsageError } from './errors.js';
+import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, startLoading, type Loading } from './native.js';
 import { OPTIONS, recordSettings, type OptionDef, type ParsedArgs, type RecordOptions } from './options.js';
 import type { RecordStats } from './record.js';
@@ -190,7 +189,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       say(e.message);
       process.stderr.write(`Try '${NAME} --help' for more information.\n`);
       process.exitCode = 1;
-    } else if (e instanceof EnvironmentError || e instanceof OutputPathError) {
+    } else if (e instanceof EnvironmentError || e instanceof OutputError) {
       say(e.message);
       process.exitCode = 2;
     } else {

@@ -1,6 +1,6 @@
 /**
  * Errors that reach the user as one sentence and an exit status; only cli.ts turns them into
- * the status (1 usage, 2 environment or privileges) and shows a stack only for anything else.
+ * the status (1 usage, 2 environment, privileges or output) and shows a stack only for anything else.
  */
 
 /** A mistake in the command line: exit status 1. */
@@ -18,5 +18,17 @@ export class EnvironmentError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'EnvironmentError';
+  }
+}
+
+/**
+ * The output cannot be created (a missing directory, no permission, a FIFO another user
+ * planted): exit status 2, the message of @vltrace/format/files' OutputPathError.
+ */
+export class OutputError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
   }
 }

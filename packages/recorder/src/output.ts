@@ -10,9 +10,9 @@
 import { closeSync, createReadStream, createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TraceHeader, TraceItem } from '@vltrace/format';
-import { createFileInPlace, writeFileSafely } from '@vltrace/format/files';
+import { createFileInPlace, OutputPathError, writeFileSafely } from '@vltrace/format/files';
 import { renderTraceH } from '@vltrace/format/write';
-import { EnvironmentError } from './errors.js';
+import { EnvironmentError, OutputError } from './errors.js';
 import type { NativeAddon } from './native.js';
 import type { RecordOptions } from './options.js';
 
@@ -48,15 +48,24 @@ export const TRACE_H_MODE = 0o644;
 
 /**
  * Creates the output file (RECORDING_MODE) or the live pipe; writes trace.h (its text) beside
- * a bin log. Throws OutputPathError when the output cannot be created.
+ * a bin log. Throws OutputError when the output cannot be created.
  */
 export async function openOutput(opts: RecordOptions, addon: NativeAddon, traceH: string = renderTraceH()): Promise<Output> {
   if (opts.format === 'bin') return openBin(opts.output!, traceH);
   return openLive(opts, addon);
 }
 
+/** createFileInPlace for a recording; OutputError (exit 2) when it cannot be. */
+function createRecording(path: string): { fd: number; regular: boolean } {
+  try {
+    return createFileInPlace(path, RECORDING_MODE);
+  } catch (e) {
+    throw e instanceof OutputPathError ? new OutputError(e.message) : e;
+  }
+}
+
 function openBin(path: string, traceH: string): Output {
-  const { fd, regular } = createFileInPlace(path, RECORDING_MODE);
+  const { fd, regular } = createRecording(path);
   if (regular) writeTraceH(path, traceH); // not beside /dev/null, a FIFO or /dev/stdout
   return {
     fd,
@@ -85,7 +94,7 @@ async function openLive(opts: RecordOptions, addon: NativeAddon): Promise<Output
     throw new EnvironmentError(`-l ${opts.format} needs @vltrace/convert, which cannot be loaded (${(e as Error).message}); record with -l bin -o FILE and convert later`);
   }
   // created before the pipe: nothing to clean up when it cannot be
-  const out = opts.output ? createWriteStream('', { fd: createFileInPlace(opts.output, RECORDING_MODE).fd }) : process.stdout;
+  const out = opts.output ? createWriteStream('', { fd: createRecording(opts.output).fd }) : process.stdout;
   const [rfd, wfd] = addon.pipe();
   // read the bin stream back as the core writes it; the reader ends when the write side closes
   const pump = (async () => {
