@@ -113,8 +113,8 @@ function planted(path: string, st: Stats): boolean {
  * What the output name `path` leads to. A symlink is never written through, with two
  * exceptions, both reached only through links that belong to this user or to root: a device or
  * FIFO (`-o /dev/null`, a named pipe) and one of this process's own file descriptors
- * (`/dev/stdout`). Any other symlink — someone else's, dangling, or leading to a regular file or
- * a directory — is replaced, not followed.
+ * (`/dev/stdout`); such links to a directory are an error. Any other symlink — someone else's,
+ * dangling, or leading to a regular file — is replaced, not followed.
  */
 function targetOf(path: string): Target {
   let cur = path;
@@ -126,7 +126,8 @@ function targetOf(path: string): Target {
       return NEW;
     }
     if (!st.isSymbolicLink()) {
-      if (st.isDirectory()) return hops === 0 ? { kind: 'directory' } : NEW;
+      // (reached through links of this user or root: an error, not the replacement of their link)
+      if (st.isDirectory()) return { kind: 'directory' };
       if (st.isFile()) return NEW;
       if (planted(cur, st)) throw new OutputPathError(path, `it leads to a ${kindName(st)} of uid ${st.uid} in a shared sticky directory; not written into`);
       return { kind: 'special', st };
@@ -149,7 +150,12 @@ function targetOf(path: string): Target {
       if (fst.isDirectory()) return { kind: 'directory' };
       return fst.isFile() ? { kind: 'own-fd', st: fst } : { kind: 'special', st: fst };
     }
-    const link = readlinkSync(cur);
+    let link: string;
+    try {
+      link = readlinkSync(cur);
+    } catch {
+      return NEW;
+    }
     cur = isAbsolute(link) ? link : join(dir, link);
   }
   return NEW;

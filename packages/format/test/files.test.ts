@@ -253,6 +253,14 @@ describe('files.ts: creating outputs safely', () => {
       assert.fail('no error');
     };
     assert.equal(msg(() => createFile(base, 0o600)), `cannot write ${base}: it is a directory`);
+    // root's own link to a directory is an error too; another user's is replaced, not followed
+    const ownDirLink = join(base, 'own-dir-link');
+    symlinkSync(base, ownDirLink);
+    assert.equal(msg(() => createFile(ownDirLink, 0o600)), `cannot write ${ownDirLink}: it is a directory`);
+    const theirDirLink = fresh('their-dir-link');
+    plantLink(NOBODY, base, theirDirLink);
+    writeFileSafely(theirDirLink, 'z', 0o600);
+    freshFile(theirDirLink, 0o600, 'z');
     assert.equal(msg(() => createFileInPlace(join(base, 'no/such/dir/x.bin'), 0o600)), `cannot write ${join(base, 'no/such/dir/x.bin')}: no such file or directory (ENOENT)`);
     const r = nodeAs(NOBODY, `try { F.writeFileSafely('/etc/vlt-test.h', 'x', 0o644); } catch (e) { console.log(e.message); }`);
     assert.equal(r.stdout, 'cannot write /etc/vlt-test.h: permission denied (EACCES)\n');
