@@ -26,10 +26,10 @@ const ROOT_DATA = "root's data\n";
 const TEXT_FORMATS = FORMATS.filter((f) => !['arrow', 'arrows', 'parquet'].includes(f));
 const SYSCALLS = 1000;
 
-/** Runs vltrace-convert with umask 022, as root or (uid) as another user. */
+/** Runs vltrace-convert with umask 022, as root or (uid) as another user (a time limit: a FIFO opened by mistake would wait for ever). */
 function convertCli(args: string[], uid?: number): { code: number | null; stdout: string; stderr: string } {
   const setpriv = uid === undefined ? '' : `setpriv --reuid=${uid} --regid=${uid} --clear-groups `;
-  const r = spawnSync('sh', ['-c', `umask 022; exec ${setpriv}"$@"`, 'sh', process.execPath, BIN, ...args], { encoding: 'utf8' });
+  const r = spawnSync('sh', ['-c', `umask 022; exec ${setpriv}"$@"`, 'sh', process.execPath, BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

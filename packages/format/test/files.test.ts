@@ -199,11 +199,13 @@ describe('files.ts: creating outputs safely', () => {
 
     const fifo = fresh('out.bin');
     plantFifo(NOBODY, fifo);
-    assert.throws(() => createFileInPlace(fifo, 0o600), (e: Error) => {
-      assert.ok(e instanceof OutputPathError);
-      assert.equal(e.message, `cannot write ${fifo}: it leads to a FIFO of uid ${NOBODY} in a shared sticky directory; not written into`);
-      return true;
-    });
+    // in a child with a time limit: were it opened, it would wait for a reader for ever
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `import * as F from ${JSON.stringify(FILES_JS)};
+       try { F.createFileInPlace(${JSON.stringify(fifo)}, 0o600); console.log('opened'); } catch (e) { console.log(e.name + ': ' + e.message); }`,
+    ], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.signal, null, 'refused at once, not opened');
+    assert.equal(r.stdout, `OutputPathError: cannot write ${fifo}: it leads to a FIFO of uid ${NOBODY} in a shared sticky directory; not written into\n`);
     assert.ok(lstatSync(fifo).isFIFO());
   });
 
