@@ -172,10 +172,11 @@ describe('vltrace-convert: outputs are created safely and privately', () => {
   it('a 0644 recording converts to 0644 outputs (0755 directories) under umask 022; 0640 to 0640 (0750)', async () => {
     const umask = process.umask(0o022);
     try {
-      for (const [mode, dirMode] of [[0o644, 0o755], [0o640, 0o750]] as const) {
+      // every format for 0644; the three ways outputs are created for 0640
+      for (const [mode, dirMode, formats] of [[0o644, 0o755, FORMATS], [0o640, 0o750, ['csv', 'parquet']]] as const) {
         const { d, rec } = await workDir(mode);
-        await convertAll(d, rec, { api: true });
-        await checkOutputs(d, mode, dirMode);
+        await convertAll(d, rec, { api: true, formats });
+        await checkOutputs(d, mode, dirMode, 0, formats);
       }
     } finally {
       process.umask(umask);
