@@ -232,6 +232,7 @@ describe('vltrace-convert: outputs are created safely and privately', () => {
 
   it('-o /dev/null works for every format; a FIFO receives the same bytes as a file', async () => {
     const { d, rec } = await workDir(0o600);
+    assert.ok(statSync('/dev/null').isCharacterDevice(), 'the machine\'s /dev/null is a device before the test (if not, something else replaced it)');
     for (const f of FORMATS) {
       const res = await convert({ inputs: [rec], to: f, output: '/dev/null' });
       assert.equal(res.rows, SYSCALLS);

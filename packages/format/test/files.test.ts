@@ -160,6 +160,7 @@ describe('files.ts: creating outputs safely', () => {
   });
 
   it('devices and FIFOs are written as they are: /dev/null, a link of root\'s to it, a FIFO of the user\'s', async () => {
+    assert.ok(statSync('/dev/null').isCharacterDevice(), 'the machine\'s /dev/null is a device before the test (if not, something else replaced it)');
     const dn = createFileInPlace('/dev/null', 0o600);
     assert.equal(dn.regular, false);
     writeSync(dn.fd, 'discarded');

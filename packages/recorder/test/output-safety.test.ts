@@ -113,6 +113,7 @@ describe('vltrace-record: outputs are created safely', { skip: noEbpf() }, () =>
 
   it('-o /dev/null, a FIFO and /dev/stdout (redirected to a file) still work; no trace.h beside them', async () => {
     const d = shared();
+    assert.ok(statSync('/dev/null').isCharacterDevice(), 'the machine\'s /dev/null is a device before the test (if not, something else replaced it)');
     const nul = runRecorder(['-o', '/dev/null', '--', 'true'], d);
     assert.equal(nul.status, 0, nul.stderr);
     assert.ok(statSync('/dev/null').isCharacterDevice());
