@@ -1,7 +1,8 @@
 /**
  * vltrace-convert: yargs wiring only. Every option is in OPTIONS; the handler normalises them
  * and calls convert(). Errors reach the user as one sentence: usage mistakes exit 1, bad input
- * 2 (with where the partial output went), bugs print their stack.
+ * 2 (with where the partial output went) and so does an output that cannot be written, bugs
+ * print their stack.
  *
  * Importing yargs costs 70–110 ms, more than converting a small recording: plain command lines
  * are read by quickArgs() (quick-args.ts: node:util's parseArgs over the same OPTIONS table)
@@ -12,6 +13,7 @@
 import { stat } from 'node:fs/promises';
 import type { Options } from 'yargs';
 import { FormatError } from '@vltrace/format';
+import { OutputPathError } from '@vltrace/format/files';
 import { convert, ConvertError, type ConvertOptions, type ConvertProgress } from './convert.js';
 import { EXIT, InputError, inputError, UsageError } from './errors.js';
 import { quickParse } from './quick-args.js';
@@ -139,7 +141,7 @@ export async function yargsArgs(argv: readonly string[], onUsage: () => void): P
     .example('$0 run.bin --to strace -tt -T', 'strace-style lines with times')
     .example('$0 run.bin --to parquet -X -e %file', 'failed file syscalls → run.parquet')
     .example('$0 a.bin b.bin --to parquet --partition-by pid,date -o ds', 'a hive-partitioned dataset in ds/')
-    .epilogue('Exit status: 0 done (a recording cut short converts up to its last whole packet, with a warning), 1 usage error, 2 bad input (what was converted before the error is kept as NAME.partial.EXT).')
+    .epilogue('Exit status: 0 done (a recording cut short converts up to its last whole packet, with a warning), 1 usage error, 2 bad input (what was converted before the error is kept as NAME.partial.EXT) or an output that cannot be written.')
     .strictOptions()
     .help()
     .alias('help', 'h')
@@ -225,6 +227,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof FormatError || e instanceof InputError) {
       say(e.message);
       return EXIT.BAD_INPUT;
+    }
+    if (e instanceof OutputPathError) {
+      say(e.message);
+      return EXIT.CANNOT_WRITE;
     }
     if ((e as NodeJS.ErrnoException).code === 'EPIPE') return EXIT.OK; // stdout closed early (| head)
     process.stderr.write(`${PROG}: internal error, please report it:\n${(e as Error).stack ?? String(e)}\n`);

@@ -2,15 +2,17 @@
  * convert(): recordings → filters → one sink. Reads the inputs' items (merged in time order when
  * there are several), applies the shared filters, and pumps the batches into the format's sink,
  * honouring its backpressure. Files are written under a temporary name and renamed when
- * complete; bad input part-way leaves `<name>.partial<ext>` (or nothing, if nothing converted).
+ * complete (output.ts: never through a planted symlink, never more readable than the inputs);
+ * bad input part-way leaves `<name>.partial<ext>` (or nothing, if nothing converted).
  */
 import { statSync } from 'node:fs';
 import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceStats } from '@vltrace/format';
 import { InputError } from './errors.js';
 import type { FilterOptions } from './filter.js';
-import { defaultOutputPath, partialPath, pendingOutput, type PendingOutput } from './output.js';
+import { outputPathError } from '@vltrace/format/files';
+import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
 import { BINARY_FORMATS, createSink, preloadSink, type Format, type SinkOptions } from './sink.js';
-import { openSource } from './source.js';
+import { openSource, type Source } from './source.js';
 import { openSourceInWorker } from './worker-source.js';
 
 /** Progress of a running conversion. */
@@ -20,7 +22,7 @@ export interface ConvertProgress {
   readonly rows: number;
 }
 
-export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header'> {
+export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header' | 'mode'> {
   /** the recordings (several are merged in time order) */
   inputs: readonly string[];
   /** output format */
@@ -89,25 +91,43 @@ function inputBytes(inputs: readonly string[]): number {
   return n;
 }
 
+/** Errors of the output itself (no space left, an I/O error): reported as OutputPathError. */
+const WRITE_SYSCALLS: ReadonlySet<string> = new Set(['write', 'writev', 'open', 'close', 'fsync', 'rename', 'mkdir', 'unlink']);
+
+function isWriteError(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException;
+  return typeof err?.code === 'string' && err.syscall !== undefined && WRITE_SYSCALLS.has(err.syscall);
+}
+
 /** Converts recordings into one output; see ConvertOptions. */
 export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const threads = opts.threads ?? (opts.to !== 'parquet' && inputBytes(opts.inputs) >= WORKER_MIN_BYTES);
   preloadSink(opts.to);
-  const source = threads ? await openSourceInWorker(opts.inputs, opts, opts.reader) : await openSource(opts.inputs, opts, opts.reader);
   const binary = BINARY_FORMATS.has(opts.to);
   const toStream = !binary && (opts.output === undefined || opts.output === '-');
-  let pending: PendingOutput | undefined;
+  // converted data is never more readable than the recordings it comes from
+  const mode = outputMode(opts.inputs);
+  const kind: OutputKind = !binary ? 'stream' : opts.to === 'parquet' && opts.partitionBy?.length ? 'directory' : 'fd';
+  // the output is created first: a name that cannot be written is reported before any decoding
+  const pending: PendingOutput | undefined = toStream ? undefined : pendingOutput(opts.output ?? defaultOutputPath(opts.inputs[0]!, opts.to), kind, mode);
+  let source: Source;
+  try {
+    source = threads ? await openSourceInWorker(opts.inputs, opts, opts.reader) : await openSource(opts.inputs, opts, opts.reader);
+  } catch (e) {
+    await pending?.discard();
+    throw e;
+  }
   const { inputs: _i, to: _t, output: _o, stdout: _s, onProgress, reader: _r, threads: _th, ...rest } = opts;
-  const sinkOptions: SinkOptions = { ...rest, header: source.header };
+  const sinkOptions: SinkOptions = { ...rest, mode, header: source.header };
+  const out = pending ? (pending.stream ?? pending.fd ?? pending.tmp) : (opts.stdout ?? process.stdout);
   let rows = 0;
   let sink;
   try {
-    if (!toStream) pending = pendingOutput(opts.output ?? defaultOutputPath(opts.inputs[0]!, opts.to), !binary);
-    sink = await createSink(opts.to, pending ? (binary ? pending.tmp : pending.stream!) : (opts.stdout ?? process.stdout), sinkOptions);
+    sink = await createSink(opts.to, out, sinkOptions);
   } catch (e) {
     await pending?.discard();
     await source.close();
-    throw e;
+    throw pending && isWriteError(e) ? outputPathError(pending.final, e) : e;
   }
   try {
     for await (const item of source.items()) {
@@ -123,13 +143,17 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     if (!(e instanceof FormatError || e instanceof InputError)) {
       await sink.close().catch(() => undefined);
       await pending?.discard();
-      throw e;
+      throw pending && isWriteError(e) ? outputPathError(pending.final, e) : e;
     }
     // bad input part-way: keep what was converted, under a name that says it is partial
     let partial: string | undefined;
     try {
       await sink.close();
-      if (pending && rows > 0) {
+      if (pending?.special) {
+        // a device or FIFO: the rows went where it leads, nothing to rename
+        await pending.commit();
+        if (rows > 0) partial = pending.final;
+      } else if (pending && rows > 0) {
         partial = partialPath(pending.final);
         await pending.commit(partial);
       } else {

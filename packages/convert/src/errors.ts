@@ -1,6 +1,7 @@
 /**
- * Error kinds the CLI maps to exit codes: a UsageError (bad options: exit 1) and everything about
- * bad input (FormatError, InputError, ConvertError: exit 2). Anything else is a bug.
+ * Error kinds the CLI maps to exit codes: a UsageError (bad options: exit 1), everything about
+ * bad input (FormatError, InputError, ConvertError: exit 2) and an output that cannot be written
+ * (OutputPathError from @vltrace/format/files: exit 2). Anything else is a bug.
  */
 
 /** A mistake in the options (an unknown syscall name, a bad time): exit code 1. */
@@ -42,4 +43,4 @@ export function inputError(file: string, e: unknown): unknown {
 }
 
 /** Exit codes of vltrace-convert. */
-export const EXIT = { OK: 0, USAGE: 1, BAD_INPUT: 2 } as const;
+export const EXIT = { OK: 0, USAGE: 1, BAD_INPUT: 2, CANNOT_WRITE: 2 } as const;

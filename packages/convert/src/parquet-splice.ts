@@ -5,7 +5,7 @@
  * (Parquet format: FileMetaData, RowGroup, ColumnChunk, ColumnMetaData in parquet.thrift).
  * Page indexes (whose entries hold absolute offsets) are dropped from the footer.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { T, ThriftReader, ThriftWriter, type TStruct, type TValue } from './thrift.js';
 
 const MAGIC = new TextEncoder().encode('PAR1');
@@ -32,22 +32,23 @@ function footer(file: Uint8Array): { meta: TStruct; dataEnd: number } {
   return { meta: new ThriftReader(file.subarray(start, n - 8)).struct(), dataEnd: start };
 }
 
-/** Writes one Parquet file from parts added in order. */
+/**
+ * Writes one Parquet file from parts added in order, sequentially into a file descriptor (which
+ * may be a FIFO or a device: no positioned writes), which it leaves open.
+ */
 export class ParquetSplicer {
-  private readonly fd: number;
   private pos = 0;
   private first: TStruct | undefined;
   private rowGroups: TValue[] = [];
   private rows = 0n;
 
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
+  constructor(private readonly fd: number) {
     this.write(MAGIC);
   }
 
   private write(b: Uint8Array): void {
     let done = 0;
-    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, this.pos + done);
+    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done);
     this.pos += b.length;
   }
 
@@ -84,26 +85,17 @@ export class ParquetSplicer {
     }
   }
 
-  /** Writes the footer and closes the file. */
+  /** Writes the footer: the file is complete. */
   close(): void {
-    try {
-      if (!this.first) throw new Error('parquet splice: no part was added');
-      const meta: TStruct = new Map(this.first);
-      meta.set(3, i64(this.rows));
-      meta.set(4, { t: T.LIST, elem: T.STRUCT, v: this.rowGroups });
-      const bytes = new ThriftWriter().struct(meta).finish();
-      this.write(bytes);
-      const tail = new Uint8Array(8);
-      new DataView(tail.buffer).setUint32(0, bytes.length, true);
-      tail.set(MAGIC, 4);
-      this.write(tail);
-    } finally {
-      closeSync(this.fd);
-    }
-  }
-
-  /** Closes without a footer (the file is then removed by its owner). */
-  abort(): void {
-    closeSync(this.fd);
+    if (!this.first) throw new Error('parquet splice: no part was added');
+    const meta: TStruct = new Map(this.first);
+    meta.set(3, i64(this.rows));
+    meta.set(4, { t: T.LIST, elem: T.STRUCT, v: this.rowGroups });
+    const bytes = new ThriftWriter().struct(meta).finish();
+    this.write(bytes);
+    const tail = new Uint8Array(8);
+    new DataView(tail.buffer).setUint32(0, bytes.length, true);
+    tail.set(MAGIC, 4);
+    this.write(tail);
   }
 }

@@ -6,6 +6,7 @@
  *   partitioned dataset (one writer per file), written here.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { createFile } from '@vltrace/format/files';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -31,6 +32,10 @@ export interface ParquetWorkerData extends ParquetTuning {
   compression: 'zstd' | 'snappy' | 'none';
   rowGroupSize: number;
   createdBy: string;
+  /** mode of a dataset's files (umask applies) */
+  fileMode?: number;
+  /** mode of a dataset's directories */
+  dirMode?: number;
 }
 
 /** Messages main → worker. */
@@ -88,7 +93,12 @@ export function parquetProperties(data: ParquetWorkerData): pq.WriterProperties 
 const port = parentPort!;
 const data = workerData as ParquetWorkerData;
 
-/** One file of a dataset: a pull-based stream of record batches into transformParquetStream. */
+/**
+ * One file of a dataset: a pull-based stream of record batches into transformParquetStream,
+ * written under a temporary name (@vltrace/format/files) and renamed into place when complete.
+ * Its directories are inside the dataset's, which belongs to this user and nobody else can
+ * write to (the sink checks it).
+ */
 class FileWriter {
   private queue: pq.RecordBatch[] = [];
   private ended = false;
@@ -96,7 +106,8 @@ class FileWriter {
   readonly done: Promise<void>;
 
   constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: data.dirMode ?? 0o777 });
+    const out = createFile(file, data.fileMode ?? 0o666);
     const input = new ReadableStream<pq.RecordBatch>({
       pull: async (controller) => {
         while (this.queue.length === 0 && !this.ended) await new Promise<void>((r) => (this.wake = r));
@@ -110,8 +121,15 @@ class FileWriter {
       },
     }, { highWaterMark: 0 });
     this.done = (async () => {
-      const out = await pq.transformParquetStream(input, parquetProperties(data));
-      await out.pipeTo(Writable.toWeb(createWriteStream(file)));
+      try {
+        const parquet = await pq.transformParquetStream(input, parquetProperties(data));
+        // the stream leaves the fd to out.commit() and out.discard()
+        await parquet.pipeTo(Writable.toWeb(createWriteStream('', { fd: out.fd, autoClose: false })));
+      } catch (e) {
+        out.discard();
+        throw e;
+      }
+      out.commit();
     })();
   }
 

@@ -1,7 +1,7 @@
 /**
  * The sink contract every output format follows, and the registry that creates one by name.
- * Text formats write to a stream; binary formats (arrow, arrows, parquet) write to a file path
- * (a directory for a partitioned Parquet dataset). A sink gets every item of the converted
+ * Text formats write to a stream; binary formats (arrow, arrows, parquet) write to a file
+ * descriptor or a file path (a directory for a partitioned Parquet dataset). A sink gets every item of the converted
  * stream in time order — syscall batches (`Rows`), lost-event reports, process events, the
  * trailer — and flushes everything in close().
  */
@@ -56,9 +56,17 @@ export interface SinkOptions {
   partitionBy?: readonly PartitionKey[];
   /** parquet: encoder threads for a single file (default 1; row groups are encoded in parallel and spliced) */
   workers?: number;
+  /**
+   * mode of the files a sink creates itself (a path given as `out`, the files of a dataset;
+   * its directories get derivedMode(mode, true)); default 0o666, the umask applies
+   */
+  mode?: number;
 }
 
-type SinkFactory = (out: NodeJS.WritableStream | string, options: SinkOptions) => Sink | Promise<Sink>;
+/** Where a sink writes: a stream (text formats), or a file descriptor or path (binary formats). */
+export type SinkOutput = NodeJS.WritableStream | string | number;
+
+type SinkFactory = (out: SinkOutput, options: SinkOptions) => Sink | Promise<Sink>;
 
 // Each format lives in its own module, imported when it is used (parquet-wasm is 5 MB of wasm,
 // apache-arrow many modules).
@@ -92,21 +100,23 @@ export function preloadSink(format: Format): void {
   if (load) load().catch(() => undefined);
 }
 
-function stream(out: NodeJS.WritableStream | string): NodeJS.WritableStream {
-  if (typeof out === 'string') throw new TypeError('this format writes to a stream, not a path');
+function stream(out: SinkOutput): NodeJS.WritableStream {
+  if (typeof out === 'string' || typeof out === 'number') throw new TypeError('this format writes to a stream, not a file');
   return out;
 }
 
-function path(out: NodeJS.WritableStream | string): string {
-  if (typeof out !== 'string') throw new TypeError('this format writes to a file path, not a stream');
+function path(out: SinkOutput): string | number {
+  if (typeof out !== 'string' && typeof out !== 'number') throw new TypeError('this format writes to a file descriptor or path, not a stream');
   return out;
 }
 
 /**
  * Creates the sink of a format. Text formats take a writable stream; arrow, arrows and parquet
- * take a file path (a directory with partitionBy).
+ * take a file descriptor (written, not closed: it is the caller's) or a path, which they create
+ * safely (@vltrace/format/files) and rename into place when closed; with partitionBy, parquet
+ * takes the path of a directory of this user, which it creates if missing.
  */
-export async function createSink(format: Format, out: NodeJS.WritableStream | string, options: SinkOptions): Promise<Sink> {
+export async function createSink(format: Format, out: SinkOutput, options: SinkOptions): Promise<Sink> {
   const factory = FACTORIES[format];
   if (!factory) throw new Error(`unknown output format '${String(format)}' (one of ${FORMATS.join(', ')})`);
   return factory(out, options);

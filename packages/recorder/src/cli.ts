@@ -1,8 +1,8 @@
 /**
  * vltrace-record's command line: yargs wiring of the OPTIONS table, the lists (-L -R -B),
  * the end-of-run report, and the only place that maps errors to exit statuses
- * (the command's status; death by the stop signal; 1 usage and output errors; 2 environment
- * or privileges).
+ * (the command's status; death by the stop signal; 1 usage and output errors, an output that
+ * cannot be created included; 2 environment or privileges).
  *
  * Start-up matters (the command waits for it): importing yargs costs more than loading the
  * BPF program, so the plain command lines are read by quickParse() from the same OPTIONS
@@ -231,7 +231,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       process.stderr.write(`Try '${NAME} --help' for more information.\n`);
       process.exitCode = 1;
     } else if (e instanceof OutputError) {
-      say(`error: ${e.message}`);
+      say(e.message);
       process.exitCode = 1;
     } else if (e instanceof EnvironmentError) {
       say(e.message);

@@ -22,7 +22,10 @@ export class EnvironmentError extends Error {
   }
 }
 
-/** The output cannot be written (disk full, I/O error) before recording could begin: exit status 1. */
+/**
+ * The output cannot be created or written before recording could begin (a missing directory, no
+ * permission, a FIFO another user planted, a disk full): exit status 1 (2 means eBPF cannot run).
+ */
 export class OutputError extends Error {
   readonly exitCode = 1;
   constructor(message: string) {

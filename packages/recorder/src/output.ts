@@ -2,12 +2,17 @@
  * Where a recording goes: a bin file (mode 0600, trace.h beside it), or, for -l text/hex, a
  * pipe the native core writes the bin stream into and that is read back here with openTrace
  * and fed to @vltrace/convert's text/hex sink as it arrives.
+ *
+ * Files are created by @vltrace/format/files: a new file under a temporary name renamed over
+ * the output name at once (so a recording can be watched as it grows), never written through
+ * a symlink or a file someone else planted; devices and FIFOs are written as they are.
  */
-import { closeSync, constants, createReadStream, createWriteStream, fchmodSync, fstatSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TraceHeader, TraceItem } from '@vltrace/format';
+import { createFileInPlace, OutputPathError, writeFileSafely } from '@vltrace/format/files';
 import { renderTraceH } from '@vltrace/format/write';
-import { EnvironmentError, UsageError } from './errors.js';
+import { EnvironmentError, OutputError } from './errors.js';
 import type { NativeAddon } from './native.js';
 import type { RecordOptions } from './options.js';
 
@@ -36,24 +41,32 @@ export function preloadConvert(): void {
   convertImport.catch(() => undefined); // reported by openLive
 }
 
-/** Creates the output file (0600) or the live pipe; writes trace.h (its text) beside a bin log. */
+/** Recordings (bin and live text/hex alike) hold paths and arguments: readable by their owner only. */
+export const RECORDING_MODE = 0o600;
+/** trace.h describes the packets and holds nothing of the recording. */
+export const TRACE_H_MODE = 0o644;
+
+/**
+ * Creates the output file (RECORDING_MODE) or the live pipe; writes trace.h (its text) beside
+ * a bin log. Throws OutputError when the output cannot be created.
+ */
 export async function openOutput(opts: RecordOptions, addon: NativeAddon, traceH: string = renderTraceH()): Promise<Output> {
   if (opts.format === 'bin') return openBin(opts.output!, traceH);
   return openLive(opts, addon);
 }
 
-function openBin(path: string, traceH: string): Output {
-  let fd: number;
-  let regular = false;
+/** createFileInPlace for a recording; OutputError (exit 1) when it cannot be. */
+function createRecording(path: string): { fd: number; regular: boolean } {
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
-    // an existing file keeps its mode otherwise (logs hold paths and arguments); never a device
-    regular = fstatSync(fd).isFile();
-    if (regular) fchmodSync(fd, 0o600);
+    return createFileInPlace(path, RECORDING_MODE);
   } catch (e) {
-    throw new UsageError(`cannot create ${path}: ${(e as Error).message}`);
+    throw e instanceof OutputPathError ? new OutputError(e.message) : e;
   }
-  if (regular) writeTraceH(path, traceH); // not beside /dev/null or a FIFO
+}
+
+function openBin(path: string, traceH: string): Output {
+  const { fd, regular } = createRecording(path);
+  if (regular) writeTraceH(path, traceH); // not beside /dev/null, a FIFO or /dev/stdout
   return {
     fd,
     async finish() {
@@ -66,9 +79,9 @@ function openBin(path: string, traceH: string): Output {
 function writeTraceH(output: string, text: string): void {
   const path = join(dirname(output), 'trace.h');
   try {
-    writeFileSync(path, text);
+    writeFileSafely(path, text, TRACE_H_MODE);
   } catch (e) {
-    process.stderr.write(`vltrace-record: note: ${path} not written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the log's header holds the same description\n`);
+    process.stderr.write(`vltrace-record: note: ${(e as Error).message}; the log's header holds the same description of its packets\n`);
   }
 }
 
@@ -80,8 +93,9 @@ async function openLive(opts: RecordOptions, addon: NativeAddon): Promise<Output
   } catch (e) {
     throw new EnvironmentError(`-l ${opts.format} needs @vltrace/convert, which cannot be loaded (${(e as Error).message}); record with -l bin -o FILE and convert later`);
   }
+  // created before the pipe: nothing to clean up when it cannot be
+  const out = opts.output ? createWriteStream('', { fd: createRecording(opts.output).fd }) : process.stdout;
   const [rfd, wfd] = addon.pipe();
-  const out = opts.output ? createWriteStream(opts.output, { mode: 0o600 }) : process.stdout;
   // read the bin stream back as the core writes it; the reader ends when the write side closes
   const pump = (async () => {
     // the reader is needed only for live text/hex: not loaded for bin recordings (start-up)

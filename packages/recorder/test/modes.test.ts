@@ -184,7 +184,7 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
       const ran = join(dir, 'ran');
       const r = runRecorder(['-o', join(mnt, 'full.bin'), '--', 'touch', ran], dir);
       assert.equal(r.status, 1, r.stderr);
-      assert.match(r.stderr, /^vltrace-record: error: cannot write \S*full\.bin: ENOSPC \(no space left on device\)$/m);
+      assert.match(r.stderr, /^vltrace-record: cannot write \S*full\.bin: ENOSPC \(no space left on device\)$/m);
       assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
       assert.equal(existsSync(ran), false);
     } finally {

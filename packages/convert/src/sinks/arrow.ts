@@ -4,9 +4,10 @@
  * dictionary grows by delta batches). Lost-event reports become one-row batches with status
  * `lost`.
  */
-import { closeSync, openSync, writevSync } from 'node:fs';
+import { writevSync } from 'node:fs';
 import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatchWriter } from '../arrow-lib.js';
 import { ArrowRows } from '../arrow-rows.js';
+import { sinkFile } from '../sink-file.js';
 import { emptyRows, rowsSink } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
@@ -57,10 +58,11 @@ class FileQueue extends AsyncByteQueue {
   }
 }
 
-export function createArrowSink(path: string, options: SinkOptions, kind: 'file' | 'stream'): Sink {
+/** An Arrow sink writing to a file descriptor (left open) or a path (see sink-file.ts). */
+export function createArrowSink(out: string | number, options: SinkOptions, kind: 'file' | 'stream'): Sink {
   const rows = new ArrowRows(options.header);
-  const fd = openSync(path, 'w');
-  const queue = new FileQueue(fd);
+  const file = sinkFile(out, options.mode);
+  const queue = new FileQueue(file.fd);
   const writer: RecordBatchWriter = kind === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
   writer.reset(queue, rows.schema);
   let wrote = false;
@@ -79,9 +81,11 @@ export function createArrowSink(path: string, options: SinkOptions, kind: 'file'
           if (!wrote) writer.write(rows.recordBatch(emptyRows()));
           writer.finish();
           queue.flush();
-        } finally {
-          closeSync(fd);
+        } catch (e) {
+          file.abort();
+          throw e;
         }
+        file.done();
       },
     },
   );

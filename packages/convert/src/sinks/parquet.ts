@@ -17,7 +17,9 @@ import { Worker } from 'node:worker_threads';
 import { AsyncByteQueue, type RecordBatch, RecordBatchStreamWriter, type Schema, Table, tableToIPC } from '../arrow-lib.js';
 import { ArrowRows } from '../arrow-rows.js';
 import { syscallNames } from '../fields.js';
+import { derivedMode, ensureOwnDir } from '@vltrace/format/files';
 import { ParquetSplicer } from '../parquet-splice.js';
+import { DEFAULT_FILE_MODE, sinkFile } from '../sink-file.js';
 import { partitionRows } from '../partition.js';
 import { emptyRows, rowsSink, type Rows } from '../schema.js';
 import { selectRows } from '../select.js';
@@ -124,24 +126,31 @@ function sliceRows(b: Rows, start: number, end: number): Rows {
   return selectRows(b, idx, idx.length);
 }
 
-export function createParquetSink(path: string, options: SinkOptions): Sink {
+/**
+ * A Parquet sink writing to a file descriptor (left open) or a path (see sink-file.ts); with
+ * partitionBy, into the directory `out`, which must be this user's (created if missing).
+ */
+export function createParquetSink(out: string | number, options: SinkOptions): Sink {
   const data: ParquetWorkerData = {
     compression: options.compression ?? 'zstd',
     rowGroupSize: options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
     createdBy: 'vltrace-convert (parquet-wasm)',
   };
-  return options.partitionBy?.length ? datasetSink(path, options, data) : fileSink(path, options, data);
+  if (!options.partitionBy?.length) return fileSink(out, options, data);
+  if (typeof out !== 'string') throw new TypeError('a partitioned Parquet dataset is written to a directory path, not a file descriptor');
+  return datasetSink(out, options, data);
 }
 
 /** One Parquet file, row groups encoded in parallel and spliced in order. */
-function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): Sink {
+function fileSink(out: string | number, options: SinkOptions, data: ParquetWorkerData): Sink {
   const rows = new ArrowRows(options.header, { deltaDictionaries: false });
   // one encoder by default: each extra one adds 50–60 MB of RSS (its own isolate and wasm
   // instance; 2 encoders peak at 275–285 MiB, 1 at 215–225) and ~0.25 s of CPU per run (its own
   // wasm compile), and only pays off with idle cores: on 2 cores the main thread (decoding +
   // Arrow) and the encoder are about even and 2 encoders were no faster (BENCHMARKS.md)
   const nWorkers = Math.max(1, Math.min(options.workers ?? 1, availableParallelism()));
-  const splicer = new ParquetSplicer(path);
+  const file = sinkFile(out, options.mode);
+  const splicer = new ParquetSplicer(file.fd);
   const parts = new Map<number, Uint8Array>();
   let nextPart = 0;
   let seq = 0;
@@ -228,8 +237,9 @@ function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): 
         if (pendingRows > 0 || seq === 0) dispatch(pendingRows);
         await waitFor(() => inFlight === 0);
         splicer.close();
+        file.done();
       } catch (e) {
-        splicer.abort();
+        file.abort();
         throw e;
       } finally {
         pending = [];
@@ -240,7 +250,13 @@ function fileSink(path: string, options: SinkOptions, data: ParquetWorkerData): 
 }
 
 /** A hive-partitioned dataset: one streamed file per partition, in one encoder thread. */
-function datasetSink(path: string, options: SinkOptions, data: ParquetWorkerData): Sink {
+function datasetSink(path: string, options: SinkOptions, sinkData: ParquetWorkerData): Sink {
+  // files and directories no more readable than asked; a directory someone else could write
+  // to (or a symlink to one) is refused: they could plant entries in the dataset
+  const fileMode = options.mode ?? DEFAULT_FILE_MODE;
+  const dirMode = derivedMode(fileMode, true);
+  ensureOwnDir(path, dirMode);
+  const data: ParquetWorkerData = { ...sinkData, fileMode, dirMode };
   const rows = new ArrowRows(options.header, { deltaDictionaries: false });
   const names = syscallNames(options.header);
   const keys = options.partitionBy!;
