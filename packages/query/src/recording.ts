@@ -16,7 +16,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { FormatError, openTrace, type FormatWarning, type TraceHeader, type TraceItem, type TraceMeta, type TraceStats, type Trace } from '@vltrace/format';
+import { FormatError, openTrace, type FormatWarning, type TraceHeader, type TraceItem, type TraceMeta, type TraceStats, type Trace, type OpenTraceOptions } from '@vltrace/format';
 import { writeFileSafely } from '@vltrace/format/files';
 import type { ParquetCompression } from '@vltrace/convert';
 import { InputError } from './errors.js';
@@ -221,9 +221,9 @@ function alive(pid: number): boolean {
 }
 
 /** openTrace, with a file that is not a recording as an InputError. */
-export async function openRecording(file: string): Promise<Trace> {
+export async function openRecording(file: string, opts: OpenTraceOptions = {}): Promise<Trace> {
   try {
-    return await openTrace(file);
+    return await openTrace(file, opts);
   } catch (e) {
     if (e instanceof FormatError) throw new InputError(file, `not a vltrace recording or Parquet file: ${e.message.replace(`${file}: `, '')}`);
     throw e;
@@ -235,9 +235,16 @@ export function badRecording(file: string, e: unknown): unknown {
   return e instanceof FormatError ? new InputError(file, `bad recording: ${e.message.replace(`${file}: `, '')}`) : e;
 }
 
+/**
+ * How the recording is read for a conversion: batches of 16K rows and 1 MiB reads hold ~35 MB
+ * less than the reader's defaults (64K, 4 MiB) at the same speed; the conversion keeps little
+ * else, so this is a good part of its peak memory.
+ */
+const CONVERT_READ: OpenTraceOptions = { batchRows: 1 << 14, readSize: 1 << 20 };
+
 /** One pass over the recording: rows into convert's Parquet sink, process events into the tracker. */
 async function convertInto(file: string, dir: string, db: TraceDb, id: RecordingIdentity, opts: PrepareOptions): Promise<RecordingInfo> {
-  const trace = await openRecording(file);
+  const trace = await openRecording(file, CONVERT_READ);
   await mkdir(join(dir, SYSCALLS_DIR));
   const sink = opts.engine === 'convert' ? await convertSink(dir, trace.header, opts) : await duckSink(dir, db, trace.header, opts);
   const procs = new ProcessTracker(trace.header.meta);
