@@ -20,14 +20,15 @@
  * format, the schema and this cache.
  */
 import { createHash } from 'node:crypto';
-import { access, chmodSync, constants, lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { access, chmodSync, constants, lstatSync, realpathSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { FILE_MAGIC, FORMAT_VERSION, HEADER_PREFIX_SIZE, MAX_HEADER_SIZE, parseHeaderPrefix } from '@vltrace/format';
 import { derivedMode, ensureOwnDir } from '@vltrace/format/files';
 import { distrustAncestors, distrustOwnDir, umask } from './cache-trust.js';
 import { InputError } from './errors.js';
+import { privateTempDir } from './private-temp.js';
 
 /** Bump when what the cache holds changes shape. */
 export const CACHE_VERSION = 3;
@@ -128,29 +129,6 @@ export interface PlaceOptions {
   readonly onNotice?: ((message: string) => void) | undefined;
 }
 
-/** Files removed when the process exits: private fallbacks, conversions not kept. */
-const removeAtExit = new Set<string>();
-let exitHook = false;
-/** Removes `path` (recursively) when the process exits. */
-export function removeWhenDone(path: string): void {
-  removeAtExit.add(path);
-  if (exitHook) return;
-  exitHook = true;
-  process.on('exit', () => {
-    for (const p of removeAtExit) rmSync(p, { recursive: true, force: true });
-  });
-}
-
-let privateRoot: string | undefined;
-/** A fresh 0700 directory of this process in the temp dir, removed at exit (no usable home). */
-function privateTempRoot(): string {
-  if (!privateRoot) {
-    privateRoot = mkdtempSync(join(tmpdir(), 'vltrace-query-'));
-    removeWhenDone(privateRoot);
-  }
-  return privateRoot;
-}
-
 const writable = (dir: string) => new Promise<boolean>((ok) => access(dir, constants.W_OK, (e) => ok(!e)));
 
 /** The reason an error gives, without the path (the caller names it). */
@@ -242,7 +220,7 @@ export async function placeOf(file: string, dirMode: number, create: boolean, op
     const recDir = realpathSync(dirname(resolve(file)));
     root = await besideRoot(recDir, dirMode, create, opts);
     if (root) name = basename(resolve(file));
-    else root = userRoot(create) ?? (create ? privateTempRoot() : undefined);
+    else root = userRoot(create) ?? (create ? join(privateTempDir(), 'cache') : undefined);
   }
   if (!root) return undefined;
   const dir = join(root, name);

@@ -25,10 +25,11 @@ import { sqlString, type TraceDb } from './db.js';
 import { toJson } from './output.js';
 import {
   BUILD_PREFIX, CURRENT, INFO_FILE, KEY_FILE, LOCK_TMP_PREFIX, OLD_PREFIX, PROCESSES_FILE, SYSCALLS_DIR,
-  identityOf, placeOf, removeWhenDone, type CacheKey, type CachePlace, type RecordingIdentity,
+  identityOf, placeOf, type CacheKey, type CachePlace, type RecordingIdentity,
 } from './cache-place.js';
 import { distrustOwn, distrustOwnDir, readOwnFile } from './cache-trust.js';
 import { lockCache } from './cache-lock.js';
+import { removeWhenDone } from './private-temp.js';
 
 /** What the reader learned about a recording besides its rows. */
 export interface RecordingInfo {

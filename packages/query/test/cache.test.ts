@@ -12,13 +12,14 @@ import {
   chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync,
   utimesSync, writeFileSync, writeSync, closeSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeTrace } from '@vltrace/format';
 import { Script, tmpDir, writeTrace } from './fixture.js';
 import { identityOf, BESIDE_DIR, CURRENT, LOCK_FILE, USER_DIR } from '../src/cache-place.js';
 import { lockText } from '../src/cache-lock.js';
 import { umask } from '../src/cache-trust.js';
+import { TraceDb } from '../src/db.js';
 
 const CLI = fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url));
 const NOBODY = 65534;
@@ -308,17 +309,25 @@ test('concurrent queries on a fresh recording: all succeed with the same answer,
   assert.match([...answers][0]!, /^n,s,p,t\r\n1\d{5},/);
 });
 
-/** prepareRecording of `bin` in a process of its own: whether it converted or used another's conversion. */
-function prepareElsewhere(bin: string): Promise<Run> {
+/**
+ * prepareRecording of `bin` in a process of its own: whether it converted or used another's
+ * conversion; with `touch`, the recording's mtime is changed as its conversion starts, and the
+ * conversion's directory and row count are printed too.
+ */
+function prepareElsewhere(bin: string, touch = false): Promise<Run> {
   const recording = new URL('../src/recording.js', import.meta.url).href;
   const db = new URL('../src/db.js', import.meta.url).href;
   const script = `
+    const { utimesSync } = await import('node:fs');
     const { prepareRecording } = await import(${JSON.stringify(recording)});
-    const { TraceDb } = await import(${JSON.stringify(db)});
+    const { TraceDb, sqlString } = await import(${JSON.stringify(db)});
     const db = await TraceDb.create();
-    const r = await prepareRecording(${JSON.stringify(bin)}, db);
+    const onConvert = ${touch} ? (f) => utimesSync(f, new Date(), new Date(Date.now() + 5000)) : undefined;
+    const r = await prepareRecording(${JSON.stringify(bin)}, db, { onConvert });
+    const { rows } = await db.query('SELECT count(*) AS n FROM read_parquet([' + r.syscalls.map(sqlString).join(', ') + '])');
     db.close();
-    console.log(r.cached ? 'reused' : 'converted');`;
+    console.log(r.cached ? 'reused' : 'converted');
+    if (${touch}) console.log(JSON.stringify({ dir: r.dir, n: rows[0].n }));`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: env(rootHome), cwd: '/tmp' });
   let out = '';
   let err = '';
@@ -337,6 +346,23 @@ test('concurrent processes: one converts, the others wait and use its conversion
     assert.deepEqual(runs.map((r) => r.out.trim()).sort(), ['converted', 'reused', 'reused'], `round ${round}`);
     utimesSync(bin, new Date(), new Date());
   }
+});
+
+test('a recording that changes while it is converted: the rows answer that command, and are not kept', async () => {
+  const dir = tmpDir('vq-growing-');
+  const bin = recording(8n, dir);
+  const r = await prepareElsewhere(bin, true);
+  assert.equal(r.code, 0, r.err);
+  const [what, json] = r.out.trim().split('\n');
+  assert.equal(what, 'converted');
+  const { dir: used, n } = JSON.parse(json!) as { dir: string; n: number };
+  assert.equal(n, 40);
+  assert.match(basename(used), /^\.build-\d+-/);
+  assert.equal(existsSync(used), false, 'removed when that process exited');
+  assert.deepEqual(readdirSync(join(dir, BESIDE_DIR, 'run.bin')), [], 'nothing installed, no lock left');
+  // the next query converts the recording as it is now
+  assert.deepEqual(sumOf(bin), [320, 40]);
+  assert.deepEqual(readdirSync(join(dir, BESIDE_DIR, 'run.bin')), [CURRENT]);
 });
 
 test('a lock of a process that died is taken over; a live one is waited for', async () => {
@@ -364,4 +390,28 @@ test('a lock of a process that died is taken over; a live one is waited for', as
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(JSON.parse(r.out), [{ s: 160, n: 40 }]);
   assert.deepEqual(readdirSync(entry), [CURRENT]);
+});
+
+test('DuckDB spills rows into this process\'s private temp dir (0700), removed at exit, not into ./.tmp', async () => {
+  const db = await TraceDb.create();
+  try {
+    const { rows } = await db.query("SELECT current_setting('temp_directory') AS t");
+    const spill = rows[0]!['t'] as string;
+    assert.equal(mode(dirname(spill)), 0o700);
+    assert.equal(lstatSync(dirname(spill)).uid, process.geteuid!());
+    // a sort too big for 30 MB spills: with a file where the spill directory goes, it fails there
+    writeFileSync(spill, 'not a directory');
+    await db.exec("SET memory_limit = '30MB'; SET threads = 1");
+    await assert.rejects(
+      db.query("SELECT max(s) FROM (SELECT repeat('ab', 40) || x::VARCHAR AS s FROM range(3000000) r(x) ORDER BY s DESC)"),
+      (e: Error) => e.message.includes(spill),
+    );
+  } finally {
+    db.close();
+  }
+  const r = cli(['sql', "SELECT current_setting('temp_directory') AS t", recording(1n, tmpDir('vq-spill-')), '--format', 'csv']);
+  assert.equal(r.code, 0, r.err);
+  const spill = r.out.split('\r\n')[1]!;
+  assert.match(spill, /\/vltrace-query-[^/]+\/duckdb$/);
+  assert.equal(existsSync(dirname(spill)), false, 'removed when the command exited');
 });
