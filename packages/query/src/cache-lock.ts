@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LOCK_FILE, LOCK_TMP_PREFIX } from './cache-place.js';
 
 /** how often a waiting process looks at the lock again */
@@ -59,7 +59,7 @@ function readOrUndefined(path: string): string | undefined {
  * first renamed aside, so that what is removed is what was judged.
  */
 function breakStale(lock: string, seen: string): void {
-  const aside = `${lock}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = join(dirname(lock), `${LOCK_TMP_PREFIX}${process.pid}-stale-${randomBytes(4).toString('hex')}`);
   try {
     renameSync(lock, aside);
   } catch {

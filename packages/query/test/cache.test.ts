@@ -277,6 +277,18 @@ test('the cache\'s modes follow the recording\'s: never more readable, never wri
     assert.deepEqual(sumOf(bin), [40, 40]);
     for (const f of tree(entry)) assert.equal(f.mode, (f.dir ? 0o700 : 0o600) & mask, `${f.path} after chmod 600`);
   }
+  // unprivileged: its private recording in its own directory
+  const dir = openDir('vq-modes-');
+  const bin = recording(1n, dir);
+  chmodSync(bin, 0o600);
+  chownSync(bin, NOBODY, NOBODY);
+  chownSync(dir, NOBODY, NOBODY);
+  assert.deepEqual(sumOf(bin, { uid: NOBODY }), [40, 40]);
+  const entry = join(dir, BESIDE_DIR, 'run.bin');
+  for (const f of [{ path: join(dir, BESIDE_DIR), dir: true, mode: mode(join(dir, BESIDE_DIR)), uid: lstatSync(join(dir, BESIDE_DIR)).uid }, ...tree(entry)]) {
+    assert.equal(f.uid, NOBODY, f.path);
+    assert.equal(f.mode, (f.dir ? 0o700 : 0o600) & mask, f.path);
+  }
 });
 
 /** The CLI started without waiting: its result later. */
