@@ -163,6 +163,14 @@ function exists(path: string): boolean {
   }
 }
 
+/** directories already said to be someone else's (said once per process) */
+const noticed = new Set<string>();
+function notice(opts: PlaceOptions, root: string, reason: string): void {
+  if (noticed.has(root)) return;
+  noticed.add(root);
+  opts.onNotice?.(`not using ${root}: ${reason}`);
+}
+
 /** `.vltrace-cache` beside the recording when it can be this user's own; undefined otherwise. */
 async function besideRoot(recDir: string, mode: number, create: boolean, opts: PlaceOptions): Promise<string | undefined> {
   // someone else could rename things in the recording's directory (or above): not there
@@ -171,7 +179,7 @@ async function besideRoot(recDir: string, mode: number, create: boolean, opts: P
   if (exists(root)) {
     const bad = distrustOwnDir(root);
     if (bad) {
-      opts.onNotice?.(`not using ${root}: ${bad}`);
+      notice(opts, root, bad);
       return undefined;
     }
     return (await writable(root)) ? root : undefined;
@@ -183,7 +191,7 @@ async function besideRoot(recDir: string, mode: number, create: boolean, opts: P
     return root;
   } catch (e) {
     // another user made it meanwhile
-    opts.onNotice?.(`not using ${root}: ${why(e)}`);
+    notice(opts, root, why(e));
     return undefined;
   }
 }
