@@ -1,10 +1,12 @@
 // npm run bench, query section: vltrace-query's reports on a 10M-syscall Parquet dataset and on a
-// 1M-syscall .bin (end to end, conversion included). The dataset is made once, in the temp dir:
-// 10 synthetic recordings of 1M syscalls converted by @vltrace/convert's Parquet sink into a
-// hive-partitioned directory (host=synth-01 … host=synth-10). Prints a table; BENCHMARKS.md
-// records the figures. Targets: summary over 10M Parquet rows ≤ 1 s; over a 1M .bin ≤ 1.5 s
-// (end to end, the CLI as a user runs it).
-import { spawnSync } from 'node:child_process';
+// 1M-syscall .bin (end to end, conversion included), and the peak memory of converting a
+// 5M-syscall .bin into the query cache (the CLI in a child process of its own: its peak RSS).
+// The dataset is made once, in the temp dir: 10 synthetic recordings of 1M syscalls converted by
+// @vltrace/convert's Parquet sink into a hive-partitioned directory (host=synth-01 …
+// host=synth-10). Prints tables; BENCHMARKS.md records the figures. Targets: summary over 10M
+// Parquet rows ≤ 1 s; over a 1M .bin ≤ 1.5 s (end to end, the CLI as a user runs it); the
+// conversion of 5M syscalls ≤ 300 MB, like the converter's.
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,39 @@ const DATASET = join(ROOT, 'dataset');
 const BIN = join(ROOT, 'run-1m.bin');
 const CLI = fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url));
 const RUNS = Number(process.env['VLT_BENCH_RUNS'] ?? 3);
+/** the recording of the memory table (0: none) and its rounds */
+const LARGE = Number(process.env['VLT_BENCH_LARGE'] ?? 5_000_000);
+const LARGE_RUNS = Number(process.env['VLT_BENCH_LARGE_RUNS'] ?? 3);
+const LARGE_BIN = join(ROOT, `run-${LARGE / 1e6}m.bin`);
+
+interface Peak { seconds: number; rssMiB: number; cpu: number; out: string }
+
+/** Child: the CLI converting a recording (--refresh), in this process; reported to the parent. */
+async function child(bin: string, cache: string): Promise<void> {
+  const { main } = await import('../src/cli.js');
+  const t0 = performance.now();
+  await main(['sql', 'SELECT count(*) AS n FROM syscalls', bin, '--cache-dir', cache, '--refresh', '--format', 'csv']);
+  if (process.exitCode) throw new Error(`vltrace-query exited with ${process.exitCode}`);
+  const u = process.resourceUsage();
+  const r: Omit<Peak, 'out'> = { seconds: (performance.now() - t0) / 1000, rssMiB: u.maxRSS / 1024, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 };
+  process.send!(r);
+}
+
+function runChild(bin: string, cache: string): Promise<Peak> {
+  return new Promise((resolve, reject) => {
+    const p = fork(fileURLToPath(import.meta.url), ['--child', bin, cache], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    let result: Omit<Peak, 'out'> | undefined;
+    let out = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('message', (m) => (result = m as Omit<Peak, 'out'>));
+    p.on('close', (code) => (result ? resolve({ ...result, out }) : reject(new Error(`conversion child exited with ${code}`))));
+  });
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3]!, process.argv[4]!);
+  process.exit(0);
+}
 
 async function makeDataset(): Promise<void> {
   if (existsSync(join(DATASET, '.complete'))) return;
@@ -91,3 +126,18 @@ console.log(`query: ${availableParallelism()} CPUs, load average ${loadavg()[0]!
 console.log(`| ${'measurement'.padEnd(w)} | best s | median s | target |`);
 console.log(`|${'-'.repeat(w + 2)}|-------:|---------:|--------|`);
 for (const [name, t, target] of rows) console.log(`| ${name.padEnd(w)} | ${t.best.toFixed(3).padStart(6)} | ${t.median.toFixed(3).padStart(8)} | ${target} |`);
+
+if (LARGE > 0) {
+  if (!existsSync(LARGE_BIN)) {
+    process.stderr.write(`query bench: making a ${LARGE / 1e6}M-syscall recording…\n`);
+    await synthesizeTrace(LARGE_BIN, { syscalls: LARGE, seed: 5 });
+  }
+  const peaks: Peak[] = [];
+  for (let i = 0; i < LARGE_RUNS; i++) peaks.push(await runChild(LARGE_BIN, join(ROOT, 'cache-large')));
+  if (peaks.some((p) => p.out !== `n\r\n${LARGE}\r\n`)) throw new Error(`the cache of ${LARGE_BIN} does not hold ${LARGE} rows: ${peaks.map((p) => p.out)}`);
+  const med = (f: (p: Peak) => number) => [...peaks.map(f)].sort((a, b) => a - b)[Math.floor(peaks.length / 2)]!;
+  console.log(`\nquery cache, conversion of a ${LARGE / 1e6}M-syscall .bin (CLI: sql --refresh, DuckDB writing Parquet), ${LARGE_RUNS} runs, load average ${loadavg()[0]!.toFixed(2)}`);
+  console.log('| s (median) | CPU s (median, all threads) | peak RSS MiB (median) | peak RSS MiB (max) | target |');
+  console.log('|--:|--:|--:|--:|---|');
+  console.log(`| ${med((p) => p.seconds).toFixed(2)} | ${med((p) => p.cpu).toFixed(2)} | ${med((p) => p.rssMiB).toFixed(0)} | ${Math.max(...peaks.map((p) => p.rssMiB)).toFixed(0)} | ≤ 300 MB |`);
+}

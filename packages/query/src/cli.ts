@@ -17,7 +17,7 @@ import type { Session, SessionOptions } from './session.js';
 /** Options every report takes. */
 const COMMON = {
   format: { type: 'string', choices: OUTPUT_FORMATS, default: 'table', describe: 'output format' },
-  'cache-dir': { type: 'string', describe: 'where converted .bin recordings are kept (default: .vltrace-cache/ beside each)' },
+  'cache-dir': { type: 'string', describe: "where converted .bin recordings are kept, a directory of this user's that nobody else can write to (default: .vltrace-cache/ beside each, else ~/.cache/vltrace)" },
   refresh: { type: 'boolean', describe: 'convert .bin recordings again even if the cache is current' },
 } as const satisfies Record<string, Options>;
 
@@ -110,6 +110,9 @@ const sessionOptions = (a: ReportArgs): SessionOptions => ({
   cacheDir: a['cache-dir'],
   refresh: a.refresh,
   onConvert: process.stderr.isTTY ? (f: string, dir: string) => process.stderr.write(`vltrace-query: converting ${f} (once; kept in ${dir})\n`) : undefined,
+  onWait: process.stderr.isTTY ? (f: string, pid: number) => process.stderr.write(`vltrace-query: waiting for process ${pid}, which is converting ${f}\n`) : undefined,
+  // a cache directory planted by someone else: always said
+  onNotice: (message: string) => process.stderr.write(`vltrace-query: ${message}\n`),
 });
 
 async function withSession(a: ReportArgs, report: (s: Session) => Promise<Table>): Promise<void> {

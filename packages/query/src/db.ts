@@ -5,9 +5,11 @@
  * values into plain ones (exact bigints, timestamps as text).
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Cell } from './output.js';
 import { UsageError, duckMessage } from './errors.js';
+import { privateTempDir } from './private-temp.js';
 
 /** The rows that are syscalls, as SQL over the syscalls view: not lost-events nor signal rows. */
 export function callRows(alias = ''): string {
@@ -80,6 +82,9 @@ export class TraceDb {
     const conn = await instance.connect();
     // Parquet footers are read once per process, not once per view and query
     await conn.run('SET parquet_metadata_cache = true');
+    // what DuckDB spills when short of memory is rows of recordings: in this process's private
+    // directory, not in `.tmp/` under whatever directory the command runs in
+    await conn.run(`SET temp_directory = ${sqlString(join(privateTempDir(), 'duckdb'))}`);
     return new TraceDb(instance, conn);
   }
 

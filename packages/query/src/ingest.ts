@@ -25,8 +25,12 @@ const { DuckDBDataChunk, BIGINT, INTEGER, UTINYINT, VARCHAR } = duckApi();
 
 /** DuckDB's vector size: rows per data chunk. */
 const VS = 2048;
-/** rows per Parquet part (and per DuckDB write) */
-const SLICE = 1 << 18;
+/**
+ * Rows per Parquet part (and per DuckDB write). The conversion's memory is mostly two slices
+ * (one appended while the previous one is written) and the Parquet writer's row group: with
+ * 2^15 rows a 5M-syscall recording converts in ~240 MB, with 2^18 it took ~520 MB (BENCHMARKS.md).
+ */
+const SLICE = 1 << 15;
 
 /** The raw columns as they come from a SyscallBatch. */
 const RAW: readonly [name: string, type: DuckDBType, bytes: number][] = [
@@ -102,6 +106,11 @@ export class ParquetIngest {
   private readonly select: string;
   private readonly strFlags = new Int32Array(VS);
   private readonly validity = new Uint8Array(VS / 8);
+  /**
+   * One data chunk, reset for each append: chunks made anew hold native memory V8 does not
+   * count, freed only when a collection happens to come.
+   */
+  private readonly chunk = DuckDBDataChunk.create(RAW.map(([, t]) => t));
 
   private constructor(
     private readonly db: TraceDb,
@@ -163,7 +172,9 @@ export class ParquetIngest {
   }
 
   private appendChunk(app: DuckDBAppender, b: SyscallBatch & { signal?: SignalColumns }, o: number, len: number): void {
-    const chunk = DuckDBDataChunk.create(RAW.map(([, t]) => t), len);
+    const chunk = this.chunk;
+    chunk.reset();
+    chunk.rowCount = len;
     const raw = (chunk as unknown as { chunk: duckdbBindings.DataChunk }).chunk;
     const vec = (i: number) => duckdb.data_chunk_get_vector(raw, i);
     const copy = (i: number, a: ArrayBufferView, bytes: number) =>

@@ -2,24 +2,34 @@
  * `.bin` recordings as Parquet: a recording given to vltrace-query is converted once into
  * @vltrace/convert's schema (the one schema of every vltrace table) — by ingest.ts, which has
  * DuckDB write the Parquet (fast), or by convert's own Parquet sink (`engine: 'convert'`) — into
- * a cache directory beside it (`.vltrace-cache/<name>/`, or under the temp dir when that is not
- * writable), and reused while the recording's size and mtime and the format versions are
- * unchanged. The same pass folds the process events into `processes.parquet` and keeps the
- * reader's counters (`recording.json`) for the `lost` report.
+ * its cache (cache-place.ts: where, and the key a conversion must match to be used), and reused
+ * while the recording is the same file with the same content. The same pass folds the process
+ * events into `processes.parquet` and keeps the reader's counters (`recording.json`) for the
+ * `lost` report.
+ *
+ * A conversion is written by one process at a time (cache-lock.ts) into a private directory
+ * (0700), its files then given the recording's modes at most, and renamed into place whole:
+ * concurrent queries wait for it and use it, and never see a part of one.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile, access, constants } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { availableParallelism, tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { FormatError, openTrace, FORMAT_VERSION, type FormatWarning, type TraceHeader, type TraceItem, type TraceMeta, type TraceStats, type Trace } from '@vltrace/format';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { FormatError, openTrace, type FormatWarning, type TraceHeader, type TraceItem, type TraceMeta, type TraceStats, type Trace, type OpenTraceOptions } from '@vltrace/format';
+import { writeFileSafely } from '@vltrace/format/files';
 import type { ParquetCompression } from '@vltrace/convert';
 import { InputError } from './errors.js';
 import { ProcessTracker, type ProcessRow } from './processes.js';
 import { sqlString, type TraceDb } from './db.js';
 import { toJson } from './output.js';
-
-/** Bump when what the cache holds changes shape. */
-const CACHE_VERSION = 2;
+import {
+  BUILD_PREFIX, CURRENT, INFO_FILE, KEY_FILE, LOCK_TMP_PREFIX, OLD_PREFIX, PROCESSES_FILE, SYSCALLS_DIR,
+  identityOf, placeOf, type CacheKey, type CachePlace, type RecordingIdentity,
+} from './cache-place.js';
+import { distrustOwn, distrustOwnDir, readOwnFile } from './cache-trust.js';
+import { lockCache } from './cache-lock.js';
+import { removeWhenDone } from './private-temp.js';
 
 /** What the reader learned about a recording besides its rows. */
 export interface RecordingInfo {
@@ -44,7 +54,7 @@ export interface PreparedRecording {
 }
 
 export interface PrepareOptions {
-  /** cache root instead of beside the input */
+  /** cache root instead of beside the input or the per-user cache; must be this user's own */
   cacheDir?: string;
   /** convert again even when the cache is current */
   refresh?: boolean;
@@ -54,70 +64,48 @@ export interface PrepareOptions {
   engine?: 'duckdb' | 'convert';
   /** told before a recording is converted (the CLI says so on a terminal) */
   onConvert?: (file: string, cacheDir: string) => void;
+  /** told when another process is converting the recording and this one waits for it */
+  onWait?: (file: string, pid: number) => void;
+  /** told why a `.vltrace-cache` directory beside a recording is not used (someone else's) */
+  onNotice?: (message: string) => void;
 }
 
-interface CacheKey {
-  size: number;
-  mtimeMs: number;
-  format: string;
-  schema: string;
-  cache: number;
-}
+const placeOptions = (opts: PrepareOptions) => ({ cacheDir: opts.cacheDir, onNotice: opts.onNotice });
 
-async function writable(dir: string): Promise<boolean> {
-  try {
-    await access(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The cache directory of a recording. */
-async function cacheDirOf(file: string, opts: PrepareOptions): Promise<string> {
-  const abs = resolve(file);
-  if (opts.cacheDir) return join(opts.cacheDir, hashName(abs));
-  const beside = dirname(abs);
-  if (await writable(beside)) return join(beside, '.vltrace-cache', basename(abs));
-  return join(tmpdir(), `vltrace-query-cache-${process.getuid?.() ?? 'u'}`, hashName(abs));
-}
-
-function hashName(abs: string): string {
-  return `${basename(abs)}-${createHash('sha1').update(abs).digest('hex').slice(0, 12)}`;
-}
-
-/** The cache of a recording and the key it must carry to be current. */
-async function cacheOf(file: string, opts: PrepareOptions): Promise<{ dir: string; key: CacheKey }> {
-  const st = await stat(file);
-  const dir = await cacheDirOf(file, opts);
-  // loaded on first use: only .bin inputs need the converter
-  const { SCHEMA_VERSION } = await import('@vltrace/convert');
-  const key: CacheKey = {
-    size: st.size, mtimeMs: st.mtimeMs, format: `${FORMAT_VERSION.major}.${FORMAT_VERSION.minor}`, schema: SCHEMA_VERSION, cache: CACHE_VERSION,
-  };
-  return { dir, key };
-}
-
-const partsIn = (dir: string) =>
-  readdir(join(dir, 'syscalls')).then((f) => f.filter((x) => x.endsWith('.parquet')).sort().map((x) => join(dir, 'syscalls', x)));
-
-/** The recording's cache when it is current (and `refresh` is not asked), else undefined. */
+/** The recording's cache when it is current (and `refresh` is not asked), else undefined. Creates nothing. */
 export async function cachedRecording(file: string, opts: PrepareOptions = {}): Promise<PreparedRecording | undefined> {
   if (opts.refresh) return undefined;
-  return current(await cacheOf(file, opts));
+  const id = await identityOf(file);
+  const place = await placeOf(file, id.dirMode, false, placeOptions(opts));
+  return place && current(join(place.dir, CURRENT), id.key, file);
 }
 
-async function current({ dir, key }: { dir: string; key: CacheKey }): Promise<PreparedRecording | undefined> {
+/**
+ * The conversion in `dir` when it is this user's own (never one someone else could have made
+ * or changed) and carries `key`; undefined otherwise.
+ */
+function current(dir: string, key: CacheKey, file: string): PreparedRecording | undefined {
   try {
-    const old = JSON.parse(await readFile(join(dir, 'key.json'), 'utf8')) as CacheKey;
-    if (JSON.stringify(old) === JSON.stringify(key)) {
-      const info = JSON.parse(await readFile(join(dir, 'recording.json'), 'utf8')) as RecordingInfo;
-      return { dir, syscalls: await partsIn(dir), processes: join(dir, 'processes.parquet'), info, cached: true };
-    }
+    if (distrustOwnDir(dir) || readOwnFile(join(dir, KEY_FILE)) !== JSON.stringify(key)) return undefined;
+    const info = JSON.parse(readOwnFile(join(dir, INFO_FILE))) as RecordingInfo;
+    return { ...prepared(dir, { ...info, file }), cached: true };
   } catch {
-    // no cache, or an unreadable one
+    return undefined; // no cache, or an unreadable one
   }
-  return undefined;
+}
+
+/** The files of a conversion in `dir` (checked: this user's own). */
+function prepared(dir: string, info: RecordingInfo): PreparedRecording {
+  const parts = join(dir, SYSCALLS_DIR);
+  const bad = distrustOwnDir(parts);
+  if (bad) throw new Error(`${parts}: ${bad}`);
+  const syscalls = readdirSync(parts).filter((x) => x.endsWith('.parquet')).sort().map((x) => join(parts, x));
+  const processes = join(dir, PROCESSES_FILE);
+  for (const f of [...syscalls, processes]) {
+    const why = distrustOwn(lstatSync(f), 'file');
+    if (why) throw new Error(`${f}: ${why}`);
+  }
+  return { dir, syscalls, processes, info, cached: false };
 }
 
 /**
@@ -125,32 +113,118 @@ async function current({ dir, key }: { dir: string; key: CacheKey }): Promise<Pr
  * Bad input (not a recording, corrupt packets) is an InputError naming the file.
  */
 export async function prepareRecording(file: string, db: TraceDb, opts: PrepareOptions = {}): Promise<PreparedRecording> {
-  const c = await cacheOf(file, opts);
-  const { dir, key } = c;
-  const processes = join(dir, 'processes.parquet');
+  const id = await identityOf(file);
+  const place = (await placeOf(file, id.dirMode, true, placeOptions(opts)))!;
+  const target = join(place.dir, CURRENT);
   if (!opts.refresh) {
-    const ok = await current(c);
+    const ok = current(target, id.key, file);
     if (ok) return ok;
   }
-  opts.onConvert?.(file, dir);
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(tmp, { recursive: true });
+  const seen = inodeOf(target);
+  const lock = await lockCache(place.dir, opts.onWait && ((pid) => opts.onWait!(file, pid)));
   try {
-    const info = await convertInto(file, tmp, db, opts);
-    await writeFile(join(tmp, 'key.json'), JSON.stringify(key));
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-    return { dir, syscalls: await partsIn(dir), processes, info, cached: false };
+    // converted by another process while this one waited (with refresh: converted anew meanwhile)
+    if (!opts.refresh || inodeOf(target) !== seen) {
+      const ok = current(target, id.key, file);
+      if (ok) return ok;
+    }
+    removeLeftovers(place);
+    opts.onConvert?.(file, target);
+    const build = mkdtempSync(join(place.dir, `${BUILD_PREFIX}${process.pid}-`));
+    try {
+      const info = await convertInto(file, build, db, id, opts);
+      writeFileSafely(join(build, KEY_FILE), JSON.stringify(id.key), id.fileMode);
+      applyModes(build, id);
+      if (!(await unchanged(file, id.key))) {
+        // it changed while being read (a recording still being written): these rows answer
+        // this command but are not kept under a key they may not match
+        removeWhenDone(build);
+        return prepared(build, info);
+      }
+      install(place, build);
+      return prepared(target, info);
+    } catch (e) {
+      rmSync(build, { recursive: true, force: true });
+      throw e;
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+function inodeOf(path: string): number | undefined {
+  try {
+    return lstatSync(path).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a recording still has the identity its key was made from. */
+async function unchanged(file: string, key: CacheKey): Promise<boolean> {
+  const st = await stat(file, { bigint: true });
+  return String(st.dev) === key.dev && String(st.ino) === key.ino && String(st.size) === key.size
+    && String(st.mtimeNs) === key.mtimeNs && String(st.ctimeNs) === key.ctimeNs;
+}
+
+/** Gives a finished conversion its modes: the recording's at most (the build dir was 0700 meanwhile). */
+function applyModes(dir: string, id: RecordingIdentity): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) applyModes(p, id);
+    else chmodSync(p, id.fileMode);
+  }
+  chmodSync(dir, id.dirMode);
+}
+
+/** Renames a finished conversion to `current`, the one it replaces aside first (under the lock). */
+function install(place: CachePlace, build: string): void {
+  const target = join(place.dir, CURRENT);
+  const old = join(place.dir, `${OLD_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  let moved = false;
+  try {
+    renameSync(target, old);
+    moved = true;
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  renameSync(build, target);
+  if (moved) rmSync(old, { recursive: true, force: true });
+}
+
+/** What cache version 2 kept directly in a recording's directory (now in current/). */
+const VERSION_2_FILES = new Set([KEY_FILE, INFO_FILE, PROCESSES_FILE, SYSCALLS_DIR]);
+
+/**
+ * Removes what processes that died left in a recording's cache directory, and what an older
+ * vltrace-query kept there (called under the lock).
+ */
+function removeLeftovers(place: CachePlace): void {
+  for (const name of readdirSync(place.dir)) {
+    if (VERSION_2_FILES.has(name)) {
+      rmSync(join(place.dir, name), { recursive: true, force: true });
+      continue;
+    }
+    const prefix = [BUILD_PREFIX, OLD_PREFIX, LOCK_TMP_PREFIX].find((p) => name.startsWith(p));
+    if (!prefix) continue;
+    const pid = parseInt(name.slice(prefix.length), 10);
+    if (pid !== process.pid && !alive(pid)) rmSync(join(place.dir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
 /** openTrace, with a file that is not a recording as an InputError. */
-export async function openRecording(file: string): Promise<Trace> {
+export async function openRecording(file: string, opts: OpenTraceOptions = {}): Promise<Trace> {
   try {
-    return await openTrace(file);
+    return await openTrace(file, opts);
   } catch (e) {
     if (e instanceof FormatError) throw new InputError(file, `not a vltrace recording or Parquet file: ${e.message.replace(`${file}: `, '')}`);
     throw e;
@@ -162,10 +236,17 @@ export function badRecording(file: string, e: unknown): unknown {
   return e instanceof FormatError ? new InputError(file, `bad recording: ${e.message.replace(`${file}: `, '')}`) : e;
 }
 
+/**
+ * How the recording is read for a conversion: batches of 16K rows and 1 MiB reads hold ~35 MB
+ * less than the reader's defaults (64K, 4 MiB) at the same speed; the conversion keeps little
+ * else, so this is a good part of its peak memory.
+ */
+const CONVERT_READ: OpenTraceOptions = { batchRows: 1 << 14, readSize: 1 << 20 };
+
 /** One pass over the recording: rows into convert's Parquet sink, process events into the tracker. */
-async function convertInto(file: string, dir: string, db: TraceDb, opts: PrepareOptions): Promise<RecordingInfo> {
-  const trace = await openRecording(file);
-  await mkdir(join(dir, 'syscalls'));
+async function convertInto(file: string, dir: string, db: TraceDb, id: RecordingIdentity, opts: PrepareOptions): Promise<RecordingInfo> {
+  const trace = await openRecording(file, CONVERT_READ);
+  await mkdir(join(dir, SYSCALLS_DIR));
   const sink = opts.engine === 'convert' ? await convertSink(dir, trace.header, opts) : await duckSink(dir, db, trace.header, opts);
   const procs = new ProcessTracker(trace.header.meta);
   let trailer: RecordingInfo['trailer'] = null;
@@ -193,11 +274,11 @@ async function convertInto(file: string, dir: string, db: TraceDb, opts: Prepare
     await sink.close().catch(() => undefined);
     throw badRecording(file, e);
   }
-  await writeProcesses(db, procs.rows(), join(dir, 'processes.parquet'));
+  await writeProcesses(db, procs.rows(), join(dir, PROCESSES_FILE));
   const stats: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(trace.stats as TraceStats)) stats[k] = typeof v === 'bigint' ? String(v) : v;
   const info: RecordingInfo = { file, meta: trace.header.meta, format: trace.header.format, stats, warnings: trace.warnings, trailer };
-  await writeFile(join(dir, 'recording.json'), JSON.stringify(info));
+  writeFileSafely(join(dir, INFO_FILE), JSON.stringify(info), id.fileMode);
   return info;
 }
 
@@ -209,7 +290,7 @@ interface RowSink {
 /** convert's own Parquet sink (parquet-wasm). */
 async function convertSink(dir: string, header: TraceHeader, opts: PrepareOptions): Promise<RowSink> {
   const { createSink } = await import('@vltrace/convert');
-  return createSink('parquet', join(dir, 'syscalls', 'part-00000.parquet'), { header, compression: opts.compression ?? 'zstd' });
+  return createSink('parquet', join(dir, SYSCALLS_DIR, 'part-00000.parquet'), { header, compression: opts.compression ?? 'zstd' });
 }
 
 /** DuckDB writes the Parquet from the batches (ingest.ts). */
@@ -217,7 +298,7 @@ async function duckSink(dir: string, db: TraceDb, header: TraceHeader, opts: Pre
   const { ParquetIngest } = await import('./ingest.js');
   const writer = await db.connect();
   const codec = opts.compression === 'none' ? 'uncompressed' : (opts.compression ?? 'zstd');
-  const ing = await ParquetIngest.create(db, writer, join(dir, 'syscalls'), header, codec);
+  const ing = await ParquetIngest.create(db, writer, join(dir, SYSCALLS_DIR), header, codec);
   // DuckDB's writer threads would compete with the decoding thread for the CPUs
   const threads = Math.max(1, availableParallelism() - 1);
   await db.exec(`SET threads = ${threads}; SET preserve_insertion_order = false`);
