@@ -47,6 +47,7 @@ struct dstate {
 	__u32 walk_off;			/* DIRENTS: offset of the next record */
 	__u32 total;			/* DIRENTS: bytes to walk (the return value) */
 	__u32 arg, flags;		/* the chunk's argument and flags */
+	__u32 item_errors;		/* ARGV: strings that could not be read */
 	__u8 buf[DATA_BUF];
 };
 
@@ -56,6 +57,16 @@ struct {
 	__type(key, __u32);
 	__type(value, struct dstate);
 } dscratch SEC(".maps");
+
+/* execve argv strings unreadable at entry (a freshly forked child has not faulted in the
+ * pages of its literals; a tracepoint cannot fault them in): tid -> the argv count. Read again
+ * at a successful exit from the new image's copy (mm->arg_start). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} argv_retry SEC(".maps");
 
 static __always_inline struct dstate *get_dstate(void)
 {
@@ -210,6 +221,7 @@ static long argv_cb(__u32 i, void *unused)
 	if (n < 0) {
 		len = 0;
 		iflags = VLT_ITEM_READ_ERROR;
+		d->item_errors++;
 	} else if (n - 1 <= cap) {
 		len = n > 0 ? n - 1 : 0;
 	} else {
@@ -229,11 +241,111 @@ static __always_inline void put_argv(struct dstate *d, __u32 arg, __u64 base, bo
 {
 	walk_begin(d, arg, base, 4);
 	d->limit = items ? data_limit : 0;
+	d->item_errors = 0;
 	bpf_loop(ARGV_BOUND, argv_cb, NULL, 0);
 	/* the walk ran to its bound without a NULL, or left strings out */
 	if (d->count == ARGV_BOUND || (items && d->items < d->count))
 		d->flags |= VLT_CHUNK_TRUNCATED;
 	walk_end(d);
+	if (d->item_errors && !d->late && (d->nr == NR_EXECVE || d->nr == NR_EXECVEAT)) {
+		__u32 tid = d->pid_tgid, count = d->count;
+
+		bpf_map_update_elem(&argv_retry, &tid, &count, BPF_ANY);
+	}
+}
+
+/* The argv strings the kernel copied to the new image, back to back: the one at d->base,
+ * appended as an item while the limit and the budget allow; d->base moves past its NUL. */
+static long area_cb(__u32 i, void *unused)
+{
+	struct dstate *d = get_dstate();
+	__u32 at, room, cap, size, len = 0;
+	__u8 *item, *dst, iflags = 0;
+	bool put;
+	long n;
+
+	if (!d || i >= d->count)
+		return 1;
+	at = d->off;
+	put = d->items < d->limit && at + ITEM_HDR + 1 <= DATA_BUDGET;
+	room = DATA_BUDGET - at - ITEM_HDR;
+	cap = data_limit < room - 1 ? data_limit : room - 1;
+	if (put) {
+		dst = d->buf + bound(at + ITEM_HDR, DATA_HALF - 1);
+		size = bound(cap + 2, DATA_HALF - 1);
+	} else {
+		dst = d->buf + DATA_HALF;	/* the upper half: only its length matters */
+		size = DATA_HALF - 1;
+	}
+	n = bpf_probe_read_user_str(dst, size, (void *)d->base);
+	if (n <= 0)
+		goto bad;
+	d->base += n - 1;
+	if (put) {
+		len = n - 1 <= cap ? n - 1 : cap;
+		iflags = n - 1 > cap ? VLT_ITEM_TRUNCATED : 0;
+	}
+	/* a string longer than one read: skip to its NUL (MAX_ARG_STRLEN is 32 pages) */
+	for (int k = 0; k < 17 && n == size; k++) {
+		size = DATA_HALF - 1;
+		n = bpf_probe_read_user_str(d->buf + DATA_HALF, size, (void *)d->base);
+		if (n <= 0)
+			goto bad;
+		d->base += n - 1;
+	}
+	if (n == size)
+		goto bad;
+	d->base++;	/* its NUL */
+	if (put) {
+		item = d->buf + bound(at, DATA_HALF - 1);
+		item[0] = len;
+		item[1] = len >> 8;
+		item[2] = iflags;
+		d->off = at + ITEM_HDR + len;
+		d->items++;
+	}
+	return 0;
+bad:
+	d->walk_off = 0;	/* not the argv of the entry */
+	return 1;
+}
+
+/* After a successful execve whose argv strings could not be read at entry: the same strings
+ * from the new image (mm->arg_start..arg_end), as an entry ARGV chunk that replaces the first.
+ * Only when the counts agree: a #! script's argv starts with its interpreter instead. */
+static __always_inline void argv_again(__u64 pid_tgid, __u64 ts, long nr, __u32 arg)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct dstate *d = get_dstate();
+	__u32 tid = pid_tgid, *count = bpf_map_lookup_elem(&argv_retry, &tid);
+	__u64 start, end;
+	__u32 want;
+
+	if (!count)
+		return;
+	want = *count;
+	bpf_map_delete_elem(&argv_retry, &tid);
+	if (!d || !task->mm)
+		return;
+	start = task->mm->arg_start;
+	end = task->mm->arg_end;
+	d->pid_tgid = pid_tgid;
+	d->ts = ts;
+	d->nr = nr;
+	d->xflag = 0;
+	d->off = DATA_HDR;
+	walk_begin(d, arg, start, 4);
+	d->count = want;
+	d->limit = data_limit;
+	d->walk_off = 1;	/* cleared by area_cb when a string cannot be walked */
+	bpf_loop(ARGV_BOUND, area_cb, NULL, 0);
+	/* as many strings as at entry, ending where the area ends (a #! script's has more) */
+	if (!d->walk_off || d->base != end)
+		return;
+	if (d->items < d->count)
+		d->flags |= VLT_CHUNK_TRUNCATED;
+	walk_end(d);
+	data_flush(d);
 }
 
 /* IOV: iovec i: its base and length, and the bytes it holds (at exit: of what the call

@@ -129,6 +129,7 @@ static void files(const char *dir)
 	syscall(SYS_statx, AT_FDCWD, path, 0, STATX_BASIC_STATS | STATX_BTIME, &stx);
 	hex("statx", &stx, sizeof(stx));
 	syscall(SYS_stat, "/vlt-missing-file", &st);	/* ENOENT: nothing read at exit */
+	syscall(SYS_write, -1, "bad-fd", 6);		/* EBADF: read at entry all the same */
 	close(fd);
 	/* readlink, getcwd, getrandom */
 	snprintf(link, sizeof(link), "%s/link", dir);
@@ -214,6 +215,13 @@ static void sockets(const char *dir)
 	hex("connect_un", &un, len);
 	close(cs);
 	close(ls);
+	/* ENOENT: a path that does not exist */
+	cs = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s/missing", dir);
+	len = offsetof(struct sockaddr_un, sun_path) + strlen(un.sun_path) + 1;
+	syscall(SYS_connect, cs, &un, len);
+	hex("connect_missing", &un, len);
+	close(cs);
 	/* AF_INET: bind to 127.0.0.1:0, getsockname, connect, accept4 */
 	ls = socket(AF_INET, SOCK_STREAM, 0);
 	syscall(SYS_bind, ls, &in, sizeof(in));
