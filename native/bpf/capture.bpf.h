@@ -82,15 +82,21 @@ static __always_inline __u32 bound(__u32 v, __u32 mask)
 	return v & mask;
 }
 
-/* Writes the DATA packet built so far (if it holds a chunk) and starts the next one. */
-static __always_inline void data_flush(struct dstate *d)
+/* Writes the DATA packet built so far (if it holds a chunk) and starts the next one. A global
+ * function: verified once, however many places call it. */
+__noinline int data_out(void)
 {
-	struct vlt_data *h = (void *)d->buf;
+	struct dstate *d = get_dstate();
+	struct vlt_data *h;
 	struct vlt_counters *c;
-	__u32 off = bound(d->off, DATA_HALF - 1), size;
+	__u32 off, size;
 
+	if (!d)
+		return 0;
+	h = (void *)d->buf;
+	off = bound(d->off, DATA_HALF - 1);
 	if (off <= DATA_HDR)
-		return;
+		return 0;
 	*(__u64 *)(d->buf + off) = 0;	/* zero the padding */
 	size = (off + 7) & ~7;
 	h->size = size;
@@ -103,13 +109,14 @@ static __always_inline void data_flush(struct dstate *d)
 	if (c)
 		output(c, d->buf, size, DATA_HALF, d->pid_tgid, d->ts);
 	d->off = DATA_HDR;
+	return 0;
 }
 
 /* Room for `need` more bytes in this packet, or a new packet. */
 static __always_inline void data_room(struct dstate *d, __u32 need)
 {
 	if (d->off + need > DATA_BUDGET)
-		data_flush(d);
+		data_out();
 }
 
 static __always_inline void chunk_hdr(struct dstate *d, __u32 at, __u32 arg, __u32 flags, __u32 len)
@@ -122,10 +129,15 @@ static __always_inline void chunk_hdr(struct dstate *d, __u32 at, __u32 arg, __u
 }
 
 /* Appends `len` bytes of user memory at ptr as chunks of argument arg, continued over further
- * packets where one is not enough; `more`: the memory held more than len (TRUNCATED). */
-static __always_inline void put_bytes(struct dstate *d, __u32 arg, __u64 ptr, __u64 len, bool more)
+ * packets where one is not enough; `more`: the memory held more than len (TRUNCATED). A global
+ * function, like data_out(). */
+__noinline int put_mem(__u32 arg, __u64 ptr, __u64 len, __u32 more)
 {
+	struct dstate *d = get_dstate();
 	__u32 cont = 0;
+
+	if (!d)
+		return 0;
 
 #pragma unroll
 	for (int i = 0; i < PUT_SPLITS; i++) {
@@ -139,7 +151,7 @@ static __always_inline void put_bytes(struct dstate *d, __u32 arg, __u64 ptr, __
 		if (n && bpf_probe_read_user(d->buf + bound(at + CHUNK_HDR, DATA_HALF - 1), n, (void *)ptr)) {
 			chunk_hdr(d, at, arg, flags | VLT_CHUNK_READ_ERROR, 0);
 			d->off = at + CHUNK_HDR;
-			return;
+			return 0;
 		}
 		len -= n;
 		ptr += n;
@@ -151,9 +163,10 @@ static __always_inline void put_bytes(struct dstate *d, __u32 arg, __u64 ptr, __
 		chunk_hdr(d, at, arg, flags, n);
 		d->off = at + CHUNK_HDR + n;
 		if (!len)
-			return;
+			return 0;
 		cont = VLT_CHUNK_CONT;
 	}
+	return 0;
 }
 
 /* An empty chunk flagged READ_ERROR: the length could not be read. */
@@ -312,8 +325,9 @@ bad:
 
 /* After a successful execve whose argv strings could not be read at entry: the same strings
  * from the new image (mm->arg_start..arg_end), as an entry ARGV chunk that replaces the first.
- * Only when the counts agree: a #! script's argv starts with its interpreter instead. */
-static __always_inline void argv_again(__u64 pid_tgid, __u64 ts, long nr, __u32 arg)
+ * Only when the counts agree: a #! script's argv starts with its interpreter instead. A global
+ * function: verified apart from the sys_exit program's paths. */
+__noinline int argv_again(__u64 pid_tgid, __u64 ts, __u32 nr, __u32 arg)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct dstate *d = get_dstate();
@@ -322,11 +336,11 @@ static __always_inline void argv_again(__u64 pid_tgid, __u64 ts, long nr, __u32 
 	__u32 want;
 
 	if (!count)
-		return;
+		return 0;
 	want = *count;
 	bpf_map_delete_elem(&argv_retry, &tid);
 	if (!d || !task->mm)
-		return;
+		return 0;
 	start = task->mm->arg_start;
 	end = task->mm->arg_end;
 	d->pid_tgid = pid_tgid;
@@ -341,11 +355,12 @@ static __always_inline void argv_again(__u64 pid_tgid, __u64 ts, long nr, __u32 
 	bpf_loop(ARGV_BOUND, area_cb, NULL, 0);
 	/* as many strings as at entry, ending where the area ends (a #! script's has more) */
 	if (!d->walk_off || d->base != end)
-		return;
+		return 0;
 	if (d->items < d->count)
 		d->flags |= VLT_CHUNK_TRUNCATED;
 	walk_end(d);
-	data_flush(d);
+	data_out();
+	return 0;
 }
 
 /* IOV: iovec i: its base and length, and the bytes it holds (at exit: of what the call
@@ -446,7 +461,7 @@ static __always_inline void put_dirents(struct dstate *d, __u32 arg, __u64 base,
 }
 
 /* One capture: argument i as descriptor desc says. A global function: verified once, not at
- * each of its call sites. */
+ * each of its call sites. The plain reads end in one put_mem() call; walks build their own. */
 __noinline int capture_arg(__u32 i, __u32 desc)
 {
 	struct dstate *d = get_dstate();
@@ -454,7 +469,7 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 	__u32 ref = desc >> VLT_CAP_REF_SHIFT & VLT_CAP_REF_MASK;
 	__u32 size = desc >> VLT_CAP_SIZE_SHIFT & VLT_CAP_SIZE_MASK;
 	bool str = desc >> VLT_CAP_STR_SHIFT & VLT_CAP_STR_MASK;
-	__u64 ptr, len, cap, count;
+	__u64 ptr, len = 0, cap, count, avail = 0;
 	__s64 ret;
 	__u32 n32;
 
@@ -470,77 +485,98 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 	if (!ptr)
 		return 0;	/* NULL: the raw argument says it */
 	cap = str ? data_limit : size;
+	/* avail: bytes the memory holds; len: bytes read (avail cut at cap) */
 	switch (how) {
 	case VLT_CAP_FIXED:
-		put_bytes(d, i, ptr, size, false);
+		avail = size;
 		break;
 	case VLT_CAP_ARGLEN:
 		/* a buffer's size_t, or a socklen_t (int) for a struct */
-		len = str ? d->args[ref] : (__u64)(__s64)(__s32)d->args[ref];
-		if ((__s64)len <= 0)
-			break;
-		put_bytes(d, i, ptr, len < cap ? len : cap, len > cap);
+		avail = str ? d->args[ref] : (__u64)(__s64)(__s32)d->args[ref];
 		break;
 	case VLT_CAP_RETLEN:
-		if (!d->xflag || ret <= 0)
-			break;
-		put_bytes(d, i, ptr, (__u64)ret < cap ? (__u64)ret : cap, (__u64)ret > cap);
+		avail = d->xflag ? ret : 0;
 		break;
 	case VLT_CAP_ARGCOUNT:
 	case VLT_CAP_RETCOUNT:
 		if (how == VLT_CAP_RETCOUNT && !d->xflag)
-			break;
+			return 0;
 		count = how == VLT_CAP_ARGCOUNT ? d->args[ref] : (__u64)ret;
 		if ((__s64)count <= 0 || !size)
-			break;
-		len = ARRAY_BYTES / size;	/* whole elements within the array budget */
-		if (count <= len)
-			put_bytes(d, i, ptr, count * size, false);
-		else
-			put_bytes(d, i, ptr, len * size, true);
+			return 0;
+		/* whole elements within the array budget */
+		cap = ARRAY_BYTES / size * size;
+		avail = count <= ARRAY_BYTES ? count * size : ARRAY_BYTES + 1;
 		break;
 	case VLT_CAP_PTRLEN:
 		if (!d->args[ref])
-			break;
+			return 0;
 		if (bpf_probe_read_user(&n32, sizeof(n32), (void *)d->args[ref])) {
 			put_error(d, i);
-			break;
+			return 0;
 		}
-		if ((__s32)n32 <= 0)
-			break;
-		put_bytes(d, i, ptr, n32 < cap ? n32 : cap, n32 > cap);
-		break;
-	case VLT_CAP_ARGV:
-	case VLT_CAP_ARGC:
-		put_argv(d, i, ptr, how == VLT_CAP_ARGV);
-		break;
-	case VLT_CAP_IOV:
-		count = d->args[ref];
-		if ((__s64)count <= 0 || (d->xflag && ret <= 0))
-			break;
-		put_iov(d, i, ptr, count);
-		break;
-	case VLT_CAP_DIRENTS:
-		if (!d->xflag || ret <= 0)
-			break;
-		put_dirents(d, i, ptr, ret);
+		avail = (__s64)(__s32)n32;
 		break;
 	case VLT_CAP_FDSET:
-		len = (__s32)d->args[ref];
-		if ((__s64)len <= 0)
-			break;
-		len = (len + 7) / 8;
-		put_bytes(d, i, ptr, len < size ? len : size, false);
+		avail = (__s64)(__s32)d->args[ref];
+		if ((__s64)avail > 0)
+			avail = (avail + 7) / 8;
+		cap = size;
 		break;
 	case VLT_CAP_SIGFRAME:
 		/* at entry the handler's return popped the frame's pretcode: the frame starts 8
 		 * bytes below the stack pointer; its ucontext holds the mask to restore */
 		if (d->xflag || d->late || !d->sp)
-			break;
-		put_bytes(d, i, d->sp - 8 + __builtin_offsetof(struct rt_sigframe, uc.uc_sigmask),
-			  size ? size : 8, false);
+			return 0;
+		ptr = d->sp - 8 + __builtin_offsetof(struct rt_sigframe, uc.uc_sigmask);
+		avail = size ? size : 8;
 		break;
+	case VLT_CAP_ARGV:
+	case VLT_CAP_ARGC:
+		put_argv(d, i, ptr, how == VLT_CAP_ARGV);
+		return 0;
+	case VLT_CAP_IOV:
+		count = d->args[ref];
+		if ((__s64)count > 0 && !(d->xflag && ret <= 0))
+			put_iov(d, i, ptr, count);
+		return 0;
+	case VLT_CAP_DIRENTS:
+		if (d->xflag && ret > 0)
+			put_dirents(d, i, ptr, ret);
+		return 0;
+	default:
+		return 0;
 	}
+	if ((__s64)avail <= 0)
+		return 0;
+	len = avail < cap ? avail : cap;
+	put_mem(i, ptr, len, avail > cap);
+	return 0;
+}
+
+/* The descriptors of syscall `key` at one phase, applied to the call in the workspace; its
+ * DATA packets written. A global function (verified once, not at each capture() site). */
+__noinline int capture_phase(__u32 key, __u32 exit)
+{
+	struct vlt_sc_cap *cap;
+	__u32 base = exit ? VLT_MAX_ARGS : 0;
+
+	if (key >= VLT_MAX_SYSCALLS)
+		return 0;
+	cap = bpf_map_lookup_elem(&sc_cap, &key);
+	if (!cap)
+		return 0;
+#pragma clang loop unroll(disable)
+	for (__u32 i = 0; i < VLT_MAX_ARGS; i++) {
+		__u32 idx = bound(base + i, 15), desc;
+
+		if (idx >= VLT_CAP_SLOTS)
+			break;
+		desc = cap->desc[idx];
+		if (desc)
+			capture_arg(i, desc);
+	}
+	data_out();
 	return 0;
 }
 
@@ -550,13 +586,8 @@ static __always_inline void capture(__u64 pid_tgid, __u64 ts, long nr, long key,
 				    long ret, __u64 sp, bool exit, bool late)
 {
 	struct dstate *d = get_dstate();
-	struct vlt_sc_cap *cap;
-	__u32 k = key;
 
-	if (!d || k >= VLT_MAX_SYSCALLS)
-		return;
-	cap = bpf_map_lookup_elem(&sc_cap, &k);
-	if (!cap)
+	if (!d)
 		return;
 	d->pid_tgid = pid_tgid;
 	d->ts = ts;
@@ -567,12 +598,5 @@ static __always_inline void capture(__u64 pid_tgid, __u64 ts, long nr, long key,
 	d->xflag = exit ? VLT_CHUNK_EXIT : 0;
 	d->late = late;
 	d->off = DATA_HDR;
-#pragma unroll
-	for (int i = 0; i < VLT_MAX_ARGS; i++) {
-		__u32 desc = cap->desc[(exit ? VLT_MAX_ARGS : 0) + i];
-
-		if (desc)
-			capture_arg(i, desc);
-	}
-	data_flush(d);
+	capture_phase(key, exit);
 }

@@ -278,6 +278,32 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* The entry of this call if it was put off to its exit (-X, or a string not yet faulted in),
+ * then what its entry captures read: what the caller passed in is still there (a failed
+ * execve's too). A global function: the many paths of writing an entry (argument counts,
+ * strings) are verified apart from the rest of sys_exit instead of multiplying with it. */
+__noinline int emit_pending(__u64 pid_tgid, long nr)
+{
+	__u32 tid = pid_tgid;
+	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
+	struct vlt_counters *c = get_counters();
+	__u64 args[VLT_MAX_ARGS], pts;
+	__u32 pconf;
+	long pnr;
+
+	if (!p || !c || (p->nr != nr && nr != -1))
+		return 0;
+	__builtin_memcpy(args, p->args, sizeof(args));
+	pts = p->ts;
+	pnr = p->nr;
+	pconf = syscall_conf(pnr);
+	bpf_map_delete_elem(&pending, &tid);
+	emit_entry(c, pid_tgid, pts, pnr, pconf, args);
+	if (pconf & VLT_SC_CAP_ENTRY)
+		capture(pid_tgid, pts, pnr, pnr, args, 0, 0, false, true);
+	return 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -300,24 +326,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	c = get_counters();
 	if (!c)
 		return 0;
-	if (failed_only || (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK) {
-		__u32 tid = pid_tgid;
-		struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-
-		if (p && (p->nr == nr || nr == -1)) {
-			__u64 args[VLT_MAX_ARGS];
-			__u32 pconf = syscall_conf(p->nr);
-			__u64 pts = p->ts;
-			long pnr = p->nr;
-
-			__builtin_memcpy(args, p->args, sizeof(args));
-			bpf_map_delete_elem(&pending, &tid);
-			emit_entry(c, pid_tgid, pts, pnr, pconf, args);
-			/* what the caller passed in, read now: still there (a failed execve too) */
-			if (pconf & VLT_SC_CAP_ENTRY)
-				capture(pid_tgid, pts, pnr, pnr, args, 0, 0, false, true);
-		}
-	}
+	if (failed_only || (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK)
+		emit_pending(pid_tgid, nr);
 	ts = bpf_ktime_get_ns();
 	x = reserve(c, sizeof(*x), pid_tgid, ts);
 	if (!x)
