@@ -327,7 +327,7 @@ bad:
  * from the new image (mm->arg_start..arg_end), as an entry ARGV chunk that replaces the first.
  * Only when the counts agree: a #! script's argv starts with its interpreter instead. A global
  * function: verified apart from the sys_exit program's paths. */
-__noinline int argv_again(__u64 pid_tgid, __u64 ts, __u32 nr, __u32 arg)
+__noinline int argv_again(__u64 pid_tgid, __u64 ts, __u32 nr, __u32 arg, __u32 failed)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct dstate *d = get_dstate();
@@ -339,8 +339,8 @@ __noinline int argv_again(__u64 pid_tgid, __u64 ts, __u32 nr, __u32 arg)
 		return 0;
 	want = *count;
 	bpf_map_delete_elem(&argv_retry, &tid);
-	if (!d || !task->mm)
-		return 0;
+	if (failed || !d || !task->mm)
+		return 0;	/* a failed exec: the old image, no copy */
 	start = task->mm->arg_start;
 	end = task->mm->arg_end;
 	d->pid_tgid = pid_tgid;

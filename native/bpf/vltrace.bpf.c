@@ -341,8 +341,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	x->ret = ret;
 	submit(c, x, sizeof(*x));
 	/* execve: argv strings a fresh child had not faulted in, from the new image */
-	if ((conf & VLT_SC_CAP_ENTRY) && (nr == NR_EXECVE || nr == NR_EXECVEAT) && !failed)
-		argv_again(pid_tgid, ts, nr, nr == NR_EXECVE ? 1 : 2);
+	if ((conf & VLT_SC_CAP_ENTRY) && (nr == NR_EXECVE || nr == NR_EXECVEAT))
+		argv_again(pid_tgid, ts, nr, nr == NR_EXECVE ? 1 : 2, failed);
 	if (conf & VLT_SC_CAP_EXIT) {
 		/* the saved user registers still hold the arguments (x86-64: rdi rsi rdx r10 r8 r9) */
 		__u64 args[VLT_MAX_ARGS] = { regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9 };
