@@ -7,9 +7,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { batchData, batchString, openTrace, syscallName, type DataChunk } from '@vltrace/format';
+import { batchData, batchString, openTrace, parseHeaderPrefix, PT, syscallName, type DataChunk } from '@vltrace/format';
 import { buildCaptures, noEbpf, requireEbpf, runRecorder, tempDir } from './helpers.js';
 
 /** A recorded call with its data chunks: `E1` = argument 1 at entry, `X1` at exit. */
@@ -24,6 +24,7 @@ interface Row {
 }
 
 interface Recording {
+  file: string;
   rows: Row[];
   report: Map<string, string>;
   stats: Awaited<ReturnType<typeof openTrace>>['stats'];
@@ -64,7 +65,7 @@ async function record(prog: string, dir: string, args: string[], tag: string): P
       });
     }
   }
-  return { rows, report, stats: t.stats, trailer };
+  return { file: out, rows, report, stats: t.stats, trailer };
 }
 
 const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : 'none');
@@ -129,6 +130,28 @@ function iovs(d: DataChunk | undefined): { count: number; items: { base: bigint;
     o += 19 + n;
   }
   return { count: b.readUInt32LE(0), items };
+}
+
+/** Asserts each data packet comes after an entry or exit of its thread and carries that
+ * packet's ts (FORMAT.md); returns how many there are. */
+function dataPacketsFollow(rec: Recording): number {
+  const raw = readFileSync(rec.file);
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const lastTs = new Map<number, bigint>();
+  let n = 0;
+  for (let o = parseHeaderPrefix(rec.file, raw).size; o + 24 <= raw.length;) {
+    const size = dv.getUint32(o, true);
+    const type = dv.getUint32(o + 4, true) & 0xf;
+    const tid = dv.getUint32(o + 8, true);
+    const ts = dv.getBigUint64(o + 16, true);
+    if (type === PT.ENTRY || type === PT.EXIT) lastTs.set(tid, ts);
+    if (type === PT.DATA) {
+      n++;
+      assert.equal(ts, lastTs.get(tid), `data packet at ${o}: the ts of its entry or exit`);
+    }
+    o += size;
+  }
+  return n;
 }
 
 describe('vltrace-record: memory behind pointer arguments', { skip: noEbpf() }, () => {
@@ -265,6 +288,7 @@ describe('vltrace-record: memory behind pointer arguments', { skip: noEbpf() }, 
 
       // a buffer larger than a packet: continued chunks, joined by the reader
       if (limit > 8192) assert.ok(big.data.get('E1')!.bytes.length === limit, 'split over packets');
+      assert.ok(dataPacketsFollow(rec) > 50, 'data packets');
       // accounting: every data packet belongs to its call, nothing lost
       assert.equal(rec.stats.orphanData, 0);
       assert.equal(rec.trailer?.lost, 0n);
@@ -282,6 +306,7 @@ describe('vltrace-record: memory behind pointer arguments', { skip: noEbpf() }, 
     assertBytes(rec, missing!, 'E1', 'connect_missing');
     const stat = rec.rows.find((r) => r.name === 'stat' && r.ret === -2n);
     assert.equal(stat?.data.size, 0, 'exit captures only on success');
+    assert.ok(dataPacketsFollow(rec) >= 2, 'entries written at exit: their data with the entry ts');
     assert.equal(rec.stats.orphanData, 0);
     assert.equal(rec.trailer?.events, rec.trailer!.written + rec.trailer!.lost);
   });
