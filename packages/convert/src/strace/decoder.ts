@@ -4,7 +4,7 @@
  * args.ts; one file per syscall family under decoders/ exports a `{ name: Decoder }` table.
  */
 import type { ArgPrinter } from './args.js';
-import { printFd } from './args.js';
+import { octal, printFd } from './args.js';
 import type { Call } from './call.js';
 
 /** Prints a successful return value (errors are printed by the line assembler). */
@@ -19,6 +19,13 @@ export interface Decoder {
   readonly effect?: (c: Call) => void;
   /** the call does not return when it succeeds (exit, exit_group): unfinished prints `= ?` plainly */
   readonly noReturn?: boolean;
+  /**
+   * index in `args` of the first printer strace prints when the call returns (what the kernel
+   * fills: read's buffer, stat's struct, wait4's status): a call cut by `<unfinished ...>`
+   * prints the printers before it, and its `<... resumed>` half the rest. Absent: strace
+   * prints every argument at entry.
+   */
+  readonly exitFrom?: number;
 }
 
 /** A printer bound to argument k whatever its position in the list. */
@@ -47,8 +54,8 @@ export const retDec: RetPrinter = (c) => c.retDec;
 export const retUdec: RetPrinter = (c) => BigInt.asUintN(64, c.ret).toString();
 /** An address (mmap, brk). */
 export const retHex: RetPrinter = (c) => c.retHex;
-/** An octal mode (umask). */
-export const retOctal: RetPrinter = (c) => (c.ret === 0n ? '0' : '0' + c.ret.toString(8));
+/** An octal mode (umask): `%#03o`, `000`, `022`. */
+export const retOctal: RetPrinter = (c) => octal(c.retInt);
 /** A new descriptor, with `<path>` under -y. */
 export const retFd: RetPrinter = (c) => printFd(c, c.retInt);
 
