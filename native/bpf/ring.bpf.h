@@ -64,13 +64,13 @@ static __noinline void flush_lost(struct vlt_counters *c, __u64 pid_tgid, __u64 
 		__p;                                                    \
 	})
 
-/* Copies a packet built in scratch into the ring (exact size). */
-static __always_inline void output(struct vlt_counters *c, void *data, __u64 size, __u64 pid_tgid,
-				   __u64 ts)
+/* Copies a packet built in a scratch buffer of at least `max` bytes into the ring (exact size). */
+static __always_inline void output(struct vlt_counters *c, void *data, __u64 size, __u64 max,
+				   __u64 pid_tgid, __u64 ts)
 {
 	if (c->pending_lost)
 		flush_lost(c, pid_tgid, ts);
 	c->events++;
-	if (size > SCRATCH_SIZE || bpf_ringbuf_output(&rb, data, size, wakeup_flag(c, size)))
+	if (size > max || bpf_ringbuf_output(&rb, data, size, wakeup_flag(c, size)))
 		note_lost(c, ts);
 }

@@ -75,7 +75,7 @@ static __always_inline void finish_packet(struct vlt_counters *c, struct scratch
 	e->size = size;
 	e->info = info;
 	e->str_len = off - start;
-	output(c, sc->buf, size, sc->s.pid_tgid, sc->s.ts);
+	output(c, sc->buf, size, SCRATCH_SIZE, sc->s.pid_tgid, sc->s.ts);
 }
 
 /* fast: one ENTRY with every string, 382/190/126 bytes each for 1/2/3 strings */

@@ -2,7 +2,7 @@
 /* vltrace.bpf.c: the kernel side of vltrace-record.
  *
  * sys_enter/sys_exit (tp_btf) write ENTRY/ENTRY_CONT/EXIT packets of the traced processes into
- * one ring buffer; sched_process_fork/exec/exit write FORK/EXEC/PROC_EXIT and maintain the set
+ * one ring buffer, each followed by DATA packets where the capture table reads memory; sched_process_fork/exec/exit write FORK/EXEC/PROC_EXIT and maintain the set
  * of traced tgids (follow-fork). Packet layouts come from the GENERATED trace.h only. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -27,6 +27,8 @@ const volatile __u32 follow_forks = 0;	/* add children of traced processes to th
 const volatile __u32 failed_only = 0;	/* -X: emit entry + exit only when the call failed */
 const volatile __u32 str_mode = VLT_STR_FAST;
 const volatile __u32 str_chunks = 1;	/* N: packets per string in the multi-packet modes */
+const volatile __u32 data_limit = 126;	/* -s for memory behind arguments: bytes of a buffer or
+					 * argv string, items of an array (capture.bpf.h) */
 const volatile __u64 wakeup_bytes = 1 << 20; /* per CPU, a power of 2: wake the reader every so many bytes */
 
 struct {
@@ -183,6 +185,7 @@ static __always_inline void untrace_tgid(__u32 tgid)
 }
 
 #include "strings.bpf.h"
+#include "capture.bpf.h"
 
 /* A plain ENTRY of exactly nargs arguments: reserve sizes must be constants, hence a case
  * per count (ring space and memory traffic are the hot path's cost, not the code size). */
@@ -270,6 +273,34 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	}
 	emit_entry(c, pid_tgid, ts, id, conf, args);
+	if (conf & VLT_SC_CAP_ENTRY)
+		capture(pid_tgid, ts, id, id, args, 0, regs->sp, false, false);
+	return 0;
+}
+
+/* The entry of this call if it was put off to its exit (-X, or a string not yet faulted in),
+ * then what its entry captures read: what the caller passed in is still there (a failed
+ * execve's too). A global function: the many paths of writing an entry (argument counts,
+ * strings) are verified apart from the rest of sys_exit instead of multiplying with it. */
+__noinline int emit_pending(__u64 pid_tgid, long nr)
+{
+	__u32 tid = pid_tgid;
+	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
+	struct vlt_counters *c = get_counters();
+	__u64 args[VLT_MAX_ARGS], pts;
+	__u32 pconf;
+	long pnr;
+
+	if (!p || !c || (p->nr != nr && nr != -1))
+		return 0;
+	__builtin_memcpy(args, p->args, sizeof(args));
+	pts = p->ts;
+	pnr = p->nr;
+	pconf = syscall_conf(pnr);
+	bpf_map_delete_elem(&pending, &tid);
+	emit_entry(c, pid_tgid, pts, pnr, pconf, args);
+	if (pconf & VLT_SC_CAP_ENTRY)
+		capture(pid_tgid, pts, pnr, pnr, args, 0, 0, false, true);
 	return 0;
 }
 
@@ -295,18 +326,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	c = get_counters();
 	if (!c)
 		return 0;
-	if (failed_only || (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK) {
-		__u32 tid = pid_tgid;
-		struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-
-		if (p && (p->nr == nr || nr == -1)) {
-			__u64 args[VLT_MAX_ARGS];
-
-			__builtin_memcpy(args, p->args, sizeof(args));
-			emit_entry(c, pid_tgid, p->ts, p->nr, syscall_conf(p->nr), args);
-			bpf_map_delete_elem(&pending, &tid);
-		}
-	}
+	if (failed_only || (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK)
+		emit_pending(pid_tgid, nr);
 	ts = bpf_ktime_get_ns();
 	x = reserve(c, sizeof(*x), pid_tgid, ts);
 	if (!x)
@@ -319,6 +340,15 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	x->reserved = 0;
 	x->ret = ret;
 	submit(c, x, sizeof(*x));
+	/* execve: argv strings a fresh child had not faulted in, from the new image */
+	if ((conf & VLT_SC_CAP_ENTRY) && (nr == NR_EXECVE || nr == NR_EXECVEAT))
+		argv_again(pid_tgid, ts, nr, nr == NR_EXECVE ? 1 : 2, failed);
+	if (conf & VLT_SC_CAP_EXIT) {
+		/* the saved user registers still hold the arguments (x86-64: rdi rsi rdx r10 r8 r9) */
+		__u64 args[VLT_MAX_ARGS] = { regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9 };
+
+		capture(pid_tgid, ts, nr, nr, args, ret, 0, true, false);
+	}
 	return 0;
 drop_pending:
 	{

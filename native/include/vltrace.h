@@ -12,6 +12,15 @@
 #define VLT_SC_NARGS_MASK 0x7
 #define VLT_SC_STRMASK_SHIFT 4     /* 6 bits: argument i is a NUL-terminated string */
 #define VLT_SC_STRMASK_MASK 0x3f
+#define VLT_SC_CAP_ENTRY 0x400     /* sc_cap has entry descriptors: memory is read at entry */
+#define VLT_SC_CAP_EXIT 0x800      /* sc_cap has exit descriptors: memory is read at exit */
+
+/* Capture descriptors of a syscall (the sc_cap array, indexed by syscall number): one u32
+ * (VLT_CAP_* bits of trace.h) per argument, entry then exit; 0 reads nothing. */
+#define VLT_CAP_SLOTS 12
+struct vlt_sc_cap {
+	__u32 desc[VLT_CAP_SLOTS];
+};
 
 /* The traced tgids: a bit per tgid up to PID_MAX_LIMIT (4M on 64-bit), 512 KiB. */
 #define VLT_TRACED_WORDS (4194304 / 64)

@@ -93,6 +93,8 @@ public:
 		cfg_.debug = c.Get("debug").ToBoolean();
 		cfg_.str_mode = c.Get("strMode").As<Napi::Number>().Uint32Value();
 		cfg_.str_chunks = c.Get("strChunks").As<Napi::Number>().Uint32Value();
+		if (c.Get("dataLimit").IsNumber())
+			cfg_.data_limit = c.Get("dataLimit").As<Napi::Number>().Uint32Value();
 		if (c.Get("syscalls").IsTypedArray()) {	/* else setSyscalls() before start() */
 			Napi::Uint32Array sc = c.Get("syscalls").As<Napi::Uint32Array>();
 			sc_.assign(sc.Data(), sc.Data() + sc.ElementLength());	/* owned: the load may run later */
@@ -234,13 +236,17 @@ private:
 		std::string detail_;
 	};
 
-	/* setSyscalls(conf: Uint32Array, unknownConf) */
+	/* setSyscalls(conf: Uint32Array, unknownConf, captures?: Uint32Array) */
 	Napi::Value SetSyscalls(const Napi::CallbackInfo &info)
 	{
 		if (!Check(info))
 			return info.Env().Undefined();
 		Napi::Uint32Array sc = info[0].As<Napi::Uint32Array>();
 		int err = vlt_set_syscalls(rec_, sc.Data(), sc.ElementLength(), info[1].As<Napi::Number>().Uint32Value());
+		if (!err && info.Length() > 2 && info[2].IsTypedArray()) {
+			Napi::Uint32Array caps = info[2].As<Napi::Uint32Array>();
+			err = vlt_set_captures(rec_, caps.Data(), caps.ElementLength());
+		}
 		if (err)
 			ErrnoError(info.Env(), err, "cannot set the traced syscalls").ThrowAsJavaScriptException();
 		return info.Env().Undefined();

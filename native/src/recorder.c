@@ -195,6 +195,8 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 	r->skel->rodata->failed_only = !!cfg->failed_only;
 	r->skel->rodata->str_mode = cfg->str_mode;
 	r->skel->rodata->str_chunks = cfg->str_chunks ? cfg->str_chunks : 1;
+	if (cfg->data_limit)
+		r->skel->rodata->data_limit = cfg->data_limit;
 	/* a quarter of the ring over all CPUs: the reader wakes long before it fills, rarely otherwise */
 	r->skel->rodata->wakeup_bytes = wakeup_bytes(cfg->ring_size);
 	err = bpf_map__set_max_entries(r->skel->maps.rb, cfg->ring_size);
@@ -269,6 +271,33 @@ int vlt_set_syscalls(struct vlt_recorder *r, const __u32 *sc_conf, __u32 len, __
 	if (err)
 		return fail(-errno, "fill syscall map");
 	r->skel->bss->unknown_conf = unknown_conf;
+	return 0;
+}
+
+int vlt_set_captures(struct vlt_recorder *r, const __u32 *caps, __u32 len)
+{
+	static __u32 keys[VLT_MAX_SYSCALLS];
+	static struct vlt_sc_cap vals[VLT_MAX_SYSCALLS];
+	__u32 count = VLT_MAX_SYSCALLS;
+	int fd = bpf_map__fd(r->skel->maps.sc_cap), err;
+
+	if (r->started)
+		return fail(-EALREADY, "set captures");
+	memset(vals, 0, sizeof(vals));
+	for (__u32 nr = 0; nr < VLT_MAX_SYSCALLS; nr++) {
+		keys[nr] = nr;
+		for (__u32 i = 0; i < VLT_CAP_SLOTS && nr * VLT_CAP_SLOTS + i < len; i++)
+			vals[nr].desc[i] = caps[nr * VLT_CAP_SLOTS + i];
+	}
+	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
+	if (err) {
+		/* kernels before 5.6 have no batch: one call per entry */
+		err = 0;
+		for (__u32 nr = 0; nr < VLT_MAX_SYSCALLS && !err; nr++)
+			err = bpf_map_update_elem(fd, &nr, &vals[nr], BPF_ANY);
+	}
+	if (err)
+		return fail(-errno, "fill capture map");
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct vlt_config {
 	int debug;			/* libbpf's messages and the core's failures on stderr */
 	__u32 str_mode;			/* VLT_STR_* */
 	__u32 str_chunks;		/* N of the const/full modes (1 for packet) */
+	__u32 data_limit;		/* -s: bytes of a data buffer or argv string, items of an array */
 	/* VLT_SC_* per syscall number, and for numbers >= VLT_MAX_SYSCALLS; NULL: set them
 	 * with vlt_set_syscalls() (after the load, before vlt_start) */
 	const __u32 *sc_conf;
@@ -57,6 +58,9 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out);
 /* The syscall set: sc_conf[nr] (VLT_SC_*) and the value of numbers past the array; before
  * vlt_start. */
 int vlt_set_syscalls(struct vlt_recorder *r, const __u32 *sc_conf, __u32 len, __u32 unknown_conf);
+/* The capture descriptors: caps[VLT_CAP_SLOTS * nr + i] (vltrace.h sc_cap), len u32s; before
+ * vlt_start. Syscalls whose sc_conf has VLT_SC_CAP_ENTRY/EXIT read memory as they say. */
+int vlt_set_captures(struct vlt_recorder *r, const __u32 *caps, __u32 len);
 /* Trace tgid `pid`; armed: from its next execve on (a vlt-start waiting for its go). */
 int vlt_add_pid(struct vlt_recorder *r, __u32 pid, int armed);
 /* Writes `header`, then `prologue` (npackets packets made in user space: PROC_INFO), to

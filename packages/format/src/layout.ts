@@ -175,7 +175,7 @@ export const PACKETS = {
   DATA: {
     code: 10,
     name: 'data',
-    doc: "memory the thread's current syscall's arguments point to (structs, buffers, arrays, argv), read at its entry or exit; follows that ENTRY or EXIT in the same ring record",
+    doc: "memory the thread's current syscall's arguments point to (structs, buffers, arrays, argv), read at its entry or exit; written right after that ENTRY or EXIT by the same BPF program run (nothing of the thread between)",
     fields: [
       { name: 'nr', type: 'i32', doc: 'syscall number of the call it belongs to' },
       { name: 'data_len', type: 'u32', doc: 'bytes of data chunks that follow (each a vlt_str_chunk + its bytes)' },

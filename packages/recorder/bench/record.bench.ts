@@ -8,9 +8,12 @@
  * start-up; BENCH_BEFORE=/path/to/an/older/bin/vltrace-record.js adds that build as a column.
  *
  * Workloads: `dd if=/dev/zero of=/dev/null bs=1 count=500000` (~1M syscalls; dd's own elapsed
- * time, so start-up is not counted) and a C loop of getppid() calls that prints its own ns per
- * call, wall-clock and the thread's CPU time (the latter ignores waits for a CPU on a busy
- * machine, but also strace's: ptrace stops are waits). Tools take turns within each round.
+ * time, so start-up is not counted; every read and write has its 1-byte buffer captured), a C
+ * loop of getppid() calls that prints its own ns per call, wall-clock and the thread's CPU time
+ * (the latter ignores waits for a CPU on a busy machine, but also strace's: ptrace stops are
+ * waits; getppid has no memory to capture), and `ls -laR /usr/share` (stat-heavy: a statx
+ * struct captured per file; its own elapsed time, timed by the bash that runs it, followed
+ * with -f; per syscall over the count vltrace-record reports). Tools take turns in each round.
  *
  * Start-up: from the launch of `vltrace-record -o f -- true` (process.hrtime just before the
  * spawn, CLOCK_MONOTONIC) to the timestamp of the first traced syscall in the recording (the
@@ -31,6 +34,7 @@ const CLI = join(PKG, 'bin', 'vltrace-record.js');
 const BEFORE = process.env['BENCH_BEFORE'];
 const DD = ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=500000'];
 const DD_SYSCALLS = 1_000_000; // 500k read + 500k write (+ ~100 of start-up, negligible)
+const LS = ['bash', '-c', 's=$(date +%s%N); ls -laR /usr/share >/dev/null 2>&1; e=$(date +%s%N); echo "ls_ns $((e-s))"'];
 const LOOP = 1_000_000;
 const STRACE_LOOP = 100_000; // strace is ~50x slower: fewer calls, same per-call figure
 
@@ -48,14 +52,15 @@ function median(xs: number[]): number {
   return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
 }
 
-/** The command line of `cmd` under a tool. */
-function wrap(tool: Tool, cmd: string[], out = join(dir, 'v.bin')): string[] {
+/** The command line of `cmd` under a tool (`follow`: -f for the recorders). */
+function wrap(tool: Tool, cmd: string[], out = join(dir, 'v.bin'), follow = false): string[] {
+  const f = follow ? ['-f'] : [];
   switch (tool) {
     case 'untraced': return cmd;
     // launched as users launch it, as an executable (its sh lines keep Node from reading
     // NODE_EXTRA_CA_CERTS); `node bin/…` is measured separately in the start-up rounds
-    case 'vltrace': return [CLI, '-o', out, '--', ...cmd];
-    case 'before': return [process.execPath, BEFORE!, '-o', out, '--', ...cmd];
+    case 'vltrace': return [CLI, ...f, '-o', out, '--', ...cmd];
+    case 'before': return [process.execPath, BEFORE!, ...f, '-o', out, '--', ...cmd];
     case 'strace': return ['strace', '-f', '-o', join(dir, 's.txt'), ...cmd];
     case 'perf': return ['perf', 'trace', 'record', '-o', join(dir, 'p.data'), '--', ...cmd];
   }
@@ -104,6 +109,8 @@ const ddSecs: Partial<Record<Tool, number[]>> = {};
 const loopNs: Partial<Record<Tool, number[]>> = {};
 const loopCpuNs: Partial<Record<Tool, number[]>> = {};
 const ddLost: Partial<Record<Tool, number>> = {};
+const lsNs: Partial<Record<Tool, number[]>> = {};
+let lsCalls = 0;
 for (let i = 0; i < RUNS; i++) {
   for (const tool of tools) {
     // strace: 1 run on dd (~10-45 s), 3 on the loop
@@ -125,6 +132,15 @@ for (let i = 0; i < RUNS; i++) {
     if (!Number.isFinite(wall) || !Number.isFinite(cpu)) throw new Error(`${tool} loop: no result in ${r.out.slice(-200)} ${r.err.slice(-300)}`);
     (loopNs[tool] ??= []).push(wall!);
     (loopCpuNs[tool] ??= []).push(cpu!);
+  }
+  for (const tool of tools) {
+    if (tool === 'strace' && i > 0) continue;
+    const r = run(wrap(tool, LS, undefined, true));
+    const ns = /ls_ns (\d+)/.exec(r.out);
+    if (!ns) throw new Error(`${tool} ls: no timing in ${r.out.slice(-200)} ${r.err.slice(-300)}`);
+    (lsNs[tool] ??= []).push(Number(ns[1]));
+    const calls = /(\d+) syscalls recorded/.exec(r.err);
+    if (tool === 'vltrace' && calls) lsCalls = Math.max(lsCalls, Number(calls[1]));
   }
 }
 
@@ -159,7 +175,9 @@ const med = (m: Partial<Record<Tool, number[]>>) => Object.fromEntries(tools.map
 const dd = med(ddSecs);
 const loop = med(loopNs);
 const loopCpu = med(loopCpuNs);
+const ls = med(lsNs);
 const ddAdded = (t: Tool) => ((dd[t] - dd.untraced) * 1e9) / DD_SYSCALLS;
+const lsAdded = (t: Tool) => (ls[t] - ls.untraced) / lsCalls;
 const loopAdded = (t: Tool) => loop[t] - loop.untraced;
 const cpuAdded = (t: Tool) => loopCpu[t] - loopCpu.untraced;
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
@@ -173,6 +191,8 @@ const rows: string[][] = [
   ['dd 1M syscalls: s (dd\'s own time)', ...tools.map((t) => fmt(dd[t], 3))],
   ['dd: added ns per syscall', ...tools.map((t) => (t === 'untraced' ? '—' : fmt(ddAdded(t))))],
   ['dd: lost packets (worst run, default ring)', ...tools.map((t) => onlyRec(t, String(ddLost[t] ?? '—')))],
+  [`ls -laR /usr/share (${lsCalls} syscalls): ms`, ...tools.map((t) => fmt(ls[t] / 1e6, 0))],
+  ['ls: added ns per syscall', ...tools.map((t) => (t === 'untraced' ? '—' : fmt(lsAdded(t))))],
   ['getppid loop: ns per call', ...tools.map((t) => fmt(loop[t], 1))],
   ['getppid: added ns per call', ...tools.map((t) => (t === 'untraced' ? '—' : fmt(loopAdded(t))))],
   ['getppid: added CPU ns per call (thread CPU time)', ...tools.map((t) => (t === 'untraced' ? '—' : fmt(cpuAdded(t))))],
@@ -181,7 +201,7 @@ const rows: string[][] = [
   ['perf trace record adds × more (getppid / dd)', ...tools.map((t) => onlyRec(t, `${ratio('perf', loopAdded, t)} / ${ratio('perf', ddAdded, t)}`))],
 ];
 const lines = [
-  `### Recorder (medians: ${RUNS} rounds of dd and getppid, strace 1 × dd and ${Math.min(RUNS, 3)} × ${STRACE_LOOP} calls; ${START_RUNS} rounds of start-up)`,
+  `### Recorder (medians: ${RUNS} rounds of dd, ls and getppid, strace 1 × dd, 1 × ls and ${Math.min(RUNS, 3)} × ${STRACE_LOOP} calls; ${START_RUNS} rounds of start-up)`,
   '',
   `| | ${cols.join(' | ')} |`,
   `|---|${cols.map(() => '---').join('|')}|`,

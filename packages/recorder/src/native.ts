@@ -30,6 +30,8 @@ export interface NativeConfig {
   strMode: number;
   /** N of the const/full modes */
   strChunks: number;
+  /** the string limit (-s) for memory read behind arguments: buffer bytes, argv strings, array items */
+  dataLimit: number;
   /** VLT_SC_* bits per syscall number; or setSyscalls() before start() */
   syscalls?: Uint32Array;
   /** VLT_SC_* bits for numbers past the array */
@@ -62,8 +64,9 @@ export interface NativeStats {
 export interface NativeRecorder {
   /** resolves when the BPF object is loaded (a background load), rejects with its error */
   ready(): Promise<void>;
-  /** the syscall set (VLT_SC_* bits per number, and for numbers past the array); before start() */
-  setSyscalls(conf: Uint32Array, unknownConf: number): void;
+  /** the syscall set (VLT_SC_* bits per number, and for numbers past the array) and the capture
+   * descriptors (CAPTURE_SLOTS per number); before start() */
+  setSyscalls(conf: Uint32Array, unknownConf: number, captures?: Uint32Array): void;
   addPid(pid: number, armed: boolean): void;
   /** writes header then prologue (packets made here: PROC_INFO), attaches, starts draining */
   start(fd: number, header: Uint8Array, prologue: Uint8Array, prologuePackets: number): void;
@@ -153,6 +156,7 @@ export function startLoading(addon: NativeAddon, s: RecordSettings): Loading {
     debug: s.debug,
     strMode: STRING_MODES.indexOf(s.strings.mode),
     strChunks: s.strings.chunks,
+    dataLimit: s.strings.length,
     onIdle: (err) => idle(err),
     background: true,
   };

@@ -161,7 +161,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     // the BPF object loads on a worker thread (~25 ms) while this one prepares the output; no
     // output is created before it loaded (without privileges: exit 2 and nothing written)
     if (opts.format !== 'bin') preloadConvert();
-    const { conf, unknown } = syscallConfig(opts.syscalls);
+    const { conf, unknown, captures } = syscallConfig(opts.syscalls);
     if (opts.debug) {
       const { onIdle: _, background: __, ...shown } = ld.config;
       process.stderr.write(`vltrace-record: settings ${JSON.stringify({ ...shown, unknownConf: unknown, traced: opts.syscalls.size, strings: opts.strings })}\n`);
@@ -172,7 +172,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     mark('prepared');
     const err = await loaded;
     if (err) throw err;
-    rec.setSyscalls(conf, unknown);
+    rec.setSyscalls(conf, unknown, captures);
     for (const p of pids) rec.addPid(p, false);
     if (cmd) rec.addPid(cmd.pid, true);
   } catch (e) {

@@ -13,6 +13,7 @@ import { openTrace, type Syscall, type TraceItem } from '@vltrace/format';
 export const PKG_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(PKG_DIR, 'bin', 'vltrace-record.js');
 export const PROG_SRC = join(PKG_DIR, 'test', 'prog', 'syscalls.c');
+export const CAPTURES_SRC = join(PKG_DIR, 'test', 'prog', 'captures.c');
 
 /**
  * Why eBPF recording cannot be tested here, or undefined. Tests never skip silently: they skip
@@ -40,17 +41,28 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'vltrace-rec-'));
 }
 
-let progPath: string | undefined;
+const built = new Map<string, string>();
 
-/** Compiles test/prog/syscalls.c once per process; returns the binary. */
-export function buildProg(): string {
-  if (progPath) return progPath;
+/** Compiles a test program once per process; returns the binary. */
+function buildC(src: string, name: string): string {
+  const done = built.get(src);
+  if (done) return done;
   const dir = tempDir();
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const out = join(dir, 'syscalls');
-  execFileSync('cc', ['-O2', '-o', out, PROG_SRC, '-lpthread'], { stdio: 'inherit' });
-  progPath = out;
+  const out = join(dir, name);
+  execFileSync('cc', ['-O2', '-o', out, src, '-lpthread'], { stdio: 'inherit' });
+  built.set(src, out);
   return out;
+}
+
+/** test/prog/syscalls.c, built. */
+export function buildProg(): string {
+  return buildC(PROG_SRC, 'syscalls');
+}
+
+/** test/prog/captures.c (calls with memory behind their arguments), built. */
+export function buildCaptures(): string {
+  return buildC(CAPTURES_SRC, 'captures');
 }
 
 export interface RunResult {

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { SYSCALLS_X86_64 } from '@vltrace/format';
+import { captureDescriptors, SYSCALLS_X86_64, syscallByName } from '@vltrace/format';
 import { normalizeOptions, parseSize, stringCapture, UsageError } from '../src/index.js';
 import { quickParse, yargsParse } from '../src/cli.js';
+import { CAPTURE_SLOTS, syscallConfig } from '../src/syscalls.js';
 import { CLI, noEbpf, tempDir } from './helpers.js';
 
 function cli(args: string[], opts: { uid?: number } = {}) {
@@ -17,6 +18,29 @@ function cli(args: string[], opts: { uid?: number } = {}) {
   const pre = opts.uid === undefined ? [] : [`--reuid=${opts.uid}`, `--regid=${opts.uid}`, '--clear-groups', process.execPath];
   return spawnSync(cmd, [...pre, CLI, ...args], { encoding: 'utf8', cwd: '/tmp', maxBuffer: 64 << 20 });
 }
+
+describe('the syscall configuration handed to the BPF program', () => {
+  it('capture descriptors per syscall, and the entry/exit bits only where there are some', () => {
+    const nr = (name: string) => syscallByName(name)!.nr;
+    const { conf, captures } = syscallConfig(new Set(SYSCALLS_X86_64.map((d) => d.nr)));
+    const CAP_ENTRY = 0x400;
+    const CAP_EXIT = 0x800;
+    const bits = (name: string) => conf[nr(name)]! & (CAP_ENTRY | CAP_EXIT);
+    assert.equal(bits('getppid'), 0, 'nothing to read: the common path');
+    assert.equal(bits('write'), CAP_ENTRY);
+    assert.equal(bits('fstat'), CAP_EXIT);
+    assert.equal(bits('poll'), CAP_ENTRY | CAP_EXIT);
+    for (const name of ['write', 'fstat', 'execve', 'rt_sigreturn']) {
+      assert.deepEqual(captures.subarray(nr(name) * CAPTURE_SLOTS, (nr(name) + 1) * CAPTURE_SLOTS), captureDescriptors(nr(name)), name);
+    }
+    // every syscall's bits agree with its descriptors
+    for (const d of SYSCALLS_X86_64) {
+      const desc = captureDescriptors(d.nr);
+      const want = (desc.subarray(0, 6).some((v) => v) ? CAP_ENTRY : 0) | (desc.subarray(6).some((v) => v) ? CAP_EXIT : 0);
+      assert.equal(conf[d.nr]! & (CAP_ENTRY | CAP_EXIT), want, d.name);
+    }
+  });
+});
 
 describe('options', () => {
   it('-s picks the string mode and its limits as vltrace(1) says', () => {

@@ -17,6 +17,9 @@ export interface Decoder {
   readonly ret?: RetPrinter;
   /** effect on the fd tracker of a complete call, applied before the result prints */
   readonly effect?: (c: Call) => void;
+  /** apply `effect` before the arguments print: the descriptors the call creates are among them
+   * (pipe2's `[3<pipe:[…]>, 4<pipe:[…]>]`, as strace -y shows them) */
+  readonly effectFirst?: boolean;
   /** the call does not return when it succeeds (exit, exit_group): unfinished prints `= ?` plainly */
   readonly noReturn?: boolean;
   /**

@@ -118,12 +118,14 @@ export class StracePrinter {
       const head = `${this.lead(c.tid, b.tsExit[i]!)}<... ${name} resumed>)`;
       return withResult(head, this.result(c, d)) + '\n';
     }
+    const early = d.effectFirst === true && status === SyscallStatus.COMPLETE;
+    if (early) d.effect?.(c);
     let head = `${this.lead(c.tid, b.tsEnter[i]!)}${name}(${this.args(c, d)}`;
     if (status === SyscallStatus.UNFINISHED) {
       if (!d.noReturn) head += ' <unfinished ...>';
       return withResult(head + ')', '?') + '\n';
     }
-    d.effect?.(c);
+    if (!early) d.effect?.(c);
     let line = withResult(head + ')', this.result(c, d));
     if (this.syscallTimes) line += callTime(b.tsExit[i]! - b.tsEnter[i]!);
     return line + '\n';

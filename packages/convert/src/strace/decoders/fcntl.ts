@@ -74,6 +74,6 @@ export const FCNTL: Record<string, Decoder> = {
     },
   },
   flock: { args: [fd, flags(FLOCK_OPS)] },
-  pipe: { args: [fdPair], exitFrom: 0, effect: createsPair(0, PIPE, () => false) },
-  pipe2: { args: [fdPair, flags(OPEN_MODE_FLAGS)], exitFrom: 0, effect: createsPair(0, PIPE, (c) => (c.uint(1) & O_CLOEXEC) !== 0) },
+  pipe: { args: [fdPair], exitFrom: 0, effect: createsPair(0, PIPE, () => false), effectFirst: true },
+  pipe2: { args: [fdPair, flags(OPEN_MODE_FLAGS)], exitFrom: 0, effect: createsPair(0, PIPE, (c) => (c.uint(1) & O_CLOEXEC) !== 0), effectFirst: true },
 };

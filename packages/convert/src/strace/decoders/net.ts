@@ -195,6 +195,7 @@ export const NET: Record<string, Decoder> = {
     args: [family, sockType, protocol, fdPair],
     exitFrom: 3,
     effect: createsPair(3, SOCKET, cloexec(1)),
+    effectFirst: true,
   },
   bind: { args: [fd, addrIn(2), int] },
   connect: { args: [fd, addrIn(2), int] },
