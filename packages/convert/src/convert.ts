@@ -5,10 +5,10 @@
  * complete; bad input part-way leaves `<name>.partial<ext>` (or nothing, if nothing converted).
  */
 import { statSync } from 'node:fs';
-import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceStats } from '@vltrace/format';
+import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
 import type { FilterOptions } from './filter.js';
 import { defaultOutputPath, partialPath, pendingOutput, type PendingOutput } from './output.js';
-import { BINARY_FORMATS, createSink, preloadSink, type Format, type SinkOptions } from './sink.js';
+import { BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
 import { openSource } from './source.js';
 import { openSourceInWorker } from './worker-source.js';
 
@@ -83,11 +83,19 @@ function inputBytes(inputs: readonly string[]): number {
   return n;
 }
 
+/** Rows of a batch that are calls (an ENTERED row is counted when its call arrives whole). */
+function callsIn(b: SyscallBatch): number {
+  let n = 0;
+  for (let i = 0; i < b.length; i++) if (b.status[i] !== SyscallStatus.ENTERED) n++;
+  return n;
+}
+
 /** Converts recordings into one output; see ConvertOptions. */
 export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const threads = opts.threads ?? (opts.to !== 'parquet' && inputBytes(opts.inputs) >= WORKER_MIN_BYTES);
   preloadSink(opts.to);
-  const source = threads ? await openSourceInWorker(opts.inputs, opts, opts.reader) : await openSource(opts.inputs, opts, opts.reader);
+  const reader: OpenTraceOptions = ENTERED_FORMATS.has(opts.to) ? { entered: true, ...opts.reader } : (opts.reader ?? {});
+  const source = threads ? await openSourceInWorker(opts.inputs, opts, reader) : await openSource(opts.inputs, opts, reader);
   const binary = BINARY_FORMATS.has(opts.to);
   const toStream = !binary && (opts.output === undefined || opts.output === '-');
   let pending: PendingOutput | undefined;
@@ -104,7 +112,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   }
   try {
     for await (const item of source.items()) {
-      if (item.type === 'syscalls') rows += item.batch.length;
+      if (item.type === 'syscalls') rows += reader.entered ? callsIn(item.batch) : item.batch.length;
       else if (item.type === 'lost') rows++;
       const w = sink.write(item);
       if (w) await w;
