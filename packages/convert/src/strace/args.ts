@@ -11,8 +11,17 @@ import { MODE_TYPES, S_IFMT } from './tables/stat.js';
 import { SIGNALS, SIGRTMAX, SIGRTMIN } from './tables/signal.js';
 import { hex, printFlags, printValue, type Xlat, type XlatFormat } from './xlat.js';
 
-/** Prints argument k of a call, or returns undefined to leave it out. */
-export type ArgPrinter = (c: Call, k: number) => string | undefined;
+/**
+ * When strace prints an argument (see `onExit` in decoder.ts): at the call's entry (the default),
+ * or when the call returns, with the comma before it printed at entry (`exit`) or at exit
+ * (`exit-comma`). A function decides per call (arguments shaped by a command).
+ */
+export type ArgPhase = 'entry' | 'exit' | 'exit-comma';
+
+/** Prints argument k of a call, or returns undefined to leave it out; `phase`: when strace prints it. */
+export type ArgPrinter = ((c: Call, k: number) => string | undefined) & {
+  readonly phase?: ArgPhase | ((c: Call) => ArgPhase);
+};
 
 // ------------------------------------------------------------------ numbers
 

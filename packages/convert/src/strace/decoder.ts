@@ -3,7 +3,7 @@
  * prints, and what it does to the fd table. Decoders are data built from the printers of
  * args.ts; one file per syscall family under decoders/ exports a `{ name: Decoder }` table.
  */
-import type { ArgPrinter } from './args.js';
+import type { ArgPhase, ArgPrinter } from './args.js';
 import { printFd } from './args.js';
 import type { Call } from './call.js';
 
@@ -21,22 +21,60 @@ export interface Decoder {
   readonly noReturn?: boolean;
 }
 
+// ------------------------------------------------------------------ entry and exit halves
+//
+// strace decodes a call in two halves: when it enters, the arguments the caller passes in;
+// when it returns, what the kernel wrote back (the buffer read into, the struct filled, pipe2's
+// fds, wait4's status) and every argument after the first of those. When another thread's line
+// comes between the two, the call prints on two lines, split there:
+//   read(3,  <unfinished ...>
+//   <... read resumed>"\177ELF\2\1\1", 832) = 832
+// A printer marked with onExit() starts the exit half; the ones after it follow it (strace's
+// decoders print in argument order). Unmarked printers print at entry.
+
+/**
+ * Marks a printer as printing when the call returns (an output argument). `comma`: the comma
+ * before it belongs to the exit half (`<... clone resumed>, child_tidptr=0x7f…`); by default
+ * the entry half ends with it (`read(3, ` then `<... read resumed>"…", 832)`), as most of
+ * strace's decoders print it.
+ */
+export function onExit(p: ArgPrinter, comma = false): ArgPrinter {
+  return withPhase((c, k) => p(c, k), comma ? 'exit-comma' : 'exit');
+}
+
+/** When printer p prints for call c. */
+export function phaseOf(p: ArgPrinter, c: Call): ArgPhase {
+  const ph = p.phase;
+  return ph === undefined ? 'entry' : typeof ph === 'string' ? ph : ph(c);
+}
+
+/** Index of the first printer of `ps` printing at exit for call c (ps.length when none does). */
+export function exitFrom(ps: readonly ArgPrinter[], c: Call): number {
+  for (let j = 0; j < ps.length; j++) if (ps[j]!.phase !== undefined && phaseOf(ps[j]!, c) !== 'entry') return j;
+  return ps.length;
+}
+
+/** f with the phase of p (wrappers keep the phase of what they wrap). */
+function withPhase(f: (c: Call, k: number) => string | undefined, phase: ArgPrinter['phase']): ArgPrinter {
+  return phase === undefined ? f : Object.assign(f, { phase });
+}
+
 /** A printer bound to argument k whatever its position in the list. */
 export function at(k: number, p: ArgPrinter): ArgPrinter {
-  return (c) => p(c, k);
+  return withPhase((c) => p(c, k), p.phase);
 }
 
 /** A printer that prints `name=` before the value (strace's clone arguments). */
 export function named(name: string, p: ArgPrinter): ArgPrinter {
-  return (c, k) => {
+  return withPhase((c, k) => {
     const s = p(c, k);
     return s === undefined ? undefined : `${name}=${s}`;
-  };
+  }, p.phase);
 }
 
 /** A printer used only when `when` holds. */
 export function only(when: (c: Call) => boolean, p: ArgPrinter): ArgPrinter {
-  return (c, k) => (when(c) ? p(c, k) : undefined);
+  return withPhase((c, k) => (when(c) ? p(c, k) : undefined), p.phase);
 }
 
 // ------------------------------------------------------------------ results
@@ -63,9 +101,16 @@ export function shapedBy<K>(
   dflt: readonly ArgPrinter[],
   n: number,
 ): ArgPrinter[] {
-  return Array.from({ length: n }, (_, j): ArgPrinter => (c, k) => {
-    const p = (shapes.get(key(c)) ?? dflt)[j];
-    return p === undefined ? undefined : p(c, k);
+  const all = [dflt, ...shapes.values()];
+  return Array.from({ length: n }, (_, j): ArgPrinter => {
+    const pick = (c: Call) => (shapes.get(key(c)) ?? dflt)[j];
+    const print = (c: Call, k: number) => pick(c)?.(c, k);
+    // a shape with an output argument here makes the phase depend on the call
+    if (all.every((ps) => ps[j]?.phase === undefined)) return print;
+    return withPhase(print, (c) => {
+      const p = pick(c);
+      return p === undefined ? 'entry' : phaseOf(p, c);
+    });
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { dirfd, fd, flags, long, mode, path, ptr, str, typedMode, uid, uint, ulong, value, type ArgPrinter } from '../args.js';
 import type { Call } from '../call.js';
-import { only, retFd, retOctal, type Decoder } from '../decoder.js';
+import { onExit, only, retFd, retOctal, type Decoder } from '../decoder.js';
 import { MFD_FLAGS } from '../tables/desc.js';
 import {
   ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE, AT_STATX_SYNC_TYPES, FACCESSAT_FLAGS, FADVISE, FALLOC_FLAGS, RENAME_FLAGS,
@@ -46,13 +46,13 @@ export const FILE: Record<string, Decoder> = {
   access: { args: [path, flags(ACCESS_MODES)] },
   faccessat: { args: [dirfd, path, flags(ACCESS_MODES)] },
   faccessat2: { args: [dirfd, path, flags(ACCESS_MODES), flags(FACCESSAT_FLAGS)] },
-  stat: { args: [path, ptr] },
-  lstat: { args: [path, ptr] },
-  fstat: { args: [fd, ptr] },
-  newfstatat: { args: [dirfd, path, ptr, atFlags] },
-  statx: { args: [dirfd, path, statxFlags, flags(STATX_MASKS), ptr] },
-  statfs: { args: [path, ptr] },
-  fstatfs: { args: [fd, ptr] },
+  stat: { args: [path, onExit(ptr)] },
+  lstat: { args: [path, onExit(ptr)] },
+  fstat: { args: [fd, onExit(ptr)] },
+  newfstatat: { args: [dirfd, path, onExit(ptr), atFlags] },
+  statx: { args: [dirfd, path, statxFlags, flags(STATX_MASKS), onExit(ptr)] },
+  statfs: { args: [path, onExit(ptr)] },
+  fstatfs: { args: [fd, onExit(ptr)] },
   mkdir: { args: [path, mode] },
   mkdirat: { args: [dirfd, path, mode] },
   rmdir: { args: [path] },
@@ -65,8 +65,8 @@ export const FILE: Record<string, Decoder> = {
   linkat: { args: [dirfd, path, dirfd, path, atFlags] },
   symlink: { args: [path, path] },
   symlinkat: { args: [path, dirfd, path] },
-  readlink: { args: [path, ptr, ulong] },
-  readlinkat: { args: [dirfd, path, ptr, ulong] },
+  readlink: { args: [path, onExit(ptr), ulong] },
+  readlinkat: { args: [dirfd, path, onExit(ptr), ulong] },
   chmod: { args: [path, mode] },
   fchmod: { args: [fd, mode] },
   fchmodat: { args: [dirfd, path, mode] },
@@ -86,11 +86,11 @@ export const FILE: Record<string, Decoder> = {
     },
   },
   chroot: { args: [path] },
-  getcwd: { args: [ptr, ulong] },
+  getcwd: { args: [onExit(ptr), ulong] },
   truncate: { args: [path, long] },
   ftruncate: { args: [fd, long] },
   utimensat: { args: [dirfd, path, ptr, atFlags] },
-  getdents64: { args: [fd, ptr, uint] },
+  getdents64: { args: [fd, onExit(ptr), uint] },
   fsync: { args: [fd] },
   fdatasync: { args: [fd] },
   syncfs: { args: [fd] },

@@ -3,7 +3,7 @@
  * eventfd.c, ioctl.c, inotify.c): buffers are addresses in the recording, printed as such.
  */
 import { dirfd, fd, flags, int, long, path, ptr, uint, ulong, value, xint, type ArgPrinter } from '../args.js';
-import { bitSet, createsFd, retFd, type Decoder } from '../decoder.js';
+import { bitSet, createsFd, onExit, retFd, type Decoder } from '../decoder.js';
 import { EFD_FLAGS, EPOLL_CREATE_FLAGS, EPOLL_CTL_OPS, INOTIFY_INIT_FLAGS, IOCTL_CMDS } from '../tables/desc.js';
 import { WHENCE } from '../tables/fcntl.js';
 import { hex, printValue } from '../xlat.js';
@@ -15,13 +15,13 @@ const ioctlCmd: ArgPrinter = (c, k) => {
 };
 
 export const IO: Record<string, Decoder> = {
-  read: { args: [fd, ptr, ulong] },
+  read: { args: [fd, onExit(ptr), ulong] },
   write: { args: [fd, ptr, ulong] },
-  pread64: { args: [fd, ptr, ulong, long] },
+  pread64: { args: [fd, onExit(ptr), ulong, long] },
   pwrite64: { args: [fd, ptr, ulong, long] },
-  readv: { args: [fd, ptr, ulong] },
+  readv: { args: [fd, onExit(ptr), ulong] },
   writev: { args: [fd, ptr, ulong] },
-  preadv: { args: [fd, ptr, ulong, long] },
+  preadv: { args: [fd, onExit(ptr), ulong, long] },
   pwritev: { args: [fd, ptr, ulong, long] },
   lseek: { args: [fd, long, value(WHENCE)] },
   sendfile: { args: [fd, fd, ptr, ulong] },
@@ -33,9 +33,9 @@ export const IO: Record<string, Decoder> = {
   epoll_create: { args: [int], ret: retFd, effect: createsFd('anon_inode:[eventpoll]') },
   epoll_create1: { args: [flags(EPOLL_CREATE_FLAGS)], ret: retFd, effect: createsFd('anon_inode:[eventpoll]', bitSet(0)) },
   epoll_ctl: { args: [fd, value(EPOLL_CTL_OPS), fd, ptr] },
-  epoll_wait: { args: [fd, ptr, int, int] },
-  epoll_pwait: { args: [fd, ptr, int, int, ptr, ulong] },
-  epoll_pwait2: { args: [fd, ptr, int, ptr, ptr, ulong] },
+  epoll_wait: { args: [fd, onExit(ptr), int, int] },
+  epoll_pwait: { args: [fd, onExit(ptr), int, int, ptr, ulong] },
+  epoll_pwait2: { args: [fd, onExit(ptr), int, ptr, ptr, ulong] },
   eventfd: { args: [uint], ret: retFd, effect: createsFd('anon_inode:[eventfd]') },
   eventfd2: { args: [uint, flags(EFD_FLAGS)], ret: retFd, effect: createsFd('anon_inode:[eventfd]', bitSet(1)) },
   inotify_init1: { args: [flags(INOTIFY_INIT_FLAGS)], ret: retFd, effect: createsFd('anon_inode:inotify', bitSet(0)) },

@@ -1,6 +1,6 @@
 /** Memory calls (strace src/mem.c): mmap, mprotect, munmap, brk, mremap, madvise, msync, mlock*. */
 import { fd, flags, flags64, int, ptr, ulong, value, xlong, type ArgPrinter } from '../args.js';
-import { retHex, type Decoder } from '../decoder.js';
+import { onExit, retHex, type Decoder } from '../decoder.js';
 import {
   MADVISE_CMDS, MAP_HUGE_MASK, MAP_HUGE_SHIFT, MAP_TYPE, MLOCKALL_FLAGS, MMAP_FLAGS, MMAP_PROT, MREMAP_FLAGS, MSYNC_FLAGS,
 } from '../tables/mman.js';
@@ -37,6 +37,6 @@ export const MMAP: Record<string, Decoder> = {
   mlock: { args: [ptr, ulong] },
   munlock: { args: [ptr, ulong] },
   mlockall: { args: [flags(MLOCKALL_FLAGS)] },
-  mincore: { args: [ptr, ulong, ptr] },
+  mincore: { args: [ptr, ulong, onExit(ptr)] },
   shmat: { args: [int, ptr, xlong], ret: retHex },
 };

@@ -1,7 +1,7 @@
 /** Sockets (strace src/net.c, sockaddr.c): socket, socketpair, connect, accept4, send/recv, shutdown, sockopts. */
 import { fd, flags, int, ptr, ulong, value, type ArgPrinter } from '../args.js';
 import type { Call } from '../call.js';
-import { retFd, type Decoder } from '../decoder.js';
+import { onExit, retFd, type Decoder } from '../decoder.js';
 import {
   ADDRESS_FAMILIES, AF, INET_PROTOCOLS, MSG_FLAGS, NETLINK_PROTOCOLS, SHUTDOWN_MODES, SO_OPTIONS, SOCK_TYPE_FLAGS,
   SOCK_TYPE_MASK, SOCK_TYPES, SOCKET_LEVELS, SOL, TCP_OPTIONS,
@@ -56,33 +56,33 @@ export const NET: Record<string, Decoder> = {
     },
   },
   // the two fds are written to user memory: not in the recording
-  socketpair: { args: [family, sockType, protocol, ptr] },
+  socketpair: { args: [family, sockType, protocol, onExit(ptr)] },
   bind: { args: [fd, ptr, int] },
   connect: { args: [fd, ptr, int] },
   listen: { args: [fd, int] },
   accept: {
-    args: [fd, ptr, ptr],
+    args: [fd, onExit(ptr), ptr],
     ret: retFd,
     effect: (c) => {
       if (c.ok) c.fds.set(c.pid, c.retInt, SOCKET, false);
     },
   },
   accept4: {
-    args: [fd, ptr, ptr, flags(SOCK_TYPE_FLAGS)],
+    args: [fd, onExit(ptr), ptr, flags(SOCK_TYPE_FLAGS)],
     ret: retFd,
     effect: (c) => {
       if (c.ok) c.fds.set(c.pid, c.retInt, SOCKET, cloexec(3)(c));
     },
   },
   sendto: { args: [fd, ptr, ulong, msgFlags, ptr, int] },
-  recvfrom: { args: [fd, ptr, ulong, msgFlags, ptr, ptr] },
+  recvfrom: { args: [fd, onExit(ptr), ulong, msgFlags, ptr, ptr] },
   sendmsg: { args: [fd, ptr, msgFlags] },
-  recvmsg: { args: [fd, ptr, msgFlags] },
+  recvmsg: { args: [fd, onExit(ptr), msgFlags] },
   sendmmsg: { args: [fd, ptr, int, msgFlags] },
-  recvmmsg: { args: [fd, ptr, int, msgFlags, ptr] },
+  recvmmsg: { args: [fd, onExit(ptr), int, msgFlags, ptr] },
   shutdown: { args: [fd, value(SHUTDOWN_MODES)] },
-  getsockname: { args: [fd, ptr, ptr] },
-  getpeername: { args: [fd, ptr, ptr] },
+  getsockname: { args: [fd, onExit(ptr), ptr] },
+  getpeername: { args: [fd, onExit(ptr), ptr] },
   setsockopt: { args: [fd, value(SOCKET_LEVELS, 'd'), sockopt, ptr, int] },
-  getsockopt: { args: [fd, value(SOCKET_LEVELS, 'd'), sockopt, ptr, ptr] },
+  getsockopt: { args: [fd, value(SOCKET_LEVELS, 'd'), sockopt, onExit(ptr), ptr] },
 };

@@ -6,7 +6,7 @@ import {
   dirfd, fd, flags, flags64, int, path, ptr, signal, signame, uint, ulong, value, xint, xlong, type ArgPrinter,
 } from '../args.js';
 import type { Call } from '../call.js';
-import { at, bitSet, createsFd, named, only, retDec, retFd, shapedBy, type Decoder, type RetPrinter } from '../decoder.js';
+import { at, bitSet, createsFd, named, onExit, only, retDec, retFd, shapedBy, type Decoder, type RetPrinter } from '../decoder.js';
 import { TFD_FLAGS } from '../tables/desc.js';
 import { AT_FLAGS } from '../tables/fcntl.js';
 import {
@@ -58,12 +58,14 @@ export const PROCESS: Record<string, Decoder> = {
     args: [
       at(1, named('child_stack', ptr)),
       at(0, named('flags', cloneFlags)),
-      only(cloneHas(CLONE.PARENT_SETTID | CLONE.PIDFD), at(2, named('parent_tid', ptr))),
+      // the ones the kernel may write to print when it returns, the comma with them
+      onExit(only(cloneHas(CLONE.PARENT_SETTID | CLONE.PIDFD), at(2, named('parent_tid', ptr))), true),
       only(cloneHas(CLONE.SETTLS), at(4, named('tls', ptr))),
       only(cloneHas(CLONE.CHILD_SETTID | CLONE.CHILD_CLEARTID), at(3, named('child_tidptr', ptr))),
     ],
   },
-  clone3: { args: [ptr, ulong] },
+  // strace prints what the kernel wrote back (` => {parent_tid=[…]}`), then the size, at exit
+  clone3: { args: [ptr, onExit(ulong, true)] },
   fork: { args: [] },
   vfork: { args: [] },
   // argv and envp are arrays in user memory: the recording has their addresses
@@ -71,34 +73,34 @@ export const PROCESS: Record<string, Decoder> = {
   execveat: { args: [dirfd, path, ptr, ptr, flags(AT_FLAGS)], effect: execed },
   exit: { args: [int], noReturn: true },
   exit_group: { args: [int], noReturn: true },
-  wait4: { args: [int, ptr, flags(WAIT_OPTIONS), ptr] },
-  waitid: { args: [value(WAITID_TYPES), int, ptr, flags(WAIT_OPTIONS), ptr] },
+  wait4: { args: [int, onExit(ptr), flags(WAIT_OPTIONS), ptr] },
+  waitid: { args: [value(WAITID_TYPES), int, onExit(ptr), flags(WAIT_OPTIONS), ptr] },
   set_tid_address: { args: [ptr] },
   set_robust_list: { args: [ptr, ulong] },
-  get_robust_list: { args: [int, ptr, ptr] },
+  get_robust_list: { args: [int, onExit(ptr), ptr] },
   rseq: { args: [ptr, xint, flags(RSEQ_FLAGS), xint] },
   prctl: { args: [value(PRCTL_OPTIONS), ...shapedBy((c) => c.int(0), PRCTL_SHAPES, [xlong, ...rest3], 4)], ret: prctlRet },
   arch_prctl: { args: [value(ARCH_PRCTL), (c, k) => ([0x1003, 0x1004].includes(c.int(0)) ? ptr(c, k) : xlong(c, k))] },
-  prlimit64: { args: [int, value(RLIMITS), ptr, ptr] },
-  getrlimit: { args: [value(RLIMITS), ptr] },
+  prlimit64: { args: [int, value(RLIMITS), ptr, onExit(ptr)] },
+  getrlimit: { args: [value(RLIMITS), onExit(ptr)] },
   setrlimit: { args: [value(RLIMITS), ptr] },
-  getrusage: { args: [value(RUSAGE_WHO, 'd'), ptr] },
-  getrandom: { args: [ptr, ulong, flags(GETRANDOM_FLAGS)] },
+  getrusage: { args: [value(RUSAGE_WHO, 'd'), onExit(ptr)] },
+  getrandom: { args: [onExit(ptr), ulong, flags(GETRANDOM_FLAGS)] },
   unshare: { args: [flags64(CLONE_FLAGS)] },
   setns: { args: [fd, flags(CLONE_FLAGS)] },
   setpgid: { args: [int, int] },
   getpgid: { args: [int] },
   getsid: { args: [int] },
-  sched_getaffinity: { args: [int, uint, ptr] },
+  sched_getaffinity: { args: [int, uint, onExit(ptr)] },
   sched_setaffinity: { args: [int, uint, ptr] },
-  uname: { args: [ptr] },
-  sysinfo: { args: [ptr] },
-  clock_gettime: { args: [clockid, ptr] },
-  clock_getres: { args: [clockid, ptr] },
-  clock_nanosleep: { args: [clockid, flags(TIMER_FLAGS), ptr, ptr] },
-  nanosleep: { args: [ptr, ptr] },
-  gettimeofday: { args: [ptr, ptr] },
+  uname: { args: [onExit(ptr)] },
+  sysinfo: { args: [onExit(ptr)] },
+  clock_gettime: { args: [clockid, onExit(ptr)] },
+  clock_getres: { args: [clockid, onExit(ptr)] },
+  clock_nanosleep: { args: [clockid, flags(TIMER_FLAGS), ptr, onExit(ptr)] },
+  nanosleep: { args: [ptr, onExit(ptr)] },
+  gettimeofday: { args: [onExit(ptr), ptr] },
   timerfd_create: { args: [clockid, flags(TFD_FLAGS)], ret: retFd, effect: createsFd('anon_inode:[timerfd]', bitSet(1)) },
   pidfd_open: { args: [int, xint], ret: retFd, effect: createsFd('anon_inode:[pidfd]') },
-  timerfd_settime: { args: [fd, flags(TIMER_FLAGS), ptr, ptr] },
+  timerfd_settime: { args: [fd, flags(TIMER_FLAGS), ptr, onExit(ptr)] },
 };
