@@ -186,18 +186,18 @@ export class StracePrinter {
         if (status === SyscallStatus.COMPLETE) tl.exit(p, b.tsExit[i]!, this.restarts(c));
         return;
       }
-      if (status === SyscallStatus.COMPLETE && tl.idle() && this.returnsFirst(b, i) && !this.restarts(c)) {
-        // nothing can come between its entry and its exit: the whole line now
-        this.put(this.whole(c, d, this.lead(c.tid, tsEnter), this.args(c, d, 0, d.args?.length ?? 0)));
-        return;
-      }
     }
     tl.line(tsEnter, c.tid);
     // the lines it printed used the shared Call: back to this row
     this.call.at(b, i, name);
+    if (status === SyscallStatus.COMPLETE && tl.idle() && this.returnsFirst(b, i) && !this.restarts(c)) {
+      // nothing can come between its entry and its exit: the whole line now
+      this.put(this.whole(c, d, this.lead(c.tid, tsEnter), this.args(c, d, 0, d.args?.length ?? 0)));
+      return;
+    }
     const split = exitFrom(d.args ?? [], c);
     const p: Call1 = {
-      tid: c.tid, tsEnter, tsExit: 0n, name, d, b, i,
+      tid: c.tid, tsEnter, tsExit: 0n, returns: false, restart: false, name, d, b, i,
       lead: this.lead(c.tid, tsEnter),
       entryArgs: this.args(c, d, 0, split),
       split,

@@ -20,12 +20,16 @@
  *   prints as strace detaching: ` <detached ...>` when its line is open, nothing more otherwise.
  */
 
-/** A call the timeline tracks: its thread, and its entry and exit times (ns). */
+/** A call the timeline tracks: its thread, its entry and exit times (ns), and the Timeline's marks. */
 export interface Running {
   readonly tid: number;
   readonly tsEnter: bigint;
   /** when it returned (0 until known) */
   tsExit: bigint;
+  /** the Timeline's: its return is known (queued or held) */
+  returns: boolean;
+  /** the Timeline's: it returned with a restart code (see KILL_WAIT_NS) */
+  restart: boolean;
 }
 
 /** How lines end; `whole`: the call's entry line is still open (nothing came between). */
@@ -47,34 +51,28 @@ export interface TimelineOutput<C extends Running> {
  */
 export const KILL_WAIT_NS = 100_000_000n;
 
-interface State<C> {
-  readonly c: C;
-  /** its return is known (in `returns` or `held`) */
-  returns: boolean;
-  /** the exit is a restart code: wait for the thread's fate */
-  restart: boolean;
-}
-
 export class Timeline<C extends Running> {
   /** the call whose entry line is printed up to its arguments, waiting for the rest */
   private open: C | undefined;
-  /** calls entered and not printed to their end, by thread */
-  private readonly calls = new Map<number, State<C>>();
+  /** calls entered and not printed to their end, by thread (a slot per thread, kept: no Map churn per call) */
+  private readonly calls = new Map<number, { c: C | undefined }>();
+  /** calls in `calls` */
+  private count = 0;
   /** returns to print, by time */
-  private readonly returns: State<C>[] = [];
+  private readonly returns: C[] = [];
   /** returns with a restart code, waiting for their thread's next line or death */
-  private readonly held: State<C>[] = [];
+  private held: C[] = [];
 
   constructor(private readonly out: TimelineOutput<C>) {}
 
   /** The call thread tid is in (entered, not printed to its end), if any. */
   running(tid: number): C | undefined {
-    return this.calls.get(tid)?.c;
+    return this.count > 0 ? this.calls.get(tid)?.c : undefined;
   }
 
   /** Nothing is open or waiting: a call that returns before anything else prints whole now. */
   idle(): boolean {
-    return this.open === undefined && this.calls.size === 0;
+    return this.open === undefined && this.count === 0;
   }
 
   /**
@@ -82,86 +80,100 @@ export class Timeline<C extends Running> {
    * it print, then an open line of another call is interrupted.
    */
   line(ts: bigint, tid: number): void {
-    this.settle(ts, tid, false);
-    const s = tid >= 0 ? this.calls.get(tid) : undefined;
+    this.settle(ts, tid, false, 0n);
+    const c = tid >= 0 ? this.running(tid) : undefined;
     // the thread's earlier call whose exit was not recorded (lost): its line just ends
-    if (s !== undefined && !s.returns) {
-      this.calls.delete(tid);
-      if (this.open === s.c) {
-        this.open = undefined;
-        this.out.interrupt(s.c);
-      }
-    }
+    if (c !== undefined && !c.returns) this.forget(c);
     this.interrupt();
   }
 
   /** Thread `tid` exits at `ts`: a call it is in died with it. */
   death(ts: bigint, tid: number): void {
     this.settle(ts, tid, true, ts);
-    const s = this.calls.get(tid);
-    if (s !== undefined) this.finish(s, 'died', ts);
+    const c = this.running(tid);
+    if (c !== undefined) this.finish(c, true, ts);
     this.interrupt();
   }
 
   /** c's entry line starts (after line() for its time and thread). */
   enter(c: C): void {
     this.open = c;
-    this.calls.set(c.tid, { c, returns: false, restart: false });
+    const slot = this.calls.get(c.tid);
+    if (slot === undefined) this.calls.set(c.tid, { c });
+    else if (slot.c === undefined) slot.c = c;
+    else {
+      slot.c = c;
+      return;
+    }
+    this.count++;
   }
 
   /** c (entered) returns at `ts`; `restart`: with a restart code (see KILL_WAIT_NS). */
   exit(c: C, ts: bigint, restart: boolean): void {
-    const s = this.calls.get(c.tid);
-    if (s === undefined || s.c !== c) return;
+    if (this.running(c.tid) !== c) return;
     c.tsExit = ts;
-    s.returns = true;
-    s.restart = restart;
+    c.returns = true;
+    c.restart = restart;
     const r = this.returns;
     let k = r.length;
-    while (k > 0 && r[k - 1]!.c.tsExit > ts) k--;
-    r.splice(k, 0, s);
+    while (k > 0 && r[k - 1]!.tsExit > ts) k--;
+    if (k === r.length) r.push(c);
+    else r.splice(k, 0, c);
   }
 
   /** End of the recording: every return prints; calls still running print as detached. */
   end(): void {
-    for (const s of this.held.splice(0)) this.finish(s, 'returned');
-    for (const s of this.returns.splice(0)) this.finish(s, 'returned');
-    for (const s of this.calls.values()) {
-      if (this.open === s.c) {
+    for (const c of this.held.splice(0)) this.finish(c, false, 0n);
+    for (const c of this.returns.splice(0)) this.finish(c, false, 0n);
+    for (const slot of this.calls.values()) {
+      if (slot.c !== undefined && this.open === slot.c) {
         this.open = undefined;
-        this.out.detached(s.c);
+        this.out.detached(slot.c);
       }
+      slot.c = undefined;
     }
-    this.calls.clear();
+    this.count = 0;
   }
 
-  /** Prints the returns before `ts`; `tid` prints next (dying at `death`, if given). */
-  private settle(ts: bigint, tid: number, dying: boolean, death = 0n): void {
-    const fate = (s: State<C>) => (dying ? this.finish(s, 'died', death) : this.finish(s, 'returned'));
-    if (this.held.length > 0) {
-      const held = this.held.splice(0);
-      for (const s of held) {
-        if (s.c.tid === tid) fate(s);
-        else if (ts - s.c.tsExit > KILL_WAIT_NS) this.finish(s, 'returned');
-        else this.held.push(s);
-      }
-    }
+  /** Prints the returns before `ts`; `tid` prints next (dying at `death`). */
+  private settle(ts: bigint, tid: number, dying: boolean, death: bigint): void {
+    if (this.held.length > 0) this.settleHeld(ts, tid, dying, death);
     const r = this.returns;
-    while (r.length > 0 && r[0]!.c.tsExit <= ts) {
-      const s = r.shift()!;
-      if (!s.restart) this.finish(s, 'returned');
-      else if (s.c.tid === tid) fate(s);
-      else this.held.push(s);
+    while (r.length > 0 && r[0]!.tsExit <= ts) {
+      const c = r.shift()!;
+      if (!c.restart) this.finish(c, false, 0n);
+      else if (c.tid === tid) this.finish(c, dying, death);
+      else this.held.push(c);
     }
   }
 
-  private finish(s: State<C>, how: 'returned' | 'died', ts = 0n): void {
-    if (this.calls.get(s.c.tid) === s) this.calls.delete(s.c.tid);
-    const whole = this.open === s.c;
+  /** Held returns end with their thread's next line (its death: `= ?`) or after KILL_WAIT_NS. */
+  private settleHeld(ts: bigint, tid: number, dying: boolean, death: bigint): void {
+    const held = this.held;
+    this.held = [];
+    for (const c of held) {
+      if (c.tid === tid) this.finish(c, dying, death);
+      else if (ts - c.tsExit > KILL_WAIT_NS) this.finish(c, false, 0n);
+      else this.held.push(c);
+    }
+  }
+
+  /** c's line ends: it returned, or (`died`) its thread died in it at `ts`. */
+  private finish(c: C, died: boolean, ts: bigint): void {
+    this.forget(c);
+    const whole = this.open === c;
     if (whole) this.open = undefined;
     else this.interrupt();
-    if (how === 'died') this.out.died(s.c, whole, ts);
-    else this.out.returned(s.c, whole);
+    if (died) this.out.died(c, whole, ts);
+    else this.out.returned(c, whole);
+  }
+
+  /** c is no longer its thread's running call. */
+  private forget(c: C): void {
+    const slot = this.calls.get(c.tid);
+    if (slot?.c !== c) return;
+    slot.c = undefined;
+    this.count--;
   }
 
   /** Ends the open line with `<unfinished ...>`: another line comes. */
