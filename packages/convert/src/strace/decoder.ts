@@ -17,8 +17,6 @@ export interface Decoder {
   readonly ret?: RetPrinter;
   /** effect on the fd tracker of a complete call, applied before the result prints */
   readonly effect?: (c: Call) => void;
-  /** the call does not return when it succeeds (exit, exit_group): unfinished prints `= ?` plainly */
-  readonly noReturn?: boolean;
 }
 
 // ------------------------------------------------------------------ entry and exit halves

@@ -71,8 +71,8 @@ export const PROCESS: Record<string, Decoder> = {
   // argv and envp are arrays in user memory: the recording has their addresses
   execve: { args: [path, ptr, ptr], effect: execed },
   execveat: { args: [dirfd, path, ptr, ptr, flags(AT_FLAGS)], effect: execed },
-  exit: { args: [int], noReturn: true },
-  exit_group: { args: [int], noReturn: true },
+  exit: { args: [int] },
+  exit_group: { args: [int] },
   wait4: { args: [int, onExit(ptr), flags(WAIT_OPTIONS), ptr] },
   waitid: { args: [value(WAITID_TYPES), int, onExit(ptr), flags(WAIT_OPTIONS), ptr] },
   set_tid_address: { args: [ptr] },
