@@ -5,7 +5,8 @@
 // as strace detaching. The expected lines are strace 6's, from runs of the same situations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PacketWriter } from '@vltrace/format';
+import { CAPTURES, type PacketWriter } from '@vltrace/format';
+import { decoderFor } from '../src/strace/decoders/index.js';
 import { record, straceOf, type Sc } from './strace-helpers.js';
 
 const P = 0x7ffd1234a000n;
@@ -82,6 +83,18 @@ test('where each call splits: after its inputs, the comma at entry or (clone) at
     '100   getresuid( <unfinished ...>',
     '100   <... getresuid resumed>0x7ffd1234a000, 0x7ffd1234a000, 0x7ffd1234a000) = 0',
   ]);
+});
+
+test('every argument the capture table reads only at exit (the kernel fills it) prints in the exit half', () => {
+  for (const [name, caps] of Object.entries(CAPTURES)) {
+    const printers = decoderFor(name, 6).args ?? [];
+    const split = printers.findIndex((p) => p.phase !== undefined);
+    for (const c of caps) {
+      if (c.at !== 'exit' || caps.some((e) => e.arg === c.arg && e.at === 'entry')) continue;
+      // printer k prints argument k in these decoders
+      assert.ok(split >= 0 && split <= c.arg, `${name}: argument ${c.arg} is an output one, but prints at entry (first exit printer: ${split})`);
+    }
+  }
 });
 
 test('a thread killed in a call prints `= ?` (its exit with a restart code never reached the program)', async () => {

@@ -40,6 +40,11 @@ export function onExit(p: ArgPrinter, comma = false): ArgPrinter {
   return withPhase((c, k) => p(c, k), comma ? 'exit-comma' : 'exit');
 }
 
+/** A printer of an argument that is an output one only for some calls (a command's): printed at exit when `when` holds. */
+export function exitWhen(when: (c: Call) => boolean, p: ArgPrinter): ArgPrinter {
+  return withPhase((c, k) => p(c, k), (c) => (when(c) ? 'exit' : 'entry'));
+}
+
 /** When printer p prints for call c. */
 export function phaseOf(p: ArgPrinter, c: Call): ArgPhase {
   const ph = p.phase;

@@ -6,7 +6,7 @@ import {
   dirfd, fd, flags, flags64, int, path, ptr, signal, signame, uint, ulong, value, xint, xlong, type ArgPrinter,
 } from '../args.js';
 import type { Call } from '../call.js';
-import { at, bitSet, createsFd, named, onExit, only, retDec, retFd, shapedBy, type Decoder, type RetPrinter } from '../decoder.js';
+import { at, bitSet, createsFd, exitWhen, named, onExit, only, retDec, retFd, shapedBy, type Decoder, type RetPrinter } from '../decoder.js';
 import { TFD_FLAGS } from '../tables/desc.js';
 import { AT_FLAGS } from '../tables/fcntl.js';
 import {
@@ -51,6 +51,8 @@ const prctlRet: RetPrinter = (c) => {
 };
 
 const clockid = value(CLOCKS, 'd');
+/** arch_prctl ARCH_GET_FS, ARCH_GET_GS */
+const archGets = (c: Call) => c.int(0) === 0x1003 || c.int(0) === 0x1004;
 
 export const PROCESS: Record<string, Decoder> = {
   clone: {
@@ -80,7 +82,8 @@ export const PROCESS: Record<string, Decoder> = {
   get_robust_list: { args: [int, onExit(ptr), ptr] },
   rseq: { args: [ptr, xint, flags(RSEQ_FLAGS), xint] },
   prctl: { args: [value(PRCTL_OPTIONS), ...shapedBy((c) => c.int(0), PRCTL_SHAPES, [xlong, ...rest3], 4)], ret: prctlRet },
-  arch_prctl: { args: [value(ARCH_PRCTL), (c, k) => ([0x1003, 0x1004].includes(c.int(0)) ? ptr(c, k) : xlong(c, k))] },
+  // ARCH_GET_FS/GS: the kernel writes the base to the address
+  arch_prctl: { args: [value(ARCH_PRCTL), exitWhen(archGets, (c, k) => (archGets(c) ? ptr(c, k) : xlong(c, k)))] },
   prlimit64: { args: [int, value(RLIMITS), ptr, onExit(ptr)] },
   getrlimit: { args: [value(RLIMITS), onExit(ptr)] },
   setrlimit: { args: [value(RLIMITS), ptr] },
