@@ -7,7 +7,7 @@
 // Issue 10 asks for IDENTICAL_TARGET of the lines identical on each program. Needs strace, cc,
 // git, tar, python3, node and the native recorder (root): without them this fails, naming what
 // is missing.
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -177,7 +177,6 @@ describe('strace sink against strace in the same run', () => {
   const why = missing();
   const outcomes = new Map<string, Outcome>();
   let failure: unknown;
-  const t0 = performance.now();
   before(() => {
     if (why) return;
     try {
@@ -185,13 +184,6 @@ describe('strace sink against strace in the same run', () => {
     } catch (e) {
       failure = e;
     }
-  });
-  after(() => {
-    const all = [...outcomes.values()];
-    const sum = (f: (c: LineComparison) => number) => all.reduce((n, o) => n + f(o.comparison), 0);
-    const cats = Object.fromEntries(DIFF_CATEGORIES.map((k) => [k, sum((c) => c.byCategory[k])]).filter(([, n]) => n));
-    process.stderr.write(`# strace-real: ${sum((c) => c.identical)} of ${sum((c) => c.total)} lines identical over ${all.length} programs ` +
-      `in ${((performance.now() - t0) / 1000).toFixed(1)} s; differences ${JSON.stringify(cats)}\n`);
   });
 
   test('every program runs under strace and the recorder sees every thread strace shows', (t) => {
@@ -208,6 +200,10 @@ describe('strace sink against strace in the same run', () => {
       }
       t.diagnostic(`${p.name}: ${(100 * o.comparison.share).toFixed(1)} % identical`);
     }
+    const all = [...outcomes.values()].map((o) => o.comparison);
+    const sum = (f: (c: LineComparison) => number) => all.reduce((n, c) => n + f(c), 0);
+    const cats = DIFF_CATEGORIES.map((k) => [k, sum((c) => c.byCategory[k])] as const).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
+    t.diagnostic(`all: ${sum((c) => c.identical)} of ${sum((c) => c.total)} lines identical; differences: ${cats.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   });
 
   for (const p of PROGRAMS) {

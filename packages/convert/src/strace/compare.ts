@@ -142,7 +142,8 @@ export function joinCalls(lines: readonly StraceLine[]): JoinedCall[] {
 
 /** Why two lines differ, or why a line has no partner. */
 export const DIFF_CATEGORIES = [
-  'pointer vs struct', 'buffer', 'argv', 'signal line', 'exit line', 'unfinished/resumed', 'result', 'missing line', 'extra line', 'other',
+  'pointer vs struct', 'buffer', 'argv', 'fd path (-y)', 'signal line', 'exit line', 'unfinished/resumed', 'result', 'missing line', 'extra line',
+  'other',
 ] as const;
 export type DiffCategory = (typeof DIFF_CATEGORIES)[number];
 
@@ -325,8 +326,10 @@ function unpaired(l: StraceLine, dflt: DiffCategory): DiffCategory {
 }
 
 const ARGV_AT: Readonly<Record<string, readonly number[]>> = { execve: [1, 2], execveat: [2, 3] };
-/** strace printed what the pointer points to: a struct, an array, a set, a bit mask in brackets */
-const STRUCT = /^(\{|\[|~\[|NULL =>|0x[0-9a-f]+ =>)/;
+/** strace printed what the pointer points to: a struct, an array, a set, a bit mask in brackets, what changed (` => {…}`) */
+const STRUCT = /^(\{|\[|~\[|=>|NULL =>|0x[0-9a-f]+ =>)/;
+/** a descriptor with its -y path: `3</etc/passwd>`, `AT_FDCWD</tmp>`, `5<socket:[1234]>` */
+const FD_PATH = /^(-?\d+|AT_FDCWD)<.*>$/;
 const ADDRESS = /^(0x[0-9a-f]+|NULL)$/;
 
 function categoryOf(s: StraceLine, v: StraceLine): DiffCategory {
@@ -344,12 +347,14 @@ function categoryOf(s: StraceLine, v: StraceLine): DiffCategory {
   }
   // same arguments: the result (strace adds what it read from memory: `1 ([{fd=3, revents=POLLIN}])`)
   if (s.result.startsWith(v.result + ' (') && !v.result.includes('(')) return 'pointer vs struct';
+  if (FD_PATH.test(s.result) && FD_PATH.test(v.result)) return 'fd path (-y)';
   return 'result';
 }
 
 function argCategory(s: StraceLine, sa: string, va: string, k: number): DiffCategory {
   if (ARGV_AT[s.name]?.includes(k)) return 'argv';
   if (/\/\* \d+ (vars|entries) \*\/$/.test(sa)) return 'argv';
+  if (FD_PATH.test(sa) || FD_PATH.test(va)) return 'fd path (-y)';
   if (sa.startsWith('"') || va.startsWith('"')) return 'buffer';
   if (STRUCT.test(sa) && (ADDRESS.test(va) || STRUCT.test(va))) return 'pointer vs struct';
   if (STRUCT.test(sa) || STRUCT.test(va)) return 'pointer vs struct';
