@@ -164,7 +164,8 @@ function report(t: TestContext, o: Outcome): void {
   const c = o.comparison;
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const cats = DIFF_CATEGORIES.filter((k) => c.byCategory[k] > 0).sort((x, y) => c.byCategory[y] - c.byCategory[x]);
-  t.diagnostic(`${o.program.name}: ${pct(c.share)} identical (${c.identical} of ${c.total} lines; strace ${c.straceLines}, vltrace ${c.oursLines}, ${c.threads} threads)` +
+  t.diagnostic(`${o.program.name}: ${pct(c.share)} identical (${c.identical} of ${c.total} lines; strace ${c.straceLines}, vltrace ${c.oursLines}, ${c.threads} threads; ` +
+    `${pct(c.joinedShare)} with split calls joined)` +
     (cats.length ? `; differences: ${cats.map((k) => `${k} ${c.byCategory[k]}`).join(', ')}` : ''));
   for (const k of cats) {
     for (const d of c.diffs.filter((x) => x.category === k).slice(0, EXAMPLES)) {
@@ -198,7 +199,7 @@ describe('strace sink against strace in the same run', () => {
         // a thread strace shows only as exiting (+++) may have made no call the recorder saw
         if (lines.some((l) => l.kind !== 'exit')) assert.ok(V.has(tid), `${p.name}: thread ${tid} missing from the recording`);
       }
-      t.diagnostic(`${p.name}: ${(100 * o.comparison.share).toFixed(1)} % identical`);
+      t.diagnostic(`${p.name}: ${(100 * o.comparison.share).toFixed(1)} % identical (${(100 * o.comparison.joinedShare).toFixed(1)} % with split calls joined)`);
     }
     const all = [...outcomes.values()].map((o) => o.comparison);
     const sum = (f: (c: LineComparison) => number) => all.reduce((n, c) => n + f(c), 0);

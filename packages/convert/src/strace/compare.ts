@@ -62,13 +62,15 @@ function parseBody(tid: number, body: string): StraceLine {
     const rest = resumed[2]!;
     const close = closingParen(rest, 0);
     if (close < 0) return line('resumed', resumed[1], [], '');
-    return line('resumed', resumed[1], splitArgs(rest.slice(0, close)), resultOf(rest.slice(close + 1)));
+    // clone's exit half starts with the comma
+    return line('resumed', resumed[1], splitArgs(rest.slice(0, close).replace(/^, /, '')), resultOf(rest.slice(close + 1)));
   }
   const call = /^(\w+)\(/.exec(body);
   if (!call) return line('other');
   const from = call[0].length;
   for (const mark of [UNFINISHED, DETACHED]) {
-    if (body.endsWith(mark)) return line('unfinished', call[1], splitArgs(body.slice(from, -mark.length)), '');
+    // the entry half ends with the comma before the exit half (`read(3,  <unfinished ...>`)
+    if (body.endsWith(mark)) return line('unfinished', call[1], splitArgs(body.slice(from, -mark.length).replace(/, ?$/, '')), '');
   }
   const close = closingParen(body, from);
   if (close < 0) return line('other', call[1]);
@@ -167,6 +169,11 @@ export interface LineComparison {
   readonly total: number;
   /** identical / total */
   readonly share: number;
+  /**
+   * the same share once split calls are joined into one line each (and `= ` unaligned): how
+   * alike the calls are, whatever strace's timing made it split
+   */
+  readonly joinedShare: number;
   /** differences by category (pairs count once) */
   readonly byCategory: Readonly<Record<DiffCategory, number>>;
   readonly diffs: readonly LineDiff[];
@@ -215,7 +222,45 @@ export function compareStraceLines(straceText: string, oursText: string, opts: C
       else note({ category: categoryOf(s, v), tid, strace: s.text, ours: v.text });
     }
   }
-  return { threads: tids.length, straceLines, oursLines, identical, total, share: total ? identical / total : 1, byCategory, diffs };
+  const joined = joinedIdentity(S, V);
+  return {
+    threads: tids.length, straceLines, oursLines, identical, total, share: total ? identical / total : 1,
+    joinedShare: joined.total ? joined.identical / joined.total : 1, byCategory, diffs,
+  };
+}
+
+/** Lines with split calls joined (`read(3,  <unfinished ...>` + `<... read resumed>"…", 9) = 9`), results unaligned. */
+function joinedLines(lines: readonly StraceLine[]): StraceLine[] {
+  const out: StraceLine[] = [];
+  const unalign = (t: string) => t.replace(/\) +=( |$)/, ') =$1');
+  let open = -1;
+  for (const l of lines) {
+    if (l.kind === 'unfinished') {
+      open = out.length;
+      out.push({ ...l, kind: 'call', text: l.text.replace(/ <(unfinished|detached) \.\.\.>$/, '') });
+    } else if (l.kind === 'resumed' && open >= 0 && out[open]!.name === l.name) {
+      const head = out[open]!;
+      const rest = l.text.slice(`<... ${l.name} resumed>`.length);
+      out[open] = { ...head, text: unalign(head.text + rest), args: [...head.args, ...l.args], result: l.result };
+      open = -1;
+    } else {
+      out.push({ ...l, text: unalign(l.text) });
+    }
+  }
+  return out;
+}
+
+function joinedIdentity(S: Map<number, StraceLine[]>, V: Map<number, StraceLine[]>): { identical: number; total: number } {
+  let identical = 0;
+  let total = 0;
+  for (const tid of new Set([...S.keys(), ...V.keys()])) {
+    const a = joinedLines(S.get(tid) ?? []);
+    const b = joinedLines(V.get(tid) ?? []);
+    const pairs = align(a, b);
+    total += a.length + b.length - pairs.length;
+    for (const [i, j] of pairs) if (a[i]!.text === b[j]!.text) identical++;
+  }
+  return { identical, total };
 }
 
 /** What compareStraceCalls found. */
