@@ -57,8 +57,11 @@ interface Times {
 interface Call1 extends Running {
   readonly name: string;
   readonly d: Decoder;
-  /** the row holding the call: its ENTERED row until the whole call arrives */
-  b: SyscallBatch;
+  /**
+   * the row of the whole call; none while only its ENTERED row came (a call that may run for
+   * minutes holds no batch in memory meanwhile)
+   */
+  b: SyscallBatch | undefined;
   i: number;
   /** the line's start: pid prefix and timestamp */
   readonly lead: string;
@@ -197,7 +200,7 @@ export class StracePrinter {
     }
     const split = exitFrom(d.args ?? [], c);
     const p: Call1 = {
-      tid: c.tid, tsEnter, tsExit: 0n, returns: false, restart: false, name, d, b, i,
+      tid: c.tid, tsEnter, tsExit: 0n, returns: false, restart: false, name, d, b: status === SyscallStatus.ENTERED ? undefined : b, i,
       lead: this.lead(c.tid, tsEnter),
       entryArgs: this.args(c, d, 0, split),
       split,
@@ -261,7 +264,7 @@ export class StracePrinter {
 
   /** A call returned: its whole line, or its resumed half when its entry was interrupted. */
   private returned(p: Call1, whole: boolean): void {
-    const c = this.call.at(p.b, p.i, p.name);
+    const c = this.call.at(p.b!, p.i, p.name); // it returned: its whole row came
     if (whole) {
       const rest = this.args(c, p.d, p.split, p.d.args?.length ?? 0);
       this.put(this.whole(c, p.d, p.lead, p.entryArgs && rest ? `${p.entryArgs}, ${rest}` : p.entryArgs + rest));
@@ -278,8 +281,8 @@ export class StracePrinter {
    * when the tracee exits inside it: `= ?`, with `<unfinished ...>` where the exit half was to go.
    */
   private died(p: Call1, whole: boolean, ts: bigint): string {
-    const c = this.call.at(p.b, p.i, p.name);
-    const exitHalf = this.args(c, p.d, p.split, p.d.args?.length ?? 0) !== '';
+    const n = p.d.args?.length ?? 0;
+    const exitHalf = p.b === undefined ? p.split < n : this.args(this.call.at(p.b, p.i, p.name), p.d, p.split, n) !== '';
     const head = whole ? this.entryHalf(p) : `${this.lead(p.tid, ts)}<... ${p.name} resumed>`;
     return withResult(head + (exitHalf ? UNFINISHED : '') + ')', '?') + '\n';
   }
