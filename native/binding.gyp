@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "vltrace",
-      "sources": ["src/addon.cc", "src/recorder.c", "src/writer.c", "src/ringbuf.c", "src/drain.c"],
+      "sources": ["src/addon.cc", "src/recorder.c", "src/writer.c", "src/ringbuf.c", "src/drain.c", "src/signals.c"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "build",

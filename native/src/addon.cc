@@ -12,19 +12,27 @@
 #include <vector>
 #include <bpf/libbpf.h>
 #include "recorder.h"
+#include "signals.h"
 
 namespace {
 
-Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what)
+/* An Error "what: detail" (detail: the core's "<verb> <object>: <strerror>", else strerror). */
+Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what, const std::string &detail)
 {
 	err = err < 0 ? -err : err;
 	char msg[128];
 	libbpf_strerror(err, msg, sizeof(msg));	/* errnos, and libbpf's own (4000+) */
 	const char *name = strerrorname_np(err);
-	Napi::Error e = Napi::Error::New(env, what + ": " + msg);
+	Napi::Error e = Napi::Error::New(env, what + ": " + (detail.empty() ? std::string(msg) : detail));
 	e.Set("code", Napi::String::New(env, name ? name : err >= 4000 ? "ELIBBPF" : "EUNKNOWN"));
 	e.Set("errno", Napi::Number::New(env, err));
 	return e;
+}
+
+/* The same, with what the core said about the failure that just happened on this thread. */
+Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what)
+{
+	return ErrnoError(env, err, what, vlt_last_error());
 }
 
 Napi::Object StatsObject(Napi::Env env, const vlt_stats &st)
@@ -193,14 +201,19 @@ private:
 			self_->loading_ = true;
 		}
 		Napi::Promise Promise() { return deferred_.Promise(); }
-		void Execute() override { err_ = vlt_open(&self_->cfg_, &rec_); }
+		void Execute() override
+		{
+			err_ = vlt_open(&self_->cfg_, &rec_);
+			if (err_)
+				detail_ = vlt_last_error();	/* this thread's */
+		}
 		void OnOK() override
 		{
 			Napi::Env env = Env();
 			self_->loading_ = false;
 			if (err_) {
 				self_->ReleaseTsfn();
-				deferred_.Reject(ErrnoError(env, err_, "cannot load the eBPF recorder").Value());
+				deferred_.Reject(ErrnoError(env, err_, "cannot load the eBPF recorder", detail_).Value());
 			} else if (self_->close_when_loaded_) {
 				vlt_close(rec_);
 				self_->ReleaseTsfn();
@@ -218,6 +231,7 @@ private:
 		Napi::Promise::Deferred deferred_;
 		vlt_recorder *rec_ = nullptr;
 		int err_ = 0;
+		std::string detail_;
 	};
 
 	/* setSyscalls(conf: Uint32Array, unknownConf) */
@@ -352,6 +366,39 @@ Napi::Value Pipe(const Napi::CallbackInfo &info)
 	return a;
 }
 
+/* watchSignal(signo) -> boolean: handle signo in front of Node's handler (after process.on) */
+Napi::Value WatchSignal(const Napi::CallbackInfo &info)
+{
+	return Napi::Boolean::New(info.Env(), vlt_watch_signal(info[0].As<Napi::Number>().Int32Value()) == 0);
+}
+
+/* armSignals(ms, note) -> boolean: from now on the first watched signal goes on to the
+ * command, the second ends the process ms later, the third at once (signals.h) */
+Napi::Value ArmSignals(const Napi::CallbackInfo &info)
+{
+	std::string note = info[1].As<Napi::String>().Utf8Value();
+	return Napi::Boolean::New(info.Env(), vlt_signal_arm(info[0].As<Napi::Number>().Uint32Value(), note.c_str()) == 0);
+}
+
+/* signalCommand(pid): the command the first signal goes on to; 0 once it ended */
+Napi::Value SignalCommand(const Napi::CallbackInfo &info)
+{
+	vlt_signal_command(info[0].As<Napi::Number>().Int32Value());
+	return info.Env().Undefined();
+}
+
+/* signalForwarded() -> pid the first signal went on to, 0 none, -1 the command had it already */
+Napi::Value SignalForwarded(const Napi::CallbackInfo &info)
+{
+	return Napi::Number::New(info.Env(), vlt_signal_forwarded());
+}
+
+Napi::Value DisarmSignals(const Napi::CallbackInfo &info)
+{
+	vlt_signal_disarm();
+	return info.Env().Undefined();
+}
+
 void Cleanup(void *)
 {
 	/* never leave BPF attached when Node exits */
@@ -364,6 +411,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 	exports.Set("Recorder", Recorder::Init(env));
 	exports.Set("pipe", Napi::Function::New(env, Pipe));
 	exports.Set("listBtfFuncs", Napi::Function::New(env, ListBtfFuncs));
+	exports.Set("watchSignal", Napi::Function::New(env, WatchSignal));
+	exports.Set("armSignals", Napi::Function::New(env, ArmSignals));
+	exports.Set("signalCommand", Napi::Function::New(env, SignalCommand));
+	exports.Set("signalForwarded", Napi::Function::New(env, SignalForwarded));
+	exports.Set("disarmSignals", Napi::Function::New(env, DisarmSignals));
 	napi_add_env_cleanup_hook(env, Cleanup, nullptr);
 	return exports;
 }

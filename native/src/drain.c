@@ -56,16 +56,17 @@ void *drain(void *arg)
 
 		if (err >= 0)
 			err = ring_consume(&r->ring, writer_record, &r->w);
+		/* a live reader (-l text) and a killed recorder lose at most ~100 ms of data */
+		if (err >= 0 && r->w.len && now_ns() - last_flush >= 100000000ULL) {
+			err = writer_flush(&r->w);
+			last_flush = now_ns();
+		}
+		/* an output error ends the recording now (told at once, not at the next packet) */
 		if (err < 0 && err != -EINTR) {
 			if (r->on_idle && !r->idle_sent)
 				r->on_idle(r->ctx, r->w.error ? r->w.error : (int)-err);
 			r->idle_sent = 1;
 			break;
-		}
-		/* a live reader (-l text) and a killed recorder lose at most ~100 ms of data */
-		if (r->w.len && now_ns() - last_flush >= 100000000ULL) {
-			writer_flush(&r->w);
-			last_flush = now_ns();
 		}
 		if (r->w.track_exits)
 			writer_reap(&r->w, r->keep_pid);

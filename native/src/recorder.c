@@ -2,6 +2,7 @@
 /* recorder.c: open -> set rodata -> load -> fill maps -> attach -> drain thread -> stop.
  * One cleanup path always detaches: BPF left attached slows every process on the machine. */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -21,22 +22,88 @@
 #include "core.h"
 
 
+/* -d: libbpf's messages and the core's failures on stderr as they happen. Without it they
+ * stay quiet: the caller reports a failure in its own words from vlt_last_error(). */
 static int debug_output;
+/* the last failure of this thread ("load BPF object: Operation not permitted") */
+static __thread char last_error[256];
+
+/* Writes to stderr whole, even when it is a pipe Node made non-blocking (stdio's vfprintf
+ * would drop what does not fit at once: most of -d's output under a reader slower than libbpf). */
+static int debug_vprint(const char *fmt, va_list args)
+{
+	char small[512], *buf = small;
+	va_list again;
+	int n;
+
+	va_copy(again, args);
+	n = vsnprintf(small, sizeof(small), fmt, args);
+	if (n >= (int)sizeof(small) && (buf = malloc(n + 1)))
+		vsnprintf(buf, n + 1, fmt, again);
+	va_end(again);
+	if (!buf)
+		return -ENOMEM;
+	for (int done = 0; n > 0 && done < n;) {
+		ssize_t w = write(STDERR_FILENO, buf + done, n - done);
+
+		if (w > 0) {
+			done += w;
+		} else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+			struct pollfd p = { .fd = STDERR_FILENO, .events = POLLOUT };
+
+			poll(&p, 1, 1000);
+		} else {
+			break;
+		}
+	}
+	if (buf != small)
+		free(buf);
+	return n;
+}
+
+static int debug_print(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = debug_vprint(fmt, ap);
+	va_end(ap);
+	return n;
+}
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_DEBUG && !debug_output)
+	if (!debug_output)
 		return 0;
-	return vfprintf(stderr, fmt, args);
+	return debug_vprint(fmt, args);
+}
+
+static int fail_msg(int err, const char *fmt, ...)
+{
+	char msg[128];
+	va_list ap;
+	int n;
+
+	libbpf_strerror(err, msg, sizeof(msg));	/* errnos, and libbpf's own (4000+) */
+	va_start(ap, fmt);
+	n = vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(last_error))
+		snprintf(last_error + n, sizeof(last_error) - n, ": %s", msg);
+	if (debug_output)
+		debug_print("Failed to %s\n", last_error);
+	return err;
 }
 
 static int fail(int err, const char *what)
 {
-	char msg[128];
+	return fail_msg(err, "%s", what);
+}
 
-	libbpf_strerror(err, msg, sizeof(msg));	/* errnos, and libbpf's own (4000+) */
-	fprintf(stderr, "Failed to %s: %s\n", what, msg);
-	return err;
+const char *vlt_last_error(void)
+{
+	return last_error;
 }
 
 /* The skeleton over the built-in object, or over -N's file (one code path: same maps,
@@ -65,7 +132,7 @@ static int open_object(const char *path, struct vltrace_bpf **out, void **bytes)
 		if (f)
 			fclose(f);
 		if (err) {
-			fprintf(stderr, "Failed to read BPF object %s: %s\n", path, strerror(-err));
+			fail_msg(err, "read BPF object %s", path);
 			goto fail;
 		}
 	}
@@ -74,9 +141,8 @@ static int open_object(const char *path, struct vltrace_bpf **out, void **bytes)
 		goto fail;
 	if (bpf_map__value_size(skel->maps.rodata) != sizeof(*skel->rodata) ||
 	    bpf_map__value_size(skel->maps.bss) != sizeof(*skel->bss)) {
-		fprintf(stderr, "Failed to open BPF object %s: its settings differ from this recorder's\n",
-			path ? path : "(built-in)");
-		err = -EINVAL;
+		err = fail_msg(-EINVAL, "open BPF object %s (its settings differ from this recorder's)",
+			       path ? path : "(built-in)");
 		goto fail;
 	}
 	*out = skel;
@@ -109,14 +175,16 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 	r->system_wide = cfg->system_wide;
 	r->on_idle = cfg->on_idle;
 	r->ctx = cfg->ctx;
-	/* libbpf warnings always, its debug output with -d */
+	/* libbpf's messages with -d only (a missing privilege is said in one line) */
 	debug_output = cfg->debug;
+	last_error[0] = 0;
 	libbpf_set_print(libbpf_print_fn);
 
 	/* Open the BPF object */
 	err = open_object(cfg->obj_path, &r->skel, &r->obj_bytes);
 	if (err) {
-		fail(err, "open BPF object");
+		if (!last_error[0])	/* open_object said more when it could */
+			fail(err, "open BPF object");
 		goto cleanup;
 	}
 
@@ -229,11 +297,11 @@ int vlt_start(struct vlt_recorder *r, int out_fd, const void *header, size_t hea
 	/* The header first: the output is readable from the first packet on */
 	err = writer_init(&r->w, out_fd, header, header_len, r->w.track_exits);
 	if (err)
-		return err;
+		return fail(err, "write the output");
 	/* Packets of user space (processes that ran before): events, like the kernel's */
 	err = writer_append(&r->w, prologue, prologue_len, npackets);
 	if (err)
-		return err;
+		return fail(err, "write the output");
 	r->user_events = npackets;
 	/* Attach the tracepoints */
 	err = vltrace_bpf__attach(r->skel);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* recorder.h: the native recorder core. Lifecycle: vlt_open (open, set rodata, load, fill
  * maps) -> vlt_add_pid -> vlt_start (attach, drain thread) -> vlt_stop (detach, drain,
- * trailer) -> vlt_close. Every function returns 0 or a negative errno and prints
- * "Failed to <verb> <object>: <strerror>" on stderr. */
+ * trailer) -> vlt_close. Every function returns 0 or a negative errno; what failed is kept
+ * for vlt_last_error() ("<verb> <object>: <strerror>"), and printed on stderr as
+ * "Failed to ..." only with config.debug, like libbpf's own messages. */
 #ifndef VLT_RECORDER_H
 #define VLT_RECORDER_H
 
@@ -23,7 +24,7 @@ struct vlt_config {
 	int follow_forks;		/* -f */
 	int failed_only;		/* -X */
 	int subreaper;			/* PR_SET_CHILD_SUBREAPER and reap orphaned traced processes */
-	int debug;			/* libbpf debug output */
+	int debug;			/* libbpf's messages and the core's failures on stderr */
 	__u32 str_mode;			/* VLT_STR_* */
 	__u32 str_chunks;		/* N of the const/full modes (1 for packet) */
 	/* VLT_SC_* per syscall number, and for numbers >= VLT_MAX_SYSCALLS; NULL: set them
@@ -67,6 +68,8 @@ int vlt_stop(struct vlt_recorder *r, int interrupted, struct vlt_stats *st);
 void vlt_get_stats(struct vlt_recorder *r, struct vlt_stats *st);
 /* Stops if needed and frees everything; NULL-safe. */
 void vlt_close(struct vlt_recorder *r);
+/* The last failure of the calling thread: "load BPF object: Operation not permitted", or "". */
+const char *vlt_last_error(void);
 /* Calls cb for each FUNC in the kernel's BTF. */
 int vlt_list_btf_funcs(void (*cb)(const char *name, void *ctx), void *ctx);
 

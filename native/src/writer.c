@@ -32,45 +32,82 @@ int writer_init(struct vlt_writer *w, int fd, const void *header, size_t len, in
 	return writer_flush(w);
 }
 
+/* Counts a packet as in the output (written, by type); track exits for the reaper. */
+static void count_packet(struct vlt_writer *w, const struct vlt_hdr *h)
+{
+	__u32 type = h->info & VLT_INFO_TYPE_MASK;
+
+	w->written++;
+	w->by_type[type]++;
+	if (w->track_exits && type == VLT_PT_PROC_EXIT && w->nreap < VLT_MAX_REAP &&
+	    (((const struct vlt_proc_exit *)h)->flags & VLT_PROC_EXIT_GROUP_DEAD))
+		w->reap[w->nreap++] = h->pid_tid >> 32;
+}
+
+/* Copies one whole packet into the buffer, flushing first when it does not fit. */
+static int append_packet(struct vlt_writer *w, const struct vlt_hdr *h)
+{
+	if (w->error)
+		return -w->error;
+	if (w->len + h->size > w->cap && writer_flush(w))
+		return -w->error;
+	memcpy(w->buf + w->len, h, h->size);
+	w->len += h->size;
+	count_packet(w, h);
+	return 0;
+}
+
 int writer_append(struct vlt_writer *w, const void *packets, size_t len, __u64 count)
 {
 	const __u8 *p = packets;
+	size_t at = 0;
 
-	while (len) {
-		size_t n = len < w->cap - w->len ? len : w->cap - w->len;
+	/* packet by packet, so that the counts by type hold them too (an output error uncounts
+	 * exactly what did not reach the output) */
+	for (__u64 i = 0; i < count && at + sizeof(struct vlt_hdr) <= len; i++) {
+		const struct vlt_hdr *h = (const struct vlt_hdr *)(p + at);
 
-		memcpy(w->buf + w->len, p, n);
-		w->len += n;
-		p += n;
-		len -= n;
-		if (len && writer_flush(w))
+		if (h->size < sizeof(*h) || at + h->size > len)
+			return -EINVAL;
+		if (append_packet(w, h))
 			return -w->error;
+		at += h->size;
 	}
-	w->written += count;
 	return 0;
 }
 
 /* Bytes of the whole packets at the start of buf[0, n). */
-static size_t whole_packets(const __u8 *buf, size_t n, __u64 *count)
+static size_t whole_packets(const __u8 *buf, size_t n)
 {
 	size_t at = 0;
 
-	*count = 0;
 	while (at + sizeof(struct vlt_hdr) <= n) {
 		__u32 sz = ((const struct vlt_hdr *)(buf + at))->size;
 
 		if (!sz || at + sz > n)
 			break;
 		at += sz;
-		(*count)++;
 	}
 	return at;
+}
+
+/* Takes the packets of buf[from, to) out of the counts: they never reached the output. */
+static void uncount(struct vlt_writer *w, size_t from, size_t to)
+{
+	while (from + sizeof(struct vlt_hdr) <= to) {
+		const struct vlt_hdr *h = (const struct vlt_hdr *)(w->buf + from);
+
+		if (!h->size)
+			break;
+		w->written--;
+		w->by_type[h->info & VLT_INFO_TYPE_MASK]--;
+		from += h->size;
+	}
 }
 
 int writer_flush(struct vlt_writer *w)
 {
 	size_t done = 0, good;
-	__u64 kept = 0, all;
 	int err = 0;
 
 	while (done < w->len) {
@@ -89,18 +126,16 @@ int writer_flush(struct vlt_writer *w)
 		w->len = 0;
 		return 0;
 	}
-	/* keep the packets written whole; cut the partial one (the header is flushed alone first) */
-	good = w->off ? whole_packets(w->buf, done, &kept) : 0;
-	whole_packets(w->buf, w->len, &all);
+	/* keep the packets written whole; cut the partial one (the header is flushed alone
+	 * first, so a failed first flush holds no packet) */
+	good = w->off ? whole_packets(w->buf, done) : 0;
 	if (w->is_file && (ftruncate(w->fd, w->off + good) || lseek(w->fd, w->off + good, SEEK_SET) < 0))
-		fprintf(stderr, "Failed to truncate output: %s\n", strerror(errno));
+		fprintf(stderr, "vltrace-record: cannot cut the output back to whole packets: %s\n", strerror(errno));
 	if (w->off)
-		w->written -= all - kept;
+		uncount(w, good, w->len);
 	w->off += good;
 	w->len = 0;
-	w->error = err;
-	if (err != EPIPE)	/* the reader of a pipe went away: not worth a message */
-		fprintf(stderr, "Failed to write output: %s\n", strerror(err));
+	w->error = err;	/* reported by the caller (vltrace-record says what it means) */
 	return -err;
 }
 
@@ -108,24 +143,13 @@ int writer_record(void *ctx, void *data, size_t size)
 {
 	struct vlt_writer *w = ctx;
 	const struct vlt_hdr *h = data;
-	__u32 type;
 
 	if (w->error)
 		return -w->error;
 	/* the kernel side reserves fixed-size records; the packet says how much of it is used */
 	if (size < sizeof(*h) || h->size < sizeof(*h) || h->size > size || (h->size & 7))
 		return 0;
-	if (w->len + h->size > w->cap && writer_flush(w))
-		return -w->error;
-	memcpy(w->buf + w->len, data, h->size);
-	w->len += h->size;
-	w->written++;
-	type = h->info & VLT_INFO_TYPE_MASK;
-	w->by_type[type]++;
-	if (w->track_exits && type == VLT_PT_PROC_EXIT && w->nreap < VLT_MAX_REAP &&
-	    (((const struct vlt_proc_exit *)h)->flags & VLT_PROC_EXIT_GROUP_DEAD))
-		w->reap[w->nreap++] = h->pid_tid >> 32;
-	return 0;
+	return append_packet(w, h);
 }
 
 int writer_trailer(struct vlt_writer *w, const struct vlt_stats *st, __u32 flags)

@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import type { Options } from 'yargs';
 import { FormatError } from '@vltrace/format';
 import { convert, ConvertError, type ConvertOptions, type ConvertProgress } from './convert.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, InputError, inputError, UsageError } from './errors.js';
 import { quickParse } from './quick-args.js';
 import { FORMATS, PARTITION_KEYS, type Format, type PartitionKey } from './sink.js';
 
@@ -141,7 +141,7 @@ export async function yargsArgs(argv: readonly string[], onUsage: () => void): P
     .example('$0 run.bin --to strace -tt -T', 'strace-style lines with times')
     .example('$0 run.bin --to parquet -X -e %file', 'failed file syscalls → run.parquet')
     .example('$0 a.bin b.bin --to parquet --partition-by pid,date -o ds', 'a hive-partitioned dataset in ds/')
-    .epilogue('Exit status: 0 done, 1 usage error, 2 bad input (what was converted before the error is kept as NAME.partial.EXT).')
+    .epilogue('Exit status: 0 done (a recording cut short converts up to its last whole packet, with a warning), 1 usage error, 2 bad input (what was converted before the error is kept as NAME.partial.EXT).')
     .strictOptions()
     .help()
     .alias('help', 'h')
@@ -171,9 +171,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const inputs = args._.map(String);
     if (inputs.length === 0) throw new UsageError('no input recording given (try --help)');
     for (const f of inputs) {
-      const st = await stat(f).catch(() => undefined);
-      if (!st?.isFile()) {
-        say(`cannot read '${f}': ${st ? 'not a file' : 'no such file'}`);
+      const st = await stat(f).catch((e: unknown) => e as Error);
+      if (st instanceof Error) throw inputError(f, st);
+      if (!st.isFile()) {
+        say(`cannot read '${f}': not a file`);
         return EXIT.BAD_INPUT;
       }
     }
@@ -219,10 +220,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (e instanceof ConvertError) {
       say(e.message);
-      say(e.partial ? `the ${e.rows} rows converted before the error are in ${e.partial}` : 'nothing was converted before the error; no output written');
+      say(e.partial ? `the ${e.rows} rows converted before the error are in ${e.partial}`
+        : e.streamed && e.rows > 0 ? `the ${e.rows} rows converted before the error were written`
+          : 'nothing was converted before the error; no output written');
       return EXIT.BAD_INPUT;
     }
-    if (e instanceof FormatError) {
+    if (e instanceof FormatError || e instanceof InputError) {
       say(e.message);
       return EXIT.BAD_INPUT;
     }

@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
+import { InputError } from './errors.js';
 import type { FilterOptions } from './filter.js';
 import { defaultOutputPath, partialPath, pendingOutput, type PendingOutput } from './output.js';
 import { BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
@@ -52,7 +53,10 @@ export interface ConvertResult {
   readonly warnings: FormatWarning[];
 }
 
-/** The input was bad part-way: `partial` holds what was converted before it (if anything). */
+/**
+ * The input was bad part-way: `partial` holds what was converted before it (if anything), or
+ * `streamed` says those rows went to the output stream.
+ */
 export class ConvertError extends Error {
   override readonly name = 'ConvertError';
   constructor(
@@ -60,6 +64,8 @@ export class ConvertError extends Error {
     /** where the rows converted before the error are, undefined if none were kept */
     readonly partial: string | undefined,
     readonly rows: number,
+    /** the output was a stream (stdout): the rows before the error were written to it */
+    readonly streamed = false,
   ) {
     super(cause.message);
   }
@@ -99,15 +105,16 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const binary = BINARY_FORMATS.has(opts.to);
   const toStream = !binary && (opts.output === undefined || opts.output === '-');
   let pending: PendingOutput | undefined;
-  if (!toStream) pending = pendingOutput(opts.output ?? defaultOutputPath(opts.inputs[0]!, opts.to), !binary);
   const { inputs: _i, to: _t, output: _o, stdout: _s, onProgress, reader: _r, threads: _th, ...rest } = opts;
   const sinkOptions: SinkOptions = { ...rest, header: source.header };
   let rows = 0;
   let sink;
   try {
+    if (!toStream) pending = pendingOutput(opts.output ?? defaultOutputPath(opts.inputs[0]!, opts.to), !binary);
     sink = await createSink(opts.to, pending ? (binary ? pending.tmp : pending.stream!) : (opts.stdout ?? process.stdout), sinkOptions);
   } catch (e) {
     await pending?.discard();
+    await source.close();
     throw e;
   }
   try {
@@ -121,7 +128,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     await sink.close();
     await pending?.commit();
   } catch (e) {
-    if (!(e instanceof FormatError)) {
+    if (!(e instanceof FormatError || e instanceof InputError)) {
       await sink.close().catch(() => undefined);
       await pending?.discard();
       throw e;
@@ -140,7 +147,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
       await pending?.discard();
       partial = undefined;
     }
-    throw new ConvertError(e, partial, rows);
+    throw new ConvertError(e, partial, rows, toStream);
   }
   return { rows, output: pending?.final, stats: source.stats(), warnings: source.warnings() };
 }

@@ -1,11 +1,44 @@
 /**
- * Error kinds the CLI maps to exit codes: a UsageError (bad options: exit 1) and everything the
- * format reports about bad input (FormatError, ConvertError: exit 2). Anything else is a bug.
+ * Error kinds the CLI maps to exit codes: a UsageError (bad options: exit 1) and everything about
+ * bad input (FormatError, InputError, ConvertError: exit 2). Anything else is a bug.
  */
 
 /** A mistake in the options (an unknown syscall name, a bad time): exit code 1. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** An input the system would not let us read (permissions, a directory, an I/O error): exit code 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    readonly file: string,
+    /** the system's error code (EACCES, EISDIR, EIO…) */
+    readonly code: string,
+  ) {
+    super(`cannot read '${file}': ${REASONS[code] ?? code}`);
+  }
+}
+
+/** What the usual system error codes of reading a file mean, in words. */
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'operation not permitted (EPERM)',
+  EISDIR: 'it is a directory',
+  EIO: 'input/output error (EIO)',
+  ELOOP: 'too many symbolic links (ELOOP)',
+  ENAMETOOLONG: 'file name too long',
+  ENOTDIR: 'a component of the path is not a directory',
+};
+
+/**
+ * A system error of reading `file` (an errno-carrying error from node:fs) as an InputError;
+ * anything else unchanged.
+ */
+export function inputError(file: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string' ? new InputError(file, code) : e;
 }
 
 /** Exit codes of vltrace-convert. */

@@ -1,5 +1,6 @@
 /** @vltrace/convert: vltrace recordings → text, hex, strace, CSV, JSON Lines, Arrow, Parquet. */
 export { convert, ConvertError, type ConvertOptions, type ConvertProgress, type ConvertResult } from './convert.js';
+export { InputError, UsageError } from './errors.js';
 export {
   createSink, FORMATS, BINARY_FORMATS, EXTENSIONS, PARTITION_KEYS,
   type Sink, type SinkOptions, type Format, type ParquetCompression, type PartitionKey,

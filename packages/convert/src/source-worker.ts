@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FormatError, type TraceItem } from '@vltrace/format';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import { openSource } from './source.js';
 import type { SourceWorkerData, WorkerError, FromSourceWorker, ToSourceWorker } from './worker-source.js';
 
@@ -24,6 +24,7 @@ port.on('message', (m: ToSourceWorker) => {
 
 function describe(e: unknown): WorkerError {
   if (e instanceof FormatError) return { kind: 'format', message: e.message, file: e.file, offset: e.offset, expected: e.expected, ...(e.found !== undefined ? { found: e.found } : {}) };
+  if (e instanceof InputError) return { kind: 'input', message: e.message, file: e.file, code: e.code };
   if (e instanceof UsageError) return { kind: 'usage', message: e.message };
   const err = e as Error;
   return { kind: 'other', message: err?.message ?? String(e), ...(err?.stack ? { stack: err.stack } : {}) };

@@ -7,6 +7,7 @@ import {
   MAX_ARGS, openTrace, SyscallStatus, type FormatWarning, type OpenTraceOptions, type Trace, type TraceHeader,
   type TraceItem, type TraceStats,
 } from '@vltrace/format';
+import { inputError } from './errors.js';
 import { compileFilter, type Filter, type FilterOptions } from './filter.js';
 import { RowCollector } from './select.js';
 import type { Rows } from './schema.js';
@@ -23,14 +24,19 @@ export interface Source {
   items(): AsyncGenerator<TraceItem>;
   stats(): TraceStats[];
   warnings(): FormatWarning[];
+  /** Releases the inputs when items() is not read to its end (or not at all). */
+  close(): Promise<void>;
 }
 
-/** Opens every input (a FormatError names the first bad one) and prepares the merged stream. */
+/**
+ * Opens every input (a FormatError names the first bad one, an InputError the first the system
+ * would not let us read) and prepares the merged stream.
+ */
 export async function openSource(inputs: readonly string[], filter: FilterOptions = {}, readerOpts: OpenTraceOptions = {}): Promise<Source> {
   if (inputs.length === 0) throw new Error('no input recording given');
   const traces: Trace[] = [];
   try {
-    for (const file of inputs) traces.push(await openTrace(file, readerOpts));
+    for (const file of inputs) traces.push(await openTrace(file, readerOpts).catch((e: unknown) => Promise.reject(inputError(file, e))));
   } catch (e) {
     await Promise.all(traces.map((t) => t.close()));
     throw e;
@@ -49,21 +55,36 @@ export async function openSource(inputs: readonly string[], filter: FilterOption
     totalBytes,
     bytesRead: () => traces.reduce((s, t) => s + t.header.size + t.stats.bytes, 0),
     items: () => (traces.length === 1 ? filtered(traces[0]!, filters[0]) : merged(traces, filters, readerOpts.batchRows ?? 65536)),
+    close: () => Promise.all(traces.map((t) => t.close())).then(() => undefined),
     stats: () => traces.map((t) => t.stats),
     warnings: () => traces.flatMap((t) => t.warnings),
   };
 }
 
+/** A trace's items through its filter; a read error of the file (EIO…) becomes an InputError. */
 async function* filtered(trace: Trace, filter: Filter | undefined): AsyncGenerator<TraceItem> {
-  for await (const item of trace.items()) {
-    if (!filter) {
-      yield item;
-    } else if (item.type === 'syscalls') {
-      const rows = filter.rows(item.batch);
-      if (rows) yield { type: 'syscalls', batch: rows };
-    } else if (filter.event(item)) {
-      yield item;
+  const items = trace.items();
+  try {
+    for (;;) {
+      let r: IteratorResult<TraceItem>;
+      try {
+        r = await items.next();
+      } catch (e) {
+        throw inputError(trace.file, e);
+      }
+      if (r.done) return;
+      const item = r.value;
+      if (!filter) {
+        yield item;
+      } else if (item.type === 'syscalls') {
+        const rows = filter.rows(item.batch);
+        if (rows) yield { type: 'syscalls', batch: rows };
+      } else if (filter.event(item)) {
+        yield item;
+      }
     }
+  } finally {
+    await items.return(undefined); // the consumer stopped early: the trace closes its file
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceHeader, type TraceItem, type TraceStats } from '@vltrace/format';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import type { FilterOptions } from './filter.js';
 import type { Source } from './source.js';
 
@@ -21,6 +21,7 @@ export interface SourceWorkerData {
 /** An error, as data across threads. */
 export type WorkerError =
   | { kind: 'format'; message: string; file: string; offset: number; expected: string; found?: string }
+  | { kind: 'input'; message: string; file: string; code: string }
   | { kind: 'usage' | 'other'; message: string; stack?: string };
 
 export type FromSourceWorker =
@@ -33,6 +34,7 @@ export type ToSourceWorker = { type: 'credit'; n: number };
 
 function revive(e: WorkerError): Error {
   if (e.kind === 'format') return new FormatError(e.file, e.offset, e.expected, e.found);
+  if (e.kind === 'input') return new InputError(e.file, e.code);
   if (e.kind === 'usage') return new UsageError(e.message);
   const err = new Error(e.message);
   if (e.stack) err.stack = e.stack;
@@ -81,6 +83,7 @@ export async function openSourceInWorker(inputs: readonly string[], filter: Filt
     bytesRead: () => bytesRead,
     stats: () => stats,
     warnings: () => warnings,
+    close: () => worker.terminate().then(() => undefined),
     async *items() {
       try {
         for (;;) {

@@ -3,49 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tableFromIPC, type Table } from 'apache-arrow';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { tableFromIPC } from 'apache-arrow';
 import { synthesizeTrace } from '@vltrace/format';
 import { convert, COLUMN_NAMES, type ConvertOptions } from '../src/index.js';
-import { edgeCases, expectedRows, tmpPath, writeTrace, type TextRow } from './helpers.js';
-
-/** Every value of an Arrow table as text; 64-bit columns through their BigInt64Array values (exact). */
-function arrowRows(t: Table): TextRow[] {
-  assert.deepEqual(t.schema.fields.map((f) => f.name), COLUMN_NAMES);
-  const rows: TextRow[] = Array.from({ length: t.numRows }, () => ({}));
-  for (const name of COLUMN_NAMES) {
-    const col = t.getChild(name)!;
-    let r = 0;
-    for (const d of col.data) {
-      for (let i = 0; i < d.length; i++, r++) {
-        if (!d.getValid(i)) {
-          rows[r]![name] = null;
-          continue;
-        }
-        const v = d.values instanceof BigInt64Array ? d.values[d.offset + i]! : col.get(r);
-        rows[r]![name] = String(v);
-      }
-    }
-  }
-  return rows;
-}
-
-async function duck(sql: string): Promise<TextRow[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const con = await db.connect();
-  try {
-    const res = await con.runAndReadAll(sql);
-    return res.getRowObjectsJson() as TextRow[];
-  } finally {
-    con.closeSync();
-  }
-}
-
-/** Reads Parquet back with DuckDB, every column as text (timestamps as epoch ns). */
-function parquetSql(from: string, where = ''): string {
-  const cols = COLUMN_NAMES.map((c) => (c.startsWith('ts_') ? `epoch_ns(${c})::VARCHAR AS ${c}` : `${c}::VARCHAR AS ${c}`));
-  return `SELECT ${cols.join(', ')} FROM ${from} ${where}`;
-}
+import { arrowRows, duck, edgeCases, expectedRows, parquetSql, tmpPath, writeTrace, type TextRow } from './helpers.js';
 
 const cases: [string, () => Promise<string>][] = [
   ['edge cases', async () => writeTrace('ap-edge.bin', edgeCases())],

@@ -1,15 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, PacketWriter, synthesizeTrace } from '@vltrace/format';
 import { OPTIONS, quickArgs, yargsArgs, type ConvertArgs } from '../src/cli.js';
-import { convert, ConvertError } from '../src/index.js';
+import { convert, ConvertError, InputError } from '../src/index.js';
 import { edgeCases, tmpPath, writeTrace } from './helpers.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/vltrace-convert.js');
+const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '../../../../samples/ls.bin');
 
 function run(args: string[], cwd?: string): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });
@@ -85,6 +87,63 @@ test('bad input: the FormatError message with file and offset, exit 2', () => {
   const missing = run([tmpPath('missing.bin')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read .*missing\.bin.*no such file/);
+});
+
+test('an input we may not read (EACCES, as an unprivileged user): one line naming it, exit 2', () => {
+  // a world-readable directory holding a file of mode 0600 and a directory of mode 0700
+  const open = mkdtempSync(join(tmpdir(), 'vlt-eacces-'));
+  chmodSync(open, 0o755);
+  const file = join(open, 'private.bin');
+  copyFileSync(SAMPLE, file);
+  chmodSync(file, 0o600);
+  const closed = join(open, 'closed');
+  mkdirSync(closed, { mode: 0o700 });
+  const inClosed = join(closed, 'run.bin');
+  copyFileSync(SAMPLE, inClosed);
+  for (const [input, to] of [[file, 'jsonl'], [file, 'parquet'], [inClosed, 'csv']] as const) {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, input, '--to', to, '-o', join(tmpdir(), `vlt-eacces-${to}`)], { encoding: 'utf8' });
+    assert.equal(r.error, undefined, 'setpriv runs');
+    assert.equal(r.status, 2, `${input} (${to}): ${r.stderr}`);
+    assert.equal(r.stderr, `vltrace-convert: cannot read '${input}': permission denied (EACCES)\n`);
+  }
+});
+
+test('an input the system will not read as a file, in the decoding thread too: an InputError, not a bug', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vlt-isdir-'));
+  for (const threads of [false, true]) {
+    const err = await convert({ inputs: [dir], to: 'csv', output: join(dir, 'out.csv'), threads }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof InputError, `threads: ${threads}: ${String(err)}`);
+    assert.deepEqual([err.file, err.code, err.message], [dir, 'EISDIR', `cannot read '${dir}': it is a directory`]);
+  }
+  assert.deepEqual(readdirSync(dir), [], 'no output left');
+});
+
+test('META without a valid clock: a FormatError naming the field, in every format and through the CLI (exit 2, one line)', async () => {
+  const bytes = readFileSync(SAMPLE);
+  const metaLen = bytes.readUInt32LE(28);
+  const meta = JSON.parse(bytes.subarray(32, 32 + metaLen).toString()) as Record<string, unknown>;
+  const cases: [string, unknown][] = [['missing', undefined], ['null', null], ['a number', 5], ['without realtimeNs', { monotonicNs: '1' }], ['not decimal', { monotonicNs: 'soon', realtimeNs: '1' }]];
+  for (const [label, clock] of cases) {
+    const edited = Buffer.from(JSON.stringify({ ...meta, clock }));
+    // the rest of the header after META, moved to its new end (sections are 8-aligned)
+    const rest = bytes.subarray(32 + ((metaLen + 7) & ~7));
+    const head = Buffer.alloc(32 + ((edited.length + 7) & ~7));
+    bytes.copy(head, 0, 0, 32);
+    head.writeUInt32LE(edited.length, 28);
+    edited.copy(head, 32);
+    const out = Buffer.concat([head, rest]);
+    out.writeUInt32LE(bytes.readUInt32LE(12) - (bytes.length - out.length), 12);
+    const file = tmpPath(`clock-${label.replace(/ /g, '-')}.bin`);
+    writeFileSync(file, out);
+    for (const to of ['text', 'hex', 'strace', 'csv', 'jsonl', 'arrow', 'arrows', 'parquet'] as const) {
+      const output = tmpPath(`clock-${label.replace(/ /g, '-')}.${to}`);
+      await assert.rejects(convert({ inputs: [file], to, output }), (e: unknown) => e instanceof FormatError && /recording metadata whose clock/.test(e.message), `${label} ${to}`);
+      assert.ok(!existsSync(output), `${label} ${to}: no output`);
+    }
+    const r = run([file, '--to', 'csv', '--since', '+1ms']);
+    assert.equal(r.code, 2, `${label}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^vltrace-convert: ${file}: offset 32: expected recording metadata whose clock(\\.\\w+)? is [^\\n]+\\n$`), label);
+  }
 });
 
 test('bad input part-way through the decoding thread: the same FormatError and partial output as in-thread', async () => {

@@ -3,6 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
+import assert from 'node:assert/strict';
+import type { Table } from 'apache-arrow';
+import { DuckDBInstance } from '@duckdb/node-api';
 import {
   batchStringBytes, batchSyscalls, CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syntheticMeta, toWallClockNs, type TraceMeta,
 } from '@vltrace/format';
@@ -173,4 +176,42 @@ export function parseJsonExact(line: string): Record<string, unknown> {
   // integers outside strings: our test strings hold no `:<digits>` sequences
   return JSON.parse(line.replace(/([:\[,])(-?\d+)(?=[,}\]])/g, '$1{"int":"$2"}'), (_k, v) =>
     v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof v.int === 'string' ? BigInt(v.int) : v);
+}
+
+/** Every value of an Arrow table as text; 64-bit columns through their BigInt64Array values (exact). */
+export function arrowRows(t: Table): TextRow[] {
+  assert.deepEqual(t.schema.fields.map((f) => f.name), COLUMN_NAMES);
+  const rows: TextRow[] = Array.from({ length: t.numRows }, () => ({}));
+  for (const name of COLUMN_NAMES) {
+    const col = t.getChild(name)!;
+    let r = 0;
+    for (const d of col.data) {
+      for (let i = 0; i < d.length; i++, r++) {
+        if (!d.getValid(i)) {
+          rows[r]![name] = null;
+          continue;
+        }
+        const v = d.values instanceof BigInt64Array ? d.values[d.offset + i]! : col.get(r);
+        rows[r]![name] = String(v);
+      }
+    }
+  }
+  return rows;
+}
+
+export async function duck(sql: string): Promise<TextRow[]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  try {
+    const res = await con.runAndReadAll(sql);
+    return res.getRowObjectsJson() as TextRow[];
+  } finally {
+    con.closeSync();
+  }
+}
+
+/** Reads Parquet back with DuckDB, every column as text (timestamps as epoch ns). */
+export function parquetSql(from: string, where = ''): string {
+  const cols = COLUMN_NAMES.map((c) => (c.startsWith('ts_') ? `epoch_ns(${c})::VARCHAR AS ${c}` : `${c}::VARCHAR AS ${c}`));
+  return `SELECT ${cols.join(', ')} FROM ${from} ${where}`;
 }

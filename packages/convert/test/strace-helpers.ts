@@ -24,6 +24,23 @@ export interface Sc {
   at?: bigint;
   dur?: bigint;
   noEntry?: boolean;
+  /** memory behind arguments read at entry (`in`) and at exit (`out`), as data packets */
+  mem?: { in?: Readonly<Record<number, Mem>>; out?: Readonly<Record<number, Mem>> };
+}
+
+/** The bytes read behind an argument, and whether the read was cut or failed. */
+export type Mem = Uint8Array | { bytes: Uint8Array; truncated?: boolean; readError?: boolean };
+
+function memChunk(arg: number, v: Mem, exit: boolean): ChunkSpec {
+  const bytes = v instanceof Uint8Array ? v : v.bytes;
+  let flags = exit ? CHUNK_FLAGS.EXIT.bit : 0;
+  if (!(v instanceof Uint8Array) && v.truncated) flags |= CHUNK_FLAGS.TRUNCATED.bit;
+  if (!(v instanceof Uint8Array) && v.readError) flags |= CHUNK_FLAGS.READ_ERROR.bit;
+  return { arg, bytes, flags };
+}
+
+function memChunks(m: Readonly<Record<number, Mem>> | undefined, exit: boolean): ChunkSpec[] {
+  return Object.entries(m ?? {}).map(([k, v]) => memChunk(Number(k), v, exit));
 }
 
 export function nrOf(name: string): number {
@@ -53,8 +70,15 @@ export function record(w: PacketWriter, calls: readonly Sc[]): void {
     if (!sc.noEntry) {
       const chunks = Object.entries(sc.strs ?? {}).map(([k, v]) => chunk(Number(k), v));
       w.entry({ pid, tid, ts, nr, args, chunks });
+      const inMem = memChunks(sc.mem?.in, false);
+      if (inMem.length) w.data({ pid, tid, ts, nr, chunks: inMem });
     }
-    if (sc.ret !== undefined) w.exit({ pid, tid, ts: ts + (sc.dur ?? 1234n), nr, ret: BigInt(sc.ret) });
+    if (sc.ret !== undefined) {
+      const te = ts + (sc.dur ?? 1234n);
+      w.exit({ pid, tid, ts: te, nr, ret: BigInt(sc.ret) });
+      const outMem = memChunks(sc.mem?.out, true);
+      if (outMem.length) w.data({ pid, tid, ts: te, nr, chunks: outMem });
+    }
   }
 }
 

@@ -11,6 +11,8 @@ import * as sched from '../src/strace/tables/sched.js';
 import * as socket from '../src/strace/tables/socket.js';
 import * as desc from '../src/strace/tables/desc.js';
 import * as signal from '../src/strace/tables/signal.js';
+import * as caps from '../src/strace/tables/caps.js';
+import * as term from '../src/strace/tables/term.js';
 
 /** Tables printed as bit sets (the others are enums, printed with printValue). */
 const FLAG_TABLES: Record<string, Xlat> = {
@@ -22,6 +24,10 @@ const FLAG_TABLES: Record<string, Xlat> = {
   TIMER_FLAGS: sched.TIMER_FLAGS, GETRANDOM_FLAGS: sched.GETRANDOM_FLAGS, SOCK_TYPE_FLAGS: socket.SOCK_TYPE_FLAGS,
   MSG_FLAGS: socket.MSG_FLAGS, EPOLL_CREATE_FLAGS: desc.EPOLL_CREATE_FLAGS, EFD_FLAGS: desc.EFD_FLAGS,
   INOTIFY_INIT_FLAGS: desc.INOTIFY_INIT_FLAGS, MFD_FLAGS: desc.MFD_FLAGS, TFD_FLAGS: desc.TFD_FLAGS, SFD_FLAGS: signal.SFD_FLAGS,
+  STATX_ATTRS: stat.STATX_ATTRS, STATFS_FLAGS: stat.STATFS_FLAGS, SA_FLAGS: signal.SA_FLAGS, SS_FLAGS: signal.SS_FLAGS,
+  POLL_EVENTS: desc.POLL_EVENTS, EPOLL_EVENTS: desc.EPOLL_EVENTS, TFD_SETTIME_FLAGS: desc.TFD_SETTIME_FLAGS,
+  CLONE3_FLAGS: sched.CLONE3_FLAGS, CAP_MASK0: caps.CAP_MASK0, CAP_MASK1: caps.CAP_MASK1,
+  TERM_IFLAGS: term.TERM_IFLAGS, TERM_OFLAGS: term.TERM_OFLAGS, TERM_CFLAGS: term.TERM_CFLAGS, TERM_LFLAGS: term.TERM_LFLAGS,
 };
 
 test('flag tables list a value before any value whose bits it contains', () => {
@@ -36,9 +42,11 @@ test('flag tables list a value before any value whose bits it contains', () => {
 });
 
 test('every table names its source header', () => {
-  for (const mod of [fcntl, stat, mman, sched, socket, desc, signal]) {
+  const isXlat = (t: unknown): t is Xlat => typeof t === 'object' && t !== null && Array.isArray((t as Xlat).entries);
+  for (const mod of [fcntl, stat, mman, sched, socket, desc, signal, caps, term]) {
     for (const [name, t] of Object.entries(mod)) {
-      if (typeof t === 'object' && t !== null && 'entries' in t) assert.ok((t as Xlat).header.length > 0, name);
+      const tables = t instanceof Map ? [...t.values()] : [t];
+      for (const x of tables) if (isXlat(x)) assert.ok(x.header.length > 0, name);
     }
   }
 });

@@ -54,20 +54,26 @@ export interface DecodeContext {
 export interface DecodeResult {
   /** offset (within buf) of the first byte not consumed */
   next: number;
-  /** bytes the next packet needs, when the buffer ends inside it (0 otherwise) */
+  /**
+   * when the buffer ends inside a packet: that packet's size, or 0 when too few of its bytes
+   * are there to read it (0 too when nothing is left)
+   */
   need: number;
 }
 
 /**
  * Decodes whole packets from buf[start, end). `base` is buf's offset in the file (for errors).
- * buf.byteOffset must be a multiple of 8. Stops before an incomplete packet at the end.
+ * buf.byteOffset + start must be a multiple of 8 (fields are read as aligned 32-bit words).
+ * Stops before an incomplete packet at the end.
  */
 export function decodePackets(ctx: DecodeContext, buf: Uint8Array, start: number, end: number, base: number): DecodeResult {
+  // a misaligned start would read every field from the wrong bytes: a bug of the caller
+  if (((buf.byteOffset + start) & 7) !== 0) throw new Error(`decodePackets: start ${start} is not 8-aligned`);
   const u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >>> 2);
   const i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.byteLength >>> 2);
   const o = packetLoop(ctx, buf, u32, i32, start, end, base);
   // stopped before a packet that does not fit, or fewer than 8 bytes (a size word) are left
-  return { next: o, need: end - o >= 8 ? u32[o >>> 2]! : end - o > 0 ? 8 : 0 };
+  return { next: o, need: end - o >= 8 ? u32[o >>> 2]! : 0 };
 }
 
 /**
@@ -238,7 +244,7 @@ function decodeEvent(ctx: DecodeContext, buf: Uint8Array, o: number, size: numbe
       ctx.stats.signals++;
       const f = at('SIGNAL', 'fields');
       return {
-        type: 'signal', ts, pid, tid, signo: dv.getInt32(at('SIGNAL', 'signo'), true), errno: dv.getInt32(at('SIGNAL', 'sig_errno'), true),
+        type: 'signal', ts, pid, tid, signo: dv.getInt32(at('SIGNAL', 'signo'), true), errno: dv.getInt32(at('SIGNAL', 'si_errno'), true),
         code: dv.getInt32(at('SIGNAL', 'code'), true), ignored: (dv.getUint32(at('SIGNAL', 'flags'), true) & SIGNAL_FLAGS.IGNORED.bit) !== 0,
         fields: buf.slice(o + f, o + f + SIGINFO_FIELDS),
       };

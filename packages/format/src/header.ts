@@ -9,6 +9,7 @@ import {
   FILE_HEADER_LAYOUT, FILE_MAGIC, FORMAT_VERSION, MAX_HEADER_SIZE, SECTION_KINDS, SECTION_LAYOUT, align8,
 } from './layout.js';
 import { HEADER_PREFIX_SIZE } from './header-encode.js';
+import { checkMeta, checkSyscalls } from './header-check.js';
 
 export { encodeHeader, HEADER_PREFIX_SIZE } from './header-encode.js';
 
@@ -86,15 +87,22 @@ interface Prefix {
 }
 
 
+/** What a header cut short by the end of the file is called in errors. */
+export const CUT_HEADER = 'the file was cut inside its header';
+
 /** Reads the prefix: checks magic and version, returns the whole header's size. */
 export function parseHeaderPrefix(file: string, bytes: Uint8Array): { size: number; major: number; minor: number } {
+  const have = Math.min(bytes.length, FILE_MAGIC.length);
+  for (let i = 0; i < have; i++) {
+    if (bytes[i] !== FILE_MAGIC.charCodeAt(i)) {
+      throw new FormatError(file, 0, `magic ${JSON.stringify(FILE_MAGIC)} (a vltrace v1 file)`, JSON.stringify(String.fromCharCode(...bytes.subarray(0, FILE_MAGIC.length))));
+    }
+  }
+  if (bytes.length === 0) throw new FormatError(file, 0, 'a vltrace recording', 'an empty file');
   if (bytes.length < HEADER_PREFIX_SIZE) {
-    throw new FormatError(file, bytes.length, `a ${HEADER_PREFIX_SIZE}-byte vltrace file header`, `end of file after ${bytes.length} bytes`);
+    throw new FormatError(file, bytes.length, `a ${HEADER_PREFIX_SIZE}-byte vltrace file header`, `end of file after ${bytes.length} bytes (${CUT_HEADER})`);
   }
   const p = prefixParser.parse(bytes.subarray(0, HEADER_PREFIX_SIZE)) as Prefix;
-  if (p.magic !== FILE_MAGIC) {
-    throw new FormatError(file, 0, `magic ${JSON.stringify(FILE_MAGIC)} (a vltrace v1 file)`, JSON.stringify(p.magic));
-  }
   if (p.version_major !== FORMAT_VERSION.major) {
     throw new FormatError(file, FILE_HEADER_LAYOUT.byName['version_major']!.offset,
       `format major version ${FORMAT_VERSION.major}`, `${p.version_major}.${p.version_minor}`);
@@ -110,7 +118,7 @@ export function parseHeaderPrefix(file: string, bytes: Uint8Array): { size: numb
 export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
   const { size, major, minor } = parseHeaderPrefix(file, bytes);
   if (bytes.length < size) {
-    throw new FormatError(file, bytes.length, `a ${size}-byte file header`, `end of file after ${bytes.length} bytes`);
+    throw new FormatError(file, bytes.length, `a ${size}-byte file header`, `end of file after ${bytes.length} bytes (${CUT_HEADER})`);
   }
   const nsections = (prefixParser.parse(bytes.subarray(0, HEADER_PREFIX_SIZE)) as Prefix).nsections;
   let meta: TraceMeta | undefined;
@@ -135,20 +143,12 @@ export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
       }
     };
     switch (s.kind) {
-      case SECTION_KINDS.META.code: {
-        const m = json('recording metadata');
-        if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new FormatError(file, start, 'a JSON object of recording metadata');
-        meta = m as TraceMeta;
+      case SECTION_KINDS.META.code:
+        meta = checkMeta(file, start, json('recording metadata'));
         break;
-      }
-      case SECTION_KINDS.SYSCALLS.code: {
-        const t = json('the syscall table');
-        if (!Array.isArray(t) || !t.every((r) => Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'string' && typeof r[2] === 'number')) {
-          throw new FormatError(file, start, 'the syscall table as [nr, name, nargs] rows');
-        }
-        syscalls = t as HeaderSyscall[];
+      case SECTION_KINDS.SYSCALLS.code:
+        syscalls = checkSyscalls(file, start, json('the syscall table'));
         break;
-      }
       case SECTION_KINDS.TRACE_H.code:
         traceH = new TextDecoder().decode(data);
         break;

@@ -21,6 +21,11 @@ export const ALIGN = 8;
 export const MAX_PACKET_SIZE = 65536;
 /** Largest file header a reader accepts (the header holds the syscall table and trace.h). */
 export const MAX_HEADER_SIZE = 16 * 1024 * 1024;
+/**
+ * Largest syscall number a header's syscall table may name (readers keep the names as a dense
+ * dictionary indexed by number; every Linux ABI numbers its calls below it).
+ */
+export const MAX_TABLE_NR = 0xffff;
 /** Number of raw syscall arguments on x86-64. */
 export const MAX_ARGS = 6;
 /** Bytes of the siginfo union (__sifields) after si_signo, si_errno, si_code on 64-bit. */
@@ -182,7 +187,7 @@ export const PACKETS = {
     doc: 'a signal delivered to the thread pid_tid (signal_deliver), or sent to it and discarded as ignored (signal_generate)',
     fields: [
       { name: 'signo', type: 'i32', doc: 'si_signo' },
-      { name: 'sig_errno', type: 'i32', doc: 'si_errno' },
+      { name: 'si_errno', type: 'i32', doc: 'si_errno (not `errno`: a macro of the C library)' },
       { name: 'code', type: 'i32', doc: 'si_code' },
       { name: 'flags', type: 'u32', doc: 'SIGNAL_* bits' },
       { name: 'fields', type: 'u8', count: SIGINFO_FIELDS, doc: "the rest of the kernel's siginfo (union __sifields) as the sender filled it" },

@@ -8,7 +8,7 @@ import { FormatError, type FormatWarning } from './errors.js';
 import { decodePackets, type DecodeResult } from './decode.js';
 import { newStats, type TraceItem, type TraceStats } from './events.js';
 import { HEADER_PREFIX_SIZE, parseHeader, parseHeaderPrefix, type TraceHeader } from './header.js';
-import { MAX_PACKET_SIZE } from './layout.js';
+import { FILE_MAGIC, MAX_PACKET_SIZE } from './layout.js';
 import { LEGACY_MAGIC, openLegacy } from './legacy/v01.js';
 import { Reassembler } from './reassemble.js';
 import type { SyscallBatch } from './batch.js';
@@ -41,7 +41,10 @@ export interface OpenTraceOptions {
 
 /** Where the bytes come from: a file or a stream of chunks. */
 interface ByteSource {
-  /** fills buf[off, off+len) as far as possible; returns bytes read, 0 at end */
+  /**
+   * fills buf[off, off+len) and returns len, or fewer bytes only when the input ended: a short
+   * read is the last one with data (the reader relies on it, see Trace.items)
+   */
   read(buf: Uint8Array, off: number, len: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -150,11 +153,17 @@ export class Trace {
     try {
       for (;;) {
         const buf = bufs[k & 1]!;
+        const asked = slice;
         const got = await reading!;
         reading = undefined;
         this.stats.bytes += got;
-        const eof = got === 0;
-        if (!eof) {
+        // A short read is the end of the input (ByteSource.read fills the whole range
+        // otherwise). Its partial packet is never carried over: every slice before it is a
+        // multiple of 8 bytes, so a carry is too and the next buffer's start stays 8-aligned
+        // as the decoder's 32-bit word reads need. (Carrying the odd-length tail of a file cut
+        // inside a packet misaligned those reads: a bogus size error instead of this warning.)
+        const last = got < asked;
+        if (!last) {
           slice = Math.min(2 * slice, readSize);
           reading = this.src.read(bufs[(k + 1) & 1]!, HEAD, slice);
         }
@@ -173,13 +182,8 @@ export class Trace {
           throw e;
         }
         yield* queue.splice(0);
-        if (eof) {
-          if (res.next < end) {
-            this.warnings.push({
-              file: this.file, offset: base + res.next - start,
-              message: `truncated packet at end of file: ${end - res.next} of ${res.need} bytes (recording interrupted?)`,
-            });
-          }
+        if (last) {
+          if (res.next < end) this.warnings.push(truncatedTail(this.file, base + res.next - start, end - res.next, res.need));
           base += end - start;
           break;
         }
@@ -233,7 +237,8 @@ export async function openTrace(input: string | AsyncIterable<Uint8Array>, opts:
     const prefix = new Uint8Array(HEADER_PREFIX_SIZE);
     const n = await src.read(prefix, 0, prefix.length);
     const head = prefix.subarray(0, n);
-    if (startsWith(head, LEGACY_MAGIC)) {
+    if (startsWith(head, LEGACY_MAGIC) || (head.length < LEGACY_MAGIC.length && startsWith(LEGACY_BYTES, head, FILE_MAGIC.length))) {
+      // (a file cut inside the 0.1 magic, past the bytes both magics share, is a cut 0.1 preamble)
       const legacy = await openLegacy(file, head, (b, o, l) => src.read(b, o, l));
       return new Trace(file, legacy.header, src, opts, legacy.decoder);
     }
@@ -251,8 +256,17 @@ export async function openTrace(input: string | AsyncIterable<Uint8Array>, opts:
   }
 }
 
-function startsWith(a: Uint8Array, s: string): boolean {
-  if (a.length < s.length) return false;
-  for (let i = 0; i < s.length; i++) if (a[i] !== s.charCodeAt(i)) return false;
+/** The warning for a file that ends inside a packet (a recorder killed, a disk full, a copy cut short). */
+function truncatedTail(file: string, offset: number, have: number, need: number): FormatWarning {
+  const what = need > 0 ? `${have} of its ${need} bytes` : `${have} bytes, too few to hold its size`;
+  return { file, offset, message: `truncated packet at end of file (${what}): the recording was cut short; everything before it was read` };
+}
+
+/** Whether `a` starts with `s` (a string of byte values or bytes), and `s` has at least `min` bytes. */
+function startsWith(a: Uint8Array, s: string | Uint8Array, min = 0): boolean {
+  if (a.length < s.length || s.length < min) return false;
+  for (let i = 0; i < s.length; i++) if (a[i] !== (typeof s === 'string' ? s.charCodeAt(i) : s[i])) return false;
   return true;
 }
+
+const LEGACY_BYTES = new TextEncoder().encode(LEGACY_MAGIC);

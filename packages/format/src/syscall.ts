@@ -82,5 +82,7 @@ export function* batchSyscalls(b: SyscallBatch, header: TraceHeader): Generator<
  * `syscall_0x…` name instead of none.
  */
 export function syscallNameSpan(header: TraceHeader): number {
-  return Math.max(1023, MAX_SYSCALL_NR, ...header.syscalls.map(([nr]) => nr)) + 1;
+  let max = Math.max(1023, MAX_SYSCALL_NR);
+  for (const [nr] of header.syscalls) if (nr > max) max = nr; // a loop: a table may have 64K rows, too many for a spread
+  return max + 1;
 }

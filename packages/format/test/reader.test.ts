@@ -265,7 +265,7 @@ test('a truncated tail is a warning, everything before it is delivered', async (
   const { calls, trace } = await syscallsOf(img.slice(0, img.length - 20));
   assert.deepEqual(calls.map((c) => c.name), ['getpid']);
   assert.equal(trace.warnings.length, 2);
-  assert.match(trace.warnings[0]!.message, /truncated packet at end of file: 36 of 56 bytes/);
+  assert.match(trace.warnings[0]!.message, /truncated packet at end of file \(36 of its 56 bytes\)/);
   assert.equal(trace.warnings[0]!.offset, img.length - 56);
 });
 

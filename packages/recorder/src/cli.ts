@@ -1,18 +1,21 @@
 /**
  * vltrace-record's command line: yargs wiring of the OPTIONS table, the lists (-L -R -B),
  * the end-of-run report, and the only place that maps errors to exit statuses
- * (the command's status; 1 usage errors; 2 environment or privileges).
+ * (the command's status; death by the stop signal; 1 usage and output errors; 2 environment
+ * or privileges).
  *
  * Start-up matters (the command waits for it): importing yargs costs more than loading the
  * BPF program, so the plain command lines are read by quickParse() from the same OPTIONS
  * table, and yargs is imported only for everything else (--help, the lists, every error,
  * any spelling quickParse does not take). Both give the same arguments (test/options.test.ts).
  */
+import { constants as osConstants } from 'node:os';
 import type { Options } from 'yargs';
-import { EnvironmentError, UsageError } from './errors.js';
+import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, startLoading, type Loading } from './native.js';
 import { OPTIONS, recordSettings, type OptionDef, type ParsedArgs, type RecordOptions } from './options.js';
 import type { RecordStats } from './record.js';
+import { dieBy, GRACE_MS, type StopSignal } from './signals.js';
 
 const NAME = 'vltrace-record';
 
@@ -35,6 +38,20 @@ function printStats(st: RecordStats): void {
   ];
   process.stderr.write(lines.map((l) => `${NAME}: ${l}\n`).join(''));
 }
+
+/** --help's last words: how a recording ends, and the exit status (signals.ts, record.ts). */
+const EPILOGUE = [
+  'Ending: the recording ends when the command has exited (with -f: every process it started too), with -p when ' +
+  'those processes have, system-wide at a signal. SIGINT, SIGTERM or SIGHUP (Ctrl-C) ends it sooner: the signal is passed on to the ' +
+  "command (a terminal's Ctrl-C reaches it directly), and the recording ends when the command does, or " +
+  `${GRACE_MS / 1000} s later whatever it does: the command is then left running, no longer traced, as strace ` +
+  'leaves it. Processes of -p and followed daemons are never signalled. A second signal ends the recording at ' +
+  'once, a third ends vltrace-record at once. The log ends with a trailer flagged "interrupted".',
+  "Exit status: the command's (128 + N when signal N killed it). When a signal stopped the recording and the " +
+  'command did not end otherwise (or there is none), vltrace-record ends by that signal (130 for SIGINT in a ' +
+  'shell). 1: a usage or output error (disk full: the log keeps what was written). 2: eBPF cannot run here ' +
+  '(privileges: run as root; no BTF; not x86-64), no output is created.',
+].join('\n\n');
 
 type OptionName = keyof typeof OPTIONS;
 const DEFS = OPTIONS as Readonly<Record<OptionName, OptionDef>>;
@@ -122,6 +139,7 @@ export async function yargsParse(argv: string[]): Promise<ParsedArgs & { list?: 
     .help('help')
     .alias('help', 'h')
     .version(false)
+    .epilogue(EPILOGUE)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       throw err instanceof UsageError || !msg ? (err ?? new UsageError('bad usage')) : new UsageError(msg);
@@ -135,7 +153,32 @@ export function parseArgs(argv: string[]): Promise<ParsedArgs & { list?: boolean
   return quick ? Promise.resolve(quick) : yargsParse(argv);
 }
 
-async function run(argv: string[]): Promise<number> {
+/** How vltrace-record ends: an exit status, or death by the signal that stopped it. */
+type Ending = number | { signal: StopSignal };
+
+/** The end-of-run report (on stderr) and how to end. */
+function report(st: RecordStats, opts: RecordOptions): Ending {
+  say(`${st.syscalls} syscalls recorded, ${st.lost} lost${st.signal ? ` (interrupted by ${st.signal})` : ''}`);
+  if (st.lost > 0) say(`warning: ${st.lost} packets lost (the ring buffer was full); a larger --ring-size helps`);
+  if (st.writeError) {
+    // what is in the file, and what is not: the counts above are the log's
+    say(`error: ${st.writeError}: recording stopped; the log holds the ${st.written} packets written before the error ` +
+      `(no trailer)${st.dropped ? `, the ${st.dropped} packets produced since are not in it` : ''}`);
+  }
+  if (st.commandRunning && st.signal) {
+    say(`the command (pid ${st.commandPid}) has not ended after ${st.signal}: left running, no longer traced`);
+  }
+  if (opts.stats) printStats(st);
+  if (st.writeError) return 1;
+  // stopped by a signal, and the command did not end otherwise: end as the signal would have
+  // ended us (a shell then stops the script or loop that ran vltrace-record)
+  if (st.signal && (st.commandRunning || st.commandPid === undefined || st.exitCode === 128 + osConstants.signals[st.signal])) {
+    return { signal: st.signal };
+  }
+  return st.exitCode;
+}
+
+async function run(argv: string[]): Promise<Ending> {
   const a = await parseArgs(argv);
   if (a.list || a.llList || a.builtinList) {
     const { builtinList, kernelList } = await import('./syscalls.js');
@@ -167,12 +210,7 @@ async function run(argv: string[]): Promise<number> {
     loading?.rec.close();
     throw e;
   }
-  const st = await record(opts, loading);
-  say(`${st.syscalls} syscalls recorded, ${st.lost} lost`);
-  if (st.lost > 0) say(`warning: ${st.lost} packets lost (the ring buffer was full); a larger --ring-size helps`);
-  if (st.writeError) say(`error: recording stopped early: ${st.writeError}; the log holds what was written before`);
-  if (opts.stats) printStats(st);
-  return st.writeError ? 1 : st.exitCode;
+  return report(await record(opts, loading), opts);
 }
 
 /** Runs the CLI and sets the exit status. */
@@ -181,12 +219,19 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
   });
+  // a terminal that hung up (SIGHUP) cannot show the report: the recording still ends cleanly
+  process.stderr.on('error', () => undefined);
   try {
-    process.exitCode = await run(argv);
+    const end = await run(argv);
+    if (typeof end === 'number') process.exitCode = end;
+    else dieBy(end.signal);
   } catch (e) {
     if (e instanceof UsageError) {
       say(e.message);
       process.stderr.write(`Try '${NAME} --help' for more information.\n`);
+      process.exitCode = 1;
+    } else if (e instanceof OutputError) {
+      say(`error: ${e.message}`);
       process.exitCode = 1;
     } else if (e instanceof EnvironmentError) {
       say(e.message);

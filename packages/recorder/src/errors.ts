@@ -1,6 +1,7 @@
 /**
  * Errors that reach the user as one sentence and an exit status; only cli.ts turns them into
- * the status (1 usage, 2 environment or privileges) and shows a stack only for anything else.
+ * the status (1 usage or output, 2 environment or privileges) and shows a stack only for
+ * anything else.
  */
 
 /** A mistake in the command line: exit status 1. */
@@ -18,5 +19,14 @@ export class EnvironmentError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'EnvironmentError';
+  }
+}
+
+/** The output cannot be written (disk full, I/O error) before recording could begin: exit status 1. */
+export class OutputError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
   }
 }

@@ -78,6 +78,18 @@ export interface NativeAddon {
   listBtfFuncs(): string[];
   /** [readFd, writeFd] of a new pipe (1 MiB) */
   pipe(): [number, number];
+  /** vltrace-record's stop signals (native/src/signals.h): handle this one in front of Node's
+   * handler; call after process.on(signal). False when no handler is installed. */
+  watchSignal(signo: number): boolean;
+  /** from now on: the first watched signal goes on to the command unless it has it already,
+   * the second ends the process by that signal `ms` later, the third at once, all from the
+   * signal handler (the JS thread may be blocked); `note` goes to stderr before ending */
+  armSignals(ms: number, note: string): boolean;
+  /** the command the first signal goes on to; 0 once it ended */
+  signalCommand(pid: number): void;
+  /** the pid the first signal went on to, 0 when none, -1 when the command had it already */
+  signalForwarded(): number;
+  disarmSignals(): void;
 }
 
 /** An error from the addon: `code` is the errno name. */
@@ -153,9 +165,12 @@ export function startLoading(addon: NativeAddon, s: RecordSettings): Loading {
 function loadError(e: unknown, config: NativeConfig, s: RecordSettings): Error {
   const code = (e as NativeError).code;
   if (code === 'EPERM' || code === 'EACCES') {
+    // never advise setcap on the system's node: every Node program run by anyone would get
+    // the right to load BPF and read every process's syscalls
     return new EnvironmentError(
-      `not permitted to load eBPF programs (${code}): run as root, or give node the capabilities ` +
-      `CAP_BPF and CAP_PERFMON: sudo setcap cap_bpf,cap_perfmon+ep ${process.execPath}`);
+      `not permitted to load eBPF programs (${code}): run it as root (sudo); it needs CAP_BPF and ` +
+      `CAP_PERFMON, and giving them to the system's node would give them to every Node program ` +
+      `(the recorder's README, "Privileges", has a safer way)${s.debug ? '' : '; -d shows libbpf\'s messages'}`);
   }
   if (s.ebpfDir && code === 'ENOENT') return new UsageError(`-N: ${config.objPath} not found`);
   if (s.ebpfDir) {

@@ -1,17 +1,21 @@
 /**
  * record(): the friendly API of vltrace-record. Loads the BPF recorder (before creating any
  * output), starts the command blocked until tracing is attached (or traces -p pids, or the
- * whole system), waits until every traced process is gone or a signal comes, stops cleanly
- * (drain, trailer, detach) and returns the totals.
+ * whole system), waits until every traced process is gone, an output error or a signal
+ * (signals.ts: passed on to the command, which has a grace period), stops cleanly (drain,
+ * trailer, detach) and returns the totals. A command that outlives the recording is left
+ * running; after an output error it is waited for.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants as osConstants, cpus, hostname, release } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
 import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format/write';
-import { EnvironmentError, UsageError } from './errors.js';
+import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, startLoading, VLT_START_PATH, type Loading, type NativeStats } from './native.js';
 import type { RecordOptions } from './options.js';
 import { openOutput, preloadConvert } from './output.js';
+import { GRACE_MS, Interrupts, type StopSignal } from './signals.js';
 import { headerSyscalls, syscallConfig } from './syscalls.js';
 
 /** Totals of a recording. */
@@ -31,11 +35,24 @@ export interface RecordStats {
   durationMs: number;
   /** CPU time the native drain thread used (reading the ring, writing the output) */
   drainCpuMs: number;
-  /** the command's exit status (128 + signal when killed), 128 + signal when interrupted, else 0 */
+  /**
+   * the command's exit status when it ended (128 + signal when killed, also after a stop
+   * signal), else 128 + the stop signal when interrupted, 128 + SIGPIPE when the reader of a
+   * live output went away, 1 after an output error, else 0
+   */
   exitCode: number;
+  /** a signal ended the recording (the trailer says so too) */
   interrupted: boolean;
+  /** the first stop signal (signals.ts) */
+  signal?: StopSignal;
+  /** the command started (its pid) */
+  commandPid?: number;
+  /** the command outlived the recording (it survived the stop signal's grace period): left running, no longer traced */
+  commandRunning: boolean;
   /** message of an output error that stopped the recording */
   writeError?: string;
+  /** packets the kernel produced that are not in the output because of that error (events - written - lost) */
+  dropped: number;
 }
 
 const TYPE_NAMES = Object.fromEntries(Object.entries(PT).map(([k, v]) => [v, k.toLowerCase()])) as Record<number, string>;
@@ -165,43 +182,81 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
   }
   mark('loaded');
   const child = cmd?.child;
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-  let onSignal: ((s: NodeJS.Signals) => void) | undefined;
+  // from here on a signal ends the recording cleanly (signals.ts says how)
+  const ints = new Interrupts(addon, cmd?.pid);
+  let status: number | undefined; // the command's exit status, once it ended
+  const commandEnded = cmd?.exit.then((s) => {
+    ints.commandEnded();
+    return (status = s);
+  });
   try {
     const output = await openOutput(opts, addon, traceH);
     const t0 = performance.now();
-    const childExit = cmd?.exit;
     if (opts.systemWide) process.stderr.write('vltrace-record: no command and no -p: tracing the whole system (Ctrl-C to stop)\n');
-    const signalled = new Promise<NodeJS.Signals>((res) => {
-      onSignal = res;
-      for (const s of signals) process.on(s, res);
-    });
-    rec.start(output.fd, header, prologue.take(), prologue.packets);
+    try {
+      rec.start(output.fd, header, prologue.take(), prologue.packets);
+    } catch (e) {
+      await output.finish().catch(() => undefined);
+      // the header did not fit (disk full): an output error, not the recorder's
+      const werr = rec.stats().writeError;
+      if (werr) throw new OutputError(`cannot write ${opts.output ?? 'the output'}: ${errnoText(werr).replace(/ writing the output$/, '')}`);
+      throw new EnvironmentError((e as Error).message);
+    }
     (child?.stdio[3] as NodeJS.WritableStream | undefined)?.end('g');
     mark('attached');
 
-    // done when every traced process is gone (and the command's status is known), or a signal
-    const outcome = await Promise.race([
-      // an output error ends the recording now; EPIPE (the reader of a live -l text went away,
-      // `| head`) ends it like SIGPIPE ends a filter, without waiting for the command
-      idled.then(async (err) => ({
-        err, sig: undefined,
-        code: err === osConstants.errno.EPIPE ? 128 + osConstants.signals.SIGPIPE : err ? 1 : childExit ? await childExit : 0,
-      })),
-      signalled.then((sig) => ({ err: 0, sig, code: 128 + osConstants.signals[sig] })),
+    // until every traced process is gone (and the command's status is known), an output
+    // error (errno), or a signal
+    const err = await Promise.race([
+      idled.then(async (e) => {
+        if (!e) await commandEnded;
+        return e;
+      }),
+      ints.first.then(() => 0),
     ]);
+    if (ints.signal && opts.debug) {
+      const to = ints.passedOn();
+      process.stderr.write(`vltrace-record: ${ints.signal}: ${to > 0 ? `passed on to the command (pid ${to})` : to < 0 ? 'not passed on (the command has it already)' : 'no command to pass it on to'}\n`);
+    }
+    // a signal (passed on to the command): it has GRACE_MS to end (a second signal: at once)
+    if (ints.signal && cmd && status === undefined) await firstOf(GRACE_MS, commandEnded!, ints.second);
+    const interrupted = ints.signal !== undefined;
     mark('done');
-    const st = await rec.stop(outcome.sig !== undefined);
+    const st = await rec.stop(interrupted);
     mark('stopped');
     await output.finish();
-    const ended = child && child.exitCode !== null ? exitStatus(child.exitCode, child.signalCode) : outcome.code;
-    return toStats(st, performance.now() - t0, ended, outcome.sig !== undefined);
+    // an output error ended the recording: the command goes on untraced, as a command under
+    // strace does when its log cannot be written, and is waited for (signals as above)
+    if (err && cmd && status === undefined && !ints.signal) {
+      if (err !== osConstants.errno.EPIPE) {
+        process.stderr.write(`vltrace-record: ${errnoText(err)}: recording stopped; the command (pid ${cmd.pid}) goes on, no longer traced\n`);
+      }
+      await Promise.race([commandEnded, ints.first.then(() => firstOf(GRACE_MS, commandEnded!, ints.second))]);
+    }
+    // still running (it outlived the grace period): left as it is, no longer traced
+    const commandRunning = cmd !== undefined && status === undefined;
+    if (commandRunning) child?.unref();
+    const exitCode = err === osConstants.errno.EPIPE ? 128 + osConstants.signals.SIGPIPE
+      : status ?? (ints.signal ? 128 + osConstants.signals[ints.signal] : err ? 1 : 0);
+    return {
+      ...toStats(st, performance.now() - t0, exitCode, interrupted),
+      ...(ints.signal ? { signal: ints.signal } : {}),
+      ...(cmd ? { commandPid: cmd.pid } : {}),
+      commandRunning,
+    };
   } finally {
-    for (const s of signals) if (onSignal) process.off(s, onSignal);
+    ints.dispose();
     rec.close();
     child?.stdio[3]?.destroy();
     mark('closed');
   }
+}
+
+/** Resolves when one of `events` settles or after `ms`, whichever comes first. */
+async function firstOf(ms: number, ...events: Promise<unknown>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([...events, new Promise((res) => (timer = setTimeout(res, ms)))]);
+  clearTimeout(timer);
 }
 
 /** -d: milliseconds since the process started, at each step. */
@@ -211,13 +266,13 @@ function timer(on: boolean): (step: string) => void {
   };
 }
 
-/** ENOSPC (errno 28) */
+/** "ENOSPC (no space left on device) writing the output" */
 function errnoText(n: number): string {
-  const name = Object.entries(osConstants.errno).find(([, v]) => v === n)?.[0];
-  return `${name ?? 'errno'} (errno ${n}) writing the output`;
+  const [name, text] = getSystemErrorMap().get(-n) ?? [`errno ${n}`, 'unknown error'];
+  return `${name} (${text}) writing the output`;
 }
 
-function toStats(st: NativeStats, durationMs: number, exitCode: number, interrupted: boolean): RecordStats {
+function toStats(st: NativeStats, durationMs: number, exitCode: number, interrupted: boolean): Omit<RecordStats, 'commandRunning'> {
   const packetsByType: Record<string, number> = {};
   st.byType.forEach((n, t) => {
     if (n) packetsByType[TYPE_NAMES[t] ?? `type${t}`] = n;
@@ -227,6 +282,7 @@ function toStats(st: NativeStats, durationMs: number, exitCode: number, interrup
   return {
     events: st.events, written: st.written, lost: st.lost, lostPerCpu: st.lostPerCpu, bytes: st.bytes, packetsByType,
     syscalls: st.byType[PT.ENTRY] ?? 0, deferred: st.deferred, durationMs, drainCpuMs: st.drainCpuNs / 1e6, exitCode, interrupted,
+    dropped: Math.max(0, st.events - st.written - st.lost),
     ...(err ? { writeError: errnoText(err) } : {}),
   };
 }

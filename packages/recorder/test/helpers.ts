@@ -3,7 +3,7 @@
  * (as root in CI), a C test program built here, and read the logs back with @vltrace/format.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,8 +119,34 @@ export function progPids(log: Log, prog: string): Set<number> {
 
 const OUR_PROGS = new Set(['handle_sys_enter', 'handle_sys_ente', 'handle_sys_exit', 'handle_fork', 'handle_exec', 'handle_exit']);
 
-/** vltrace's BPF programs still loaded, and links still attaching them (bpftool, as JSON). */
-export function leftoverBpf(): string[] {
+/**
+ * Program ids held by other processes that load vltrace's addon: recorders other than the one
+ * under test, running on the same machine at the same time (fd → fdinfo's prog_id, of program
+ * and link fds alike). A leak of the recorder under test is held by no such process: by nothing
+ * once it exited, or by its command had the command inherited the fds.
+ */
+function heldByOtherRecorders(mine: readonly number[]): Set<number> {
+  const held = new Set<number>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid || mine.includes(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/maps`, 'utf8').includes('vltrace.node')) continue;
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        if (!readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('anon_inode:bpf')) continue;
+        const id = /^prog_id:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
+        if (id) held.add(Number(id));
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return held;
+}
+
+/** vltrace's BPF programs still loaded, and links still attaching them (bpftool, as JSON),
+ * but those of other recorders running meanwhile (`mine`: recorders of this test, counted). */
+export function leftoverBpf(mine: readonly number[] = []): string[] {
   const show = (what: string) => {
     const r = spawnSync('/usr/sbin/bpftool', ['-j', what, 'show'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bpftool ${what} show failed: ${r.stderr}`);
@@ -128,9 +154,12 @@ export function leftoverBpf(): string[] {
   };
   // the kernel keeps 15 bytes of a name; bpftool shows the full one from BTF when it can
   const progs = show('prog').filter((p) => p.name !== undefined && OUR_PROGS.has(p.name));
-  const ids = new Set(progs.map((p) => p.id));
-  const links = show('link').filter((l) => l.prog_id !== undefined && ids.has(l.prog_id));
-  return [...progs.map((p) => `prog ${p.id} ${p.name}`), ...links.map((l) => `link ${l.id} -> prog ${l.prog_id}`)];
+  const links = show('link');
+  const others = heldByOtherRecorders(mine);
+  const left = progs.filter((p) => !others.has(p.id));
+  const ids = new Set(left.map((p) => p.id));
+  const leftLinks = links.filter((l) => l.prog_id !== undefined && ids.has(l.prog_id));
+  return [...left.map((p) => `prog ${p.id} ${p.name}`), ...leftLinks.map((l) => `link ${l.id} -> prog ${l.prog_id}`)];
 }
 
 /** leftoverBpf() once the kernel freed what was released: links go at once, programs after

@@ -32,9 +32,13 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
 
   it('-p traces a running process and stops when it exits', async () => {
     const marker = `/vlt-p-marker-${process.pid}`;
-    const target = spawn(prog, ['wait', '800', marker], { stdio: 'ignore' });
+    const target = spawn(prog, ['await', marker], { stdio: ['pipe', 'ignore', 'ignore'] });
     const out = join(dir, 'p.bin');
     const rec = startRecorder(['-p', String(target.pid), '-o', out], dir);
+    // its go once recording has begun (no fixed delay: start-up is slow on a loaded machine)
+    for (let t = 0; t < 10_000 && !(existsSync(out) && statSync(out).size > 0); t += 50) await sleep(50);
+    await sleep(300);
+    target.stdin!.end('g');
     const r = await rec.done;
     assert.equal(r.status, 0, r.stderr);
     const log = await readLog(out);
@@ -63,7 +67,7 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
     await sleep(200);
     rec.child.kill('SIGINT');
     const r = await rec.done;
-    assert.equal(r.status, 130, r.stderr);
+    assert.equal(r.signal, 'SIGINT', r.stderr); // ends by the signal, as strace does (130 in a shell)
     const log = await readLog(out);
     assert.equal(log.syscalls.find((s) => s.strings[0] === marker)?.pid, other.pid);
     assert.equal(log.syscalls.filter((s) => s.pid === rec.child.pid).length, 0, 'the recorder traced itself');
@@ -107,7 +111,7 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
     // recording has begun once the output exists (a fixed delay was too short on a loaded machine)
     for (let t = 0; t < 10_000 && !(existsSync(out) && statSync(out).size > 0); t += 50) await sleep(50);
     await sleep(300);
-    assert.ok(leftoverBpf().length > 0, 'attached while recording');
+    assert.ok(leftoverBpf([rec.child.pid!]).length > 0, 'attached while recording');
     rec.child.kill('SIGKILL');
     await rec.done;
     assert.deepEqual(await leftoverBpfSettled(), []);
@@ -144,7 +148,7 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
     assert.ok(reported > 0n && reported <= trailer.lost);
   });
 
-  it('an output error (ENOSPC) stops the recording and leaves whole packets', async () => {
+  it('an output error (ENOSPC) stops the recording, leaves whole packets, and the counts say what is in the file', async () => {
     const mnt = join(dir, 'small');
     mkdirSync(mnt);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
@@ -152,12 +156,37 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
       const out = join(mnt, 'full.bin');
       const r = runRecorder(['-o', out, '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=100000'], dir);
       assert.equal(r.status, 1, r.stderr);
-      assert.match(r.stderr, /ENOSPC/);
       const log = await readLog(out);
       assert.ok(log.syscalls.length > 1000);
       // complete packets only: no "truncated packet" warning (the trailer did not fit)
       assert.ok(!log.warnings.some((w) => /truncated packet/.test(w)), log.warnings.join('; '));
+      assert.ok(log.warnings.some((w) => /no trailer/.test(w)));
+      // the report counts what is in the file, and says what was not written and why
+      const recorded = /(\d+) syscalls recorded, 0 lost/.exec(r.stderr);
+      assert.ok(recorded, r.stderr);
+      assert.equal(Number(recorded[1]), log.stats.complete + log.stats.unfinished);
+      const held = /error: ENOSPC \(no space left on device\) writing the output: recording stopped; the log holds the (\d+) packets written before the error \(no trailer\)(?:, the (\d+) packets produced since are not in it)?/.exec(r.stderr);
+      assert.ok(held, r.stderr);
+      assert.equal(Number(held[1]), log.stats.packets);
+      // dd wrote 200000 syscalls (400000 packets); 256 KiB holds a few thousand
+      assert.ok(Number(held[2]) > 10_000, r.stderr);
       assert.deepEqual(await leftoverBpfSettled(), []);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+  });
+
+  it('an output too small for the header: one error line, exit 1, and the command never runs', () => {
+    const mnt = join(dir, 'tiny');
+    mkdirSync(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', mnt]);
+    try {
+      const ran = join(dir, 'ran');
+      const r = runRecorder(['-o', join(mnt, 'full.bin'), '--', 'touch', ran], dir);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /^vltrace-record: error: cannot write \S*full\.bin: ENOSPC \(no space left on device\)$/m);
+      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+      assert.equal(existsSync(ran), false);
     } finally {
       execFileSync('umount', [mnt]);
     }

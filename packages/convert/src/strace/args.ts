@@ -9,19 +9,10 @@ import type { Call } from './call.js';
 import { escapeBytes, quoteString } from './escape.js';
 import { MODE_TYPES, S_IFMT } from './tables/stat.js';
 import { SIGNALS, SIGRTMAX, SIGRTMIN } from './tables/signal.js';
-import { hex, printFlags, printValue, type Xlat, type XlatFormat } from './xlat.js';
+import { hex, printFlags, printValue, type Xlat, type XlatFormat, type XlatStyle } from './xlat.js';
 
-/**
- * When strace prints an argument (see `onExit` in decoder.ts): at the call's entry (the default),
- * or when the call returns, with the comma before it printed at entry (`exit`) or at exit
- * (`exit-comma`). A function decides per call (arguments shaped by a command).
- */
-export type ArgPhase = 'entry' | 'exit' | 'exit-comma';
-
-/** Prints argument k of a call, or returns undefined to leave it out; `phase`: when strace prints it. */
-export type ArgPrinter = ((c: Call, k: number) => string | undefined) & {
-  readonly phase?: ArgPhase | ((c: Call) => ArgPhase);
-};
+/** Prints argument k of a call, or returns undefined to leave it out. */
+export type ArgPrinter = (c: Call, k: number) => string | undefined;
 
 // ------------------------------------------------------------------ numbers
 
@@ -62,22 +53,33 @@ export function value(x: Xlat, fmt: XlatFormat = 'x'): ArgPrinter {
 /** umode_t in octal, `0644` (strace's `%#03o`). */
 export const mode: ArgPrinter = (c, k) => octal(c.uint(k));
 
+/** `%#03o`: `000`, `022`, `0644`. */
 export function octal(v: number): string {
-  return '0' + (v & 0xffffffff).toString(8).padStart(2, '0');
+  return '0' + (v >>> 0).toString(8).padStart(2, '0');
 }
 
 /** A mode with its file type: `S_IFIFO|0644`, `S_IFREG|S_ISUID|0755` (mknod). */
-export const typedMode: ArgPrinter = (c, k) => {
-  const m = c.uint(k);
+export const typedMode: ArgPrinter = (c, k) => sprintMode(c.uint(k), c.cfg.style);
+
+/** strace's print_symbolic_mode_t: `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`; octal when the type is unknown. */
+export function sprintMode(m: number, style: XlatStyle): string {
   const type = m & S_IFMT;
   const ifmt = type === 0 ? '' : MODE_TYPES.byNumber.get(type);
-  if (ifmt === undefined || c.cfg.style === 'raw') return octal(m);
+  if (ifmt === undefined || style === 'raw') return octal(m);
   let s = ifmt ? ifmt + '|' : '';
   if (m & 0o4000) s += 'S_ISUID|';
   if (m & 0o2000) s += 'S_ISGID|';
   if (m & 0o1000) s += 'S_ISVTX|';
-  return s + octal(m & 0o777);
-};
+  s += octal(m & 0o777);
+  return style === 'verbose' ? `${octal(m)} /* ${s} */` : s;
+}
+
+/** A dev_t as strace prints it: `makedev(0x1, 0x3)` (glibc's major/minor split). */
+export function sprintDev(d: bigint): string {
+  const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn);
+  const minor = (d & 0xffn) | ((d >> 12n) & ~0xffn);
+  return `makedev(${hex(major)}, ${hex(minor)})`;
+}
 
 /** A signal number: its name, `SIGRTMIN`, `SIGRT_n`, or the number. */
 export const signal: ArgPrinter = (c, k) => signame(c.int(k));
@@ -94,13 +96,19 @@ export function signame(sig: number): string {
 
 // ------------------------------------------------------------------ strings
 
-/** A file name: quoted in full, as strace prints paths. */
-export const path: ArgPrinter = (c, k) => printStr(c, k, undefined);
+/**
+ * strace reads a path into a PATH_MAX buffer: paths print whole up to PATH_MAX - 1 bytes, whatever
+ * -s says, and a longer one is cut there with `...`.
+ */
+export const PATH_LIMIT = 4095;
+
+/** A file name: quoted whole up to PATH_LIMIT bytes, as strace prints paths. */
+export const path: ArgPrinter = (c, k) => printStr(c, k, PATH_LIMIT);
 
 /** A string that is not a file name: cut at -s. */
 export const str: ArgPrinter = (c, k) => printStr(c, k, c.cfg.stringLimit);
 
-function printStr(c: Call, k: number, limit: number | undefined): string {
+function printStr(c: Call, k: number, limit: number): string {
   const b = c.bytes(k);
   const f = c.strFlags(k);
   // not captured, or unreadable with nothing read: strace prints the address

@@ -5,7 +5,7 @@
  * decoding a row allocates no BigInt unless a value really needs 64 bits.
  */
 import { Buffer } from 'node:buffer';
-import { MAX_ARGS, StrFlags, SyscallStatus, type SyscallBatch } from '@vltrace/format';
+import { MAX_ARGS, StrFlags, SyscallStatus, batchData, type DataChunk, type SyscallBatch } from '@vltrace/format';
 import type { FdTracker } from './fds.js';
 import type { XlatStyle } from './xlat.js';
 
@@ -180,6 +180,15 @@ export class Call {
   /** StrFlags of string argument k. */
   strFlags(k: number): number {
     return this.b.strings[k]!.flags[this.i]!;
+  }
+
+  /**
+   * The memory the recorder read behind argument k at the call's entry (`exit` false) or exit,
+   * or undefined when none was read (not in the capture table, a failed call, a recording
+   * without data packets).
+   */
+  mem(k: number, exit: boolean): DataChunk | undefined {
+    return batchData(this.b, k, this.i, exit);
   }
 
   /** String argument k as a byte string (one char per byte, for the fd tracker), or undefined. */

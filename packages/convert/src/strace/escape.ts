@@ -43,3 +43,31 @@ export function quoteString(bytes: Uint8Array, limit: number | undefined, trunca
   const n = cut ? limit : bytes.length;
   return `"${escapeBytes(bytes, n)}"${cut || truncated ? '...' : ''}`;
 }
+
+/** Every byte as `\xNN` (strace's QUOTE_FORCE_HEX, getrandom's buffer). */
+export function hexBytes(bytes: Uint8Array, n = bytes.length): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += '\\x' + HEX2[bytes[i]!]!;
+  return out;
+}
+
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * A data buffer of `len` bytes as strace prints it (printstrn): its first -s (`limit`) bytes
+ * quoted, `...` after when `len` is longer. `bytes` is what the recording holds: when the
+ * recorder kept fewer bytes than would print, they print and `...` follows.
+ */
+export function quoteBuffer(bytes: Uint8Array, len: number, limit: number, hex = false): string {
+  const want = Math.min(len, limit);
+  const n = Math.min(want, bytes.length);
+  const body = hex ? hexBytes(bytes, n) : escapeBytes(bytes, n);
+  return `"${body}"${len > limit || n < want ? '...' : ''}`;
+}
+
+/** A NUL-terminated string inside a fixed-size field (strace's print_quoted_cstring): up to the NUL, `...` when there is none. */
+export function quoteCString(bytes: Uint8Array): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return `"${escapeBytes(bytes, nul)}"`;
+  return `"${escapeBytes(bytes, Math.max(0, bytes.length - 1))}"...`;
+}

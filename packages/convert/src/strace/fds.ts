@@ -3,8 +3,8 @@
  * recording itself (open, openat, creat, dup, dup2, dup3, fcntl F_DUPFD, socket, close… and chdir for relative
  * paths). Tables are per process (tgid), copied to a child at fork, pruned of close-on-exec
  * descriptors at exec and dropped at exit. What the recording cannot tell (descriptors inherited
- * from before the trace, pipe2's fds written to user memory) stays unknown and prints as a plain
- * number: the tracker never guesses.
+ * from before the trace, pipe2's fds when its memory was not recorded) stays unknown and prints
+ * as a plain number: the tracker never guesses.
  */
 import { posix } from 'node:path';
 

@@ -16,7 +16,7 @@ import { Buffer } from 'node:buffer';
 import { signame } from './args.js';
 import { Call, words, type StraceConfig, type Words } from './call.js';
 import type { Decoder } from './decoder.js';
-import { exitFrom, phaseOf, retDec } from './decoder.js';
+import { retDec } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
 import { FdTracker } from './fds.js';
 import { callTime, Clock, errorResult, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
@@ -198,13 +198,14 @@ export class StracePrinter {
       this.put(this.whole(c, d, this.lead(c.tid, tsEnter), this.args(c, d, 0, d.args?.length ?? 0)));
       return;
     }
-    const split = exitFrom(d.args ?? [], c);
+    const n = d.args?.length ?? 0;
+    const split = Math.min(d.exitFrom ?? n, n);
     const p: Call1 = {
       tid: c.tid, tsEnter, tsExit: 0n, returns: false, restart: false, name, d, b: status === SyscallStatus.ENTERED ? undefined : b, i,
       lead: this.lead(c.tid, tsEnter),
       entryArgs: this.args(c, d, 0, split),
       split,
-      exitComma: split < (d.args?.length ?? 0) && phaseOf(d.args![split]!, c) === 'exit-comma',
+      exitComma: split < n && d.exitComma === true,
     };
     tl.enter(p);
     if (status === SyscallStatus.COMPLETE) tl.exit(p, b.tsExit[i]!, this.restarts(c));

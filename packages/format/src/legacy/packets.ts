@@ -144,7 +144,7 @@ export class LegacyDecoder implements PacketDecoder {
       }
       o += rec;
     }
-    return { next: o, need: end > o ? LEGACY_EXIT_SIZE + LEGACY_PAD : 0 };
+    return { next: o, need: 0 }; // fewer bytes than a size field: the packet's size is unknown
   }
 
   /** End of input: entries still waiting for packets are delivered as they are, and counted. */

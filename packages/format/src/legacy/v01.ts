@@ -29,7 +29,7 @@
  * 32-bit words (records are 4-aligned: L is a multiple of 8, plus 4 padding bytes).
  */
 import { FormatError } from '../errors.js';
-import type { HeaderSyscall, TraceHeader } from '../header.js';
+import { CUT_HEADER, type HeaderSyscall, type TraceHeader } from '../header.js';
 import type { Reassembler } from '../reassemble.js';
 import type { PacketDecoder } from '../reader.js';
 import type { TraceStats } from '../events.js';
@@ -70,7 +70,7 @@ export async function openLegacy(
     while (have < r.need) {
       const got = await read(buf, have, r.need - have);
       if (got <= 0) {
-        throw new FormatError(file, have, `a vltrace 0.1 preamble of at least ${r.need} bytes`, `end of file after ${have} bytes`);
+        throw new FormatError(file, have, `a vltrace 0.1 preamble of at least ${r.need} bytes`, `end of file after ${have} bytes (${CUT_HEADER})`);
       }
       have += got;
     }

@@ -59,6 +59,9 @@ export const ABI_SIZE = {
   cap_data: 24,
   fd_set: 128,
   u64: 8,
+  path: 4096,
+  comm: 16,
+  ioctl_arg: 16,
 } as const;
 const Z = ABI_SIZE;
 
@@ -89,6 +92,8 @@ const sigsetIn = (arg: number): Capture => structIn(arg, Z.sigset);
 const iov = (arg: number, at: CapturePhase, countArg: number): Capture => ({
   arg, at, how: 'IOV', ref: countArg, size: Z.iovec, str: true, ...(at === 'exit' ? { okOnly: true } : {}),
 });
+/** an iovec array the kernel fills, read at exit whatever the result */
+const iovOut = (arg: number, countArg: number): Capture => ({ arg, at: 'exit', how: 'IOV', ref: countArg, size: Z.iovec, str: true });
 const fdset = (arg: number): Capture[] => [
   { arg, at: 'entry', how: 'FDSET', ref: 0, size: Z.fd_set },
   { arg, at: 'exit', how: 'FDSET', ref: 0, size: Z.fd_set, okOnly: true },
@@ -110,15 +115,17 @@ export const CAPTURES: Readonly<Record<string, readonly Capture[]>> = {
   pread64: [bufOut(1)],
   write: [bufIn(1, 2)],
   pwrite64: [bufIn(1, 2)],
-  readv: [iov(1, 'exit', 2)],
-  preadv: [iov(1, 'exit', 2)],
-  preadv2: [iov(1, 'exit', 2)],
+  // read at exit whatever the result: a failed readv still prints its iovecs (their bases, no bytes)
+  readv: [iovOut(1, 2)],
+  preadv: [iovOut(1, 2)],
+  preadv2: [iovOut(1, 2)],
   writev: [iov(1, 'entry', 2)],
   pwritev: [iov(1, 'entry', 2)],
   pwritev2: [iov(1, 'entry', 2)],
   readlink: [bufOut(1)],
   readlinkat: [bufOut(2)],
-  getcwd: [bufOut(0)],
+  // a path, printed whole as strace prints paths (not cut at -s): up to PATH_MAX with its NUL
+  getcwd: [{ arg: 0, at: 'exit', how: 'RETLEN', size: Z.path, okOnly: true }],
   getrandom: [bufOut(0)],
   getdents64: [{ arg: 1, at: 'exit', how: 'DIRENTS', size: 0, okOnly: true }],
   getdents: [{ arg: 1, at: 'exit', how: 'DIRENTS', size: 0, okOnly: true }],
@@ -134,6 +141,7 @@ export const CAPTURES: Readonly<Record<string, readonly Capture[]>> = {
   clone3: [{ arg: 0, at: 'entry', how: 'ARGLEN', ref: 1, size: Z.clone_args }],
   prlimit64: [structIn(2, Z.rlimit), structOut(3, Z.rlimit)],
   getrlimit: [structOut(1, Z.rlimit)],
+  getrusage: [structOut(1, Z.rusage)],
   setrlimit: [structIn(1, Z.rlimit)],
   getresuid: [structOut(0, Z.int), structOut(1, Z.int), structOut(2, Z.int)],
   getresgid: [structOut(0, Z.int), structOut(1, Z.int), structOut(2, Z.int)],
@@ -147,6 +155,8 @@ export const CAPTURES: Readonly<Record<string, readonly Capture[]>> = {
   sched_getaffinity: [{ arg: 2, at: 'exit', how: 'RETLEN', size: Z.fd_set, okOnly: true }],
   sched_setaffinity: [{ arg: 2, at: 'entry', how: 'ARGLEN', ref: 1, size: Z.fd_set }],
   arch_prctl: [{ arg: 1, at: 'exit', how: 'FIXED', size: Z.u64, okOnly: true }],
+  // PR_SET_NAME's name (entry) and PR_GET_NAME's (exit); other options pass a value there
+  prctl: [structIn(1, Z.comm), { arg: 1, at: 'exit', how: 'FIXED', size: Z.comm, okOnly: true }],
   // signals
   rt_sigaction: [structIn(1, Z.sigaction), structOut(2, Z.sigaction)],
   rt_sigprocmask: [sigsetIn(1), structOut(2, Z.sigset)],
@@ -180,6 +190,8 @@ export const CAPTURES: Readonly<Record<string, readonly Capture[]>> = {
   select: [...fdset(1), ...fdset(2), ...fdset(3), ...structInOut(4, Z.timeval)],
   pselect6: [...fdset(1), ...fdset(2), ...fdset(3), ...structInOut(4, Z.timespec), structIn(5, 2 * Z.u64)],
   epoll_ctl: [structIn(3, Z.epoll_event)],
+  // what the common requests pass or get: an int (FIONBIO, FIONREAD), a winsize, termios flags
+  ioctl: [structIn(2, Z.ioctl_arg), { arg: 2, at: 'exit', how: 'FIXED', size: Z.ioctl_arg, okOnly: true }],
   epoll_wait: [{ arg: 1, at: 'exit', how: 'RETCOUNT', size: Z.epoll_event, okOnly: true }],
   epoll_pwait: [{ arg: 1, at: 'exit', how: 'RETCOUNT', size: Z.epoll_event, okOnly: true }, sigsetIn(4)],
   epoll_pwait2: [{ arg: 1, at: 'exit', how: 'RETCOUNT', size: Z.epoll_event, okOnly: true }, structIn(3, Z.timespec), sigsetIn(4)],

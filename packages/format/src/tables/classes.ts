@@ -22,6 +22,8 @@ import { C, type ClassKey, type SyscallDef } from './types.js';
 // Read textually by scripts/gen-syscalls.mjs: keep plain `KEY: ['name', ...],`
 // entries (KEY a key of C), single-quoted names and // comments only.
 export const CLASS_LISTS = {
+  // In addition to every syscall with a path argument: strace files getcwd under %file too.
+  FILE: ['getcwd'],
   // In addition to every syscall with an fd/dirfd argument: calls that return
   // new descriptors, and calls that take descriptors inside a structure.
   DESC: [

@@ -86,7 +86,7 @@ export const SYSCALLS_X86_64: readonly SyscallDef[] = [
   { nr: 76, name: 'truncate', args: [['path', 'const char *', 'path'], ['length', 'long', 'offset']], classes: C.FILE },
   { nr: 77, name: 'ftruncate', args: [['fd', 'unsigned int', 'fd'], ['length', 'off_t', 'offset']], classes: C.DESC },
   { nr: 78, name: 'getdents', args: [['fd', 'unsigned int', 'fd'], ['dirent', 'struct linux_dirent *', 'ptr'], ['count', 'unsigned int', 'size']], classes: C.DESC },
-  { nr: 79, name: 'getcwd', args: [['buf', 'char *', 'ptr'], ['size', 'unsigned long', 'size']], classes: 0 },
+  { nr: 79, name: 'getcwd', args: [['buf', 'char *', 'ptr'], ['size', 'unsigned long', 'size']], classes: C.FILE },
   { nr: 80, name: 'chdir', args: [['filename', 'const char *', 'path']], classes: C.FILE },
   { nr: 81, name: 'fchdir', args: [['fd', 'unsigned int', 'fd']], classes: C.DESC },
   { nr: 82, name: 'rename', args: [['oldname', 'const char *', 'path'], ['newname', 'const char *', 'path']], classes: C.FILE },

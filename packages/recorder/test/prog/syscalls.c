@@ -3,6 +3,8 @@
  *   syscalls             paths of 10..4095 bytes, two- and three-string calls, failing calls,
  *                        fork, vfork + execve, clone, a second thread; exits with status 3
  *   syscalls wait MS M   sleeps MS milliseconds, then access(M); exits 0 (for -p and -a)
+ *   syscalls await M     reads a byte from stdin (the test's go once it records), then
+ *                        access(M); exits 0 (for -p on a loaded machine: no timing)
  *   syscalls loop N      N getppid() calls; prints the ns per call, wall-clock then the
  *                        thread's CPU time (benchmark; CPU time ignores waits for a CPU)
  *
@@ -122,6 +124,14 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "wait")) {
 		usleep(atoi(argv[2]) * 1000);
 		access(argv[3], F_OK);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "await")) {
+		char go;
+
+		if (read(0, &go, 1) < 0)
+			return 1;
+		access(argv[2], F_OK);
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "loop")) {

@@ -1,10 +1,14 @@
 /** Descriptor control (strace src/fcntl.c, dup.c, flock.c, pipe.c): fcntl, dup, dup2, dup3, flock, pipe2. */
 import { fd, flags, int, ptr, signal, value, xlong, type ArgPrinter } from '../args.js';
 import type { Call } from '../call.js';
-import { onExit, retDec, retFd, type Decoder, type RetPrinter } from '../decoder.js';
+import { retDec, retFd, type Decoder, type RetPrinter } from '../decoder.js';
 import { F, FCNTL_CMDS, FD_FLAGS, FLOCK_OPS, LEASE_TYPES, O_CLOEXEC, OPEN_MODE_FLAGS, SEAL_FLAGS } from '../tables/fcntl.js';
 import { hex, sprintFlags } from '../xlat.js';
+import { createsPair, fdPair } from './net.js';
 import { openFlags, sprintOpenFlags } from './open.js';
+
+/** strace -y shows `pipe:[inode]`; the recording has no inode. */
+const PIPE = 'pipe:[?]';
 
 const cmdOf = (c: Call) => c.int(1);
 
@@ -70,7 +74,6 @@ export const FCNTL: Record<string, Decoder> = {
     },
   },
   flock: { args: [fd, flags(FLOCK_OPS)] },
-  // the two fds are written to user memory: not in the recording
-  pipe: { args: [onExit(ptr)] },
-  pipe2: { args: [onExit(ptr), flags(OPEN_MODE_FLAGS)] },
+  pipe: { args: [fdPair], exitFrom: 0, effect: createsPair(0, PIPE, () => false) },
+  pipe2: { args: [fdPair, flags(OPEN_MODE_FLAGS)], exitFrom: 0, effect: createsPair(0, PIPE, (c) => (c.uint(1) & O_CLOEXEC) !== 0) },
 };

@@ -2,9 +2,13 @@
  * File-name calls (strace src/access.c, stat.c, statx.c, mknod.c, umask.c, chdir.c, link.c…):
  * access, stat, mkdir, unlink, rename, link, chmod, chown, mknod, umask, chdir, truncate, statx.
  */
-import { dirfd, fd, flags, long, mode, path, ptr, str, typedMode, uid, uint, ulong, value, type ArgPrinter } from '../args.js';
+import { dirfd, fd, flags, long, mode, path, ptr, sprintDev, str, typedMode, uid, uint, ulong, value, type ArgPrinter } from '../args.js';
 import type { Call } from '../call.js';
-import { onExit, only, retFd, retOctal, type Decoder } from '../decoder.js';
+import { buffer, cwdBuffer } from '../buffers.js';
+import { only, retFd, retOctal, type Decoder } from '../decoder.js';
+import { Mem, structArg } from '../mem.js';
+import { stat, STAT_SIZE, statfs, STATFS_SIZE, statx, STATX_SIZE } from '../structs/stat.js';
+import { TIMESPEC_SIZE, utimePair } from '../structs/time.js';
 import { MFD_FLAGS } from '../tables/desc.js';
 import {
   ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE, AT_STATX_SYNC_TYPES, FACCESSAT_FLAGS, FADVISE, FALLOC_FLAGS, RENAME_FLAGS,
@@ -13,6 +17,21 @@ import { STATX_MASKS } from '../tables/stat.js';
 import { printFlags } from '../xlat.js';
 
 const atFlags = flags(AT_FLAGS);
+
+const statBuf = structArg('out', STAT_SIZE, (m, c) => stat(m, c.cfg.style));
+const statxBuf = structArg('out', STATX_SIZE, (m, c) => statx(m, c.cfg.style));
+const statfsBuf = structArg('out', STATFS_SIZE, (m, c) => statfs(m, c.cfg.style));
+/** readlink's buffer: the result's length of bytes, cut at -s (no NUL is written) */
+const linkBuf = buffer('out', 'ret');
+
+/** getdents64's buffer, as strace abbreviates it: the address and `/* 5 entries *\/`. */
+const dirents: ArgPrinter = (c, k) => {
+  if (!c.ok || c.ret > BigInt(c.uint(2))) return ptr(c, k)!;
+  if (c.ret === 0n) return `${c.hex(k)} /* 0 entries */`;
+  const d = c.mem(k, true);
+  if (d === undefined || d.bytes.length < 4) return ptr(c, k)!;
+  return `${c.hex(k)} /* ${new Mem(d.bytes).u32(0)} entries */`;
+};
 
 /** statx(2) flags: the sync type (a value) then AT_* flags. */
 const statxFlags: ArgPrinter = (c, k) => {
@@ -27,12 +46,7 @@ const statxFlags: ArgPrinter = (c, k) => {
 function devIfDevice(modeArg: number): ArgPrinter {
   return only(
     (c) => [0o20000, 0o60000].includes(c.uint(modeArg) & 0o170000),
-    (c, k) => {
-      const d = c.ulong(k);
-      const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn);
-      const minor = (d & 0xffn) | ((d >> 12n) & ~0xffn);
-      return `makedev(0x${major.toString(16)}, 0x${minor.toString(16)})`;
-    },
+    (c, k) => sprintDev(c.ulong(k)),
   );
 }
 
@@ -46,13 +60,13 @@ export const FILE: Record<string, Decoder> = {
   access: { args: [path, flags(ACCESS_MODES)] },
   faccessat: { args: [dirfd, path, flags(ACCESS_MODES)] },
   faccessat2: { args: [dirfd, path, flags(ACCESS_MODES), flags(FACCESSAT_FLAGS)] },
-  stat: { args: [path, onExit(ptr)] },
-  lstat: { args: [path, onExit(ptr)] },
-  fstat: { args: [fd, onExit(ptr)] },
-  newfstatat: { args: [dirfd, path, onExit(ptr), atFlags] },
-  statx: { args: [dirfd, path, statxFlags, flags(STATX_MASKS), onExit(ptr)] },
-  statfs: { args: [path, onExit(ptr)] },
-  fstatfs: { args: [fd, onExit(ptr)] },
+  stat: { args: [path, statBuf], exitFrom: 1 },
+  lstat: { args: [path, statBuf], exitFrom: 1 },
+  fstat: { args: [fd, statBuf], exitFrom: 1 },
+  newfstatat: { args: [dirfd, path, statBuf, atFlags], exitFrom: 2 },
+  statx: { args: [dirfd, path, statxFlags, flags(STATX_MASKS), statxBuf], exitFrom: 4 },
+  statfs: { args: [path, statfsBuf], exitFrom: 1 },
+  fstatfs: { args: [fd, statfsBuf], exitFrom: 1 },
   mkdir: { args: [path, mode] },
   mkdirat: { args: [dirfd, path, mode] },
   rmdir: { args: [path] },
@@ -65,8 +79,8 @@ export const FILE: Record<string, Decoder> = {
   linkat: { args: [dirfd, path, dirfd, path, atFlags] },
   symlink: { args: [path, path] },
   symlinkat: { args: [path, dirfd, path] },
-  readlink: { args: [path, onExit(ptr), ulong] },
-  readlinkat: { args: [dirfd, path, onExit(ptr), ulong] },
+  readlink: { args: [path, linkBuf, ulong], exitFrom: 1 },
+  readlinkat: { args: [dirfd, path, linkBuf, ulong], exitFrom: 2 },
   chmod: { args: [path, mode] },
   fchmod: { args: [fd, mode] },
   fchmodat: { args: [dirfd, path, mode] },
@@ -86,11 +100,12 @@ export const FILE: Record<string, Decoder> = {
     },
   },
   chroot: { args: [path] },
-  getcwd: { args: [onExit(ptr), ulong] },
+  getcwd: { args: [cwdBuffer, ulong], exitFrom: 0 },
   truncate: { args: [path, long] },
   ftruncate: { args: [fd, long] },
-  utimensat: { args: [dirfd, path, ptr, atFlags] },
-  getdents64: { args: [fd, onExit(ptr), uint] },
+  utimensat: { args: [dirfd, path, structArg('in', 2 * TIMESPEC_SIZE, (m, c) => utimePair(m, c.cfg.style)), atFlags] },
+  getdents64: { args: [fd, dirents, uint], exitFrom: 1 },
+  getdents: { args: [fd, dirents, uint], exitFrom: 1 },
   fsync: { args: [fd] },
   fdatasync: { args: [fd] },
   syncfs: { args: [fd] },

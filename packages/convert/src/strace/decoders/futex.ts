@@ -1,6 +1,8 @@
 /** futex(2) (strace src/futex.c): the arguments printed depend on the command in op. */
 import { ptr, signal, uint, value, xint, type ArgPrinter } from '../args.js';
 import { at, shapedBy, type Decoder } from '../decoder.js';
+import { structArg } from '../mem.js';
+import { timespec, TIMESPEC_SIZE } from '../structs/time.js';
 import { FUTEX, FUTEX_BITSET, FUTEX_CMD_MASK, FUTEX_OPS } from '../tables/sched.js';
 import { printValue, xlat } from '../xlat.js';
 
@@ -23,21 +25,23 @@ const wakeOp: ArgPrinter = (c, k) => {
 };
 
 const bitset = value(FUTEX_BITSET);
+/** the timeout of the waiting commands, read at entry */
+const timeout = structArg('in', TIMESPEC_SIZE, (m) => timespec(m));
 const SHAPES = new Map<number, readonly ArgPrinter[]>([
-  [FUTEX.WAIT, [uint, ptr]],
+  [FUTEX.WAIT, [uint, timeout]],
   [FUTEX.WAKE, [uint]],
   [FUTEX.FD, [signal]],
   [FUTEX.REQUEUE, [uint, at(3, uint), at(4, ptr)]],
   [FUTEX.CMP_REQUEUE, [uint, at(3, uint), at(4, ptr), at(5, uint)]],
   [FUTEX.CMP_REQUEUE_PI, [uint, at(3, uint), at(4, ptr), at(5, uint)]],
   [FUTEX.WAKE_OP, [uint, at(3, uint), at(4, ptr), at(5, wakeOp)]],
-  [FUTEX.LOCK_PI, [at(3, ptr)]],
-  [FUTEX.LOCK_PI2, [at(3, ptr)]],
+  [FUTEX.LOCK_PI, [at(3, timeout)]],
+  [FUTEX.LOCK_PI2, [at(3, timeout)]],
   [FUTEX.UNLOCK_PI, []],
   [FUTEX.TRYLOCK_PI, []],
-  [FUTEX.WAIT_BITSET, [uint, ptr, at(5, bitset)]],
+  [FUTEX.WAIT_BITSET, [uint, timeout, at(5, bitset)]],
   [FUTEX.WAKE_BITSET, [uint, at(5, bitset)]],
-  [FUTEX.WAIT_REQUEUE_PI, [uint, ptr, at(4, ptr)]],
+  [FUTEX.WAIT_REQUEUE_PI, [uint, timeout, at(4, ptr)]],
 ]);
 
 export const FUTEX_DECODERS: Record<string, Decoder> = {

@@ -4,7 +4,7 @@
  */
 import { captureAt, syscallByName } from '@vltrace/format';
 import { defaultPrinter } from '../args.js';
-import { onExit, type Decoder } from '../decoder.js';
+import type { Decoder } from '../decoder.js';
 import { FCNTL } from './fcntl.js';
 import { FILE } from './file.js';
 import { FUTEX_DECODERS } from './futex.js';
@@ -30,7 +30,7 @@ export const DECODED_SYSCALLS: ReadonlySet<string> = new Set(DECODERS.keys());
 
 const cache = new Map<string, Decoder>();
 
-const same = <T>(p: T) => p;
+const withExitFrom = (d: Decoder, k: number): Decoder => (k < 0 ? d : { ...d, exitFrom: k });
 /** Argument k of syscall nr is read only when the call returns: an output argument. */
 const filledByKernel = (nr: number, k: number) => captureAt(nr, k, 'exit') !== undefined && captureAt(nr, k, 'entry') === undefined;
 
@@ -48,7 +48,7 @@ export function decoderFor(name: string, nargs: number): Decoder {
   if (!d) {
     const def = syscallByName(name);
     d = def
-      ? { args: def.args.map(([, ctype, kind], k) => (filledByKernel(def.nr, k) ? onExit : same)(defaultPrinter(kind, ctype))) }
+      ? withExitFrom({ args: def.args.map(([, ctype, kind]) => defaultPrinter(kind, ctype)) }, def.args.findIndex((_a, k) => filledByKernel(def.nr, k)))
       : { args: Array.from({ length: nargs }, () => defaultPrinter('flags', 'unsigned long')) };
     cache.set(key, d);
   }

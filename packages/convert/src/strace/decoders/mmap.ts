@@ -1,8 +1,8 @@
 /** Memory calls (strace src/mem.c): mmap, mprotect, munmap, brk, mremap, madvise, msync, mlock*. */
 import { fd, flags, flags64, int, ptr, ulong, value, xlong, type ArgPrinter } from '../args.js';
-import { onExit, retHex, type Decoder } from '../decoder.js';
+import { retHex, type Decoder } from '../decoder.js';
 import {
-  MADVISE_CMDS, MAP_HUGE_MASK, MAP_HUGE_SHIFT, MAP_TYPE, MLOCKALL_FLAGS, MMAP_FLAGS, MMAP_PROT, MREMAP_FLAGS, MSYNC_FLAGS,
+  MADVISE_CMDS, MAP_HUGE_MASK, MAP_HUGE_SHIFT, MAP_TYPE, MLOCKALL_FLAGS, MMAP_FLAGS, MMAP_PROT, MREMAP_FLAGS, MSYNC_FLAGS, PKEY_ACCESS,
 } from '../tables/mman.js';
 import { hex, printValue, sprintFlags } from '../xlat.js';
 
@@ -28,6 +28,8 @@ export const MMAP: Record<string, Decoder> = {
   mmap: { args: [ptr, ulong, prot, mmapFlags, fd, xlong], ret: retHex },
   mprotect: { args: [ptr, ulong, prot] },
   pkey_mprotect: { args: [ptr, ulong, prot, int] },
+  pkey_alloc: { args: [xlong, flags64(PKEY_ACCESS)] },
+  pkey_free: { args: [int] },
   munmap: { args: [ptr, ulong] },
   brk: { args: [ptr], ret: retHex },
   mremap: { args: [ptr, ulong, ulong, flags64(MREMAP_FLAGS), ptr], ret: retHex },
@@ -37,6 +39,6 @@ export const MMAP: Record<string, Decoder> = {
   mlock: { args: [ptr, ulong] },
   munlock: { args: [ptr, ulong] },
   mlockall: { args: [flags(MLOCKALL_FLAGS)] },
-  mincore: { args: [ptr, ulong, onExit(ptr)] },
+  mincore: { args: [ptr, ulong, ptr], exitFrom: 2 },
   shmat: { args: [int, ptr, xlong], ret: retHex },
 };

@@ -32,3 +32,24 @@ export const IOCTL_CMDS = xlat({ header: 'include/uapi/asm-generic/ioctls.h, inc
   [0x5460, 'FIOQSIZE'], [0x8008, 'SIOCGPGRP'], [0x8910, 'SIOCGIFNAME'], [0x8912, 'SIOCGIFCONF'], [0x8913, 'SIOCGIFFLAGS'],
   [0x8915, 'SIOCGIFADDR'], [0x8927, 'SIOCGIFHWADDR'], [0x8933, 'SIOCGIFINDEX'],
 ]);
+
+/** poll(2) events and revents. */
+export const POLL_EVENTS = xlat({ header: 'include/uapi/asm-generic/poll.h', dflt: 'POLL???' }, [
+  [0x1, 'POLLIN'], [0x2, 'POLLPRI'], [0x4, 'POLLOUT'], [0x8, 'POLLERR'], [0x10, 'POLLHUP'], [0x20, 'POLLNVAL'],
+  [0x40, 'POLLRDNORM'], [0x80, 'POLLRDBAND'], [0x100, 'POLLWRNORM'], [0x200, 'POLLWRBAND'], [0x400, 'POLLMSG'],
+  [0x1000, 'POLLREMOVE'], [0x2000, 'POLLRDHUP'], [0x8000, 'POLL_BUSY_LOOP'],
+]);
+
+/** epoll_event events. */
+export const EPOLL_EVENTS = xlat({ header: 'include/uapi/linux/eventpoll.h', dflt: 'EPOLL???' }, [
+  [0x1, 'EPOLLIN'], [0x2, 'EPOLLPRI'], [0x4, 'EPOLLOUT'], [0x8, 'EPOLLERR'], [0x10, 'EPOLLHUP'], [0x20, 'EPOLLNVAL'],
+  [0x40, 'EPOLLRDNORM'], [0x80, 'EPOLLRDBAND'], [0x100, 'EPOLLWRNORM'], [0x200, 'EPOLLWRBAND'], [0x400, 'EPOLLMSG'],
+  [0x2000, 'EPOLLRDHUP'], [0x10000000, 'EPOLLEXCLUSIVE'], [0x20000000, 'EPOLLWAKEUP'], [0x40000000, 'EPOLLONESHOT'],
+  [0x80000000, 'EPOLLET'],
+]);
+export const EPOLL_CTL_DEL = 2;
+
+/** timerfd_settime(2) flags. */
+export const TFD_SETTIME_FLAGS = xlat({ header: 'include/uapi/linux/timerfd.h', dflt: 'TFD_???' }, [
+  [1, 'TFD_TIMER_ABSTIME'], [2, 'TFD_TIMER_CANCEL_ON_SET'], [0o2000000, 'TFD_CLOEXEC'], [0o4000, 'TFD_NONBLOCK'],
+]);

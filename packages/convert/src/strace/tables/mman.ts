@@ -43,3 +43,8 @@ export const MADVISE_CMDS = xlat({ header: 'include/uapi/asm-generic/mman-common
   [23, 'MADV_POPULATE_WRITE'], [24, 'MADV_DONTNEED_LOCKED'], [25, 'MADV_COLLAPSE'], [100, 'MADV_HWPOISON'],
   [101, 'MADV_SOFT_OFFLINE'], [102, 'MADV_GUARD_INSTALL'], [103, 'MADV_GUARD_REMOVE'],
 ]);
+
+/** pkey_alloc(2) access rights (arch/x86/include/uapi/asm/mman.h). */
+export const PKEY_ACCESS = xlat({ header: 'include/uapi/asm-generic/mman-common.h', dflt: 'PKEY_???' }, [
+  [0x1, 'PKEY_DISABLE_ACCESS'], [0x2, 'PKEY_DISABLE_WRITE'], [0x4, 'PKEY_DISABLE_EXECUTE'],
+]);

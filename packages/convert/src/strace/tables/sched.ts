@@ -115,3 +115,19 @@ export const GETRANDOM_FLAGS = xlat({ header: 'include/uapi/linux/random.h', dfl
 
 /** rseq(2) flags. */
 export const RSEQ_FLAGS = xlat({ header: 'include/uapi/linux/rseq.h', dflt: 'RSEQ_FLAG_???' }, [[1, 'RSEQ_FLAG_UNREGISTER']]);
+
+/** clone3(2) flags above 32 bits (include/uapi/linux/sched.h); clone3 prints CLONE_FLAGS then these. */
+export const CLONE3_FLAGS = xlat({ header: 'include/uapi/linux/sched.h', dflt: 'CLONE_???' }, [
+  [0x100000000n, 'CLONE_CLEAR_SIGHAND'], [0x200000000n, 'CLONE_INTO_CGROUP'],
+]);
+
+/** getitimer(2)/setitimer(2) which. */
+export const ITIMER_WHICH = xlat({ header: 'include/uapi/linux/time.h', dflt: 'ITIMER_???', lookup: 'indexed' }, [
+  [0, 'ITIMER_REAL'], [1, 'ITIMER_VIRTUAL'], [2, 'ITIMER_PROF'],
+]);
+
+/** ptrace event codes in a wait status (`status >> 16`). */
+export const PTRACE_EVENTS = xlat({ header: 'include/uapi/linux/ptrace.h', dflt: 'PTRACE_EVENT_???' }, [
+  [1, 'PTRACE_EVENT_FORK'], [2, 'PTRACE_EVENT_VFORK'], [3, 'PTRACE_EVENT_CLONE'], [4, 'PTRACE_EVENT_EXEC'],
+  [5, 'PTRACE_EVENT_VFORK_DONE'], [6, 'PTRACE_EVENT_EXIT'], [7, 'PTRACE_EVENT_SECCOMP'], [128, 'PTRACE_EVENT_STOP'],
+]);

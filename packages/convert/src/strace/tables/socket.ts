@@ -64,7 +64,7 @@ export const SOCKET_LEVELS = xlat({ header: 'include/linux/socket.h', dflt: 'SOL
   [0, 'SOL_IP'], [1, 'SOL_SOCKET'], [6, 'SOL_TCP'], [17, 'SOL_UDP'], [41, 'SOL_IPV6'], [58, 'SOL_ICMPV6'], [132, 'SOL_SCTP'],
   [255, 'SOL_RAW'], [263, 'SOL_PACKET'], [270, 'SOL_NETLINK'], [282, 'SOL_TLS'], [283, 'SOL_XDP'],
 ]);
-export const SOL = { SOCKET: 1, TCP: 6 } as const;
+export const SOL = { IP: 0, SOCKET: 1, TCP: 6, UDP: 17, IPV6: 41, NETLINK: 270 } as const;
 
 /** SOL_SOCKET options (x86_64 values). */
 export const SO_OPTIONS = xlat({ header: 'include/uapi/asm-generic/socket.h', dflt: 'SO_???' }, [
@@ -84,3 +84,47 @@ export const TCP_OPTIONS = xlat({ header: 'include/uapi/linux/tcp.h', dflt: 'TCP
   [7, 'TCP_SYNCNT'], [8, 'TCP_LINGER2'], [9, 'TCP_DEFER_ACCEPT'], [10, 'TCP_WINDOW_CLAMP'], [11, 'TCP_INFO'],
   [12, 'TCP_QUICKACK'], [13, 'TCP_CONGESTION'], [18, 'TCP_USER_TIMEOUT'], [23, 'TCP_FASTOPEN'],
 ]);
+
+/** SOL_IP options (include/uapi/linux/in.h). */
+export const IP_OPTIONS = xlat({ header: 'include/uapi/linux/in.h', dflt: 'IP_???' }, [
+  [1, 'IP_TOS'], [2, 'IP_TTL'], [3, 'IP_HDRINCL'], [4, 'IP_OPTIONS'], [5, 'IP_ROUTER_ALERT'], [6, 'IP_RECVOPTS'],
+  [7, 'IP_RETOPTS'], [8, 'IP_PKTINFO'], [9, 'IP_PKTOPTIONS'], [10, 'IP_MTU_DISCOVER'], [11, 'IP_RECVERR'], [12, 'IP_RECVTTL'],
+  [13, 'IP_RECVTOS'], [14, 'IP_MTU'], [15, 'IP_FREEBIND'], [16, 'IP_IPSEC_POLICY'], [17, 'IP_XFRM_POLICY'], [18, 'IP_PASSSEC'],
+  [19, 'IP_TRANSPARENT'], [20, 'IP_ORIGDSTADDR'], [21, 'IP_MINTTL'], [22, 'IP_NODEFRAG'], [23, 'IP_CHECKSUM'],
+  [24, 'IP_BIND_ADDRESS_NO_PORT'], [25, 'IP_RECVFRAGSIZE'], [26, 'IP_RECVERR_RFC4884'], [32, 'IP_MULTICAST_IF'],
+  [33, 'IP_MULTICAST_TTL'], [34, 'IP_MULTICAST_LOOP'], [35, 'IP_ADD_MEMBERSHIP'], [36, 'IP_DROP_MEMBERSHIP'],
+  [37, 'IP_UNBLOCK_SOURCE'], [38, 'IP_BLOCK_SOURCE'], [39, 'IP_ADD_SOURCE_MEMBERSHIP'], [40, 'IP_DROP_SOURCE_MEMBERSHIP'],
+  [41, 'IP_MSFILTER'], [42, 'MCAST_JOIN_GROUP'], [43, 'MCAST_BLOCK_SOURCE'], [44, 'MCAST_UNBLOCK_SOURCE'],
+  [45, 'MCAST_LEAVE_GROUP'], [46, 'MCAST_JOIN_SOURCE_GROUP'], [47, 'MCAST_LEAVE_SOURCE_GROUP'], [48, 'MCAST_MSFILTER'],
+  [49, 'IP_MULTICAST_ALL'], [50, 'IP_UNICAST_IF'], [51, 'IP_LOCAL_PORT_RANGE'], [52, 'IP_PROTOCOL'],
+]);
+
+/** SOL_IPV6 options (include/uapi/linux/in6.h, ipv6.h). */
+export const IPV6_OPTIONS = xlat({ header: 'include/uapi/linux/in6.h', dflt: 'IPV6_???' }, [
+  [1, 'IPV6_ADDRFORM'], [2, 'IPV6_2292PKTINFO'], [3, 'IPV6_2292HOPOPTS'], [4, 'IPV6_2292DSTOPTS'], [5, 'IPV6_2292RTHDR'],
+  [6, 'IPV6_2292PKTOPTIONS'], [7, 'IPV6_CHECKSUM'], [8, 'IPV6_2292HOPLIMIT'], [9, 'IPV6_NEXTHOP'], [10, 'IPV6_AUTHHDR'],
+  [11, 'IPV6_FLOWINFO'], [16, 'IPV6_UNICAST_HOPS'], [17, 'IPV6_MULTICAST_IF'], [18, 'IPV6_MULTICAST_HOPS'],
+  [19, 'IPV6_MULTICAST_LOOP'], [20, 'IPV6_ADD_MEMBERSHIP'], [21, 'IPV6_DROP_MEMBERSHIP'], [22, 'IPV6_ROUTER_ALERT'],
+  [23, 'IPV6_MTU_DISCOVER'], [24, 'IPV6_MTU'], [25, 'IPV6_RECVERR'], [26, 'IPV6_V6ONLY'], [27, 'IPV6_JOIN_ANYCAST'],
+  [28, 'IPV6_LEAVE_ANYCAST'], [29, 'IPV6_MULTICAST_ALL'], [30, 'IPV6_ROUTER_ALERT_ISOLATE'], [31, 'IPV6_RECVERR_RFC4884'],
+  [32, 'IPV6_FLOWLABEL_MGR'], [33, 'IPV6_FLOWINFO_SEND'], [34, 'IPV6_IPSEC_POLICY'], [35, 'IPV6_XFRM_POLICY'],
+  [36, 'IPV6_HDRINCL'], [42, 'MCAST_JOIN_GROUP'], [45, 'MCAST_LEAVE_GROUP'], [49, 'IPV6_RECVPKTINFO'], [50, 'IPV6_PKTINFO'],
+  [51, 'IPV6_RECVHOPLIMIT'], [52, 'IPV6_HOPLIMIT'], [53, 'IPV6_RECVHOPOPTS'], [54, 'IPV6_HOPOPTS'],
+  [55, 'IPV6_RTHDRDSTOPTS'], [56, 'IPV6_RECVRTHDR'], [57, 'IPV6_RTHDR'], [58, 'IPV6_RECVDSTOPTS'], [59, 'IPV6_DSTOPTS'],
+  [60, 'IPV6_RECVPATHMTU'], [61, 'IPV6_PATHMTU'], [62, 'IPV6_DONTFRAG'], [66, 'IPV6_RECVTCLASS'], [67, 'IPV6_TCLASS'],
+  [70, 'IPV6_AUTOFLOWLABEL'], [72, 'IPV6_ADDR_PREFERENCES'], [73, 'IPV6_MINHOPCOUNT'], [74, 'IPV6_ORIGDSTADDR'],
+  [75, 'IPV6_TRANSPARENT'], [76, 'IPV6_UNICAST_IF'], [77, 'IPV6_RECVFRAGSIZE'], [78, 'IPV6_FREEBIND'],
+]);
+
+/** SOL_UDP options (include/uapi/linux/udp.h). */
+export const UDP_OPTIONS = xlat({ header: 'include/uapi/linux/udp.h', dflt: 'UDP_???' }, [
+  [1, 'UDP_CORK'], [100, 'UDP_ENCAP'], [101, 'UDP_NO_CHECK6_TX'], [102, 'UDP_NO_CHECK6_RX'], [103, 'UDP_SEGMENT'], [104, 'UDP_GRO'],
+]);
+
+/** SOL_NETLINK options (include/uapi/linux/netlink.h). */
+export const NETLINK_OPTIONS = xlat({ header: 'include/uapi/linux/netlink.h', dflt: 'NETLINK_???' }, [
+  [1, 'NETLINK_ADD_MEMBERSHIP'], [2, 'NETLINK_DROP_MEMBERSHIP'], [3, 'NETLINK_PKTINFO'], [4, 'NETLINK_BROADCAST_ERROR'],
+  [5, 'NETLINK_NO_ENOBUFS'], [6, 'NETLINK_RX_RING'], [7, 'NETLINK_TX_RING'], [8, 'NETLINK_LISTEN_ALL_NSID'],
+  [9, 'NETLINK_LIST_MEMBERSHIPS'], [10, 'NETLINK_CAP_ACK'], [11, 'NETLINK_EXT_ACK'], [12, 'NETLINK_GET_STRICT_CHK'],
+]);
+export const SO = { LINGER: 13, PEERCRED: 17, ERROR: 4 } as const;
