@@ -330,5 +330,6 @@ drop_pending:
 }
 
 #include "process.bpf.h"
+#include "signal.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -305,8 +305,11 @@ int vlt_start(struct vlt_recorder *r, int out_fd, const void *header, size_t hea
 	r->user_events = npackets;
 	/* Attach the tracepoints */
 	err = vltrace_bpf__attach(r->skel);
-	if (err)
+	if (err) {
+		/* the programs attached before the one that failed stay attached otherwise */
+		vltrace_bpf__detach(r->skel);
 		return fail(err, "attach BPF programs");
+	}
 	r->started = 1;
 	/* Drain on our own thread, never on the JS one */
 	err = -pthread_create(&r->thread, NULL, drain, r);

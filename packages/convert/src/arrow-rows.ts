@@ -13,7 +13,7 @@ import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type StringC
 import { escapeBytes, isAscii, isValidUtf8 } from './bytes.js';
 import { syscallNames } from './fields.js';
 import { WallClock } from './int64.js';
-import { COLUMNS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, STR_FLAG, type Rows } from './schema.js';
+import { COLUMNS, HAS_PID, HAS_STATUS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, SIGNAL_NAMES, STR_FLAG, type Rows } from './schema.js';
 
 const TWO32 = 4294967296;
 const utf8 = new TextEncoder();
@@ -30,7 +30,7 @@ function utf8Data(values: readonly string[]): Data<Utf8> {
 }
 
 // dictionary ids are fixed so the schema is the same in every file
-const DICT = { comm: 0, syscall: 1, errno: 2, status: 3 } as const;
+const DICT = { comm: 0, syscall: 1, errno: 2, status: 3, signal: 4 } as const;
 
 /** The Arrow schema of SCHEMA.md, with the recording's clock in its metadata. */
 export function arrowSchema(header?: TraceHeader): Schema {
@@ -39,6 +39,7 @@ export function arrowSchema(header?: TraceHeader): Schema {
       case 'comm':
       case 'syscall':
       case 'errno_name':
+      case 'signal':
         return new Field(c.name, new Dictionary(new Utf8(), new Int32(), DICT[c.name === 'errno_name' ? 'errno' : c.name]), true);
       case 'status':
         return new Field(c.name, new Dictionary(new Utf8(), new Int8(), DICT.status), false);
@@ -65,20 +66,28 @@ export function arrowSchema(header?: TraceHeader): Schema {
 const ENTRY_ONLY = SyscallStatus.UNFINISHED;
 const EXIT_ONLY = SyscallStatus.NO_ENTRY;
 const LOST = RowStatus.LOST;
+const SIGNAL = RowStatus.SIGNAL;
 const PRESENT = StrFlags.PRESENT;
 const TRUNCATED = StrFlags.TRUNCATED;
 const READ_ERROR = StrFlags.READ_ERROR;
 const FLAG_TRUNCATED = STR_FLAG.TRUNCATED;
 const FLAG_READ_ERROR = STR_FLAG.READ_ERROR;
 
-/** Bitmaps from the status column: row has an entry / an exit / a return value / is lost. */
-function statusBits(st: Uint8Array, n: number, entry: Uint8Array, exit: Uint8Array, ret: Uint8Array, lostBits: Uint8Array): void {
+/**
+ * Bitmaps from the status column: row has an entry / an exit / a return value / is lost / is a
+ * signal's (signal rows have a time, in ts_enter, and nothing of a syscall).
+ */
+function statusBits(st: Uint8Array, n: number, entry: Uint8Array, exit: Uint8Array, ret: Uint8Array, lostBits: Uint8Array, sigBits: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     const s = st[i]!;
     const bit = 1 << (i & 7);
     const k = i >> 3;
     if (s !== EXIT_ONLY) entry[k]! |= bit;
     if (s === ENTRY_ONLY) continue;
+    if (s >= SIGNAL) {
+      sigBits[k]! |= bit;
+      continue;
+    }
     exit[k]! |= bit;
     if (s === LOST) lostBits[k]! |= bit;
     else ret[k]! |= bit;
@@ -114,7 +123,7 @@ function durationInto(enter: BigInt64Array, exit: BigInt64Array, st: Uint8Array,
   let nulls = 0;
   for (let i = 0; i < n; i++) {
     const s = st[i]!;
-    if (s === ENTRY_ONLY || s === EXIT_ONLY) {
+    if (s === ENTRY_ONLY || s === EXIT_ONLY || s >= SIGNAL) {
       nulls++;
       continue;
     }
@@ -144,12 +153,12 @@ function argBits(nargs: Uint8Array, a: number, n: number, bits: Uint8Array): num
   return nulls;
 }
 
-/** Bits of the rows with a syscall name (0 ≤ nr < max, not lost); returns the null count. */
+/** Bits of the rows with a syscall name (0 ≤ nr < max, a syscall's row); returns the null count. */
 function syscallBits(nr: Int32Array, st: Uint8Array, n: number, max: number, bits: Uint8Array): number {
   let nulls = 0;
   for (let i = 0; i < n; i++) {
     const v = nr[i]!;
-    if (v >= 0 && v < max && st[i] !== LOST) bits[i >> 3]! |= 1 << (i & 7);
+    if (v >= 0 && v < max && st[i]! < LOST) bits[i >> 3]! |= 1 << (i & 7);
     else nulls++;
   }
   return nulls;
@@ -238,6 +247,10 @@ interface Zeros {
   /** per string argument: validity and offsets of an all-null column */
   strBits: Uint8Array[];
   strOffsets: Int32Array[];
+  /** the all-null signal columns: validity and values of each (signo, signal, si_code, si_pid, si_status), siginfo's offsets */
+  sigBits: Uint8Array[];
+  sigData: Int32Array[];
+  sigOffsets: Int32Array;
 }
 
 function zeros(n: number): Zeros {
@@ -250,8 +263,15 @@ function zeros(n: number): Zeros {
     cpu: new Int32Array(n),
     strBits: Array.from({ length: MAX_ARGS }, () => new Uint8Array(nbytes)),
     strOffsets: Array.from({ length: MAX_ARGS }, () => new Int32Array(n + 1)),
+    sigBits: Array.from({ length: SIGNAL_COLUMNS }, () => new Uint8Array(nbytes)),
+    sigData: Array.from({ length: SIGNAL_COLUMNS - 1 }, () => new Int32Array(n)),
+    sigOffsets: new Int32Array(n + 1),
   };
 }
+
+/** signo, signal, si_code, si_pid, si_status, siginfo */
+const SIGNAL_COLUMNS = 6;
+
 
 const EMPTY_BYTES = new Uint8Array(0);
 
@@ -263,6 +283,7 @@ export class ArrowRows {
   private readonly errnoIndex = new Int32Array(4096).fill(-1);
   private readonly errnoDict: Vector<Utf8>;
   private readonly statusDict = makeVector(utf8Data(ROW_STATUS_NAMES));
+  private readonly signalDict = makeVector(utf8Data(SIGNAL_NAMES));
   private commChunks: Data<Utf8>[] = [];
   private commCount = 0;
   private commDict: Vector<Utf8> = makeVector(utf8Data([]));
@@ -277,6 +298,7 @@ export class ArrowRows {
   private readonly syscallType: Dictionary<Utf8, Int32>;
   private readonly errnoType: Dictionary<Utf8, Int32>;
   private readonly statusType: Dictionary<Utf8, Int8>;
+  private readonly signalType: Dictionary<Utf8, Int32>;
   private zeros: Zeros | undefined;
 
   /**
@@ -295,6 +317,7 @@ export class ArrowRows {
     this.syscallType = this.field('syscall');
     this.errnoType = this.field('errno_name');
     this.statusType = this.field('status');
+    this.signalType = this.field('signal');
     this.wallClock = new WallClock(header.meta.clock);
     // syscall dictionary: index = nr, for every nr the tables know
     const name = syscallNames(header);
@@ -344,17 +367,28 @@ export class ArrowRows {
     const exitBits = new Uint8Array(nbytes);
     const retBits = new Uint8Array(nbytes);
     const lostBits = new Uint8Array(nbytes);
-    statusBits(st, n, entryBits, exitBits, retBits, lostBits);
+    const sigBits = new Uint8Array(nbytes);
+    statusBits(st, n, entryBits, exitBits, retBits, lostBits, sigBits);
     const noEntry = n - popcount(entryBits);
     const noExit = n - popcount(exitBits);
     const lost = popcount(lostBits);
+    const signals = popcount(sigBits);
     const nullsRet = n - popcount(retBits);
-    const notLost = (): [Uint8Array | undefined, number] => {
-      if (lost === 0) return [undefined, 0];
-      const bits = new Uint8Array(nbytes);
-      for (let k = 0; k < nbytes; k++) bits[k] = ~lostBits[k]! & 0xff;
-      clearTail(bits, n);
-      return [bits, lost];
+    /** validity of the rows not in `bits` (count of them set) */
+    const others = (bits: Uint8Array, count: number): [Uint8Array | undefined, number] => {
+      if (count === 0) return [undefined, 0];
+      const out = new Uint8Array(nbytes);
+      for (let k = 0; k < nbytes; k++) out[k] = ~bits[k]! & 0xff;
+      clearTail(out, n);
+      return [out, count];
+    };
+    const notLost = () => others(lostBits, lost);
+    /** the syscalls' rows: neither lost nor signals */
+    const calls = (): [Uint8Array | undefined, number] => {
+      if (signals === 0) return notLost();
+      const either = lostBits.slice();
+      for (let k = 0; k < nbytes; k++) either[k]! |= sigBits[k]!;
+      return others(either, lost + signals);
     };
 
     // timestamps: monotonic → wall clock
@@ -389,7 +423,7 @@ export class ArrowRows {
       const idx = nulls === 0 ? b.nr.slice() : syscallIndices(b.nr, n, bits);
       children.push(makeData({ type: this.syscallType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: idx, dictionary: this.syscallDict }));
     }
-    children.push(i32(b.nr, notLost()));
+    children.push(i32(b.nr, calls()));
 
     for (let a = 0; a < MAX_ARGS; a++) {
       const bits = new Uint8Array(nbytes);
@@ -433,8 +467,69 @@ export class ArrowRows {
       children.push(makeData({ type: int32, length: n, nullCount, nullBitmap, data: b.cpu ?? z.cpu }));
     }
 
+    children.push(...this.signalColumns(b, sigBits, signals, z));
+
     const struct = makeData({ type: this.structType, length: n, nullCount: 0, children });
     return new RecordBatch(this.schema, struct);
+  }
+
+  /** signo, signal, si_code, si_pid, si_status and siginfo: all null, or from b.signal on the signal rows. */
+  private signalColumns(b: Rows, sigBits: Uint8Array, signals: number, z: Zeros): Data[] {
+    const n = b.length;
+    const int32 = this.int32;
+    const sig = b.signal;
+    if (signals === 0 || !sig) {
+      const [signo, name, code, pid, status] = z.sigData as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+      const bits = z.sigBits;
+      const none = (type: DataType, k: number, data: Int32Array) => makeData({ type: type as Int32, length: n, nullCount: n, nullBitmap: bits[k]!, data });
+      return [
+        none(int32, 0, signo), makeData({ type: this.signalType, length: n, nullCount: n, nullBitmap: bits[1]!, data: name, dictionary: this.signalDict }),
+        none(int32, 2, code), none(int32, 3, pid), none(int32, 4, status),
+        makeData({ type: this.utf8Type, length: n, nullCount: n, nullBitmap: bits[5]!, valueOffsets: z.sigOffsets, data: EMPTY_BYTES }),
+      ];
+    }
+    const nbytes = (n + 7) >> 3;
+    const nulls = n - signals;
+    const valid = () => (nulls === 0 ? undefined : sigBits.slice());
+    // names: index = signo where the dictionary has it
+    const idx = new Int32Array(n);
+    const nameBits = new Uint8Array(nbytes);
+    const pidBits = new Uint8Array(nbytes);
+    const statusBits = new Uint8Array(nbytes);
+    const offsets = new Int32Array(n + 1);
+    const texts: Uint8Array[] = [];
+    let bytes = 0;
+    for (let i = 0; i < n; i++) {
+      const on = (sigBits[i >> 3]! & (1 << (i & 7))) !== 0;
+      const bit = 1 << (i & 7);
+      if (on) {
+        const s = sig.signo[i]!;
+        if (s > 0 && s < SIGNAL_NAMES.length) {
+          idx[i] = s;
+          nameBits[i >> 3]! |= bit;
+        }
+        if (sig.has[i]! & HAS_PID) pidBits[i >> 3]! |= bit;
+        if (sig.has[i]! & HAS_STATUS) statusBits[i >> 3]! |= bit;
+        const t = utf8.encode(sig.info[i]!);
+        texts.push(t);
+        bytes += t.length;
+      } else texts.push(EMPTY_BYTES);
+      offsets[i + 1] = bytes;
+    }
+    const data = new Uint8Array(bytes);
+    texts.forEach((t, i) => data.set(t, offsets[i]!));
+    const counted = (bits: Uint8Array): [Uint8Array | undefined, number] => {
+      const c = popcount(bits);
+      return c === n ? [undefined, 0] : [bits, n - c];
+    };
+    const col = (values: Int32Array, [nullBitmap, nullCount]: [Uint8Array | undefined, number]) => makeData({ type: int32, length: n, nullCount, nullBitmap, data: values.slice() });
+    const [nb, nn] = counted(nameBits);
+    return [
+      col(sig.signo, [valid(), nulls]),
+      makeData({ type: this.signalType, length: n, nullCount: nn, nullBitmap: nb, data: idx, dictionary: this.signalDict }),
+      col(sig.code, [valid(), nulls]), col(sig.pid, counted(pidBits)), col(sig.status, counted(statusBits)),
+      makeData({ type: this.utf8Type, length: n, nullCount: nulls, nullBitmap: valid(), valueOffsets: offsets, data }),
+    ];
   }
 
   /** The shared all-zero arrays, for batches of n rows. */
@@ -451,6 +546,9 @@ export class ArrowRows {
       cpu: z.cpu.subarray(0, n),
       strBits: z.strBits.map((b) => b.subarray(0, nbytes)),
       strOffsets: z.strOffsets.map((o) => o.subarray(0, n + 1)),
+      sigBits: z.sigBits.map((b) => b.subarray(0, nbytes)),
+      sigData: z.sigData.map((d) => d.subarray(0, n)),
+      sigOffsets: z.sigOffsets.subarray(0, n + 1),
     };
   }
 

@@ -45,7 +45,7 @@ export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header
 }
 
 export interface ConvertResult {
-  /** rows written (syscalls and lost-event rows) */
+  /** rows written (syscalls, lost-event and signal rows) */
   readonly rows: number;
   /** the output file or directory, undefined for a stream */
   readonly output: string | undefined;
@@ -120,7 +120,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   try {
     for await (const item of source.items()) {
       if (item.type === 'syscalls') rows += reader.entered ? callsIn(item.batch) : item.batch.length;
-      else if (item.type === 'lost') rows++;
+      else if (item.type === 'lost' || item.type === 'signal') rows++;
       const w = sink.write(item);
       if (w) await w;
       onProgress?.({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, rows });

@@ -8,8 +8,9 @@ export {
 export { compileFilter, parseTimeBound, type Filter, type FilterOptions } from './filter.js';
 export { openSource, type Source } from './source.js';
 export {
-  COLUMNS, COLUMN_NAMES, SCHEMA_VERSION, RowStatus, ROW_STATUS_NAMES, STR_FLAG, lostRows,
-  type Column, type ColumnType, type Rows,
+  COLUMNS, COLUMN_NAMES, SCHEMA_VERSION, RowStatus, ROW_STATUS_NAMES, STR_FLAG, lostRows, signalRows, signalName, isSignalStatus,
+  HAS_PID, HAS_STATUS, type Column, type ColumnType, type Rows, type SignalColumns,
 } from './schema.js';
+export { printSiginfo, printSignalInfo, signalLine, siginfoValues, type SiginfoOptions } from './strace/siginfo.js';
 export { escapeBytes, unescapeBytes } from './bytes.js';
 export { defaultOutputPath, partialPath } from './output.js';

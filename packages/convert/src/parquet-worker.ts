@@ -53,14 +53,14 @@ export type FromWorker =
  * on paths it made files no smaller. Dictionary on every column (parquet-wasm's default) made
  * the encoder 2.2× slower and the files 1.4–2× larger than these settings (with the rest below).
  */
-export const DICTIONARY_COLUMNS = ['comm', 'syscall', 'errno_name', 'status'];
+export const DICTIONARY_COLUMNS = ['comm', 'syscall', 'errno_name', 'status', 'signal'];
 /**
  * Every integer and timestamp column: DELTA_BINARY_PACKED (sorted timestamps become a few bits
  * per row; small ints and ids pack tightly) is cheaper to encode than PLAIN + ZSTD on 8 bytes a
  * value, and read by DuckDB, Arrow C++/pyarrow, arrow-rs, parquet-java and hyparquet.
  */
 export const DELTA_COLUMNS = ['ts_enter', 'ts_exit', 'duration_ns', 'pid', 'tid', 'nr', 'arg0', 'arg1', 'arg2', 'arg3', 'arg4', 'arg5',
-  'str_flags', 'ret', 'errno', 'lost', 'cpu'];
+  'str_flags', 'ret', 'errno', 'lost', 'cpu', 'signo', 'si_code', 'si_pid', 'si_status'];
 /**
  * Columns queries filter on, which keep row-group min/max (time ranges, processes, syscalls,
  * failures). Page-level statistics (the default) cost 20–30% of the encoding and the page

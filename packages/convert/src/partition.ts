@@ -21,6 +21,8 @@ export function partitionRows(b: Rows, keys: readonly PartitionKey[], wall: Wall
   const groups = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
     const lost = b.status[i] === RowStatus.LOST;
+    // lost and signal rows have no syscall
+    const event = b.status[i]! >= RowStatus.LOST;
     let dir = '';
     for (const key of keys) {
       let v: string;
@@ -29,7 +31,7 @@ export function partitionRows(b: Rows, keys: readonly PartitionKey[], wall: Wall
           v = lost ? 'NULL' : String(b.pid[i]);
           break;
         case 'syscall':
-          v = lost ? 'NULL' : hiveEscape(names(b.nr[i]!));
+          v = event ? 'NULL' : hiveEscape(names(b.nr[i]!));
           break;
         case 'comm':
           v = b.comm[i]! < 0 ? 'NULL' : hiveEscape(b.comms[b.comm[i]!]!);

@@ -4,7 +4,7 @@
  * gathered with typed-array loops.
  */
 import { MAX_ARGS, type StringColumn } from '@vltrace/format';
-import type { Rows } from './schema.js';
+import type { Rows, SignalColumns } from './schema.js';
 
 /** The rows idx[0..n) of `b`, in that order, as a new batch. */
 export function selectRows(b: Rows, idx: Int32Array, n: number): Rows {
@@ -54,8 +54,22 @@ export function selectRows(b: Rows, idx: Int32Array, n: number): Rows {
     strings: b.strings.map(str), data: str(b.data), comm: i32(b.comm), comms: b.comms,
     ...(b.lost ? { lost: i64(b.lost) } : {}),
     ...(b.cpu ? { cpu: i32(b.cpu) } : {}),
+    ...(b.signal ? { signal: selectSignals(b.signal, idx, n) } : {}),
   };
   return rows;
+}
+
+/** The signal columns of rows idx[0..n). */
+function selectSignals(s: SignalColumns, idx: Int32Array, n: number): SignalColumns {
+  const pick = <T extends Int32Array | Uint8Array>(src: T, out: T) => {
+    for (let k = 0; k < n; k++) out[k] = src[idx[k]!]!;
+    return out;
+  };
+  return {
+    signo: pick(s.signo, new Int32Array(n)), code: pick(s.code, new Int32Array(n)), pid: pick(s.pid, new Int32Array(n)),
+    status: pick(s.status, new Int32Array(n)), has: pick(s.has, new Uint8Array(n)),
+    info: Array.from({ length: n }, (_, k) => s.info[idx[k]!] ?? ''),
+  };
 }
 
 /** Row i of several source batches, collected into one new batch (used by the merge). */

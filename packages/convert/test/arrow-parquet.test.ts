@@ -48,10 +48,20 @@ test('parquet column types as DuckDB sees them', async () => {
   assert.equal(types['ts_enter'], 'TIMESTAMP_NS');
   assert.equal(types['ts_exit'], 'TIMESTAMP_NS');
   for (const c of ['duration_ns', 'arg0', 'arg5', 'ret', 'lost']) assert.equal(types[c], 'BIGINT', c);
-  for (const c of ['pid', 'tid', 'nr', 'errno', 'str_flags', 'cpu']) assert.equal(types[c], 'INTEGER', c);
-  for (const c of ['comm', 'syscall', 'str1', 'errno_name', 'status']) assert.equal(types[c], 'VARCHAR', c);
+  for (const c of ['pid', 'tid', 'nr', 'errno', 'str_flags', 'cpu', 'signo', 'si_code', 'si_pid', 'si_status']) assert.equal(types[c], 'INTEGER', c);
+  for (const c of ['comm', 'syscall', 'str1', 'errno_name', 'status', 'signal', 'siginfo']) assert.equal(types[c], 'VARCHAR', c);
   const meta = await duck(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${out}')`);
   assert.ok(meta.some((m) => m['k'] === 'ARROW:schema'));
+  // the signal rows as SQL sees them: no syscall, the signal's columns
+  const sigs = await duck(`SELECT status, signal, signo::VARCHAR AS signo, si_code::VARCHAR AS code, si_pid::VARCHAR AS si_pid, si_status::VARCHAR AS st,
+    syscall, nr, ts_exit, comm FROM read_parquet('${out}') WHERE signo IS NOT NULL ORDER BY ts_enter`);
+  assert.deepEqual(sigs, [
+    { status: 'signal', signal: 'SIGCHLD', signo: '17', code: '1', si_pid: '102', st: '3', syscall: null, nr: null, ts_exit: null, comm: 'app' },
+    { status: 'signal', signal: 'SIGSEGV', signo: '11', code: '1', si_pid: null, st: null, syscall: null, nr: null, ts_exit: null, comm: 'app' },
+    { status: 'ignored-signal', signal: 'SIGUSR2', signo: '12', code: '-6', si_pid: '100', st: null, syscall: null, nr: null, ts_exit: null, comm: 'app-worker' },
+  ]);
+  const calls = await duck(`SELECT count(*)::VARCHAR AS n FROM read_parquet('${out}') WHERE nr IS NOT NULL`);
+  assert.equal(calls[0]!['n'], '8');
 });
 
 test('an empty selection still writes valid, empty outputs', async () => {
@@ -61,6 +71,9 @@ test('an empty selection still writes valid, empty outputs', async () => {
   await convert({ inputs: [file], to: 'parquet', output: pq, ...opts });
   // the lost-events row stays: a gap is visible whatever the filters
   assert.deepEqual((await duck(`SELECT status FROM read_parquet('${pq}')`)).map((r) => r['status']), ['lost']);
+  // and the signals of the selected process (its only rows here)
+  await convert({ inputs: [file], to: 'parquet', output: pq, trace: 'getpid' });
+  assert.deepEqual((await duck(`SELECT status FROM read_parquet('${pq}')`)).map((r) => r['status']), ['signal', 'signal', 'ignored-signal', 'lost']);
   await convert({ inputs: [file], to: 'parquet', output: pq, ...opts, since: '+1h' });
   assert.equal((await duck(`SELECT count(*)::VARCHAR AS n FROM read_parquet('${pq}')`))[0]!['n'], '0');
   const ar = tmpPath('empty.arrow');

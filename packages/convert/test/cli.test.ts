@@ -51,7 +51,7 @@ test('text formats go to stdout; no progress bar when stderr is not a terminal',
   // losses are reported, never silent
   assert.equal(r.stderr, "vltrace-convert: note: the recorder lost 42 packets; the output has rows with status 'lost' where they were\n");
   const lines = r.stdout.trim().split('\n');
-  assert.equal(lines.length, 1 + 4); // header + 4 failed calls
+  assert.equal(lines.length, 1 + 4 + 3); // header + 4 failed calls + 3 signals (-X keeps them, as strace -Z does)
   assert.match(lines[1]!, /"openat",257,.*"ENOENT"/);
 });
 
@@ -61,7 +61,7 @@ test('binary formats default to the input name beside it, written via a temporar
   assert.equal(r.code, 0, r.stderr);
   const out = join(dirname(file), 'cli-run.parquet');
   assert.ok(existsSync(out));
-  assert.match(r.stderr, /wrote 9 rows to .*cli-run\.parquet/);
+  assert.match(r.stderr, /wrote 12 rows to .*cli-run\.parquet/);
   assert.deepEqual(readdirSync(dirname(file)).filter((f) => f.startsWith('.') && f.includes('tmp')), []);
   assert.equal(run([file, '--to', 'arrows']).code, 0);
   assert.ok(existsSync(join(dirname(file), 'cli-run.arrows')));

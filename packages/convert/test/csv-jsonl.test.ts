@@ -5,7 +5,7 @@ import { synthesizeTrace } from '@vltrace/format';
 import { convert, COLUMN_NAMES, unescapeBytes } from '../src/index.js';
 import { BAD_UTF8, edgeCases, expectedRows, parseCsv, parseJsonExact, tmpPath, writeTrace, type TextRow } from './helpers.js';
 
-const TEXT_COLUMNS = new Set(['comm', 'syscall', 'str0', 'str1', 'str2', 'str3', 'str4', 'str5', 'errno_name', 'status']);
+const TEXT_COLUMNS = new Set(['comm', 'syscall', 'str0', 'str1', 'str2', 'str3', 'str4', 'str5', 'errno_name', 'status', 'signal', 'siginfo']);
 
 async function csvRows(file: string, out: string): Promise<TextRow[]> {
   await convert({ inputs: [file], to: 'csv', output: out });
@@ -41,7 +41,8 @@ for (const [label, base] of [['small timestamps', 1_000_000_000n], ['timestamps 
   test(`csv and jsonl carry every edge case exactly (${label})`, async () => {
     const file = writeTrace(`edge-${base}.bin`, edgeCases(base));
     const want = await expectedRows(file);
-    assert.equal(want.length, 9);
+    assert.equal(want.length, 12);
+    assert.equal(want.filter((r) => r['signo'] !== null).length, 3);
     assert.deepEqual(await csvRows(file, tmpPath(`edge-${base}.csv`)), want);
     assert.deepEqual(await jsonlRows(file, tmpPath(`edge-${base}.jsonl`)), want);
   });

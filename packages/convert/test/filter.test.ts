@@ -57,10 +57,13 @@ test('time bounds: relative units and wall-clock ISO times', () => {
   assert.throws(() => parseTimeBound('soon', h), /invalid time 'soon'/);
 });
 
-test('lost-event rows survive every filter that could hide a gap', async () => {
+test('lost-event rows survive every filter that could hide a gap; signals follow -p/--tid only, as strace -e trace= keeps them', async () => {
   const file = writeTrace('filter-edge.bin', edgeCases());
   const rows = await jsonl({ inputs: [file], failed: true, pids: [100], trace: 'openat' });
-  assert.deepEqual(rows.map((r) => `${r['syscall']}:${r['status']}`), ['openat:complete', 'null:lost']);
+  assert.deepEqual(rows.map((r) => `${r['syscall'] ?? r['signal']}:${r['status']}`),
+    ['openat:complete', 'SIGCHLD:signal', 'SIGSEGV:signal', 'SIGUSR2:ignored-signal', 'null:lost']);
+  const worker = await jsonl({ inputs: [file], tids: [101], trace: 'openat' });
+  assert.deepEqual(worker.map((r) => `${r['signal']}:${r['status']}`), ['SIGUSR2:ignored-signal', 'null:lost']);
 });
 
 test('several inputs merge in time order; the decoding thread changes nothing (small inputs decode in-thread by default: forced here)', async () => {

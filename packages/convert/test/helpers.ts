@@ -10,6 +10,10 @@ import {
   batchStringBytes, batchSyscalls, CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syntheticMeta, toWallClockNs, type TraceMeta,
 } from '@vltrace/format';
 import { COLUMN_NAMES, escapeBytes } from '../src/index.js';
+import { printSignalInfo } from '../src/strace/siginfo.js';
+
+/** The signal names the edge cases use. */
+const SIGNAL_NAMES: Record<number, string> = { 11: 'SIGSEGV', 12: 'SIGUSR2', 17: 'SIGCHLD' };
 
 export const META: TraceMeta = syntheticMeta();
 
@@ -46,10 +50,11 @@ export const BIG = 0x7f12_3456_789a_bcdfn;
 /**
  * The edge cases every format must carry: a complete openat, a failed one with a non-UTF-8 path,
  * mmap with 64-bit values, a long string split across packets and cut, a read error, an
- * unfinished read, a no-entry write, a lost-events report, exit_group that never returns.
+ * unfinished read, a no-entry write, a lost-events report, exit_group that never returns, and
+ * (unless `signals` is false) three signals, one of them ignored.
  * `base` shifts every timestamp (use > 2^53 to exercise the BigInt paths).
  */
-export function edgeCases(base = 1_000_000_000n): PacketWriter {
+export function edgeCases(base = 1_000_000_000n, signals = true): PacketWriter {
   const w = new PacketWriter();
   const P = 100;
   w.procInfo({ pid: P, tid: P, ts: base, ppid: 1, comm: 'app', exe: '/usr/bin/app' });
@@ -68,6 +73,13 @@ export function edgeCases(base = 1_000_000_000n): PacketWriter {
   // reading the path failed after 3 bytes
   w.entry({ pid: P, tid: P, ts: base + 1000n, nr: 87, args: [0x7000n], chunks: [{ arg: 0, bytes: enc('/tm'), flags: READ_ERROR }] });
   w.exit({ pid: P, tid: P, ts: base + 1100n, nr: 87, ret: -14n });
+  // signals: a child's SIGCHLD delivered, a SIGSEGV (no sender), an ignored SIGUSR2 sent to the
+  // worker thread while it is in its read (the reader moves it after that call)
+  if (signals) {
+    w.signal({ pid: P, tid: P, ts: base + 1120n, signo: 17, code: 1, fields: sigFields([0, 102], [4, 1000], [8, 3]) });
+    w.signal({ pid: P, tid: P, ts: base + 1130n, signo: 11, code: 1, fields: sigFields([0, 0x10]) });
+    w.signal({ pid: P, tid: 101, ts: base + 1260n, signo: 12, code: -6, ignored: true, fields: sigFields([0, P], [4, 0]) });
+  }
   // the worker thread: a read that never returns, and a write whose entry came before tracing
   w.exit({ pid: P, tid: 101, ts: base + 1150n, nr: 1, ret: 5n });
   w.entry({ pid: P, tid: 101, ts: base + 1200n, nr: 0, args: [3n, 0x8000n, 1024n] });
@@ -77,6 +89,13 @@ export function edgeCases(base = 1_000_000_000n): PacketWriter {
   w.procExit({ pid: P, tid: P, ts: base + 1600n, exitCode: 0, comm: 'app' });
   w.trailer({ ts: base + 2000n, events: 21n, written: 21n, lost: 0n, lostPerCpu: [0n, 0n] });
   return w;
+}
+
+/** The 32 bytes of a siginfo union with these 32-bit values at these offsets. */
+export function sigFields(...puts: [offset: number, value: number][]): Uint8Array {
+  const b = new Uint8Array(32);
+  for (const [o, v] of puts) new DataView(b.buffer).setInt32(o, v, true);
+  return b;
 }
 
 /** A row of the schema with every value as text (null when absent): what every format must say. */
@@ -95,6 +114,21 @@ export async function expectedRows(file: string): Promise<TextRow[]> {
       Object.assign(r, {
         ts_enter: str(toWallClockNs(meta, it.firstTs)), ts_exit: str(toWallClockNs(meta, it.lastTs)),
         duration_ns: str(it.lastTs - it.firstTs), str_flags: '0', status: 'lost', lost: str(it.count), cpu: str(it.cpu),
+      });
+      rows.push(r);
+      continue;
+    }
+    if (it.type === 'signal') {
+      const r: TextRow = Object.fromEntries(COLUMN_NAMES.map((c) => [c, null]));
+      const f = new DataView(it.fields.buffer, it.fields.byteOffset);
+      // the sender's pid: kill/tkill/sigqueue (si_code ≤ 0 but timers and SIGIO), and SIGCHLD from the kernel
+      const fromUser = it.code <= 0 && it.code !== -2 && it.code !== -5;
+      const chld = it.signo === 17 && it.code > 0;
+      Object.assign(r, {
+        ts_enter: str(toWallClockNs(meta, it.ts)), pid: str(it.pid), tid: str(it.tid), comm: it.comm ?? null, str_flags: '0',
+        status: it.ignored ? 'ignored-signal' : 'signal', signo: str(it.signo), signal: SIGNAL_NAMES[it.signo] ?? null, si_code: str(it.code),
+        si_pid: fromUser || chld ? str(f.getInt32(0, true)) : null, si_status: chld ? str(f.getInt32(8, true)) : null,
+        siginfo: printSignalInfo(it.signo, it.errno, it.code, it.fields),
       });
       rows.push(r);
       continue;
@@ -125,6 +159,7 @@ export async function expectedRows(file: string): Promise<TextRow[]> {
       }
       Object.assign(r, {
         str_flags: String(flags), ret: str(c.ret), errno: str(c.errno), errno_name: c.errnoName ?? null, status: c.status, lost: null, cpu: null,
+        signo: null, signal: null, si_code: null, si_pid: null, si_status: null, siginfo: null,
       });
       rows.push(r);
       i++;

@@ -14,7 +14,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareStraceLines, DIFF_CATEGORIES, parseStraceLines, type LineComparison } from '../src/strace/compare.js';
+import {
+  compareStraceLines, DIFF_CATEGORIES, parseStraceLines, withoutPreExec, type LineComparison, type StraceLine,
+} from '../src/strace/compare.js';
 
 /** Issue 10's goal: lines identical to strace's, per program. */
 const IDENTICAL_TARGET = 0.95;
@@ -82,6 +84,8 @@ const NODE_SCRIPT = `const { Worker } = require('node:worker_threads');
 const w = new Worker("require('node:worker_threads').parentPort.postMessage(42)", { eval: true });
 w.on('message', () => w.terminate());`;
 
+const SIGNALS = 'signals';
+
 interface Program {
   readonly name: string;
   readonly command: readonly string[];
@@ -114,8 +118,9 @@ const PROGRAMS: readonly Program[] = [
   { name: 'shell pipeline', command: ['sh', '-c', 'cat /etc/passwd | sort | uniq -c | sort -n | tail -3 > /dev/null'] },
   { name: 'ls -laR', command: ['ls', '-laR', 'tree'], prepare: makeTree },
   {
-    name: 'signals', command: ['./signals'],
-    prepare: (dir) => run('cc', ['-O1', '-w', '-pthread', '-o', join(dir, 'signals'), join(FIXTURES, 'signals.c')], dir),
+    // signals of every kind (fixtures/signals.c); without PIE, as the fixture expects
+    name: SIGNALS, command: ['./signals'],
+    prepare: (dir) => run('cc', ['-O1', '-w', '-no-pie', '-pthread', '-o', join(dir, 'signals'), join(FIXTURES, 'signals.c')], dir),
   },
   { name: 'node worker_threads', command: [process.execPath, '-e', NODE_SCRIPT] },
   {
@@ -131,6 +136,8 @@ interface Outcome {
   readonly program: Program;
   readonly straceText: string;
   readonly oursText: string;
+  /** the traced command's first process */
+  readonly root: number;
   readonly comparison: LineComparison;
 }
 
@@ -153,10 +160,28 @@ function recordAndCompare(program: Program): Outcome {
     run(process.execPath, [CONVERTER, 'rec.bin', '--to', 'strace', '-f', '-s', s, ...y, '--tid', tids.join(','), '-o', 'ours.txt'], dir);
     const oursText = readFileSync(join(dir, 'ours.txt'), 'latin1');
     const root = Number(/^(\d+)/.exec(straceText)![1]);
-    return { program, straceText, oursText, comparison: compareStraceLines(straceText, oursText, { root }) };
+    return { program, straceText, oursText, root, comparison: compareStraceLines(straceText, oursText, { root }) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The signal lines of an output, per thread in order, each with the name of the call its thread
+ * printed last before it (either half of a split call counts as its call).
+ */
+function signalLines(text: string, root: number): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const [tid, lines] of withoutPreExec(parseStraceLines(text), root)) {
+    let last = '';
+    const mine: string[] = [];
+    for (const l of lines as StraceLine[]) {
+      if (l.kind === 'signal') mine.push(`${l.text} after ${last}`);
+      else if (l.kind !== 'exit' && l.kind !== 'other') last = l.name;
+    }
+    if (mine.length) out.set(tid, mine);
+  }
+  return out;
 }
 
 /** The comparison of one program, for the test log. */
@@ -205,6 +230,30 @@ describe('strace sink against strace in the same run', () => {
     const sum = (f: (c: LineComparison) => number) => all.reduce((n, c) => n + f(c), 0);
     const cats = DIFF_CATEGORIES.map((k) => [k, sum((c) => c.byCategory[k])] as const).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
     t.diagnostic(`all: ${sum((c) => c.identical)} of ${sum((c) => c.total)} lines identical; differences: ${cats.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  });
+
+  test('signal lines agree with strace: the same lines in each thread, each after the same call (fixtures/signals.c)', (t) => {
+    if (why) assert.fail(why);
+    if (failure) throw failure;
+    const o = outcomes.get(SIGNALS)!;
+    // the recorder also sees the tracer's child stop itself before it execs the program
+    const S = signalLines(o.straceText, o.root);
+    const V = signalLines(o.oursText, o.root);
+    const count = (m: Map<number, string[]>) => [...m.values()].reduce((n, l) => n + l.length, 0);
+    t.diagnostic(`strace: ${count(S)} signal lines in ${S.size} threads; vltrace: ${count(V)} in ${V.size}`);
+    for (const [tid, list] of S) {
+      const mine = V.get(tid) ?? [];
+      list.forEach((l, k) => l !== mine[k] && t.diagnostic(`${tid} #${k}\n  strace:  ${l}\n  vltrace: ${mine[k]}`));
+    }
+    assert.deepEqual(V, S);
+    // every kind the program makes: kill, tkill, sigqueue, timer, the kernel's (alarm, faults, SIGPIPE, SIGIO), SIGCHLD, made-up ones
+    assert.equal(count(S), 40);
+    const all = [...S.values()].flat().join('\n');
+    for (const want of ['SI_USER', 'SI_TKILL', 'SI_QUEUE', 'SI_TIMER', 'SI_KERNEL', 'CLD_EXITED', 'CLD_KILLED', 'SEGV_MAPERR', 'FPE_INTDIV',
+      'ILL_ILLOPN', 'BUS_ADRERR', 'POLL_IN', 'SYS_SECCOMP', 'si_utime=5 /* 0.05 s */']) assert.ok(all.includes(want), want);
+    // no SIGKILL line: ptrace never shows one, and neither does the recording
+    assert.ok(!o.oursText.includes('--- SIGKILL'));
+    assert.match(o.oursText, /\+\+\+ killed by SIGKILL \+\+\+/);
   });
 
   for (const p of PROGRAMS) {

@@ -127,6 +127,19 @@ test('a thread killed in a call prints `= ?` (its exit with a restart code never
   ]);
 });
 
+test('a signal line of the thread after its restart code: the call returned (strace: ERESTARTSYS, the signal, then the death)', async () => {
+  // SIGTERM without a handler, under ptrace: strace sees the exit, then the signal, then the death
+  assert.deepEqual(await lines((w) => {
+    record(w, [at(MAIN, { name: 'read', args: [3, P, 4], ret: ERESTARTSYS, at: 1000n, dur: 4000n })]);
+    w.signal({ pid: MAIN, tid: MAIN, ts: T0 + 5050n, signo: 15, code: 0, fields: new Uint8Array(32) });
+    w.procExit({ pid: MAIN, tid: MAIN, ts: T0 + 5100n, exitCode: 15, comm: 'prog' });
+  }), [
+    '100   read(3, 0x7ffd1234a000, 4)        = ? ERESTARTSYS (To be restarted if SA_RESTART is set)',
+    '100   --- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=0, si_uid=0} ---',
+    '100   +++ killed by SIGTERM +++',
+  ]);
+});
+
 test('a restart code the thread lives on from prints as strace shows it', async () => {
   // interrupted by a signal with a handler: the thread's next call comes
   assert.deepEqual(await lines((w) => record(w, [

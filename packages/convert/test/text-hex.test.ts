@@ -7,8 +7,9 @@ import { edgeCases, tmpPath, writeTrace } from './helpers.js';
 const X = 'x'.repeat(900);
 const BAD = Buffer.from([0x2f, 0x74, 0xff, 0xfe, 0x5c, 0x61]).toString('latin1'); // raw bytes, as latin1
 
-async function lines(to: 'text' | 'hex', opts: Partial<ConvertOptions> = {}): Promise<string[]> {
-  const file = writeTrace(`th-${Math.random()}.bin`, edgeCases());
+/** The lines of the edge cases (without signals unless asked: those outputs predate them and must not change). */
+async function lines(to: 'text' | 'hex', opts: Partial<ConvertOptions> = {}, signals = false): Promise<string[]> {
+  const file = writeTrace(`th-${Math.random()}.bin`, edgeCases(1_000_000_000n, signals));
   const out = tmpPath(`th-${Math.random()}.${to}`);
   await convert({ inputs: [file], to, output: out, ...opts });
   // latin1 keeps every byte as one char, so non-UTF-8 bytes compare exactly
@@ -63,4 +64,27 @@ test('hex: the man page columns, comm in AUX_DATA, -t in µs, -K', async () => {
   assert.equal(t[0], 'PID TIME(usec) ERR RES SYSCALL ARG1 ARG2 ARG3 ARG4 ARG5 ARG6 AUX_DATA');
   assert.equal(t[1], '0000000000000064 0000000000000000 0000000000000000 0000000000000003 openat FFFFFFFFFFFFFF9C /etc/pas... 0000000000080000 0000000000000000   app');
   assert.match(t[6]!, /^0000000000000064 0000000000000001 0000000000000000 0000000000000005 write /);
+});
+
+test('text and hex: signal lines, where the stream puts them (an ignored one after the call it came during)', async () => {
+  const text = await lines('text', { timestamps: 1 }, true);
+  const chld = '{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=102, si_uid=1000, si_status=3, si_utime=0, si_stime=0}';
+  assert.deepEqual(text.slice(11, 18), [
+    '0x00000000000003E8 0x0000006400000064 0x000000000000000E 0xFFFFFFFFFFFFFFFF unlink',
+    `0x00000000000003FC SIGNAL 0x0000006400000064 SIGCHLD ${chld}`,
+    '0x0000000000000406 SIGNAL 0x0000006400000064 SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10}',
+    '0x000000000000041A 0x0000006400000065 0x0000000000000000 0x0000000000000005 write',
+    '0x000000000000044C 0x0000006400000065 ------------------ ------------------ read 0x0000000000000003 0x0000000000008000 0x0000000000000400',
+    '0x0000000000000488 SIGNAL 0x0000006400000065 SIGUSR2 {si_signo=SIGUSR2, si_code=SI_TKILL, si_pid=100, si_uid=0} ignored',
+    '0x000000000000047E LOST 0x000000000000002A 0x0000000000000001',
+  ]);
+  assert.equal(text.length, 19);
+  const hex = await lines('hex', { separator: ';' }, true);
+  assert.deepEqual(hex.filter((l) => /;SIG[A-Z0-9]+;/.test(l)), [
+    `0000000000000064;0000000000000000;0000000000000001;SIGCHLD;${chld};;;;;;app`,
+    '0000000000000064;0000000000000000;0000000000000001;SIGSEGV;{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10};;;;;;app',
+    '0000000000000064;0000000000000000;FFFFFFFFFFFFFFFA;SIGUSR2;{si_signo=SIGUSR2, si_code=SI_TKILL, si_pid=100, si_uid=0};ignored;;;;;app-worker',
+  ]);
+  // every line keeps the header's column count
+  for (const l of hex.slice(1)) if (!l.includes('/very/long')) assert.equal(l.split(';').length, 11, l);
 });

@@ -244,7 +244,7 @@ function decodeEvent(ctx: DecodeContext, buf: Uint8Array, o: number, size: numbe
       ctx.stats.signals++;
       const f = at('SIGNAL', 'fields');
       return {
-        type: 'signal', ts, pid, tid, signo: dv.getInt32(at('SIGNAL', 'signo'), true), errno: dv.getInt32(at('SIGNAL', 'si_errno'), true),
+        type: 'signal', ts, pid, tid, signo: dv.getInt32(at('SIGNAL', 'signo'), true), errno: dv.getInt32(at('SIGNAL', 'sig_errno'), true),
         code: dv.getInt32(at('SIGNAL', 'code'), true), ignored: (dv.getUint32(at('SIGNAL', 'flags'), true) & SIGNAL_FLAGS.IGNORED.bit) !== 0,
         fields: buf.slice(o + f, o + f + SIGINFO_FIELDS),
       };

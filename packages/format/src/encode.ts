@@ -130,7 +130,7 @@ export class PacketWriter {
   signal(p: { pid: number; tid: number; ts: bigint; signo: number; code: number; errno?: number; ignored?: boolean; fields?: Uint8Array }): void {
     const o = this.head('SIGNAL', PACKET_LAYOUTS.SIGNAL.sizeof, 0, p.pid, p.tid, p.ts);
     this.set('SIGNAL', o, 'signo', p.signo);
-    this.set('SIGNAL', o, 'si_errno', p.errno ?? 0);
+    this.set('SIGNAL', o, 'sig_errno', p.errno ?? 0);
     this.set('SIGNAL', o, 'code', p.code);
     this.set('SIGNAL', o, 'flags', p.ignored ? SIGNAL_FLAGS.IGNORED.bit : 0);
     if (p.fields) this.buf.set(p.fields.subarray(0, SIGINFO_FIELDS), o + PACKET_LAYOUTS.SIGNAL.byName['fields']!.offset);

@@ -86,6 +86,8 @@ export interface SignalEvent {
   readonly ignored: boolean;
   /** the rest of the siginfo (the kernel's union __sifields, SIGINFO_FIELDS bytes) */
   readonly fields: Uint8Array;
+  /** the thread's name, when the reader knows it (from earlier process events) */
+  readonly comm?: string;
 }
 
 export type ProcessEvent = ForkEvent | ExecEvent | ProcExitEvent | ProcInfoEvent;

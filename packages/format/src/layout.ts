@@ -187,7 +187,7 @@ export const PACKETS = {
     doc: 'a signal delivered to the thread pid_tid (signal_deliver), or sent to it and discarded as ignored (signal_generate)',
     fields: [
       { name: 'signo', type: 'i32', doc: 'si_signo' },
-      { name: 'si_errno', type: 'i32', doc: 'si_errno (not `errno`: a macro of the C library)' },
+      { name: 'sig_errno', type: 'i32', doc: 'si_errno' },
       { name: 'code', type: 'i32', doc: 'si_code' },
       { name: 'flags', type: 'u32', doc: 'SIGNAL_* bits' },
       { name: 'fields', type: 'u8', count: SIGINFO_FIELDS, doc: "the rest of the kernel's siginfo (union __sifields) as the sender filled it" },

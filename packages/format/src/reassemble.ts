@@ -107,6 +107,12 @@ export class Reassembler {
   private readonly commIndex = new Map<string, number>();
   /** events waiting for their turn, in arrival order (they are rare) */
   private events: { key: number; ev: TraceEvent }[] = [];
+  /**
+   * Ignored signals sent to a thread while it was in a syscall, by tid: a tracer sees such a
+   * signal when the thread leaves the kernel (ptrace stops it there even for ignored signals),
+   * so it takes its place after that syscall's exit, not at the time it was sent.
+   */
+  private readonly held = new Map<number, { key: number; ev: TraceEvent }[]>();
   private maxKey = 0;
 
   constructor(opts: ReassemblerOptions) {
@@ -175,6 +181,7 @@ export class Reassembler {
     th.lastDone[t] = -1;
     const prev = th.pending[t]!;
     if (prev >= 0) this.finishRow(t, prev, SyscallStatus.UNFINISHED);
+    if (this.held.size > 0) this.release(tid, -1);
     let r = -1;
     const o = th.orphan[t]!;
     if (o >= 0) {
@@ -315,6 +322,7 @@ export class Reassembler {
     const th = this.th;
     const t = th.slot(tid);
     th.lastDone[t] = -1;
+    if (this.held.size > 0) this.release(tid, key);
     let r = th.pending[t]!;
     if (r >= 0 && (this.nr[r] === nr || (nr === -1 && this.nr[r] === NR_RT_SIGRETURN))) {
       th.pending[t] = -1;
@@ -387,7 +395,20 @@ export class Reassembler {
       case 'proc_info':
         th.comm[th.slot(ev.tid)] = this.commId(ev.comm);
         break;
+      case 'signal': {
+        const t = th.find(ev.tid);
+        const c = t >= 0 ? this.commFor(t, ev.pid) : -1;
+        if (c >= 0) ev = { ...ev, comm: this.comms[c]! };
+        if (ev.ignored && t >= 0 && th.pending[t]! >= 0) {
+          const list = this.held.get(ev.tid);
+          if (list) list.push({ key, ev });
+          else this.held.set(ev.tid, [{ key, ev }]);
+          return;
+        }
+        break;
+      }
       case 'proc_exit': {
+        if (this.held.size > 0) this.release(ev.tid, -1);
         // whatever the task was in (exit_group, or killed in a blocking call) never returns
         const t = th.find(ev.tid);
         if (t >= 0) {
@@ -402,6 +423,14 @@ export class Reassembler {
         break;
     }
     this.events.push({ key, ev });
+  }
+
+  /** Queues the signals held for tid, at `key` (its syscall's exit), or each at its own when -1. */
+  private release(tid: number, key: number): void {
+    const list = this.held.get(tid);
+    if (!list) return;
+    this.held.delete(tid);
+    for (const h of list) this.events.push(key < 0 ? h : { key: Math.max(key, h.key), ev: h.ev });
   }
 
   /**
@@ -437,6 +466,7 @@ export class Reassembler {
 
   /** End of input: every row still waiting is unfinished; emit everything. */
   finish(): void {
+    for (const tid of [...this.held.keys()]) this.release(tid, -1);
     const th = this.th;
     for (let t = 0; t < th.count; t++) {
       const r = th.pending[t]!;

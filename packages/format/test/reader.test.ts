@@ -352,3 +352,39 @@ test('data packets: chunks read at entry and at exit join their syscall; orphans
   assert.equal(new DataView(sig.fields.buffer, sig.fields.byteOffset).getInt32(0, true), 4242);
   assert.equal(t.stats.signals, 1);
 });
+
+test('an ignored signal sent to a thread inside a syscall takes its place after that syscall', async () => {
+  const w = new PacketWriter();
+  const order = async (): Promise<string[]> => {
+    const items = await readAll(await openTrace(tmpFile('held.bin', image(w))));
+    return items.flatMap((it) => {
+      if (it.type === 'signal') return [`${it.tid} SIG${it.signo}${it.ignored ? ' ignored' : ''}${it.comm ? ' ' + it.comm : ''}`];
+      if (it.type !== 'syscalls') return [];
+      return Array.from({ length: it.batch.length }, (_, i) => `${it.batch.tid[i]} nr${it.batch.nr[i]}`);
+    });
+  };
+  w.fork({ pid: 1, tid: 1, ts: 5n, childPid: 20, childTid: 20, comm: 'parent' });
+  // tid 20 blocks in wait4 (61); its child's exit sends it an ignored SIGCHLD at 150; wait4 returns at 200
+  w.entry({ pid: 20, tid: 20, ts: 100n, nr: 61, args: [-1n, 0n, 0n, 0n] });
+  w.entry({ pid: 30, tid: 30, ts: 140n, nr: 231, args: [0n] });
+  w.signal({ pid: 20, tid: 20, ts: 150n, signo: 17, code: 1, ignored: true });
+  w.entry({ pid: 40, tid: 40, ts: 160n, nr: 39, args: [] });
+  w.exit({ pid: 40, tid: 40, ts: 170n, nr: 39, ret: 40n });
+  w.exit({ pid: 20, tid: 20, ts: 200n, nr: 61, ret: 30n });
+  w.entry({ pid: 20, tid: 20, ts: 210n, nr: 39, args: [] });
+  w.exit({ pid: 20, tid: 20, ts: 220n, nr: 39, ret: 20n });
+  // one sent while the thread ran in user space stays where it was sent
+  w.signal({ pid: 20, tid: 20, ts: 230n, signo: 12, code: -6, ignored: true });
+  // a delivered one is written by the thread itself after its syscall: as it comes
+  w.entry({ pid: 20, tid: 20, ts: 240n, nr: 34, args: [] });
+  w.exit({ pid: 20, tid: 20, ts: 250n, nr: 34, ret: -514n });
+  w.signal({ pid: 20, tid: 20, ts: 260n, signo: 14, code: 128 });
+  // held while in a call that never returns: released before the exit
+  w.entry({ pid: 20, tid: 20, ts: 300n, nr: 231, args: [0n] });
+  w.signal({ pid: 20, tid: 20, ts: 310n, signo: 17, code: 1, ignored: true });
+  w.procExit({ pid: 20, tid: 20, ts: 320n, exitCode: 0, groupDead: true, comm: 'parent' });
+  assert.deepEqual(await order(), [
+    '20 nr61', '30 nr231', '40 nr39', '20 SIG17 ignored parent', '20 nr39', '20 SIG12 ignored parent',
+    '20 nr34', '20 SIG14 parent', '20 nr231', '20 SIG17 ignored parent',
+  ]);
+});

@@ -9,6 +9,11 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Cell } from './output.js';
 import { UsageError, duckMessage } from './errors.js';
 
+/** The rows that are syscalls, as SQL over the syscalls view: not lost-events nor signal rows. */
+export function callRows(alias = ''): string {
+  return `${alias}status IN ('complete', 'unfinished', 'no-entry')`;
+}
+
 /** Rows of a query, with their column names in order. */
 export interface QueryResult {
   readonly columns: readonly string[];
@@ -142,7 +147,7 @@ export class TraceDb {
       WITH c AS (
         SELECT ${keyCols}pid, count(*) AS syscalls, count(errno) AS errors, any_value(comm) AS comm,
                min(coalesce(ts_enter, ts_exit)) AS first_ts, max(coalesce(ts_exit, ts_enter)) AS last_ts
-        FROM syscalls WHERE status <> 'lost' GROUP BY ALL)
+        FROM syscalls WHERE ${callRows()} GROUP BY ALL)
       SELECT ${keys.map((k) => `coalesce(p.${k}, c.${k}) AS ${k}, `).join('')}
              coalesce(p.pid, c.pid) AS pid, p.ppid, coalesce(p.comm, c.comm) AS comm, p.exe, p.execs,
              coalesce(p.start_ts, c.first_ts) AS start_ts, coalesce(p.end_ts, c.last_ts) AS end_ts,
@@ -179,7 +184,7 @@ function processesFromSyscalls(keyCols: string): string {
       SELECT ${keyCols}pid, max(ts_enter) AS end_ts, arg_max(arg0 & 255, ts_enter)::INTEGER AS exit_code
       FROM syscalls WHERE syscall = 'exit_group' GROUP BY ALL
     ), pids AS (
-      SELECT DISTINCT ${keyCols}pid FROM syscalls WHERE status <> 'lost'
+      SELECT DISTINCT ${keyCols}pid FROM syscalls WHERE ${callRows()}
     )
     SELECT ${keyCols.replace(/"([^"]+)"/g, 'pids."$1"')}pids.pid, forks.ppid, NULL::VARCHAR AS comm, execs.execs[-1] AS exe, execs.execs,
            forks.start_ts, exits.end_ts, exits.exit_code, NULL::INTEGER AS exit_signal, NULL::BOOLEAN AS core_dumped,

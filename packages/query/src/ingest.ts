@@ -12,8 +12,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type duckdbBindings from '@duckdb/node-bindings';
 import type { DuckDBAppender, DuckDBType } from '@duckdb/node-api';
-import { ERRNO, StrFlags, nameLookup, syscallNameSpan, type LostEvent, type SyscallBatch, type TraceHeader } from '@vltrace/format';
-import { COLUMN_NAMES, SCHEMA_VERSION, STR_FLAG, escapeBytes } from '@vltrace/convert';
+import { ERRNO, StrFlags, nameLookup, syscallNameSpan, type LostEvent, type SignalEvent, type SyscallBatch, type TraceHeader } from '@vltrace/format';
+import {
+  COLUMN_NAMES, HAS_PID, HAS_STATUS, ROW_STATUS_NAMES, SCHEMA_VERSION, STR_FLAG, escapeBytes, isSignalStatus, signalName, signalRows,
+  type SignalColumns,
+} from '@vltrace/convert';
 import { duckApi, sqlString, type TraceDb } from './db.js';
 
 // CommonJS packages, through require() (see duckApi() in db.ts)
@@ -31,31 +34,44 @@ const RAW: readonly [name: string, type: DuckDBType, bytes: number][] = [
   ['a0', BIGINT, 8], ['a1', BIGINT, 8], ['a2', BIGINT, 8], ['a3', BIGINT, 8], ['a4', BIGINT, 8], ['a5', BIGINT, 8],
   ['nargs', UTINYINT, 1], ['ret', BIGINT, 8], ['status', UTINYINT, 1], ['comm', INTEGER, 4], ['str_flags', INTEGER, 4],
   ['s0', VARCHAR, 0], ['s1', VARCHAR, 0], ['s2', VARCHAR, 0], ['s3', VARCHAR, 0], ['s4', VARCHAR, 0], ['s5', VARCHAR, 0],
+  // signal rows (null in every other row)
+  ['sig_signo', INTEGER, 4], ['sig_code', INTEGER, 4], ['sig_pid', INTEGER, 4], ['sig_status', INTEGER, 4],
+  ['sig_name', VARCHAR, 0], ['sig_info', VARCHAR, 0],
 ];
+/** the first signal column's index in RAW */
+const SIG_COL = 22;
 const RAW_SQL = RAW.map(([n, t]) => `${n} ${t.toString()}`).join(', ');
 
 /**
  * The schema's columns from the raw ones, in SCHEMA.md's order (status 0 complete, 1 unfinished,
- * 2 no-entry, 3 lost; lost rows carry first/last time in ts_enter/ts_exit, count in `ret`'s place).
+ * 2 no-entry, 3 lost, 4 signal, 5 ignored-signal; lost rows carry first/last time in
+ * ts_enter/ts_exit, count in `ret`'s place; signal rows their time in ts_enter, their values in
+ * the sig_* columns).
  */
 function schemaSelect(offset: bigint): string {
   const has = (s: string) => `(status <> ${s})`;
   const expr: Record<string, string> = {
     ts_enter: `CASE WHEN ${has('2')} THEN make_timestamp_ns(ts_enter + ${offset}) END`,
-    ts_exit: `CASE WHEN ${has('1')} THEN make_timestamp_ns(ts_exit + ${offset}) END`,
+    ts_exit: `CASE WHEN status NOT IN (1, 4, 5) THEN make_timestamp_ns(ts_exit + ${offset}) END`,
     duration_ns: `CASE WHEN status IN (0, 3) THEN ts_exit - ts_enter END`,
     pid: 'CASE WHEN status <> 3 THEN pid END',
     tid: 'CASE WHEN status <> 3 THEN tid END',
     comm: 'c.comm',
-    syscall: 'CASE WHEN status <> 3 THEN n.name END',
-    nr: 'CASE WHEN status <> 3 THEN r.nr END',
+    syscall: 'CASE WHEN status < 3 THEN n.name END',
+    nr: 'CASE WHEN status < 3 THEN r.nr END',
     str_flags: 'str_flags',
     ret: 'CASE WHEN status IN (0, 2) THEN ret END',
     errno: 'CASE WHEN status IN (0, 2) AND ret BETWEEN -4095 AND -1 THEN (-ret)::INTEGER END',
     errno_name: 'e.name',
-    status: "['complete', 'unfinished', 'no-entry', 'lost'][status + 1]",
+    status: `[${ROW_STATUS_NAMES.map(sqlString).join(', ')}][status + 1]`,
     lost: 'CASE WHEN status = 3 THEN ret END',
     cpu: 'CASE WHEN status = 3 THEN r.pid END',
+    signo: 'sig_signo',
+    signal: 'sig_name',
+    si_code: 'sig_code',
+    si_pid: 'sig_pid',
+    si_status: 'sig_status',
+    siginfo: 'sig_info',
   };
   for (let a = 0; a < 6; a++) {
     expr[`arg${a}`] = `CASE WHEN nargs > ${a} THEN a${a} END`;
@@ -117,8 +133,8 @@ export class ParquetIngest {
     return this.appender;
   }
 
-  /** Appends a batch of syscalls. */
-  async add(b: SyscallBatch): Promise<void> {
+  /** Appends a batch of syscalls (or the one row of a signal, with its columns). */
+  async add(b: SyscallBatch & { signal?: SignalColumns }): Promise<void> {
     this.comms = b.comms;
     for (let o = 0; o < b.length; ) {
       const app = await this.begin();
@@ -141,7 +157,12 @@ export class ParquetIngest {
     });
   }
 
-  private appendChunk(app: DuckDBAppender, b: SyscallBatch, o: number, len: number): void {
+  /** Appends a signal as a row (status 4 or 5; its values in the sig_* columns). */
+  async addSignal(ev: SignalEvent): Promise<void> {
+    await this.add(signalRows(ev, this.comms));
+  }
+
+  private appendChunk(app: DuckDBAppender, b: SyscallBatch & { signal?: SignalColumns }, o: number, len: number): void {
     const chunk = DuckDBDataChunk.create(RAW.map(([, t]) => t), len);
     const raw = (chunk as unknown as { chunk: duckdbBindings.DataChunk }).chunk;
     const vec = (i: number) => duckdb.data_chunk_get_vector(raw, i);
@@ -188,7 +209,39 @@ export class ParquetIngest {
       duckdb.copy_data_to_vector_validity(v, 0, valid.buffer, 0, Math.ceil(len / 64) * 8);
     }
     duckdb.copy_data_to_vector(vec(15), 0, flags.buffer, 0, len * 4);
+    this.signalColumns(b, o, len, vec);
     app.appendDataChunk(chunk);
+  }
+
+  /** The sig_* columns: null but on signal rows. */
+  private signalColumns(b: SyscallBatch & { signal?: SignalColumns }, o: number, len: number, vec: (i: number) => duckdbBindings.Vector): void {
+    const sig = b.signal;
+    const masks = [0, 0, HAS_PID, HAS_STATUS, 0, 0];
+    for (let k = 0; k < masks.length; k++) {
+      const v = vec(SIG_COL + k);
+      const valid = this.validity;
+      valid.fill(0);
+      if (sig) {
+        for (let i = 0; i < len; i++) {
+          const r = o + i;
+          if (!isSignalStatus(b.status[r]!) || (masks[k]! !== 0 && (sig.has[r]! & masks[k]!) === 0)) continue;
+          if (k === 4) {
+            const name = signalName(sig.signo[r]!);
+            if (name === undefined) continue;
+            duckdb.vector_assign_string_element(v, i, name);
+          } else if (k === 5) {
+            duckdb.vector_assign_string_element(v, i, sig.info[r]!);
+          }
+          valid[i >> 3]! |= 1 << (i & 7);
+        }
+        if (k < 4) {
+          const values = [sig.signo, sig.code, sig.pid, sig.status][k]!;
+          duckdb.copy_data_to_vector(v, 0, values.buffer as ArrayBuffer, values.byteOffset + o * 4, len * 4);
+        }
+      }
+      duckdb.vector_ensure_validity_writable(v);
+      duckdb.copy_data_to_vector_validity(v, 0, valid.buffer, 0, Math.ceil(len / 64) * 8);
+    }
   }
 
   /** Ends the current slice and starts writing it (the previous write is awaited first). */

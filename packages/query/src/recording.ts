@@ -226,6 +226,7 @@ async function duckSink(dir: string, db: TraceDb, header: TraceHeader, opts: Pre
     write(item) {
       if (item.type === 'syscalls') return ing.add(item.batch);
       if (item.type === 'lost') return ing.addLost(item);
+      if (item.type === 'signal') return ing.addSignal(item);
     },
     async close() {
       if (done) return;

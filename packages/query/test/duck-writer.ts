@@ -3,6 +3,7 @@
 // @vltrace/convert did not write (and before its sink existed).
 import { writeFileSync, rmSync } from 'node:fs';
 import { batchSyscalls, openTrace, toWallClockNs } from '@vltrace/format';
+import { printSignalInfo, signalName } from '@vltrace/convert';
 import { TraceDb, sqlString } from '../src/db.js';
 import { toJson } from '../src/output.js';
 import { ProcessTracker } from '../src/processes.js';
@@ -34,6 +35,16 @@ export async function writeParquetWithDuckDB(bin: string, out: string): Promise<
       }
     } else if (item.type === 'lost') {
       lines.push(toJson({ ts_enter: wall(item.firstTs), ts_exit: wall(item.lastTs), status: 'lost', lost: item.count, cpu: item.cpu, str_flags: 0 }));
+    } else if (item.type === 'signal') {
+      // the SIGCHLD's child and status as SCHEMA.md says; the text as strace prints it
+      const f = new DataView(item.fields.buffer, item.fields.byteOffset);
+      const chld = item.signo === 17 && item.code > 0;
+      lines.push(toJson({
+        ts_enter: wall(item.ts), pid: item.pid, tid: item.tid, comm: item.comm ?? null, str_flags: 0,
+        status: item.ignored ? 'ignored-signal' : 'signal', signo: item.signo, signal: signalName(item.signo) ?? null, si_code: item.code,
+        si_pid: chld || item.code <= 0 ? f.getInt32(0, true) : null, si_status: chld ? f.getInt32(8, true) : null,
+        siginfo: printSignalInfo(item.signo, item.errno, item.code, item.fields),
+      }));
     } else if (item.type === 'fork' || item.type === 'exec' || item.type === 'proc_exit' || item.type === 'proc_info') {
       procs.add(item);
     }
@@ -47,6 +58,7 @@ export async function writeParquetWithDuckDB(bin: string, out: string): Promise<
       arg0: 'BIGINT', arg1: 'BIGINT', arg2: 'BIGINT', arg3: 'BIGINT', arg4: 'BIGINT', arg5: 'BIGINT',
       str0: 'VARCHAR', str1: 'VARCHAR', str2: 'VARCHAR', str3: 'VARCHAR', str4: 'VARCHAR', str5: 'VARCHAR',
       str_flags: 'INTEGER', ret: 'BIGINT', errno: 'INTEGER', errno_name: 'VARCHAR', status: 'VARCHAR', lost: 'BIGINT', cpu: 'INTEGER',
+      signo: 'INTEGER', signal: 'VARCHAR', si_code: 'INTEGER', si_pid: 'INTEGER', si_status: 'INTEGER', siginfo: 'VARCHAR',
     };
     const select = Object.keys(cols).map((c) => (c.startsWith('ts_') ? `make_timestamp_ns(${c}) AS ${c}` : c)).join(', ');
     await db.exec(`COPY (SELECT ${select} FROM read_json(${sqlString(jsonl)}, format = 'newline_delimited',

@@ -52,13 +52,26 @@ export class Script {
 }
 
 export const AT_FDCWD = -100n;
+const SIGCHLD = 17;
+const CLD_EXITED = 1;
+const CLD_KILLED = 2;
+
+/** The siginfo union of a SIGCHLD: the child's pid and status (uid 0, no CPU time). */
+function chld(pid: number, status: number): Uint8Array {
+  const b = new Uint8Array(32);
+  const dv = new DataView(b.buffer);
+  dv.setInt32(0, pid, true);
+  dv.setInt32(8, status, true);
+  return b;
+}
 export const O_CLOEXEC = 0o2000000n;
 
 /**
  * The fixture. pid 100 (sh, already running) opens and reads /etc/passwd, fails on
  * /nonexistent and /etc/shadow, stats /etc/hosts, reads /etc/group through a directory fd,
  * starts a thread (tid 102), forks 101 (which redirects stdout to /tmp/out.txt, execs /bin/ls,
- * writes, exits 2) and 103 (killed by SIGKILL), then exits 0. 5 packets are lost on CPU 1.
+ * writes, exits 2) and 103 (killed by SIGKILL), then exits 0; each child's SIGCHLD reaches 100
+ * (ignored). 5 packets are lost on CPU 1.
  */
 export function buildFixture(): PacketWriter {
   const s = new Script();
@@ -94,11 +107,13 @@ export function buildFixture(): PacketWriter {
   w.lost({ ts: s.tick(), cpu: 1, count: 5n, firstTs: s.ts - 100n, lastTs: s.ts });
   s.call(101, 'exit_group', [2n], null);
   w.procExit({ pid: 101, tid: 101, ts: s.tick(), exitCode: 2 << 8, comm: 'ls' });
+  w.signal({ pid: 100, tid: 100, ts: s.tick(), signo: SIGCHLD, code: CLD_EXITED, ignored: true, fields: chld(101, 2) });
   // child 103, killed
   w.fork({ pid: 100, tid: 100, ts: s.tick(), childPid: 103, childTid: 103, comm: 'sh' });
   s.call(103, 'getpid', [], 103n);
   s.call(103, 'rename', [0x1000n, 0x2000n], -2n, { strs: [[0, '/tmp/a'], [1, '/tmp/b']] });
   w.procExit({ pid: 103, tid: 103, ts: s.tick(), exitCode: 9, comm: 'sh' });
+  w.signal({ pid: 100, tid: 100, ts: s.tick(), signo: SIGCHLD, code: CLD_KILLED, ignored: true, fields: chld(103, 9) });
   s.call(100, 'wait4', [-1n, 0n, 0n, 0n], 101n, { dur: 200_000n });
   s.call(100, 'wait4', [-1n, 0n, 0n, 0n], -10n);
   s.call(100, 'exit_group', [0n], null);

@@ -79,6 +79,15 @@ for (const kind of KINDS) {
     const filtered = await summary(s, { expr: '%file' });
     assert.deepEqual(filtered.rows.map((r) => r.syscall).sort(), ['access', 'execve', 'openat', 'rename', 'stat']);
     assert.equal((await summary(s, { pid: [101] })).total.calls, 6);
+    // the two SIGCHLD rows are in the view, and in no count of calls
+    const sigs = await sql(s, `SELECT pid, signal, status, si_pid, si_status FROM syscalls WHERE signo IS NOT NULL ORDER BY ts_enter`);
+    assert.deepEqual(sigs.rows, [
+      { pid: 100, signal: 'SIGCHLD', status: 'ignored-signal', si_pid: 101, si_status: 2 },
+      { pid: 100, signal: 'SIGCHLD', status: 'ignored-signal', si_pid: 103, si_status: 9 },
+    ]);
+    assert.equal((await summary(s, { pid: [100] })).total.calls, 15);
+    const { rows: p100 } = await sql(s, `SELECT syscalls FROM processes WHERE pid = 100`);
+    assert.equal(p100[0]!['syscalls'], 16); // 15 complete + the unfinished exit_group, no signal
   });
 
   test(`${kind}: failed groups by syscall and errno with messages and examples`, async () => {

@@ -117,7 +117,10 @@ export function progPids(log: Log, prog: string): Set<number> {
   return pids;
 }
 
-const OUR_PROGS = new Set(['handle_sys_enter', 'handle_sys_ente', 'handle_sys_exit', 'handle_fork', 'handle_exec', 'handle_exit']);
+const OUR_PROGS = new Set([
+  'handle_sys_enter', 'handle_sys_ente', 'handle_sys_exit', 'handle_fork', 'handle_exec', 'handle_exit',
+  'handle_signal_deliver', 'handle_signal_d', 'handle_signal_generate', 'handle_signal_g',
+]);
 
 /**
  * Program ids held by other processes that load vltrace's addon: recorders other than the one

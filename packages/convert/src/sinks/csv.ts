@@ -5,9 +5,9 @@
  * wall-clock ns since the epoch.
  */
 import { MAX_ARGS } from '@vltrace/format';
-import { ByteOut, key, putInt, putKey, putLatin1 } from '../byte-out.js';
+import { ByteOut, key, putInt, putKey, putLatin1, putUtf8 } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
-import { COLUMN_NAMES, ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
+import { COLUMN_NAMES, HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 /** A text value as a quoted CSV field. */
@@ -21,9 +21,12 @@ const NL = 10;
 const plain = (c: number) => c >= 0x20 && c < 0x7f && c !== 0x22;
 /** after the first n arguments of a row without strings: the empty arguments and strings, str_flags 0, and ret's comma */
 const NO_STRINGS = [0, 1, 2, 3, 4, 5, 6].map((n) => key(','.repeat(MAX_ARGS - n + 1) + ','.repeat(MAX_ARGS) + '0,'));
-/** the end of a row (not lost) without errno, by status: errno, errno_name, status, lost, cpu */
-const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,,,${csvQuote(s)},,\n`));
-const NO_LOST = key(',,\n');
+/** the signal columns of a row that is not a signal's: signo, signal, si_code, si_pid, si_status, siginfo */
+const NO_SIGNAL = ',,,,,,';
+/** the end of a row (not lost) without errno, by status: errno, errno_name, status, lost, cpu, the signal columns */
+const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,,,${csvQuote(s)},,${NO_SIGNAL}\n`));
+const NO_LOST = key(`,,${NO_SIGNAL}\n`);
+const SIGNAL_END = key(`${NO_SIGNAL}\n`);
 /** bytes a row takes at most, strings and names aside */
 const ROW = 1024;
 
@@ -55,6 +58,10 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
     const [s0, s1, s2, s3, s4, s5] = strings.map((c) => c.flags);
     for (let i = 0; i < batch.length; i++) {
       const st = status[i]!;
+      if (batch.signal && isSignalStatus(st)) {
+        signalRow(batch, r, i);
+        continue;
+      }
       if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
         // the common row: no string argument, so the fields from the last argument to ret are
         // one constant, and so is everything after ret when there is no errno
@@ -141,10 +148,44 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       } else {
         b[p++] = COMMA;
       }
-      b[p++] = NL;
+      p = putKey(b, dv, p, SIGNAL_END);
       o.pos = p;
     }
     return o.flush();
+  };
+
+  /** A signal's row: its time, thread and comm, the signal columns; every syscall column null. */
+  const signalRow = (batch: Rows, r: PreparedRows, i: number) => {
+    const sig = batch.signal!;
+    const commName = batch.comm[i]! >= 0 ? commNames.get(batch.comm[i]!) : undefined;
+    const name = signalName(sig.signo[i]!);
+    const text = [name === undefined ? '' : csvQuote(name), csvQuote(sig.info[i]!)];
+    const b = o.row(ROW + (commName?.length ?? 0) + 4 * (text[0]!.length + text[1]!.length));
+    const dv = o.dv;
+    let p = f.wall.put(b, dv, o.pos, r.tsE, batch.tsEnter, i);
+    p = putLatin1(b, p, ',,,'); // ts_exit, duration_ns
+    p = putInt(b, dv, p, batch.pid[i]!);
+    b[p++] = COMMA;
+    p = putInt(b, dv, p, batch.tid[i]!);
+    b[p++] = COMMA;
+    if (commName) p = putKey(b, dv, p, commName);
+    // syscall, nr, the arguments and strings, str_flags, ret, errno, errno_name
+    p = putLatin1(b, p, ',,,' + ','.repeat(2 * MAX_ARGS) + '0,,,,');
+    p = putKey(b, dv, p, f.statuses.get(batch.status[i]!));
+    p = putLatin1(b, p, ',,,'); // lost, cpu
+    p = putInt(b, dv, p, sig.signo[i]!);
+    b[p++] = COMMA;
+    p = putUtf8(b, p, text[0]!);
+    b[p++] = COMMA;
+    p = putInt(b, dv, p, sig.code[i]!);
+    b[p++] = COMMA;
+    if (sig.has[i]! & HAS_PID) p = putInt(b, dv, p, sig.pid[i]!);
+    b[p++] = COMMA;
+    if (sig.has[i]! & HAS_STATUS) p = putInt(b, dv, p, sig.status[i]!);
+    b[p++] = COMMA;
+    p = putUtf8(b, p, text[1]!);
+    b[p++] = NL;
+    o.pos = p;
   };
 
   return rowsSink(rows, o);

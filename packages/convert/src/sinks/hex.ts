@@ -6,15 +6,20 @@
  * fields are always written (empty past the syscall's arguments) so AUX_DATA keeps its column.
  * Unfinished calls show dashes in ERR and RES; no-entry calls have empty ARG fields. A string
  * cut at capture (or by -s) ends with `...`; one whose read failed ends with `[read error]`.
- * Lost-event reports print as `LOST` lines: ERR holds the packets lost, RES the CPU.
+ * Lost-event reports print as `LOST` lines: ERR holds the packets lost, RES the CPU. A signal
+ * prints as a line of its thread's process: ERR holds si_errno, RES si_code, SYSCALL the
+ * signal's name (`SIGCHLD`), ARG1 strace's siginfo text (`{si_signo=SIGCHLD, …}`), ARG2
+ * `ignored` when it was discarded when sent.
  */
 import { Buffer } from 'node:buffer';
-import { MAX_ARGS, StrFlags, SyscallStatus } from '@vltrace/format';
+import { MAX_ARGS, StrFlags, SyscallStatus, type SignalEvent, type TraceItem } from '@vltrace/format';
 import { ByteOut, key, putBytes, putHex16, putKey, type Key } from '../byte-out.js';
 import { prepare, syscallNames } from '../fields.js';
-import { hexNum } from '../int64.js';
+import { hex16, hexNum } from '../int64.js';
 import { RowStatus, rowsSink, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
+import { signame } from '../strace/args.js';
+import { printSignalInfo } from '../strace/siginfo.js';
 
 const TWO32 = 4294967296;
 // constants as Keys: written in whole 32-bit words (see byte-out.ts)
@@ -133,5 +138,24 @@ export function createHexSink(stream: NodeJS.WritableStream, options: SinkOption
     return o.flush();
   };
 
-  return rowsSink(rows, o);
+  const signal = (e: SignalEvent) => {
+    o.latin1(hex16(e.pid, 0) + sepChar);
+    if (withTs) time(e.ts, Number(BigInt.asIntN(32, e.ts >> 32n)), Number(BigInt.asUintN(32, e.ts)));
+    // 32-bit values as 64-bit ones, sign-extended like the other columns
+    const wide = (v: number) => hex16(v, v < 0 ? -1 : 0);
+    const fields = [
+      wide(e.errno), wide(e.code), signame(e.signo),
+      printSignalInfo(e.signo, e.errno, e.code, e.fields), e.ignored ? 'ignored' : '', '', '', '', '',
+    ];
+    o.utf8(fields.join(sepChar) + sepChar + (e.comm ?? '') + '\n');
+    return o.flush();
+  };
+
+  const sink = rowsSink(rows, o);
+  return {
+    write(item: TraceItem) {
+      return item.type === 'signal' ? signal(item) : sink.write(item);
+    },
+    close: () => sink.close(),
+  };
 }

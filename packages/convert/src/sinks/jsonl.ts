@@ -7,21 +7,24 @@
  */
 import { Buffer } from 'node:buffer';
 import { MAX_ARGS } from '@vltrace/format';
-import { ByteOut, key, putInt, putKey, putLatin1, type Key } from '../byte-out.js';
+import { ByteOut, key, putInt, putKey, putLatin1, putUtf8, type Key } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
-import { ROW_STATUS_NAMES, RowStatus, rowsSink, type Rows } from '../schema.js';
+import { HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
+/** the signal columns of a row that is not a signal's */
+const NO_SIGNAL = ',"signo":null,"signal":null,"si_code":null,"si_pid":null,"si_status":null,"siginfo":null';
 const K = {
   tsEnter: key('{"ts_enter":'), tsExit: key(',"ts_exit":'), dur: key(',"duration_ns":'), pid: key(',"pid":'),
   tid: key(',"tid":'),
   args: [0, 1, 2, 3, 4, 5].map((a) => key(`,"arg${a}":`)), strs: [0, 1, 2, 3, 4, 5].map((a) => key(`,"str${a}":`)),
   strFlags: key(',"str_flags":'), ret: key(',"ret":'), errno: key(',"errno":'), errnoName: key(',"errno_name":'),
   status: key(',"status":'), lost: key(',"lost":'), cpu: key(',"cpu":'),
-  noLost: key(',"lost":null,"cpu":null}\n'), noErrno: key(',"errno":null,"errno_name":null'),
-  lostIds: key(',"pid":null,"tid":null'), lostNames: key(',"syscall":null,"nr":null'), end: key('}\n'),
+  noLost: key(',"lost":null,"cpu":null' + NO_SIGNAL + '}\n'), noErrno: key(',"errno":null,"errno_name":null'),
+  lostIds: key(',"pid":null,"tid":null'), lostNames: key(',"syscall":null,"nr":null'), end: key(NO_SIGNAL + '}\n'),
 };
 const NULL = key('null');
+const CLOSE = key('}\n');
 const POSITIONS = [0, 1, 2, 3, 4, 5];
 /** after the first n arguments of a row: the null ones */
 const nullArgs = (n: number) => POSITIONS.slice(n).map((a) => `,"arg${a}":null`).join('');
@@ -31,7 +34,9 @@ const NULL_STRS = POSITIONS.map((a) => key(`,"str${a}":null`));
 /** after the first n arguments of a row without strings: the null arguments and strings, str_flags 0, and the ret key */
 const NO_STRINGS = [0, 1, 2, 3, 4, 5, 6].map((n) => key(nullArgs(n) + POSITIONS.map((a) => `,"str${a}":null`).join('') + ',"str_flags":0,"ret":'));
 /** the end of a row without errno (not lost), by status */
-const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,"errno":null,"errno_name":null,"status":${JSON.stringify(s)},"lost":null,"cpu":null}\n`));
+const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,"errno":null,"errno_name":null,"status":${JSON.stringify(s)},"lost":null,"cpu":null${NO_SIGNAL}}\n`));
+/** a signal row's syscall columns, all null, from syscall to errno_name */
+const SIGNAL_NO_CALL = key(',"syscall":null,"nr":null' + nullArgs(0) + POSITIONS.map((a) => `,"str${a}":null`).join('') + ',"str_flags":0,"ret":null,"errno":null,"errno_name":null');
 /** printable ASCII other than `"` and `\` goes into a JSON string as it is */
 const plain = (c: number) => c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c;
 /** bytes a row takes at most, strings and names aside */
@@ -141,6 +146,39 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
     return putKey(b, dv, p, K.noLost);
   };
 
+  /** A signal's row: its time, thread and comm, the signal columns; every syscall column null. */
+  const signalRow = (batch: Rows, r: PreparedRows, i: number, commField: Key) => {
+    const sig = batch.signal!;
+    const name = signalName(sig.signo[i]!);
+    const text = [name === undefined ? 'null' : JSON.stringify(name), JSON.stringify(sig.info[i]!)];
+    const b = o.row(ROW + commField.length + 4 * (text[0]!.length + text[1]!.length));
+    const dv = o.dv;
+    let p = putKey(b, dv, o.pos, K.tsEnter);
+    p = f.wall.put(b, dv, p, r.tsE, batch.tsEnter, i);
+    p = putLatin1(b, p, ',"ts_exit":null,"duration_ns":null');
+    p = putKey(b, dv, p, K.pid);
+    p = putInt(b, dv, p, batch.pid[i]!);
+    p = putKey(b, dv, p, K.tid);
+    p = putInt(b, dv, p, batch.tid[i]!);
+    p = putKey(b, dv, p, commField);
+    p = putKey(b, dv, p, SIGNAL_NO_CALL);
+    p = putKey(b, dv, p, K.status);
+    p = putKey(b, dv, p, f.statuses.get(batch.status[i]!));
+    p = putLatin1(b, p, ',"lost":null,"cpu":null,"signo":');
+    p = putInt(b, dv, p, sig.signo[i]!);
+    p = putLatin1(b, p, ',"signal":');
+    p = putUtf8(b, p, text[0]!);
+    p = putLatin1(b, p, ',"si_code":');
+    p = putInt(b, dv, p, sig.code[i]!);
+    p = putLatin1(b, p, ',"si_pid":');
+    p = sig.has[i]! & HAS_PID ? putInt(b, dv, p, sig.pid[i]!) : putKey(b, dv, p, NULL);
+    p = putLatin1(b, p, ',"si_status":');
+    p = sig.has[i]! & HAS_STATUS ? putInt(b, dv, p, sig.status[i]!) : putKey(b, dv, p, NULL);
+    p = putLatin1(b, p, ',"siginfo":');
+    p = putUtf8(b, p, text[1]!);
+    return putKey(b, dv, p, CLOSE);
+  };
+
   const rows = (batch: Rows) => {
     const r = prepare(batch);
     comms = batch.comms;
@@ -150,6 +188,10 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
       const st = status[i]!;
       const c = comm[i]!;
       const commField = c >= 0 ? commFields.get(c) : NO_COMM;
+      if (batch.signal && isSignalStatus(st)) {
+        o.pos = signalRow(batch, r, i, commField);
+        continue;
+      }
       if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
         const call = callFields.get(nr[i]!);
         const b = o.row(ROW + commField.length + call.length);

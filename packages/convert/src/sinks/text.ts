@@ -7,14 +7,18 @@
  * ` [Warning: bpf read error occurred]`. `-t` adds the time since the first event as the first
  * column; `-K` sets the separator. As in 0.1, a negative return value prints as ERR = −ret,
  * RES = 0xFFFFFFFFFFFFFFFF. Lost-event reports, which 0.1 did not have, print as
- * `LOST SEP 0x<packets> SEP 0x<cpu>` lines so a gap stays visible.
+ * `LOST SEP 0x<packets> SEP 0x<cpu>` lines so a gap stays visible, and signals as
+ * `SIGNAL SEP 0x<PID_TID> SEP SIGCHLD SEP {si_signo=…}` (strace's siginfo text), with
+ * ` SEP ignored` when the signal was discarded when sent.
  */
 import { Buffer } from 'node:buffer';
-import { StrFlags, SyscallStatus, type TraceItem } from '@vltrace/format';
+import { StrFlags, SyscallStatus, type SignalEvent, type TraceItem } from '@vltrace/format';
 import { ByteOut, key, putBytes, putHex16, putKey, type Key } from '../byte-out.js';
 import { syscallNames, prepare, type PreparedRows } from '../fields.js';
 import { hexNum } from '../int64.js';
 import { lostRows, RowStatus, type Rows } from '../schema.js';
+import { signame } from '../strace/args.js';
+import { printSignalInfo } from '../strace/siginfo.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 const TWO32 = 4294967296;
@@ -213,10 +217,34 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
     return o.flush();
   };
 
+  const signal = (e: SignalEvent) => {
+    const lo = Number(BigInt.asUintN(32, e.ts));
+    const hi = Number(BigInt.asIntN(32, e.ts >> 32n));
+    if (!haveFirst) {
+      firstLo = lo;
+      firstHi = hi;
+      haveFirst = true;
+    }
+    const start = (hi - firstHi) * TWO32 + (lo - firstLo);
+    while (heap.size > 0 && heap.keys[0]! <= start) {
+      heap.pop(top);
+      exitLine(top.p!, top.row);
+    }
+    const b = o.row(64);
+    o.pos = putTs(b, o.dv, o.pos, lo, hi);
+    o.latin1('SIGNAL' + sepChar);
+    const head = o.row(32);
+    o.pos = putHex(head, o.dv, o.pos, e.tid, e.pid);
+    const fields = [signame(e.signo), printSignalInfo(e.signo, e.errno, e.code, e.fields), ...(e.ignored ? ['ignored'] : [])];
+    o.latin1(sepChar + fields.join(sepChar) + '\n');
+    return o.flush();
+  };
+
   return {
     write(item: TraceItem) {
       if (item.type === 'syscalls') return rows(item.batch);
       if (item.type === 'lost') return rows(lostRows(item, []));
+      if (item.type === 'signal') return signal(item);
     },
     async close() {
       while (heap.size > 0) {

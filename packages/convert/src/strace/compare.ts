@@ -300,8 +300,8 @@ export function compareStraceCalls(straceText: string, oursText: string, opts: C
   return { threads: S.size, calls, diffs };
 }
 
-/** The lines of `root` from its first execve on (see CompareOptions.root). */
-function withoutPreExec(V: Map<number, StraceLine[]>, root: number | undefined): Map<number, StraceLine[]> {
+/** The lines of `root` from its first execve on (see CompareOptions.root); V is changed. */
+export function withoutPreExec(V: Map<number, StraceLine[]>, root: number | undefined): Map<number, StraceLine[]> {
   if (root === undefined) return V;
   const mine = V.get(root);
   const exec = mine?.findIndex((l) => l.name === 'execve' || l.name === 'execveat') ?? -1;

@@ -9,17 +9,18 @@
  * `<unfinished ...>` and it resumes (`<... wait4 resumed>`) where it returns.
  */
 import {
-  isRestartErrno, nameLookup, SyscallStatus, toWallClockNs, type SignalEvent, type SyscallBatch, type TraceEvent, type TraceHeader,
+  isRestartErrno, nameLookup, SyscallStatus, toWallClockNs, type SyscallBatch, type TraceEvent, type TraceHeader,
   type TraceItem,
 } from '@vltrace/format';
 import { Buffer } from 'node:buffer';
-import { signame } from './args.js';
+import { escapePath, signame } from './args.js';
 import { Call, words, type StraceConfig, type Words } from './call.js';
 import type { Decoder } from './decoder.js';
 import { retDec } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
 import { FdTracker } from './fds.js';
 import { callTime, Clock, errorResult, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
+import { signalLine } from './siginfo.js';
 import { Timeline, type Running } from './timeline.js';
 import type { XlatStyle } from './xlat.js';
 
@@ -79,6 +80,8 @@ export class StracePrinter {
   private readonly fds: FdTracker;
   private readonly clock: Clock;
   private readonly syscallTimes: boolean;
+  private readonly style: XlatStyle;
+  private readonly decodeFds: boolean;
   private prefix: boolean;
   private readonly lazyPrefix: boolean;
   private firstTid = -1;
@@ -101,6 +104,8 @@ export class StracePrinter {
     this.clock = new Clock(opts.timestamps ?? 'none');
     this.wallOffset = toWallClockNs(meta, 0n);
     this.syscallTimes = opts.syscallTimes ?? false;
+    this.style = cfg.style;
+    this.decodeFds = cfg.decodeFds;
     const several = meta.followForks || meta.systemWide || (meta.pids?.length ?? 0) > 1;
     this.prefix = opts.followForks ?? several;
     this.lazyPrefix = opts.followForks === undefined && !several;
@@ -211,6 +216,12 @@ export class StracePrinter {
     if (status === SyscallStatus.COMPLETE) tl.exit(p, b.tsExit[i]!, this.restarts(c));
   }
 
+  /** An fd of process pid as an argument prints it (with -y, its path when known). */
+  private fd(pid: number, n: number): string {
+    const p = this.decodeFds && n >= 0 ? this.fds.path(pid, n) : undefined;
+    return p === undefined ? String(n) : `${n}<${escapePath(p)}>`;
+  }
+
   /** Row i returns before the next row of its batch starts (the rows after it are later still). */
   private returnsFirst(b: SyscallBatch, i: number): boolean {
     if (i + 1 >= b.length) return false;
@@ -288,11 +299,6 @@ export class StracePrinter {
     return withResult(head + (exitHalf ? UNFINISHED : '') + ')', '?') + '\n';
   }
 
-  /** strace's line of a signal (`--- SIGCHLD {…} ---`), '' when strace shows none. */
-  private signalLine(_e: SignalEvent): string {
-    return ''; // not printed yet: issue 10 (signal delivery lines)
-  }
-
   /** The line of a process or trace event, if strace (or vltrace) prints one. */
   private event(e: TraceEvent): void {
     const tl = this.timeline;
@@ -315,11 +321,13 @@ export class StracePrinter {
       case 'proc_info':
         return;
       case 'signal': {
-        // a line of its thread: a call it returned from with a restart code was not its death
-        const line = this.signalLine(e);
-        if (line) {
+        // a line of its thread (so a call it returned from with a restart code was not its death)
+        const print = () => this.put(`${this.lead(e.tid, e.ts)}${signalLine(e.signo, e.errno, e.code, e.fields, { style: this.style, fd: (n) => this.fd(e.pid, n) })}\n`);
+        // an ignored signal has the time it was sent: strace shows it once the call it came in returns
+        if (e.ignored) tl.lineAfterCall(e.ts, e.tid, print);
+        else {
           tl.line(e.ts, e.tid);
-          this.put(`${this.lead(e.tid, e.ts)}${line}\n`);
+          print();
         }
         return;
       }

@@ -30,6 +30,8 @@ export interface Running {
   returns: boolean;
   /** the Timeline's: it returned with a restart code (see KILL_WAIT_NS) */
   restart: boolean;
+  /** the Timeline's: lines of its thread that print once its line ends (see lineAfterCall) */
+  after?: (() => void)[];
 }
 
 /** How lines end; `whole`: the call's entry line is still open (nothing came between). */
@@ -87,6 +89,22 @@ export class Timeline<C extends Running> {
     this.interrupt();
   }
 
+  /**
+   * A line of thread `tid` at `ts` that strace prints only once the call the thread is in has
+   * returned: a signal sent to it while it waits (the recording has the time it was sent,
+   * strace shows it where the thread dequeues it). `print` runs then, or now (after line())
+   * when the thread is in no call at `ts`.
+   */
+  lineAfterCall(ts: bigint, tid: number, print: () => void): void {
+    const c = this.running(tid);
+    if (c !== undefined && (!c.returns || c.tsExit > ts)) {
+      (c.after ??= []).push(print);
+      return;
+    }
+    this.line(ts, tid);
+    print();
+  }
+
   /** Thread `tid` exits at `ts`: a call it is in died with it. */
   death(ts: bigint, tid: number): void {
     this.settle(ts, tid, true, ts);
@@ -126,11 +144,14 @@ export class Timeline<C extends Running> {
     for (const c of this.held.splice(0)) this.finish(c, false, 0n);
     for (const c of this.returns.splice(0)) this.finish(c, false, 0n);
     for (const slot of this.calls.values()) {
-      if (slot.c !== undefined && this.open === slot.c) {
+      const c = slot.c;
+      if (c === undefined) continue;
+      if (this.open === c) {
         this.open = undefined;
-        this.out.detached(slot.c);
+        this.out.detached(c);
       }
       slot.c = undefined;
+      this.flushAfter(c);
     }
     this.count = 0;
   }
@@ -166,6 +187,15 @@ export class Timeline<C extends Running> {
     else this.interrupt();
     if (died) this.out.died(c, whole, ts);
     else this.out.returned(c, whole);
+    this.flushAfter(c);
+  }
+
+  /** The lines that waited for c's end. */
+  private flushAfter(c: C): void {
+    const after = c.after;
+    if (after === undefined) return;
+    c.after = undefined;
+    for (const print of after) print();
   }
 
   /** c is no longer its thread's running call. */

@@ -2,6 +2,7 @@
  * `failed`: the calls that returned an error, grouped by syscall and errno, with the errno's
  * message, how many processes saw it, the first paths involved and one example call.
  */
+import { callRows } from '../db.js';
 import { errnoMessage } from '@vltrace/format';
 import { callRowOf, renderCall } from '../args.js';
 import type { Table } from '../output.js';
@@ -36,7 +37,7 @@ export function failed(input: Session | string | readonly string[], opts: Failed
     const { rows } = await s.query(`
       WITH f AS (
         SELECT *, coalesce(str0, str1, str2, str3, str4, str5) AS path, coalesce(ts_enter, ts_exit) AS ts
-        FROM syscalls WHERE errno IS NOT NULL AND status <> 'lost' AND ${filterSql(opts)})
+        FROM syscalls WHERE errno IS NOT NULL AND ${callRows()} AND ${filterSql(opts)})
       SELECT syscall, errno, any_value(errno_name) AS errno_name, count(*) AS count, count(DISTINCT pid) AS pids,
              -- sorted before slicing: list(DISTINCT) comes in hash order, which varies run to run
              list_slice(list_sort(list(DISTINCT path) FILTER (path IS NOT NULL)), 1, ${k}) AS paths,

@@ -7,7 +7,7 @@
  * path; relative paths under AT_FDCWD stay relative (the cwd is not tracked).
  */
 import { SYSCALLS_X86_64 } from '@vltrace/format';
-import { sqlString } from '../db.js';
+import { sqlString, callRows } from '../db.js';
 import { fdIntervals, loadFdIntervals } from '../fds.js';
 import type { Table } from '../output.js';
 import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
@@ -67,7 +67,7 @@ export function files(input: Session | string | readonly string[], opts: FilesOp
           : 'NULL::INTEGER';
         return `SELECT ${part} AS part, s.pid, s.syscall, s.errno_name, coalesce(s.ts_enter, s.ts_exit) AS ts, s.str${idx} AS rel, ${dirfd} AS dirfd,
                        s.ret, s.str${idx} = '' AND ((s.str_flags >> ${4 * idx}) & 2) <> 0 AS unreadable
-                FROM syscalls s WHERE s.syscall IN (${list(names)}) AND s.str${idx} IS NOT NULL AND s.status <> 'lost' AND ${where}`;
+                FROM syscalls s WHERE s.syscall IN (${list(names)}) AND s.str${idx} IS NOT NULL AND ${callRows('s.')} AND ${where}`;
       })
       .join('\nUNION ALL\n');
     const { rows } = await s.query(`
@@ -89,7 +89,7 @@ export function files(input: Session | string | readonly string[], opts: FilesOp
       via_fd AS (
         SELECT u.part, u.pid, u.syscall, u.errno_name, u.ts, 'fd' AS via, d.path
         FROM (SELECT ${part} AS part, s.pid, s.syscall, s.errno_name, coalesce(s.ts_enter, s.ts_exit) AS ts, i32(s.arg0) AS fd
-              FROM syscalls s WHERE s.syscall IN (${list(fdArg0Syscalls())}) AND s.status <> 'lost' AND ${where}) u
+              FROM syscalls s WHERE s.syscall IN (${list(fdArg0Syscalls())}) AND ${callRows('s.')} AND ${where}) u
         ASOF JOIN fd_paths d ON d.part = u.part AND d.pid = u.pid AND d.fd = u.fd AND epoch_ns(u.ts) >= d.from_ns
         WHERE d.to_ns IS NULL OR epoch_ns(u.ts) <= d.to_ns
       ),

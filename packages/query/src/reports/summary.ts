@@ -11,6 +11,7 @@
  * return from fork/clone, calls already running when recording started) are not counted as
  * calls; their numbers are in the rows (`unfinished`, `noEntry`) and in the `lost` report.
  */
+import { callRows } from '../db.js';
 import type { Table } from '../output.js';
 import { fixed } from '../output.js';
 import { UsageError } from '../errors.js';
@@ -107,7 +108,7 @@ async function summaryGroups(s: Session, opts: SummaryOptions): Promise<SummaryG
     SELECT ${pid} AS pid, syscall, status, count(*) AS n, count(errno) AS errors,
            coalesce(sum(duration_ns), 0)::BIGINT AS total_ns, min(duration_ns) AS min_ns, max(duration_ns) AS max_ns
     FROM syscalls
-    WHERE status <> 'lost' AND ${filterSql(opts)}
+    WHERE ${callRows()} AND ${filterSql(opts)}
     GROUP BY ALL`);
   const groups = new Map<string, SummaryGroup>();
   for (const r of rows) {

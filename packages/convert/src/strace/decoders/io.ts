@@ -8,7 +8,7 @@ import { buffer, iovec } from '../buffers.js';
 import type { Call } from '../call.js';
 import { bitSet, createsFd, retDec, retFd, type Decoder, type RetPrinter } from '../decoder.js';
 import { captured, Mem, printArray, structArg, structOf } from '../mem.js';
-import { EPOLL_EVENT_SIZE, epollEvent, fdSet, POLLFD_SIZE, pollfds, pollRevents } from '../structs/poll.js';
+import { EPOLL_EVENT_SIZE, epollEvent, fdSet, pollfds, pollRevents } from '../structs/poll.js';
 import { sigset, sigsetArg } from '../structs/signal.js';
 import { termios, TERMIOS_FLAGS_SIZE } from '../structs/termios.js';
 import { timespec, TIMESPEC_SIZE, timeval } from '../structs/time.js';

@@ -2,15 +2,14 @@
  * Signal structs (strace src/signal.c, sigaltstack.c, print_sigevent.c, printsiginfo.c):
  * signal sets, struct sigaction (the kernel's), stack_t, struct sigevent, siginfo_t.
  */
-import { errnoName, syscallByNr } from '@vltrace/format';
 import { signame, type ArgPrinter } from '../args.js';
 import { structOf, type Mem } from '../mem.js';
 import {
-  CLD_EXITED, SA_FLAGS, SA_HANDLERS, SA_RESTORER, SI, SI_CODES, SIGEV, SIGEV_NOTIFY, SIGNAL_CODES, SIGNALS, SIGRTMAX, SIGRTMIN,
+  SA_FLAGS, SA_HANDLERS, SA_RESTORER, SIGEV, SIGEV_NOTIFY, SIGNALS, SIGRTMAX, SIGRTMIN,
   SS_FLAGS,
 } from '../tables/signal.js';
-import { hex, lookupValue, printFlags, printValue, type XlatStyle } from '../xlat.js';
-import { clockT } from './time.js';
+import { lookupValue, printFlags, printValue, type XlatStyle } from '../xlat.js';
+import { printSiginfo } from '../siginfo.js';
 
 /** The kernel's sigset_t on x86_64: 64 signals, 8 bytes. */
 export const SIGSET_SIZE = 8;
@@ -109,94 +108,9 @@ export function sigevent(m: Mem, style: XlatStyle): string {
 
 // ------------------------------------------------------------------ siginfo
 
-/** siginfo_t: si_signo, si_errno, si_code, then the union at this offset. */
-export const SIGINFO_UNION = 16;
-export const SIGINFO_SIZE = 128;
-
-/** si_code by its name for the signal (strace's print_si_code). */
-function siCode(code: number, signo: number, style: XlatStyle): string {
-  const name = SI_CODES.byNumber.get(code) ?? SIGNAL_CODES.get(signo)?.byNumber.get(code);
-  if (name === undefined || style === 'raw') return String(code);
-  return style === 'verbose' ? `${code} /* ${name} */` : name;
-}
-
-/** uid fields (strace's PRINT_FIELD_ID): -1 as -1, else unsigned. */
-function id(v: number): string {
-  return v === 0xffffffff ? '-1' : String(v);
-}
-
-/**
- * A siginfo as strace prints it (printsiginfo): `{si_signo=SIGCHLD, si_code=CLD_EXITED,
- * si_pid=1234, si_uid=0, si_status=0, si_utime=0, si_stime=0}`. `u` holds the union
- * (`_sifields`, offset 16 of siginfo_t); the SIGNAL packet carries the same bytes.
- */
-export function siginfo(signo: number, errno: number, code: number, u: Mem, style: XlatStyle): string {
-  if (signo === 0) return '{}';
-  let s = `{si_signo=${sigField(signo, style)}, si_code=${siCode(code, signo, style)}`;
-  if (errno !== 0) s += `, si_errno=${errnoName(errno) ?? String(errno >>> 0)}`;
-  const source = () => `, si_pid=${u.i32(0)}, si_uid=${id(u.u32(4))}`;
-  const sigval = () => `, si_int=${u.i32(8)}, si_ptr=${u.ptr(8)}`;
-  if (code <= 0) {
-    // sent by a process (SI_FROMUSER)
-    switch (code) {
-      case SI.USER:
-      case SI.TKILL:
-        s += source();
-        break;
-      case SI.TIMER:
-        s += `, si_timerid=${hex(u.u32(0))}, si_overrun=${u.i32(4)}` + sigval();
-        break;
-      case SI.SIGIO:
-        s += `, si_band=${u.dec(0)}, si_fd=${u.i32(8)}`;
-        break;
-      default:
-        s += source();
-        if (!u.zero64(8)) s += sigval();
-    }
-  } else {
-    switch (signo) {
-      case 17: // SIGCHLD
-        s += source();
-        s += `, si_status=${code === CLD_EXITED ? String(u.i32(8)) : sigField(u.i32(8), style)}`;
-        s += `, si_utime=${clockT(u.i64(16), style)}, si_stime=${clockT(u.i64(24), style)}`;
-        break;
-      case 4: case 8: case 7: case 11: case 5: // SIGILL, SIGFPE, SIGBUS, SIGSEGV, SIGTRAP
-        s += `, si_addr=${u.ptr(0)}`;
-        if (signo === 7 && (code === 4 || code === 5)) s += `, si_addr_lsb=${hex(u.u16(8))}`;
-        else if (signo === 11 && code === 3) s += `, si_lower=${u.ptr(16)}, si_upper=${u.ptr(24)}`;
-        else if (signo === 11 && code === 4) s += `, si_pkey=${u.u32(16)}`;
-        break;
-      case 29: // SIGIO
-        if (code >= 1 && code <= 3) s += `, si_band=${u.dec(0)}, si_fd=${u.i32(8)}`;
-        break;
-      case 31: // SIGSYS
-        s += `, si_call_addr=${u.ptr(0)}, si_syscall=${syscallField(u.i32(8), u.u32(12), style)}, si_arch=${auditArch(u.u32(12), style)}`;
-        break;
-      default:
-        if (u.i32(0) !== 0 || u.u32(4) !== 0) s += source();
-        if (!u.zero64(8)) s += sigval();
-    }
-  }
-  return s + '}';
-}
-
-const AUDIT_ARCH_X86_64 = 0xc000003e;
-
-/** si_syscall: `__NR_getpid` for an x86-64 call. */
-function syscallField(nr: number, arch: number, style: XlatStyle): string {
-  const name = arch === AUDIT_ARCH_X86_64 ? syscallByNr(nr)?.name : undefined;
-  if (name === undefined || style === 'raw') return String(nr >>> 0);
-  return style === 'verbose' ? `${nr} /* __NR_${name} */` : `__NR_${name}`;
-}
-
-function auditArch(v: number, style: XlatStyle): string {
-  const names: Record<number, string> = { [AUDIT_ARCH_X86_64]: 'AUDIT_ARCH_X86_64', 0x40000003: 'AUDIT_ARCH_I386' };
-  const n = names[v];
-  if (n === undefined || style === 'raw') return n === undefined ? `${hex(v)} /* AUDIT_ARCH_??? */` : hex(v);
-  return style === 'verbose' ? `${hex(v)} /* ${n} */` : n;
-}
+export { SIGINFO_SIZE } from '../siginfo.js';
 
 /** siginfo_t read from memory (waitid, rt_sigtimedwait, rt_sigqueueinfo). */
 export function siginfoAt(m: Mem, style: XlatStyle): string {
-  return siginfo(m.i32(0), m.i32(4), m.i32(8), m.sub(SIGINFO_UNION, 32), style);
+  return printSiginfo(m.bytes, { style });
 }
