@@ -547,7 +547,8 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 	default:
 		return 0;
 	}
-	if ((__s64)avail <= 0)
+	/* an empty buffer (read at end of file) is still a buffer: strace prints "" */
+	if ((__s64)avail < 0 || (!avail && !str))
 		return 0;
 	len = avail < cap ? avail : cap;
 	put_mem(i, ptr, len, avail > cap);

@@ -29,6 +29,7 @@ export const OPTIONS = {
   'relative-timestamps': { alias: 'r', type: 'boolean', group: 'Output:', describe: 'strace: print the time since the previous line' },
   'syscall-times': { alias: 'T', type: 'boolean', group: 'Output:', describe: 'strace: print the time spent in each call' },
   'decode-fds': { alias: 'y', type: 'boolean', group: 'Output:', describe: 'strace: print the paths of file descriptor arguments' },
+  'follow-forks': { alias: 'f', type: 'boolean', group: 'Output:', describe: 'strace: start every line with its pid, as strace -f does (default: when the recording followed forks or has several processes)' },
   'hex-separator': { alias: 'K', type: 'string', group: 'Output:', describe: 'field separator of the text and hex formats (its first character; default a space)' },
   'string-limit': { alias: 's', type: 'number', group: 'Output:', describe: 'strace and hex: print at most this many bytes of each string ("..." marks the cut)' },
   compression: { type: 'string', choices: ['zstd', 'snappy', 'none'], default: 'zstd', group: 'Parquet:', describe: 'Parquet codec' },
@@ -104,6 +105,7 @@ export interface ConvertArgs {
   'relative-timestamps'?: boolean;
   'syscall-times'?: boolean;
   'decode-fds'?: boolean;
+  'follow-forks'?: boolean;
   'hex-separator'?: string;
   'string-limit'?: number;
   compression: string;
@@ -186,6 +188,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       relativeTimestamps: args['relative-timestamps'] === true,
       syscallTimes: args['syscall-times'] === true,
       decodeFds: args['decode-fds'] === true,
+      ...(args['follow-forks'] === true ? { followForks: true } : {}),
       ...(args['hex-separator'] !== undefined ? { separator: args['hex-separator'] } : {}),
       ...(args['string-limit'] !== undefined ? { stringWidth: args['string-limit'] } : {}),
       compression: args.compression as 'zstd' | 'snappy' | 'none',

@@ -6,12 +6,12 @@
  * bad input part-way leaves `<name>.partial<ext>` (or nothing, if nothing converted).
  */
 import { statSync } from 'node:fs';
-import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceStats } from '@vltrace/format';
+import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
 import { InputError } from './errors.js';
 import type { FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
-import { BINARY_FORMATS, createSink, preloadSink, type Format, type SinkOptions } from './sink.js';
+import { BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
 import { openSource, type Source } from './source.js';
 import { openSourceInWorker } from './worker-source.js';
 
@@ -99,6 +99,13 @@ function isWriteError(e: unknown): boolean {
   return typeof err?.code === 'string' && err.syscall !== undefined && WRITE_SYSCALLS.has(err.syscall);
 }
 
+/** Rows of a batch that are calls (an ENTERED row is counted when its call arrives whole). */
+function callsIn(b: SyscallBatch): number {
+  let n = 0;
+  for (let i = 0; i < b.length; i++) if (b.status[i] !== SyscallStatus.ENTERED) n++;
+  return n;
+}
+
 /** Converts recordings into one output; see ConvertOptions. */
 export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const threads = opts.threads ?? (opts.to !== 'parquet' && inputBytes(opts.inputs) >= WORKER_MIN_BYTES);
@@ -110,9 +117,11 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const kind: OutputKind = !binary ? 'stream' : opts.to === 'parquet' && opts.partitionBy?.length ? 'directory' : 'fd';
   // the output is created first: a name that cannot be written is reported before any decoding
   const pending: PendingOutput | undefined = toStream ? undefined : pendingOutput(opts.output ?? defaultOutputPath(opts.inputs[0]!, opts.to), kind, mode);
+  // the strace format prints a long call's entry half at its time: it asks for ENTERED rows
+  const reader: OpenTraceOptions = ENTERED_FORMATS.has(opts.to) ? { entered: true, ...opts.reader } : (opts.reader ?? {});
   let source: Source;
   try {
-    source = threads ? await openSourceInWorker(opts.inputs, opts, opts.reader) : await openSource(opts.inputs, opts, opts.reader);
+    source = threads ? await openSourceInWorker(opts.inputs, opts, reader) : await openSource(opts.inputs, opts, reader);
   } catch (e) {
     await pending?.discard();
     throw e;
@@ -131,7 +140,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   }
   try {
     for await (const item of source.items()) {
-      if (item.type === 'syscalls') rows += item.batch.length;
+      if (item.type === 'syscalls') rows += reader.entered ? callsIn(item.batch) : item.batch.length;
       else if (item.type === 'lost' || item.type === 'signal') rows++;
       const w = sink.write(item);
       if (w) await w;

@@ -7,7 +7,7 @@
 import { resolveSyscallExpr, SyscallStatus, type TraceEvent, type TraceHeader } from '@vltrace/format';
 import { UsageError } from './errors.js';
 import { selectRows } from './select.js';
-import type { Rows } from './schema.js';
+import { RowStatus, type Rows } from './schema.js';
 
 /** What to keep. Every given criterion must hold. */
 export interface FilterOptions {
@@ -83,7 +83,7 @@ export function compileFilter(opts: FilterOptions, header: TraceHeader): Filter 
       let n = 0;
       for (let i = 0; i < b.length; i++) {
         const status = b.status[i]!;
-        if (status > SyscallStatus.NO_ENTRY) {
+        if (status === RowStatus.LOST) {
           // a lost row: kept if its window overlaps
           if ((until === undefined || b.tsEnter[i]! < until) && (since === undefined || b.tsExit[i]! >= since)) idx[n++] = i;
           continue;

@@ -22,6 +22,13 @@ export type Format = (typeof FORMATS)[number];
 /** Formats written to a file path rather than a stream. */
 export const BINARY_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', 'parquet']);
 
+/**
+ * Formats that take ENTERED rows (the reader's `entered` option): a call still running after the
+ * reorder window arrives first as its entry, then whole when it ends. strace prints a blocking
+ * call where it starts (`wait4(-1,  <unfinished ...>`).
+ */
+export const ENTERED_FORMATS: ReadonlySet<Format> = new Set(['strace']);
+
 /** File extension of each format's output. */
 export const EXTENSIONS: Record<Format, string> = {
   text: '.txt', hex: '.hex', strace: '.strace', csv: '.csv', jsonl: '.jsonl', arrow: '.arrow', arrows: '.arrows', parquet: '.parquet',
@@ -44,6 +51,8 @@ export interface SinkOptions {
   syscallTimes?: boolean;
   /** -y (strace): print paths of fd arguments */
   decodeFds?: boolean;
+  /** -f (strace): a pid prefix on every line (default: when the recording has several processes) */
+  followForks?: boolean;
   /** -K: field separator of the text and hex formats (its first character; default ' ') */
   separator?: string;
   /** -s: string width when printing (strace, hex); strings are cut with "..." beyond it */

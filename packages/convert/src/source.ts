@@ -177,7 +177,7 @@ function shiftRow(b: Rows, i: number, d: bigint): Rows {
   return {
     length: 1, pid: one(b.pid), tid: one(b.tid), nr: one(b.nr),
     tsEnter: BigInt64Array.of(b.status[i] === SyscallStatus.NO_ENTRY ? 0n : b.tsEnter[i]! + d),
-    tsExit: BigInt64Array.of(b.status[i] === SyscallStatus.UNFINISHED ? 0n : b.tsExit[i]! + d),
+    tsExit: BigInt64Array.of(b.status[i] === SyscallStatus.UNFINISHED || b.status[i] === SyscallStatus.ENTERED ? 0n : b.tsExit[i]! + d),
     args: b.args.slice(0, MAX_ARGS).map(one), nargs: one(b.nargs), ret: one(b.ret), status: one(b.status),
     strings: b.strings.map((c) => ({ offsets: c.offsets.subarray(i, i + 2), data: c.data, flags: one(c.flags) })),
     data: { offsets: b.data.offsets.subarray(i, i + 2), data: b.data.data, flags: one(b.data.flags) },

@@ -10,11 +10,12 @@ const O_CLOEXEC = 0o2000000;
 
 test('-f: `pid  ` prefixes as strace -f -o writes them; the child\'s return from fork is not shown', async () => {
   const text = await straceOf((w) => {
-    record(w, [{ name: 'clone', args: [0x1200011, 0, 0, P, 0], ret: 1001, pid: 1000, at: 1000n, dur: 5000n }]);
+    // the parent's clone returns before its child's first line: nothing comes between
+    record(w, [{ name: 'clone', args: [0x1200011, 0, 0, P, 0], ret: 1001, pid: 1000, at: 1000n, dur: 1500n }]);
     w.fork({ pid: 1000, tid: 1000, ts: 1_000_002_000n, childPid: 1001, childTid: 1001, comm: 'prog' });
     record(w, [
       { name: 'clone', noEntry: true, ret: 0, pid: 1001, at: 3000n, dur: 0n },
-      { name: 'getpid', args: [], ret: 1001, pid: 1001, at: 4000n },
+      { name: 'getpid', args: [], ret: 1001, pid: 1001, at: 4000n, dur: 500n },
       { name: 'exit_group', args: [7], pid: 1001, at: 5000n },
     ]);
     w.procExit({ pid: 1001, tid: 1001, ts: 1_000_006_000n, exitCode: 7 << 8, comm: 'prog' });
@@ -86,16 +87,16 @@ test('-y: paths of descriptors, learnt from open/dup/fcntl/socket and chdir, inh
     ]);
     w.fork({ pid: 100, tid: 100, ts: 1_000_000_000n + 10_000_000_000n, childPid: 101, childTid: 101, comm: 'prog' });
     record(w, [
-      { name: 'close', args: [5], ret: 0, pid: 100, at: 10_000_001_000n },
-      { name: 'write', args: [5, P, 1], ret: 1, pid: 101, at: 10_000_002_000n },
-      { name: 'execve', args: [P, P, P], strs: { 0: '/bin/cat' }, ret: 0, pid: 101, at: 10_000_003_000n },
+      { name: 'close', args: [5], ret: 0, pid: 100, at: 10_000_010_000n },
+      { name: 'write', args: [5, P, 1], ret: 1, pid: 101, at: 10_000_020_000n },
+      { name: 'execve', args: [P, P, P], strs: { 0: '/bin/cat' }, ret: 0, pid: 101, at: 10_000_030_000n },
     ]);
-    w.exec({ pid: 101, tid: 101, ts: 1_000_000_000n + 10_000_003_500n, comm: 'cat', filename: '/bin/cat' });
+    w.exec({ pid: 101, tid: 101, ts: 1_000_000_000n + 10_000_035_000n, comm: 'cat', filename: '/bin/cat' });
     record(w, [
-      { name: 'read', args: [3, P, 10], ret: -9, pid: 101, at: 10_000_004_000n },
-      { name: 'read', args: [10, P, 10], ret: 0, pid: 101, at: 10_000_005_000n },
-      { name: 'close', args: [10], ret: 0, pid: 101, at: 10_000_006_000n },
-      { name: 'read', args: [10, P, 10], ret: -9, pid: 101, at: 10_000_007_000n },
+      { name: 'read', args: [3, P, 10], ret: -9, pid: 101, at: 10_000_040_000n },
+      { name: 'read', args: [10, P, 10], ret: 0, pid: 101, at: 10_000_050_000n },
+      { name: 'close', args: [10], ret: 0, pid: 101, at: 10_000_060_000n },
+      { name: 'read', args: [10, P, 10], ret: -9, pid: 101, at: 10_000_070_000n },
     ]);
   }, { decodeFds: true });
   assert.deepEqual(text.split('\n'), [

@@ -13,6 +13,14 @@ export const SyscallStatus = {
   UNFINISHED: 1,
   /** an exit whose entry was not recorded (lost, or the syscall began before tracing did) */
   NO_ENTRY: 2,
+  /**
+   * a call still running when the reorder window passed its entry: its entry alone (exit
+   * values 0), delivered in entry order; the whole call follows when it ends, as a COMPLETE or
+   * UNFINISHED row with the same tid and entry time. Only readers that ask for it (the `entered`
+   * option) deliver such rows, for outputs that show a blocking call where it starts, as strace
+   * does. (3 is vltrace-convert's `lost` row status.)
+   */
+  ENTERED: 4,
 } as const;
 export type SyscallStatusCode = (typeof SyscallStatus)[keyof typeof SyscallStatus];
 export const STATUS_NAMES = ['complete', 'unfinished', 'no-entry'] as const;

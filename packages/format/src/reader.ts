@@ -31,6 +31,12 @@ export interface OpenTraceOptions {
    * worth it when consuming overlaps decoding (default false)
    */
   quickStart?: boolean;
+  /**
+   * deliver a call still running when the reorder window passes its entry as an ENTERED row
+   * (its entry, in entry order), then the whole call again when it ends; for outputs that show
+   * a blocking call where it starts, as strace does (default false)
+   */
+  entered?: boolean;
 }
 
 /** Where the bytes come from: a file or a stream of chunks. */
@@ -124,6 +130,7 @@ export class Trace {
       windowNs: this.opts.windowNs,
       batchRows: this.opts.batchRows,
       quickStart: this.opts.quickStart,
+      entered: this.opts.entered,
       stats: this.stats,
       emit: (item) => {
         if (item.type === 'trailer') sawTrailer = true;

@@ -7,7 +7,8 @@
  * or the trace ended), or when it is an exit without entry (no-entry). A flush emits the done
  * rows older than `maxTs - window`, sorted by entry time, then compacts the store. A row still
  * waiting for its exit after the window stays in the store and is delivered late when it ends,
- * so memory stays bounded by the window plus one pending row per thread.
+ * so memory stays bounded by the window plus one pending row per thread. With the `entered`
+ * option, such a row is also delivered at its turn, as an ENTERED row (its entry alone).
  */
 import { allocBatch, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
 import type { TraceEvent, TraceItem, TraceStats } from './events.js';
@@ -15,8 +16,12 @@ import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
 import { Threads } from './threads.js';
 import { syscallByName } from './tables/index.js';
 
-/** Internal row state beyond the public statuses: still waiting for its exit. */
-const PENDING = 3;
+/**
+ * Internal row states beyond the public statuses (every value below PENDING is a public one):
+ * still waiting for its exit; and waiting, already delivered as ENTERED (`entered` option).
+ */
+const PENDING = 5;
+const PENDING_SHOWN = 6;
 const TWO32 = 4294967296;
 /** Syscall numbers whose exit may carry nr -1 (registers restored by rt_sigreturn). */
 const NR_RT_SIGRETURN = 15;
@@ -54,6 +59,12 @@ export interface ReassemblerOptions {
   batchRows?: number;
   /** flush first at FIRST_FLUSH rows, doubling up to batchRows (default false) */
   quickStart?: boolean;
+  /**
+   * deliver a row still waiting for its exit when the window passes its entry as an ENTERED
+   * row, in entry order, then the whole call again when it ends (default false: delivered
+   * once, late, when it ends)
+   */
+  entered?: boolean;
   emit: (item: TraceItem) => void;
   stats: TraceStats;
 }
@@ -65,6 +76,7 @@ export class Reassembler {
   private flushAt: number;
   private readonly emit: (item: TraceItem) => void;
   private readonly stats: TraceStats;
+  private readonly entered: boolean;
 
   // the row store, in arrival order; `n` rows used
   private n = 0;
@@ -109,6 +121,7 @@ export class Reassembler {
     this.flushAt = opts.quickStart ? Math.min(this.cap, FIRST_FLUSH) : this.cap;
     this.emit = opts.emit;
     this.stats = opts.stats;
+    this.entered = opts.entered ?? false;
     this.size = Math.min(4096, this.cap * 2); // grows by doubling up to twice the batch size
     this.alloc(this.size);
   }
@@ -515,13 +528,20 @@ export class Reassembler {
   /** reused by select(): a plain array grown by push cost ~20 ns per row */
   private selBuf = new Int32Array(0);
 
-  /** The done rows at or before mark, in store order (a view valid until the next select). */
+  /**
+   * The done rows at or before mark, in store order (a view valid until the next select); with
+   * `entered`, also the waiting rows not delivered yet.
+   */
   private select(mark: number): Int32Array {
     if (this.selBuf.length < this.n) this.selBuf = new Int32Array(this.size);
     const sel = this.selBuf;
     const { status, key } = this;
     let k = 0;
-    for (let r = 0; r < this.n; r++) if (status[r] !== PENDING && key[r]! <= mark) sel[k++] = r;
+    if (this.entered) {
+      for (let r = 0; r < this.n; r++) if (status[r] !== PENDING_SHOWN && key[r]! <= mark) sel[k++] = r;
+    } else {
+      for (let r = 0; r < this.n; r++) if (status[r]! < PENDING && key[r]! <= mark) sel[k++] = r;
+    }
     return sel.subarray(0, k);
   }
 
@@ -539,7 +559,19 @@ export class Reassembler {
     const b: SyscallBatch = allocBatch(n, bytes, this.comms, bytes[DATA_SLOT]);
     this.copyFixed(b, sel, from, n);
     this.copyStrings(b, sel, from, n);
+    if (this.entered) this.markEntered(b, sel, from, n);
     this.emit({ type: 'syscalls', batch: b });
+  }
+
+  /** Rows of b still waiting for their exit go out as ENTERED, once: they stay in the store. */
+  private markEntered(b: SyscallBatch, sel: Int32Array, from: number, n: number): void {
+    const status = this.status;
+    for (let j = 0; j < n; j++) {
+      const r = sel[from + j]!;
+      if (status[r] !== PENDING) continue;
+      b.status[j] = SyscallStatus.ENTERED;
+      status[r] = PENDING_SHOWN;
+    }
   }
 
   /** Bytes of the strings of rows sel[from, to), per argument, then of their data. */
@@ -616,7 +648,7 @@ export class Reassembler {
   /** The strings of rows sel[from, from + n) into b's string columns, and their flags. */
   private copyStrings(b: SyscallBatch, sel: Int32Array, from: number, n: number): void {
     const strPos = new Array<number>(SLOTS).fill(0);
-    const { strMask, strFlags, strLen, strOff, heap, stats } = this;
+    const { strMask, strFlags, strLen, strOff, heap, stats, status } = this;
     // only rows with a string get their end offset here; fillOffsets gives the others theirs
     let used = 0;
     for (let i = 0; i < n; i++) {
@@ -640,6 +672,8 @@ export class Reassembler {
         // a string still open when its syscall ended lost its last chunks
         const out = (f & OPEN) !== 0 ? (f & ~OPEN) | StrFlags.TRUNCATED : f;
         col.flags[i] = out;
+        // an ENTERED row's strings are counted when the whole call is delivered
+        if (status[r]! >= PENDING) continue;
         if ((out & StrFlags.TRUNCATED) !== 0) stats.truncatedStrings++;
         if ((f & StrFlags.READ_ERROR) !== 0) stats.readErrors++;
       }
@@ -669,7 +703,7 @@ export class Reassembler {
     let hp = 0;
     let w = 0;
     for (let r = 0; r < n; r++) {
-      if (status[r] !== PENDING && key[r]! <= mark) continue;
+      if (status[r]! < PENDING && key[r]! <= mark) continue;
       remap[r] = w;
       if (w !== r) this.moveRow(r, w);
       const m = strMask[w]!;

@@ -28,7 +28,8 @@ export interface Syscall {
   readonly tsEnter: bigint | undefined;
   readonly tsExit: bigint | undefined;
   readonly durationNs: bigint | undefined;
-  readonly status: (typeof STATUS_NAMES)[number];
+  /** 'entered' only from a reader with the `entered` option */
+  readonly status: (typeof STATUS_NAMES)[number] | 'entered';
   readonly comm: string | undefined;
 }
 
@@ -49,7 +50,7 @@ export function* batchSyscalls(b: SyscallBatch, header: TraceHeader): Generator<
   for (let i = 0; i < b.length; i++) {
     const status = b.status[i]!;
     const hasEntry = status !== SyscallStatus.NO_ENTRY;
-    const hasExit = status !== SyscallStatus.UNFINISHED;
+    const hasExit = status !== SyscallStatus.UNFINISHED && status !== SyscallStatus.ENTERED;
     const args: bigint[] = [];
     for (let a = 0; a < b.nargs[i]!; a++) args.push(b.args[a]![i]!);
     const strings: (string | undefined)[] = [];
@@ -69,7 +70,7 @@ export function* batchSyscalls(b: SyscallBatch, header: TraceHeader): Generator<
       pid: b.pid[i]!, tid: b.tid[i]!, nr: b.nr[i]!, name: name(b.nr[i]!), args, strings, truncated, readError, ret, errno,
       errnoName: errno === undefined ? undefined : errnoName(errno),
       tsEnter, tsExit, durationNs: tsEnter !== undefined && tsExit !== undefined ? tsExit - tsEnter : undefined,
-      status: STATUS_NAMES[status]!, comm: b.comm[i]! >= 0 ? b.comms[b.comm[i]!] : undefined,
+      status: status === SyscallStatus.ENTERED ? 'entered' : STATUS_NAMES[status]!, comm: b.comm[i]! >= 0 ? b.comms[b.comm[i]!] : undefined,
     };
   }
 }

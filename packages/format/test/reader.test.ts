@@ -142,6 +142,47 @@ test('a syscall longer than the window is delivered late, memory stays bounded',
   assert.equal(trace.stats.lateRows, 1);
 });
 
+test('entered: a call still running after the window comes at its turn as ENTERED, then whole when it ends', async () => {
+  const build = () => {
+    const w = new PacketWriter();
+    w.entry({ pid: P, tid: 1, ts: 1n, nr: 0, args: [0n, 0n, 1n], chunks: [{ arg: 1, bytes: enc('in') }] }); // a long blocking read
+    for (let i = 0; i < 5000; i++) {
+      const ts = 1000n + BigInt(i) * 1000n;
+      w.entry({ pid: P, tid: 2, ts, nr: 39, args: [] });
+      w.exit({ pid: P, tid: 2, ts: ts + 10n, nr: 39, ret: 2n });
+    }
+    w.exit({ pid: P, tid: 1, ts: 6_000_000n, nr: 0, ret: 1n });
+    w.entry({ pid: P, tid: 3, ts: 6_000_100n, nr: 61, args: [] }); // a wait4 still running at the end
+    for (let i = 0; i < 300; i++) {
+      const ts = 6_001_000n + BigInt(i) * 1000n;
+      w.entry({ pid: P, tid: 2, ts, nr: 39, args: [] });
+      w.exit({ pid: P, tid: 2, ts: ts + 10n, nr: 39, ret: 2n });
+    }
+    return image(w);
+  };
+  const opts = { windowNs: 10_000, batchRows: 256 };
+  const { calls, trace } = await syscallsOf(build(), { ...opts, entered: true });
+  assert.equal(calls.length, 5304, 'every call once, the read and the wait4 twice');
+  const reads = calls.map((c, k) => [c, k] as const).filter(([c]) => c.tid === 1);
+  assert.equal(reads.length, 2);
+  const [[entered, at], [whole, late]] = reads as [[typeof calls[0], number], [typeof calls[0], number]];
+  // its entry where it started: before every getppid, with its entry values only
+  assert.equal(at, 0);
+  assert.deepEqual([entered.status, entered.tsEnter, entered.tsExit, entered.ret, entered.args, entered.strings[1]], ['entered', 1n, undefined, undefined, [0n, 0n, 1n], 'in']);
+  // the whole call when it ended, late, with the same entry
+  assert.ok(late > 4000);
+  assert.deepEqual([whole.status, whole.tsEnter, whole.tsExit, whole.ret, whole.strings[1]], ['complete', 1n, 6_000_000n, 1n, 'in']);
+  // the wait4 the recording ends in: entered when the window passed, unfinished at the end
+  assert.deepEqual(calls.filter((c) => c.tid === 3).map((c) => c.status), ['entered', 'unfinished']);
+  assert.equal(trace.stats.complete, 5301);
+  assert.equal(trace.stats.unfinished, 1);
+  // without the option: the same calls once each, the read late
+  const plain = await syscallsOf(build(), opts);
+  assert.equal(plain.calls.length, 5302);
+  assert.ok(plain.calls.every((c) => c.status !== 'entered'));
+  assert.deepEqual({ ...plain.trace.stats, bytes: 0 }, { ...trace.stats, bytes: 0 });
+});
+
 test('process and lost events come in time order between batches; comm is tracked', async () => {
   const w = new PacketWriter();
   w.procInfo({ pid: P, tid: P, ts: 1n, ppid: 1, comm: 'sh', exe: '/bin/sh' });

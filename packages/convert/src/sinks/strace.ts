@@ -90,6 +90,7 @@ export function createStraceSink(out: NodeJS.WritableStream, opts: StraceOptions
       return drained();
     },
     async close() {
+      printer.end(put);
       copy();
       send();
       await drained();

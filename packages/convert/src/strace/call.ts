@@ -24,12 +24,12 @@ const TWO32 = 4294967296;
 const SAFE_HI = 0x200000;
 
 /** A 64-bit column as its low (unsigned) and high (signed) words. */
-interface Words {
+export interface Words {
   lo: Uint32Array;
   hi: Int32Array;
 }
 
-function words(a: BigInt64Array): Words {
+export function words(a: BigInt64Array): Words {
   return { lo: new Uint32Array(a.buffer, a.byteOffset, a.length * 2), hi: new Int32Array(a.buffer, a.byteOffset, a.length * 2) };
 }
 
@@ -42,6 +42,7 @@ export class Call {
   name = '';
   private args: Words[] = [];
   private rets!: Words;
+  private readonly views = new WeakMap<SyscallBatch, { args: Words[]; ret: Words }>();
 
   constructor(
     readonly cfg: StraceConfig,
@@ -52,8 +53,14 @@ export class Call {
   at(b: SyscallBatch, i: number, name: string): this {
     if (b !== this.b) {
       this.b = b;
-      this.args = Array.from({ length: MAX_ARGS }, (_, k) => words(b.args[k]!));
-      this.rets = words(b.ret);
+      // a call printed when it returns may be in an earlier batch than the row before it
+      let v = this.views.get(b);
+      if (!v) {
+        v = { args: Array.from({ length: MAX_ARGS }, (_, k) => words(b.args[k]!)), ret: words(b.ret) };
+        this.views.set(b, v);
+      }
+      this.args = v.args;
+      this.rets = v.ret;
     }
     this.i = i;
     this.pid = b.pid[i]!;

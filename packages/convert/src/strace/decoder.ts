@@ -20,8 +20,6 @@ export interface Decoder {
   /** apply `effect` before the arguments print: the descriptors the call creates are among them
    * (pipe2's `[3<pipe:[…]>, 4<pipe:[…]>]`, as strace -y shows them) */
   readonly effectFirst?: boolean;
-  /** the call does not return when it succeeds (exit, exit_group): unfinished prints `= ?` plainly */
-  readonly noReturn?: boolean;
   /**
    * index in `args` of the first printer strace prints when the call returns (what the kernel
    * fills: read's buffer, stat's struct, wait4's status): a call cut by `<unfinished ...>`
@@ -29,6 +27,12 @@ export interface Decoder {
    * prints every argument at entry.
    */
   readonly exitFrom?: number;
+  /**
+   * the comma before the exit half is printed with it, at exit (clone:
+   * `<... clone resumed>, child_tidptr=0x7f…`); by default the entry half ends with it
+   * (`read(3, ` … `<... read resumed>"…", 832)`), as most of strace's decoders print it
+   */
+  readonly exitComma?: boolean;
 }
 
 /** A printer bound to argument k whatever its position in the list. */

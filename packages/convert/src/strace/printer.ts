@@ -1,20 +1,27 @@
 /**
  * StracePrinter: trace items in, strace's lines out. Keeps what the lines need across batches:
  * the fd tracker (fed by the decoders' effects and by fork/exec/exit events), the previous
- * line's time for -r, and whether pid prefixes are on.
+ * line's time for -r, whether pid prefixes are on, and the calls that have entered and not
+ * returned yet.
+ *
+ * Lines come out in the order strace writes them (timeline.ts): a call prints whole where it
+ * enters unless another thread's line comes before it returns; then its entry ends with
+ * `<unfinished ...>` and it resumes (`<... wait4 resumed>`) where it returns.
  */
 import {
-  nameLookup, SyscallStatus, toWallClockNs, type SyscallBatch, type TraceEvent, type TraceHeader, type TraceItem,
+  isRestartErrno, nameLookup, SyscallStatus, toWallClockNs, type SyscallBatch, type TraceEvent, type TraceHeader,
+  type TraceItem,
 } from '@vltrace/format';
 import { Buffer } from 'node:buffer';
 import { escapePath, signame } from './args.js';
-import { Call, type StraceConfig } from './call.js';
+import { Call, words, type StraceConfig, type Words } from './call.js';
 import type { Decoder } from './decoder.js';
 import { retDec } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
 import { FdTracker } from './fds.js';
 import { callTime, Clock, errorResult, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
 import { signalLine } from './siginfo.js';
+import { Timeline, type Running } from './timeline.js';
 import type { XlatStyle } from './xlat.js';
 
 /** Options of the strace output. */
@@ -35,6 +42,38 @@ export interface StracePrinterOptions {
 
 const FORK_CALLS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
+/** strace's mark of a line a call's entry ends with when another line comes before its exit. */
+const UNFINISHED = ' <unfinished ...>';
+/** ... and of a call still running when tracing stopped (strace -p detaching). */
+const DETACHED = ' <detached ...>';
+
+/** The times of a batch as 32-bit words, to order rows without a BigInt per row. */
+interface Times {
+  readonly b: SyscallBatch;
+  readonly enter: Words;
+  readonly exit: Words;
+}
+
+/** A call entered and not printed to its end yet. */
+interface Call1 extends Running {
+  readonly name: string;
+  readonly d: Decoder;
+  /**
+   * the row of the whole call; none while only its ENTERED row came (a call that may run for
+   * minutes holds no batch in memory meanwhile)
+   */
+  b: SyscallBatch | undefined;
+  i: number;
+  /** the line's start: pid prefix and timestamp */
+  readonly lead: string;
+  /** arguments of the entry half */
+  readonly entryArgs: string;
+  /** printers from this index on print at exit */
+  readonly split: number;
+  /** the comma before the exit half is printed at exit (clone) */
+  readonly exitComma: boolean;
+}
+
 export class StracePrinter {
   private readonly name: (nr: number) => string;
   private readonly call: Call;
@@ -49,6 +88,10 @@ export class StracePrinter {
   private prevTs: bigint | undefined;
   /** wall clock = monotonic + this (the header's clock pair) */
   private readonly wallOffset: bigint;
+  private readonly timeline: Timeline<Call1>;
+  /** where lines go while an item is printed */
+  private put: (line: string) => void = () => undefined;
+  private times: Times | undefined;
 
   constructor(opts: StracePrinterOptions) {
     const meta = opts.header.meta;
@@ -66,9 +109,19 @@ export class StracePrinter {
     const several = meta.followForks || meta.systemWide || (meta.pids?.length ?? 0) > 1;
     this.prefix = opts.followForks ?? several;
     this.lazyPrefix = opts.followForks === undefined && !several;
+    this.timeline = new Timeline<Call1>({
+      interrupt: (p) => this.put(this.entryHalf(p) + UNFINISHED + '\n'),
+      returned: (p, whole) => this.returned(p, whole),
+      died: (p, whole, ts) => this.put(this.died(p, whole, ts)),
+      detached: (p) => this.put(this.entryHalf(p) + DETACHED + '\n'),
+    });
   }
 
-  /** The lines of one item (each ending in a newline), or '' when it prints nothing. */
+  /**
+   * The lines ready after an item (each ending in a newline), or ''. A call's line may wait
+   * for later items (until it is known whether another line comes before it returns): end()
+   * gives the rest.
+   */
   item(item: TraceItem): string {
     let out = '';
     this.each(item, (line) => {
@@ -77,18 +130,21 @@ export class StracePrinter {
     return out;
   }
 
-  /** Hands the lines of an item to `put`, one line (with its newline) at a time: no big string is built. */
+  /** Hands the lines ready after an item to `put`, one line (with its newline) at a time. */
   each(item: TraceItem, put: (line: string) => void): void {
+    this.put = put;
     if (item.type !== 'syscalls') {
-      const s = this.event(item);
-      if (s) put(s);
+      this.event(item);
       return;
     }
     const b = item.batch;
-    for (let i = 0; i < b.length; i++) {
-      const s = this.row(b, i);
-      if (s) put(s);
-    }
+    for (let i = 0; i < b.length; i++) this.row(b, i);
+  }
+
+  /** The end of the trace: the lines still held (calls still running print as strace detaching). */
+  end(put: (line: string) => void): void {
+    this.put = put;
+    this.timeline.end();
   }
 
   private lead(tid: number, ts: bigint): string {
@@ -107,28 +163,58 @@ export class StracePrinter {
     return this.clock.format(ts + this.wallOffset, delta);
   }
 
-  private row(b: SyscallBatch, i: number): string {
+  private timesOf(b: SyscallBatch): Times {
+    if (this.times?.b !== b) this.times = { b, enter: words(b.tsEnter), exit: words(b.tsExit) };
+    return this.times;
+  }
+
+  private row(b: SyscallBatch, i: number): void {
     const status = b.status[i]!;
     const name = this.name(b.nr[i]!);
     const c = this.call.at(b, i, name);
     const d = decoderFor(name, b.nargs[i]!);
+    const tl = this.timeline;
     if (status === SyscallStatus.NO_ENTRY) {
       // the child's return from fork: strace never shows it
-      if (FORK_CALLS.has(name) && c.ret === 0n) return '';
-      const head = `${this.lead(c.tid, b.tsExit[i]!)}<... ${name} resumed>)`;
-      return withResult(head, this.result(c, d)) + '\n';
+      if (FORK_CALLS.has(name) && c.ret === 0n) return;
+      // its entry came before the recording (or was lost): the end of a call alone
+      const ts = b.tsExit[i]!;
+      tl.line(ts, c.tid);
+      this.call.at(b, i, name);
+      this.put(withResult(`${this.lead(c.tid, ts)}<... ${name} resumed>)`, this.result(c, d)) + '\n');
+      return;
     }
-    const early = d.effectFirst === true && status === SyscallStatus.COMPLETE;
-    if (early) d.effect?.(c);
-    let head = `${this.lead(c.tid, b.tsEnter[i]!)}${name}(${this.args(c, d)}`;
-    if (status === SyscallStatus.UNFINISHED) {
-      if (!d.noReturn) head += ' <unfinished ...>';
-      return withResult(head + ')', '?') + '\n';
+    const tsEnter = b.tsEnter[i]!;
+    if (status !== SyscallStatus.ENTERED) {
+      // the whole of a call delivered first as ENTERED
+      const p = tl.running(c.tid);
+      if (p !== undefined && p.tsEnter === tsEnter) {
+        p.b = b;
+        p.i = i;
+        if (status === SyscallStatus.COMPLETE) tl.exit(p, b.tsExit[i]!, this.restarts(c));
+        return;
+      }
     }
-    if (!early) d.effect?.(c);
-    let line = withResult(head + ')', this.result(c, d));
-    if (this.syscallTimes) line += callTime(b.tsExit[i]! - b.tsEnter[i]!);
-    return line + '\n';
+    tl.line(tsEnter, c.tid);
+    // the lines it printed used the shared Call: back to this row
+    this.call.at(b, i, name);
+    if (status === SyscallStatus.COMPLETE && tl.idle() && this.returnsFirst(b, i) && !this.restarts(c)) {
+      // nothing can come between its entry and its exit: the whole line now
+      if (d.effectFirst) d.effect?.(c);
+      this.put(this.whole(c, d, this.lead(c.tid, tsEnter), this.args(c, d, 0, d.args?.length ?? 0)));
+      return;
+    }
+    const n = d.args?.length ?? 0;
+    const split = Math.min(d.exitFrom ?? n, n);
+    const p: Call1 = {
+      tid: c.tid, tsEnter, tsExit: 0n, returns: false, restart: false, name, d, b: status === SyscallStatus.ENTERED ? undefined : b, i,
+      lead: this.lead(c.tid, tsEnter),
+      entryArgs: this.args(c, d, 0, split),
+      split,
+      exitComma: split < n && d.exitComma === true,
+    };
+    tl.enter(p);
+    if (status === SyscallStatus.COMPLETE) tl.exit(p, b.tsExit[i]!, this.restarts(c));
   }
 
   /** An fd of process pid as an argument prints it (with -y, its path when known). */
@@ -137,10 +223,26 @@ export class StracePrinter {
     return p === undefined ? String(n) : `${n}<${escapePath(p)}>`;
   }
 
-  private args(c: Call, d: Decoder): string {
+  /** Row i returns before the next row of its batch starts (the rows after it are later still). */
+  private returnsFirst(b: SyscallBatch, i: number): boolean {
+    if (i + 1 >= b.length) return false;
+    const t = this.timesOf(b);
+    const next = b.status[i + 1] === SyscallStatus.NO_ENTRY ? t.exit : t.enter;
+    const hi = next.hi[2 * i + 3]!;
+    const xhi = t.exit.hi[2 * i + 1]!;
+    return hi > xhi || (hi === xhi && next.lo[2 * i + 2]! > t.exit.lo[2 * i]!);
+  }
+
+  /** The call returned a restart code: interrupted, maybe by a signal that kills its thread. */
+  private restarts(c: Call): boolean {
+    return c.failed && isRestartErrno(c.errno);
+  }
+
+  /** Arguments printed by printers [from, to) of the decoder. */
+  private args(c: Call, d: Decoder, from: number, to: number): string {
     const ps = d.args ?? [];
     let s = '';
-    for (let k = 0; k < ps.length; k++) {
+    for (let k = from; k < to; k++) {
       const a = ps[k]!(c, k);
       if (a === undefined) continue;
       s += s ? ', ' + a : a;
@@ -153,29 +255,98 @@ export class StracePrinter {
     return (d.ret ?? retDec)(c);
   }
 
+  /** A returned call's line: `lead` and its arguments, `) = result`. */
+  private whole(c: Call, d: Decoder, lead: string, args: string): string {
+    if (!d.effectFirst) d.effect?.(c);
+    let line = withResult(`${lead}${c.name}(${args})`, this.result(c, d));
+    if (this.syscallTimes) line += callTime(c.b.tsExit[c.i]! - c.b.tsEnter[c.i]!);
+    return line + '\n';
+  }
+
+  /** The entry half of a call's line, up to where `<unfinished ...>` goes. */
+  private entryHalf(p: Call1): string {
+    const more = !p.exitComma && p.split < (p.d.args?.length ?? 0);
+    return `${p.lead}${p.name}(${more && p.entryArgs ? p.entryArgs + ', ' : p.entryArgs}`;
+  }
+
+  /** The exit half's arguments, with their comma (clone's is printed here). */
+  private exitArgs(p: Call1, c: Call): string {
+    const s = this.args(c, p.d, p.split, p.d.args?.length ?? 0);
+    return s && p.exitComma && p.entryArgs ? ', ' + s : s;
+  }
+
+  /** A call returned: its whole line, or its resumed half when its entry was interrupted. */
+  private returned(p: Call1, whole: boolean): void {
+    const c = this.call.at(p.b!, p.i, p.name); // it returned: its whole row came
+    // the descriptors it creates are among its exit arguments (pipe2's, with -y)
+    if (p.d.effectFirst) p.d.effect?.(c);
+    if (whole) {
+      const rest = this.args(c, p.d, p.split, p.d.args?.length ?? 0);
+      this.put(this.whole(c, p.d, p.lead, p.entryArgs && rest ? `${p.entryArgs}, ${rest}` : p.entryArgs + rest));
+      return;
+    }
+    if (!p.d.effectFirst) p.d.effect?.(c);
+    let line = withResult(`${this.lead(p.tid, p.tsExit)}<... ${p.name} resumed>${this.exitArgs(p, c)})`, this.result(c, p.d));
+    if (this.syscallTimes) line += callTime(p.tsExit - p.tsEnter);
+    this.put(line + '\n');
+  }
+
+  /**
+   * A call its thread died in (killed, or another thread's exit_group), printed as strace does
+   * when the tracee exits inside it: `= ?`, with `<unfinished ...>` where the exit half was to go.
+   */
+  private died(p: Call1, whole: boolean, ts: bigint): string {
+    const n = p.d.args?.length ?? 0;
+    const exitHalf = p.b === undefined ? p.split < n : this.args(this.call.at(p.b, p.i, p.name), p.d, p.split, n) !== '';
+    const head = whole ? this.entryHalf(p) : `${this.lead(p.tid, ts)}<... ${p.name} resumed>`;
+    return withResult(head + (exitHalf ? UNFINISHED : '') + ')', '?') + '\n';
+  }
+
   /** The line of a process or trace event, if strace (or vltrace) prints one. */
-  event(e: TraceEvent): string {
+  private event(e: TraceEvent): void {
+    const tl = this.timeline;
     switch (e.type) {
       case 'fork':
         if (!e.thread) this.fds.fork(e.pid, e.childPid);
-        return '';
+        return;
       case 'exec':
         this.fds.exec(e.pid);
-        return e.oldTid !== e.tid ? `${this.lead(e.oldTid, e.ts)}+++ superseded by execve in pid ${e.tid} +++\n` : '';
+        if (e.oldTid !== e.tid) {
+          tl.line(e.ts, e.oldTid);
+          this.put(`${this.lead(e.oldTid, e.ts)}+++ superseded by execve in pid ${e.tid} +++\n`);
+        }
+        return;
       case 'proc_exit':
         if (e.groupDead) this.fds.exit(e.pid);
-        return `${this.lead(e.tid, e.ts)}${exitLine(e.exitCode, signame)}\n`;
-      case 'signal':
-        return `${this.lead(e.tid, e.ts)}${signalLine(e.signo, e.errno, e.code, e.fields, { style: this.style, fd: (n) => this.fd(e.pid, n) })}\n`;
+        tl.death(e.ts, e.tid);
+        this.put(`${this.lead(e.tid, e.ts)}${exitLine(e.exitCode, signame)}\n`);
+        return;
       case 'proc_info':
-        return '';
+        return;
+      case 'signal': {
+        // a line of its thread (so a call it returned from with a restart code was not its death)
+        const print = () => this.put(`${this.lead(e.tid, e.ts)}${signalLine(e.signo, e.errno, e.code, e.fields, { style: this.style, fd: (n) => this.fd(e.pid, n) })}\n`);
+        // an ignored signal has the time it was sent: strace shows it once the call it came in returns
+        if (e.ignored) tl.lineAfterCall(e.ts, e.tid, print);
+        else {
+          tl.line(e.ts, e.tid);
+          print();
+        }
+        return;
+      }
       case 'lost':
-        return `${this.time(e.ts)}--- vltrace: ${e.count} packets lost on CPU ${e.cpu} ---\n`;
+        tl.line(e.ts, -1);
+        this.put(`${this.time(e.ts)}--- vltrace: ${e.count} packets lost on CPU ${e.cpu} ---\n`);
+        return;
       case 'trailer': {
         let s = '';
         if (e.lost > 0n) s += `--- vltrace: ${e.lost} of ${e.events} packets lost in all ---\n`;
         if (e.writeError) s += '--- vltrace: recording stopped early by a write error ---\n';
-        return s;
+        if (s) {
+          // the last item: calls still running end first
+          tl.end();
+          this.put(s);
+        }
       }
     }
   }

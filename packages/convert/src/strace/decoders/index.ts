@@ -2,7 +2,7 @@
  * All decoders by syscall name, and the fallback built from the format's syscall table
  * (argument kinds and C types) for every syscall without one.
  */
-import { syscallByName } from '@vltrace/format';
+import { captureAt, syscallByName } from '@vltrace/format';
 import { defaultPrinter } from '../args.js';
 import type { Decoder } from '../decoder.js';
 import { FCNTL } from './fcntl.js';
@@ -30,9 +30,15 @@ export const DECODED_SYSCALLS: ReadonlySet<string> = new Set(DECODERS.keys());
 
 const cache = new Map<string, Decoder>();
 
+const withExitFrom = (d: Decoder, k: number): Decoder => (k < 0 ? d : { ...d, exitFrom: k });
+/** Argument k of syscall nr is read only when the call returns: an output argument. */
+const filledByKernel = (nr: number, k: number) => captureAt(nr, k, 'exit') !== undefined && captureAt(nr, k, 'entry') === undefined;
+
 /**
  * The decoder of a syscall by name: its own, or one printing each argument by the kind the
  * format's table gives it; for a syscall the table does not know, `nargs` raw arguments in hex.
+ * Arguments the capture table reads only at exit are what the kernel fills: they (and the
+ * ones after them) print in the exit half of a split line.
  */
 export function decoderFor(name: string, nargs: number): Decoder {
   const own = DECODERS.get(name);
@@ -42,7 +48,7 @@ export function decoderFor(name: string, nargs: number): Decoder {
   if (!d) {
     const def = syscallByName(name);
     d = def
-      ? { args: def.args.map(([, ctype, kind]) => defaultPrinter(kind, ctype)) }
+      ? withExitFrom({ args: def.args.map(([, ctype, kind]) => defaultPrinter(kind, ctype)) }, def.args.findIndex((_a, k) => filledByKernel(def.nr, k)))
       : { args: Array.from({ length: nargs }, () => defaultPrinter('flags', 'unsigned long')) };
     cache.set(key, d);
   }

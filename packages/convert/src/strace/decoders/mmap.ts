@@ -39,6 +39,6 @@ export const MMAP: Record<string, Decoder> = {
   mlock: { args: [ptr, ulong] },
   munlock: { args: [ptr, ulong] },
   mlockall: { args: [flags(MLOCKALL_FLAGS)] },
-  mincore: { args: [ptr, ulong, ptr] },
+  mincore: { args: [ptr, ulong, ptr], exitFrom: 2 },
   shmat: { args: [int, ptr, xlong], ret: retHex },
 };

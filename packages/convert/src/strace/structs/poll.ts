@@ -23,19 +23,34 @@ export function pollfds(m: Mem, n: number, c: Call): string | undefined {
  * `[{fd=3, revents=POLLIN}]` (at most -s of them, then `...`).
  */
 export function pollRevents(m: Mem, n: number, limit: number): string {
-  const out: string[] = [];
+  let out = '';
+  let printed = 0;
   const have = Math.min(n, Math.floor(m.length / POLLFD_SIZE));
   for (let i = 0; i < have; i++) {
     const rev = m.u16(i * POLLFD_SIZE + 6);
     if (!rev) continue;
-    if (out.length >= limit) {
-      out.push('...');
+    out += out ? ', ' : '[';
+    if (printed >= limit) {
+      out += '...';
       break;
     }
-    out.push(`{fd=${m.i32(i * POLLFD_SIZE)}, revents=${sprintFlags(POLL_EVENTS, rev) ?? `0x${rev.toString(16)}`}}`);
+    const fd = `{fd=${m.i32(i * POLLFD_SIZE)}, revents=`;
+    const flags = sprintFlags(POLL_EVENTS, rev) ?? `0x${rev.toString(16)}`;
+    // strace builds this result in a 1024-byte buffer and ends it with "..." where the next
+    // entry would leave less than room for an address and ", ]"
+    if (out.length + fd.length + flags.length + 1 >= REVENTS_BUFFER - REVENTS_RESERVE) {
+      out += '...';
+      break;
+    }
+    out += `${fd}${flags}}`;
+    printed++;
   }
-  return out.length ? `[${out.join(', ')}]` : '';
+  return out ? out + ']' : '';
 }
+
+/** The size of strace's buffer for poll's result, and what it keeps free at its end. */
+const REVENTS_BUFFER = 1024;
+const REVENTS_RESERVE = 2 + 2 * 8 + ', ]'.length + 1;
 
 /** An fd_set of `nfds` descriptors: `[3 4]`. */
 export function fdSet(m: Mem, nfds: number, c: Call): string {
