@@ -18,6 +18,8 @@ const arrow = createRequire(import.meta.url)('apache-arrow/Arrow.esnext.min') as
 
 export const AsyncByteQueue = arrow.AsyncByteQueue;
 export type AsyncByteQueue = A.AsyncByteQueue;
+export const Binary = arrow.Binary;
+export type Binary = A.Binary;
 export const Data = arrow.Data;
 export type Data<T extends A.DataType = A.DataType> = A.Data<T>;
 export type DataType = A.DataType;

@@ -6,7 +6,7 @@
  * arrows and parquet sinks.
  */
 import {
-  Data, type DataType, Dictionary, Field, Int32, Int64, Int8, makeData, makeVector, RecordBatch, Schema, Struct, TimestampNanosecond, Utf8,
+  Binary, Data, type DataType, Dictionary, Field, Int32, Int64, Int8, makeData, makeVector, RecordBatch, Schema, Struct, TimestampNanosecond, Utf8,
   Vector,
 } from './arrow-lib.js';
 import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type StringColumn, type TraceHeader } from '@vltrace/format';
@@ -43,8 +43,10 @@ export function arrowSchema(header?: TraceHeader): Schema {
         return new Field(c.name, new Dictionary(new Utf8(), new Int32(), DICT[c.name === 'errno_name' ? 'errno' : c.name]), true);
       case 'status':
         return new Field(c.name, new Dictionary(new Utf8(), new Int8(), DICT.status), false);
-      default:
-        return new Field(c.name, c.type === 'timestamp' ? new TimestampNanosecond() : c.type === 'int64' ? new Int64() : c.type === 'int32' ? new Int32() : new Utf8(), true);
+      default: {
+        const t = { timestamp: () => new TimestampNanosecond(), int64: () => new Int64(), int32: () => new Int32(), utf8: () => new Utf8(), binary: () => new Binary(), dict: () => new Utf8() }[c.type]();
+        return new Field(c.name, t, true);
+      }
     }
   });
   const meta = new Map<string, string>([['vltrace.schema', SCHEMA_VERSION]]);
@@ -215,6 +217,16 @@ function errnoInto(lo32: Uint32Array, hi32: Int32Array, retBits: Uint8Array, ind
   }
 }
 
+/** Bits of the rows whose flags are not 0 (a data column's rows with data); returns the null count. */
+function presentBits(flags: Uint8Array, n: number, bits: Uint8Array): number {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (flags[i] !== 0) bits[i >> 3]! |= 1 << (i & 7);
+    else nulls++;
+  }
+  return nulls;
+}
+
 /** Whether some value of a string column (per its flags) is not valid UTF-8. */
 function needsEscape(c: StringColumn, n: number): boolean {
   const start = c.offsets[0]!;
@@ -251,6 +263,9 @@ interface Zeros {
   sigBits: Uint8Array[];
   sigData: Int32Array[];
   sigOffsets: Int32Array;
+  /** validity and offsets of an all-null data column */
+  dataBits: Uint8Array;
+  dataOffsets: Int32Array;
 }
 
 function zeros(n: number): Zeros {
@@ -266,6 +281,8 @@ function zeros(n: number): Zeros {
     sigBits: Array.from({ length: SIGNAL_COLUMNS }, () => new Uint8Array(nbytes)),
     sigData: Array.from({ length: SIGNAL_COLUMNS - 1 }, () => new Int32Array(n)),
     sigOffsets: new Int32Array(n + 1),
+    dataBits: new Uint8Array(nbytes),
+    dataOffsets: new Int32Array(n + 1),
   };
 }
 
@@ -294,6 +311,7 @@ export class ArrowRows {
   private readonly int32: Int32;
   private readonly int64: Int64;
   private readonly utf8Type: Utf8;
+  private readonly binaryType: Binary;
   private readonly commType: Dictionary<Utf8, Int32>;
   private readonly syscallType: Dictionary<Utf8, Int32>;
   private readonly errnoType: Dictionary<Utf8, Int32>;
@@ -313,6 +331,7 @@ export class ArrowRows {
     this.int32 = this.field('pid');
     this.int64 = this.field('duration_ns');
     this.utf8Type = this.field('str0');
+    this.binaryType = this.field('data');
     this.commType = this.field('comm');
     this.syscallType = this.field('syscall');
     this.errnoType = this.field('errno_name');
@@ -468,6 +487,7 @@ export class ArrowRows {
     }
 
     children.push(...this.signalColumns(b, sigBits, signals, z));
+    children.push(this.data(b, z));
 
     const struct = makeData({ type: this.structType, length: n, nullCount: 0, children });
     return new RecordBatch(this.schema, struct);
@@ -532,6 +552,16 @@ export class ArrowRows {
     ];
   }
 
+  /** data: the batch's data column as it is (zero-copy), null where a row has none. */
+  private data(b: Rows, z: Zeros): Data<Binary> {
+    const n = b.length;
+    const c = b.data;
+    const bits = new Uint8Array((n + 7) >> 3);
+    const nullCount = presentBits(c.flags, n, bits);
+    if (nullCount === n) return makeData({ type: this.binaryType, length: n, nullCount: n, nullBitmap: z.dataBits, valueOffsets: z.dataOffsets, data: EMPTY_BYTES });
+    return makeData({ type: this.binaryType, length: n, nullCount, nullBitmap: nullCount === 0 ? undefined : bits, valueOffsets: c.offsets, data: c.data });
+  }
+
   /** The shared all-zero arrays, for batches of n rows. */
   private zerosOf(n: number): Zeros {
     if (this.zeros === undefined || this.zeros.n < n) this.zeros = zeros(n);
@@ -549,6 +579,8 @@ export class ArrowRows {
       sigBits: z.sigBits.map((b) => b.subarray(0, nbytes)),
       sigData: z.sigData.map((d) => d.subarray(0, n)),
       sigOffsets: z.sigOffsets.subarray(0, n + 1),
+      dataBits: z.dataBits.subarray(0, nbytes),
+      dataOffsets: z.dataOffsets.subarray(0, n + 1),
     };
   }
 

@@ -8,7 +8,7 @@ export {
 export { compileFilter, parseTimeBound, type Filter, type FilterOptions } from './filter.js';
 export { openSource, type Source } from './source.js';
 export {
-  COLUMNS, COLUMN_NAMES, SCHEMA_VERSION, RowStatus, ROW_STATUS_NAMES, STR_FLAG, lostRows, signalRows, signalName, isSignalStatus,
+  COLUMNS, COLUMN_NAMES, TEXT_COLUMNS, TEXT_COLUMN_NAMES, SCHEMA_VERSION, RowStatus, ROW_STATUS_NAMES, STR_FLAG, lostRows, signalRows, signalName, isSignalStatus,
   HAS_PID, HAS_STATUS, type Column, type ColumnType, type Rows, type SignalColumns,
 } from './schema.js';
 export { printSiginfo, printSignalInfo, signalLine, siginfoValues, type SiginfoOptions } from './strace/siginfo.js';

@@ -9,7 +9,7 @@ import { signame } from './strace/args.js';
 import { siginfoValues } from './strace/siginfo.js';
 import { SIGRTMAX } from './strace/tables/signal.js';
 
-/** Schema version, stored in Arrow/Parquet metadata as `vltrace.schema`. 2: signal rows. */
+/** Schema version, stored in Arrow/Parquet metadata as `vltrace.schema`. 2: signal rows, the `data` column. */
 export const SCHEMA_VERSION = '2';
 
 /**
@@ -30,8 +30,11 @@ export const STR_FLAG = {
   ESCAPED: 0x4,
 } as const;
 
-/** Logical column types; each sink maps them (SCHEMA.md has the table). */
-export type ColumnType = 'timestamp' | 'int64' | 'int32' | 'dict' | 'utf8';
+/**
+ * Logical column types; each sink maps them (SCHEMA.md has the table). `binary` columns are
+ * bytes with no text form: in Arrow and Parquet only, not in csv and jsonl (TEXT_COLUMNS).
+ */
+export type ColumnType = 'timestamp' | 'int64' | 'int32' | 'dict' | 'utf8' | 'binary';
 
 /** One column of the schema. */
 export interface Column {
@@ -67,10 +70,15 @@ export const COLUMNS: readonly Column[] = [
   col('si_pid', 'int32', 'signal rows: the sender\'s pid, when the siginfo has one (sent by a process, or SIGCHLD: the child); null otherwise'),
   col('si_status', 'int32', 'SIGCHLD rows: the child\'s exit code (CLD_EXITED) or signal; null otherwise'),
   col('siginfo', 'utf8', 'signal rows: the siginfo as strace prints it ({si_signo=SIGCHLD, si_code=CLD_EXITED, …}); null otherwise'),
+  col('data', 'binary', 'the memory the recorder read behind pointer arguments (structs, buffers…): the row\'s data chunks as recorded, each a 4-byte header (argument, flags, length) and its bytes; null when none'),
 ];
 
 /** Column names, in order. */
 export const COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
+
+/** The columns of the text formats (csv, jsonl): every column but the binary ones. */
+export const TEXT_COLUMNS: readonly Column[] = COLUMNS.filter((c) => c.type !== 'binary');
+export const TEXT_COLUMN_NAMES: readonly string[] = TEXT_COLUMNS.map((c) => c.name);
 
 /** The columns of signal rows (valid where the row's status is SIGNAL or IGNORED_SIGNAL). */
 export interface SignalColumns {

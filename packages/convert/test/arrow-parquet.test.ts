@@ -4,13 +4,47 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
-import { synthesizeTrace } from '@vltrace/format';
+import { CHUNK_FLAGS, PacketWriter, synthesizeTrace } from '@vltrace/format';
 import { convert, COLUMN_NAMES, type ConvertOptions } from '../src/index.js';
-import { arrowRows, duck, edgeCases, expectedRows, parquetSql, tmpPath, writeTrace, type TextRow } from './helpers.js';
+import { arrowRows, CONT, duck, edgeCases, expectedRows, MORE, parquetSql, READ_ERROR, tmpPath, TRUNCATED, writeTrace, type TextRow } from './helpers.js';
+
+/**
+ * Calls with memory behind their arguments (DATA packets, format 1.1), for the `data` column:
+ * read at entry and at exit, several arguments, a buffer split over two packets, cut and
+ * unreadable reads, and calls without any between them.
+ */
+function withMemory(): PacketWriter {
+  const w = new PacketWriter();
+  const EXIT = CHUNK_FLAGS.EXIT.bit;
+  const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 255);
+  let ts = 1_000_000_000n;
+  for (let k = 0; k < 50; k++) {
+    const pid = 200 + (k % 3);
+    ts += 1000n;
+    w.entry({ pid, tid: pid, ts, nr: 0, args: [3n, 0x1000n, 4096n] }); // read: buffer at exit
+    w.exit({ pid, tid: pid, ts: ts + 100n, nr: 0, ret: BigInt(k * 10) });
+    if (k % 5 !== 4) w.data({ pid, tid: pid, ts: ts + 100n, nr: 0, chunks: [{ arg: 1, bytes: bytes(k * 10, k), flags: EXIT }] });
+    ts += 1000n;
+    w.entry({ pid, tid: pid, ts, nr: 1, args: [1n, 0x2000n, 600n] }); // write: a buffer at entry, over two packets
+    w.data({ pid, tid: pid, ts, nr: 1, chunks: [{ arg: 1, bytes: bytes(383, k), flags: MORE }] });
+    w.data({ pid, tid: pid, ts, nr: 1, chunks: [{ arg: 1, bytes: bytes(217, k + 1), flags: CONT | (k % 2 ? TRUNCATED : 0) }] });
+    w.exit({ pid, tid: pid, ts: ts + 100n, nr: 1, ret: 600n });
+    ts += 1000n;
+    w.entry({ pid, tid: pid, ts, nr: 39, args: [] }); // getpid: nothing
+    w.exit({ pid, tid: pid, ts: ts + 10n, nr: 39, ret: BigInt(pid) });
+    ts += 1000n;
+    w.entry({ pid, tid: pid, ts, nr: 7, args: [0x3000n, 2n, 0n] }); // poll: at entry and at exit, one unreadable
+    w.data({ pid, tid: pid, ts, nr: 7, chunks: [{ arg: 0, bytes: bytes(16, k), flags: k % 7 === 0 ? READ_ERROR : 0 }] });
+    w.exit({ pid, tid: pid, ts: ts + 50n, nr: 7, ret: 1n });
+    w.data({ pid, tid: pid, ts: ts + 50n, nr: 7, chunks: [{ arg: 0, bytes: bytes(16, k + 2), flags: EXIT }] });
+  }
+  return w;
+}
 
 const cases: [string, () => Promise<string>][] = [
   ['edge cases', async () => writeTrace('ap-edge.bin', edgeCases())],
   ['edge cases, timestamps above 2^53', async () => writeTrace('ap-edge-big.bin', edgeCases(2n ** 60n + 99n))],
+  ['memory behind arguments', async () => writeTrace('ap-mem.bin', withMemory())],
   ['synthetic 30k', async () => {
     const f = tmpPath('ap-synth.bin');
     await synthesizeTrace(f, { syscalls: 30_000, seed: 3 });
@@ -50,6 +84,7 @@ test('parquet column types as DuckDB sees them', async () => {
   for (const c of ['duration_ns', 'arg0', 'arg5', 'ret', 'lost']) assert.equal(types[c], 'BIGINT', c);
   for (const c of ['pid', 'tid', 'nr', 'errno', 'str_flags', 'cpu', 'signo', 'si_code', 'si_pid', 'si_status']) assert.equal(types[c], 'INTEGER', c);
   for (const c of ['comm', 'syscall', 'str1', 'errno_name', 'status', 'signal', 'siginfo']) assert.equal(types[c], 'VARCHAR', c);
+  assert.equal(types['data'], 'BLOB');
   const meta = await duck(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${out}')`);
   assert.ok(meta.some((m) => m['k'] === 'ARROW:schema'));
   // the signal rows as SQL sees them: no syscall, the signal's columns
@@ -79,6 +114,16 @@ test('an empty selection still writes valid, empty outputs', async () => {
   const ar = tmpPath('empty.arrow');
   await convert({ inputs: [file], to: 'arrow', output: ar, ...opts, since: '+1h' });
   assert.equal(tableFromIPC(readFileSync(ar)).numRows, 0);
+});
+
+test('the data column through a filter and a partitioned dataset: the selected rows\' bytes, exactly', async () => {
+  const file = writeTrace('ap-mem-filter.bin', withMemory());
+  const want = (await expectedRows(file)).filter((r) => r['syscall'] === 'write' || r['syscall'] === 'poll');
+  assert.ok(want.every((r) => r['data'] !== null));
+  const dir = tmpPath('mem-ds');
+  await convert({ inputs: [file], to: 'parquet', output: dir, partitionBy: ['pid'], trace: 'write,poll' });
+  const got = await duck(parquetSql(`read_parquet('${dir}/**/*.parquet', hive_partitioning = true)`, 'ORDER BY ts_enter'));
+  assert.deepEqual(got, want);
 });
 
 test('--partition-by writes a hive dataset DuckDB reads back', async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { synthesizeTrace } from '@vltrace/format';
-import { convert, COLUMN_NAMES, unescapeBytes } from '../src/index.js';
+import { convert, TEXT_COLUMN_NAMES, unescapeBytes } from '../src/index.js';
 import { BAD_UTF8, edgeCases, expectedRows, parseCsv, parseJsonExact, tmpPath, writeTrace, type TextRow } from './helpers.js';
 
 const TEXT_COLUMNS = new Set(['comm', 'syscall', 'str0', 'str1', 'str2', 'str3', 'str4', 'str5', 'errno_name', 'status', 'signal', 'siginfo']);
@@ -10,11 +10,11 @@ const TEXT_COLUMNS = new Set(['comm', 'syscall', 'str0', 'str1', 'str2', 'str3',
 async function csvRows(file: string, out: string): Promise<TextRow[]> {
   await convert({ inputs: [file], to: 'csv', output: out });
   const [head, ...rows] = parseCsv(readFileSync(out, 'utf8'));
-  assert.deepEqual(head!.map((f) => f.value), COLUMN_NAMES);
+  assert.deepEqual(head!.map((f) => f.value), TEXT_COLUMN_NAMES);
   return rows.map((r) => {
-    assert.equal(r.length, COLUMN_NAMES.length);
+    assert.equal(r.length, TEXT_COLUMN_NAMES.length);
     return Object.fromEntries(r.map((f, k) => {
-      const col = COLUMN_NAMES[k]!;
+      const col = TEXT_COLUMN_NAMES[k]!;
       // text values are always quoted, numbers never; an empty unquoted field is null
       if (f.quoted) assert.ok(TEXT_COLUMNS.has(col), `${col} quoted`);
       else if (f.value !== '') assert.ok(!TEXT_COLUMNS.has(col), `${col} not quoted`);
@@ -29,7 +29,7 @@ async function jsonlRows(file: string, out: string): Promise<TextRow[]> {
   assert.equal(lines.pop(), '');
   return lines.map((l) => {
     const o = parseJsonExact(l);
-    assert.deepEqual(Object.keys(o), COLUMN_NAMES);
+    assert.deepEqual(Object.keys(o), TEXT_COLUMN_NAMES);
     return Object.fromEntries(Object.entries(o).map(([k, v]) => {
       if (v !== null) assert.equal(typeof v, TEXT_COLUMNS.has(k) ? 'string' : 'bigint', k);
       return [k, v === null ? null : String(v)];
@@ -40,7 +40,7 @@ async function jsonlRows(file: string, out: string): Promise<TextRow[]> {
 for (const [label, base] of [['small timestamps', 1_000_000_000n], ['timestamps above 2^53', 2n ** 60n + 12345n]] as const) {
   test(`csv and jsonl carry every edge case exactly (${label})`, async () => {
     const file = writeTrace(`edge-${base}.bin`, edgeCases(base));
-    const want = await expectedRows(file);
+    const want = await expectedRows(file, 'text');
     assert.equal(want.length, 12);
     assert.equal(want.filter((r) => r['signo'] !== null).length, 3);
     assert.deepEqual(await csvRows(file, tmpPath(`edge-${base}.csv`)), want);
@@ -60,7 +60,7 @@ test('the escaping rule round-trips non-UTF-8 bytes', async () => {
 test('csv and jsonl of a synthetic recording match the reader row for row', async () => {
   const file = tmpPath('synth-20k.bin');
   await synthesizeTrace(file, { syscalls: 20_000, seed: 7 });
-  const want = await expectedRows(file);
+  const want = await expectedRows(file, 'text');
   assert.equal(want.length, 20_000);
   assert.deepEqual(await csvRows(file, tmpPath('synth.csv')), want);
   assert.deepEqual(await jsonlRows(file, tmpPath('synth.jsonl')), want);

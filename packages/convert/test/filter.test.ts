@@ -25,7 +25,7 @@ const start = BigInt(META.clock.realtimeNs); // wall time of the recording's sta
 
 test('-X, -e, -p, --tid, --since/--until select exactly the matching rows', async () => {
   const file = await synthFile();
-  const all = await expectedRows(file);
+  const all = await expectedRows(file, 'text');
   const fileSet = resolveSyscallExpr('%file');
   const at = (r: TextRow) => BigInt(r['ts_enter'] ?? r['ts_exit']!);
   const cases: [Partial<ConvertOptions>, (r: TextRow) => boolean][] = [
@@ -71,7 +71,7 @@ test('several inputs merge in time order; the decoding thread changes nothing (s
   const b = tmpPath('merge-b.bin');
   await synthesizeTrace(a, { syscalls: 3000, seed: 1 });
   await synthesizeTrace(b, { syscalls: 2000, seed: 2 });
-  const want = [...(await expectedRows(a)), ...(await expectedRows(b))];
+  const want = [...(await expectedRows(a, 'text')), ...(await expectedRows(b, 'text'))];
   const got = await jsonl({ inputs: [a, b], threads: true });
   assert.equal(got.length, 5000);
   const key = (r: TextRow) => BigInt(r['ts_enter'] ?? r['ts_exit']!);

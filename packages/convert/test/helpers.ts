@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import {
   batchStringBytes, batchSyscalls, CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syntheticMeta, toWallClockNs, type TraceMeta,
 } from '@vltrace/format';
-import { COLUMN_NAMES, escapeBytes } from '../src/index.js';
+import { COLUMN_NAMES, escapeBytes, TEXT_COLUMN_NAMES } from '../src/index.js';
 import { printSignalInfo } from '../src/strace/siginfo.js';
 
 /** The signal names the edge cases use. */
@@ -103,8 +103,20 @@ export type TextRow = Record<string, string | null>;
 
 const str = (v: bigint | number | undefined | null) => (v === undefined || v === null ? null : String(v));
 
-/** The rows a conversion of `file` must produce, in stream order, from the reader's own view. */
-export async function expectedRows(file: string): Promise<TextRow[]> {
+/** Bytes as lower-case hex (how the tests compare the binary `data` column). */
+export const hexOf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+/**
+ * The rows a conversion of `file` must produce, in stream order, from the reader's own view:
+ * every column (`data` in hex), or those of the text formats (`text`: csv, jsonl).
+ */
+export async function expectedRows(file: string, columns: 'all' | 'text' = 'all'): Promise<TextRow[]> {
+  const rows = await allRows(file);
+  if (columns === 'all') return rows;
+  return rows.map((r) => Object.fromEntries(TEXT_COLUMN_NAMES.map((c) => [c, r[c]!])));
+}
+
+async function allRows(file: string): Promise<TextRow[]> {
   const t = await openTrace(file);
   const meta = t.header.meta;
   const rows: TextRow[] = [];
@@ -136,6 +148,7 @@ export async function expectedRows(file: string): Promise<TextRow[]> {
     if (it.type !== 'syscalls') continue;
     let i = 0;
     for (const c of batchSyscalls(it.batch, t.header)) {
+      const d = it.batch.data;
       const r: TextRow = {
         ts_enter: c.tsEnter === undefined ? null : str(toWallClockNs(meta, c.tsEnter)),
         ts_exit: c.tsExit === undefined ? null : str(toWallClockNs(meta, c.tsExit)),
@@ -160,6 +173,7 @@ export async function expectedRows(file: string): Promise<TextRow[]> {
       Object.assign(r, {
         str_flags: String(flags), ret: str(c.ret), errno: str(c.errno), errno_name: c.errnoName ?? null, status: c.status, lost: null, cpu: null,
         signo: null, signal: null, si_code: null, si_pid: null, si_status: null, siginfo: null,
+        data: d.flags[i] === 0 ? null : hexOf(d.data.subarray(d.offsets[i]!, d.offsets[i + 1]!)),
       });
       rows.push(r);
       i++;
@@ -226,8 +240,8 @@ export function arrowRows(t: Table): TextRow[] {
           rows[r]![name] = null;
           continue;
         }
-        const v = d.values instanceof BigInt64Array ? d.values[d.offset + i]! : col.get(r);
-        rows[r]![name] = String(v);
+        const v: unknown = d.values instanceof BigInt64Array ? d.values[d.offset + i]! : col.get(r);
+        rows[r]![name] = v instanceof Uint8Array ? hexOf(v) : String(v);
       }
     }
   }
@@ -247,6 +261,7 @@ export async function duck(sql: string): Promise<TextRow[]> {
 
 /** Reads Parquet back with DuckDB, every column as text (timestamps as epoch ns). */
 export function parquetSql(from: string, where = ''): string {
-  const cols = COLUMN_NAMES.map((c) => (c.startsWith('ts_') ? `epoch_ns(${c})::VARCHAR AS ${c}` : `${c}::VARCHAR AS ${c}`));
+  const cols = COLUMN_NAMES.map((c) =>
+    c.startsWith('ts_') ? `epoch_ns(${c})::VARCHAR AS ${c}` : c === 'data' ? `lower(hex(${c})) AS ${c}` : `${c}::VARCHAR AS ${c}`);
   return `SELECT ${cols.join(', ')} FROM ${from} ${where}`;
 }

@@ -21,7 +21,7 @@ import { duckApi, sqlString, type TraceDb } from './db.js';
 
 // CommonJS packages, through require() (see duckApi() in db.ts)
 const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as typeof duckdbBindings;
-const { DuckDBDataChunk, BIGINT, INTEGER, UTINYINT, VARCHAR } = duckApi();
+const { DuckDBDataChunk, BIGINT, BLOB, INTEGER, UTINYINT, VARCHAR } = duckApi();
 
 /** DuckDB's vector size: rows per data chunk. */
 const VS = 2048;
@@ -41,9 +41,13 @@ const RAW: readonly [name: string, type: DuckDBType, bytes: number][] = [
   // signal rows (null in every other row)
   ['sig_signo', INTEGER, 4], ['sig_code', INTEGER, 4], ['sig_pid', INTEGER, 4], ['sig_status', INTEGER, 4],
   ['sig_name', VARCHAR, 0], ['sig_info', VARCHAR, 0],
+  // the row's data chunks as the batch holds them (null when none)
+  ['data', BLOB, 0],
 ];
 /** the first signal column's index in RAW */
 const SIG_COL = 22;
+/** the data column's index in RAW */
+const DATA_COL = 28;
 const RAW_SQL = RAW.map(([n, t]) => `${n} ${t.toString()}`).join(', ');
 
 /**
@@ -76,6 +80,7 @@ function schemaSelect(offset: bigint): string {
     si_pid: 'sig_pid',
     si_status: 'sig_status',
     siginfo: 'sig_info',
+    data: 'data',
   };
   for (let a = 0; a < 6; a++) {
     expr[`arg${a}`] = `CASE WHEN nargs > ${a} THEN a${a} END`;
@@ -221,7 +226,22 @@ export class ParquetIngest {
     }
     duckdb.copy_data_to_vector(vec(15), 0, flags.buffer, 0, len * 4);
     this.signalColumns(b, o, len, vec);
+    this.dataColumn(b, o, len, vec(DATA_COL));
     app.appendDataChunk(chunk);
+  }
+
+  /** The data column: each row's data chunks as they are, null for a row without. */
+  private dataColumn(b: SyscallBatch, o: number, len: number, v: duckdbBindings.Vector): void {
+    const col = b.data;
+    const valid = this.validity;
+    valid.fill(0);
+    for (let i = 0; i < len; i++) {
+      if (col.flags[o + i] === 0) continue;
+      valid[i >> 3]! |= 1 << (i & 7);
+      duckdb.vector_assign_string_element_len(v, i, col.data.subarray(col.offsets[o + i]!, col.offsets[o + i + 1]!));
+    }
+    duckdb.vector_ensure_validity_writable(v);
+    duckdb.copy_data_to_vector_validity(v, 0, valid.buffer, 0, Math.ceil(len / 64) * 8);
   }
 
   /** The sig_* columns: null but on signal rows. */

@@ -20,6 +20,8 @@ export type SessionOptions = PrepareOptions;
 
 /** An open session; close() it when done. */
 export class Session {
+  private columns: Promise<ReadonlySet<string>> | undefined;
+
   private constructor(
     readonly db: TraceDb,
     readonly inputs: ResolvedInputs,
@@ -43,6 +45,12 @@ export class Session {
   /** Runs SQL over the views. */
   query(sql: string): Promise<QueryResult> {
     return this.db.query(sql);
+  }
+
+  /** Whether the syscalls view has a column (Parquet of an older schema lacks the newer ones). */
+  async hasColumn(name: string): Promise<boolean> {
+    this.columns ??= this.db.query('SELECT column_name FROM (DESCRIBE syscalls)').then((r) => new Set(r.rows.map((x) => String(x['column_name']))));
+    return (await this.columns).has(name);
   }
 
   /** An expression naming a row's partition (hive keys, and the input when there are several), '' otherwise. */

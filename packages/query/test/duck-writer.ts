@@ -1,6 +1,7 @@
 // An independent writer of the syscalls schema (packages/convert/SCHEMA.md): a recording's rows
 // through DuckDB's own Parquet writer, so the reports are also tested on Parquet that
 // @vltrace/convert did not write (and before its sink existed).
+import { Buffer } from 'node:buffer';
 import { writeFileSync, rmSync } from 'node:fs';
 import { batchSyscalls, openTrace, toWallClockNs } from '@vltrace/format';
 import { printSignalInfo, signalName } from '@vltrace/convert';
@@ -18,14 +19,19 @@ export async function writeParquetWithDuckDB(bin: string, out: string): Promise<
   const procs = new ProcessTracker(meta);
   for await (const item of trace.items()) {
     if (item.type === 'syscalls') {
+      const d = item.batch.data;
+      let i = 0;
       for (const sc of batchSyscalls(item.batch, trace.header)) {
+        // the row's data chunks as the batch holds them (base64 in the JSON, a BLOB in Parquet)
+        const data = d.flags[i] === 0 ? null : Buffer.from(d.data.subarray(d.offsets[i]!, d.offsets[i + 1]!)).toString('base64');
+        i++;
         let flags = 0;
         sc.truncated.forEach((t, a) => (flags |= (t ? 1 : 0) << (4 * a)));
         sc.readError.forEach((t, a) => (flags |= (t ? 2 : 0) << (4 * a)));
         const row: Record<string, unknown> = {
           ts_enter: wall(sc.tsEnter), ts_exit: wall(sc.tsExit), duration_ns: sc.durationNs ?? null, pid: sc.pid, tid: sc.tid,
           comm: sc.comm ?? null, syscall: sc.name, nr: sc.nr, str_flags: flags, ret: sc.ret ?? null, errno: sc.errno ?? null,
-          errno_name: sc.errnoName ?? null, status: sc.status, lost: null, cpu: null,
+          errno_name: sc.errnoName ?? null, status: sc.status, lost: null, cpu: null, data,
         };
         for (let a = 0; a < 6; a++) {
           row[`arg${a}`] = a < sc.args.length ? sc.args[a] : null;
@@ -58,9 +64,11 @@ export async function writeParquetWithDuckDB(bin: string, out: string): Promise<
       arg0: 'BIGINT', arg1: 'BIGINT', arg2: 'BIGINT', arg3: 'BIGINT', arg4: 'BIGINT', arg5: 'BIGINT',
       str0: 'VARCHAR', str1: 'VARCHAR', str2: 'VARCHAR', str3: 'VARCHAR', str4: 'VARCHAR', str5: 'VARCHAR',
       str_flags: 'INTEGER', ret: 'BIGINT', errno: 'INTEGER', errno_name: 'VARCHAR', status: 'VARCHAR', lost: 'BIGINT', cpu: 'INTEGER',
-      signo: 'INTEGER', signal: 'VARCHAR', si_code: 'INTEGER', si_pid: 'INTEGER', si_status: 'INTEGER', siginfo: 'VARCHAR',
+      signo: 'INTEGER', signal: 'VARCHAR', si_code: 'INTEGER', si_pid: 'INTEGER', si_status: 'INTEGER', siginfo: 'VARCHAR', data: 'VARCHAR',
     };
-    const select = Object.keys(cols).map((c) => (c.startsWith('ts_') ? `make_timestamp_ns(${c}) AS ${c}` : c)).join(', ');
+    const select = Object.keys(cols)
+      .map((c) => (c.startsWith('ts_') ? `make_timestamp_ns(${c}) AS ${c}` : c === 'data' ? 'from_base64(data) AS data' : c))
+      .join(', ');
     await db.exec(`COPY (SELECT ${select} FROM read_json(${sqlString(jsonl)}, format = 'newline_delimited',
       columns = {${Object.entries(cols).map(([k, v]) => `${k}: '${v}'`).join(', ')}})) TO ${sqlString(out)} (FORMAT parquet)`);
     await writeProcesses(db, procs.rows(), out.replace(/\.parquet$/, '.processes.parquet'));

@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeHeader, PacketWriter, syntheticMeta, type TraceMeta } from '@vltrace/format';
+import { CHUNK_FLAGS, encodeHeader, PacketWriter, syntheticMeta, type TraceMeta } from '@vltrace/format';
 
 export const META: TraceMeta = syntheticMeta({ argv: ['vltrace-record', '-o', 't.bin', 'sh'], command: ['sh'] });
 
@@ -41,12 +41,27 @@ export class Script {
     return this.ts;
   }
 
-  call(pid: number, name: Name, args: bigint[], ret: bigint | null, opts: { tid?: number; strs?: [number, string][]; dur?: bigint } = {}): void {
+  /**
+   * `strs`: string arguments; `mem`: the memory behind pointer arguments as the recorder reads
+   * it (DATA packets right after the entry, or the exit for `exit: true`).
+   */
+  call(
+    pid: number, name: Name, args: bigint[], ret: bigint | null,
+    opts: { tid?: number; strs?: [number, string][]; dur?: bigint; mem?: { arg: number; bytes: Uint8Array; exit?: boolean }[] } = {},
+  ): void {
     const tid = opts.tid ?? pid;
     const nr = NR[name];
     const ts = this.tick();
+    const mem = (exit: boolean, at: bigint) => {
+      const chunks = (opts.mem ?? []).filter((m) => (m.exit ?? false) === exit).map((m) => ({ arg: m.arg, bytes: m.bytes, flags: exit ? CHUNK_FLAGS.EXIT.bit : 0 }));
+      if (chunks.length > 0) this.w.data({ pid, tid, ts: at, nr, chunks });
+    };
     this.w.entry({ pid, tid, ts, nr, args, chunks: (opts.strs ?? []).map(([arg, s]) => ({ arg, bytes: enc(s) })) });
-    if (ret !== null) this.w.exit({ pid, tid, ts: ts + (opts.dur ?? 500n), nr, ret });
+    mem(false, ts);
+    if (ret !== null) {
+      this.w.exit({ pid, tid, ts: ts + (opts.dur ?? 500n), nr, ret });
+      mem(true, ts + (opts.dur ?? 500n));
+    }
     this.tick(opts.dur ?? 500n);
   }
 }
@@ -66,6 +81,18 @@ function chld(pid: number, status: number): Uint8Array {
 }
 export const O_CLOEXEC = 0o2000000n;
 
+/** The first 100 bytes of the fixture's /etc/passwd, as its first read returns them. */
+export const PASSWD = enc('root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/').subarray(0, 100);
+
+/** struct stat (x86-64, 144 bytes) with st_mode and st_size set. */
+function stat(mode: number, size: number): Uint8Array {
+  const b = new Uint8Array(144);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(24, mode, true);
+  dv.setBigInt64(48, BigInt(size), true);
+  return b;
+}
+
 /**
  * The fixture. pid 100 (sh, already running) opens and reads /etc/passwd, fails on
  * /nonexistent and /etc/shadow, stats /etc/hosts, reads /etc/group through a directory fd,
@@ -78,9 +105,9 @@ export function buildFixture(): PacketWriter {
   const w = s.w;
   w.procInfo({ pid: 100, tid: 100, ts: s.tick(), ppid: 1, comm: 'sh', exe: '/bin/sh' });
   s.call(100, 'openat', [AT_FDCWD, 0x1000n, O_CLOEXEC, 0n], 3n, { strs: [[1, '/etc/passwd']] });
-  s.call(100, 'read', [3n, 0x2000n, 4096n], 100n, { dur: 5000n });
-  s.call(100, 'read', [3n, 0x2000n, 4096n], 0n);
-  s.call(100, 'fstat', [3n, 0x3000n], 0n);
+  s.call(100, 'read', [3n, 0x2000n, 4096n], 100n, { dur: 5000n, mem: [{ arg: 1, bytes: PASSWD, exit: true }] });
+  s.call(100, 'read', [3n, 0x2000n, 4096n], 0n, { mem: [{ arg: 1, bytes: new Uint8Array(0), exit: true }] });
+  s.call(100, 'fstat', [3n, 0x3000n], 0n, { mem: [{ arg: 1, bytes: stat(0o100644, 1234), exit: true }] });
   s.call(100, 'close', [3n], 0n);
   s.call(100, 'openat', [AT_FDCWD, 0x1000n, 0n, 0n], -2n, { strs: [[1, '/nonexistent']] });
   s.call(100, 'stat', [0x1000n, 0x3000n], 0n, { strs: [[0, '/etc/hosts']] });
@@ -103,7 +130,7 @@ export function buildFixture(): PacketWriter {
   s.call(101, 'read', [5n, 0x2000n, 10n], 0n); // inherited fd 5: /etc/group
   w.exec({ pid: 101, tid: 101, ts: s.tick(), comm: 'ls', filename: '/bin/ls' });
   s.call(101, 'execve', [0x1000n, 0x2000n, 0x3000n], 0n, { strs: [[0, '/bin/ls']] });
-  s.call(101, 'write', [1n, 0x2000n, 10n], 10n);
+  s.call(101, 'write', [1n, 0x2000n, 10n], 10n, { mem: [{ arg: 1, bytes: enc('bin\ndev\nx\n') }] });
   w.lost({ ts: s.tick(), cpu: 1, count: 5n, firstTs: s.ts - 100n, lastTs: s.ts });
   s.call(101, 'exit_group', [2n], null);
   w.procExit({ pid: 101, tid: 101, ts: s.tick(), exitCode: 2 << 8, comm: 'ls' });

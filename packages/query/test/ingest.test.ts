@@ -44,7 +44,7 @@ test('DuckDB-written cache = convert\'s Parquet: 300k synthetic syscalls (severa
   await compare(bin, dir);
 });
 
-test('DuckDB-written cache = convert\'s Parquet: invalid UTF-8, cut and unreadable strings, lost rows, unknown syscalls', async () => {
+test('DuckDB-written cache = convert\'s Parquet: invalid UTF-8, cut and unreadable strings, lost rows, unknown syscalls, recorded memory', async () => {
   const { PacketWriter, CHUNK_FLAGS } = await import('@vltrace/format');
   const w = new PacketWriter();
   const bytes = (...b: number[]) => Uint8Array.from(b);
@@ -52,6 +52,15 @@ test('DuckDB-written cache = convert\'s Parquet: invalid UTF-8, cut and unreadab
   w.exit({ pid: 7, tid: 7, ts: 1_000_000_200n, nr: 257, ret: -2n });
   w.entry({ pid: 7, tid: 8, ts: 1_000_000_300n, nr: 82, args: [1n, 2n], chunks: [{ arg: 0, bytes: bytes(0x61), flags: CHUNK_FLAGS.TRUNCATED.bit }, { arg: 1, bytes: bytes(), flags: CHUNK_FLAGS.READ_ERROR.bit }] });
   w.exit({ pid: 7, tid: 8, ts: 1_000_000_400n, nr: 82, ret: 0n });
+  // memory behind arguments: a buffer at exit, one at entry over two packets (the data column)
+  const { EXIT, MORE, CONT } = { EXIT: CHUNK_FLAGS.EXIT.bit, MORE: CHUNK_FLAGS.MORE.bit, CONT: CHUNK_FLAGS.CONT.bit };
+  w.entry({ pid: 7, tid: 7, ts: 1_000_000_410n, nr: 0, args: [3n, 0x1000n, 64n] });
+  w.exit({ pid: 7, tid: 7, ts: 1_000_000_420n, nr: 0, ret: 4n });
+  w.data({ pid: 7, tid: 7, ts: 1_000_000_420n, nr: 0, chunks: [{ arg: 1, bytes: bytes(0, 0xff, 0x5c, 10), flags: EXIT }] });
+  w.entry({ pid: 7, tid: 7, ts: 1_000_000_430n, nr: 1, args: [1n, 0x2000n, 500n] });
+  w.data({ pid: 7, tid: 7, ts: 1_000_000_430n, nr: 1, chunks: [{ arg: 1, bytes: new Uint8Array(383).fill(0x61), flags: MORE }] });
+  w.data({ pid: 7, tid: 7, ts: 1_000_000_430n, nr: 1, chunks: [{ arg: 1, bytes: new Uint8Array(117).fill(0), flags: CONT }] });
+  w.exit({ pid: 7, tid: 7, ts: 1_000_000_440n, nr: 1, ret: 500n });
   w.lost({ ts: 1_000_000_500n, cpu: 1, count: 42n, firstTs: 1_000_000_450n, lastTs: 1_000_000_500n });
   w.entry({ pid: 7, tid: 7, ts: 1_000_000_600n, nr: 999, args: [BigInt.asIntN(64, 0xffffffffffffffffn)] });
   w.exit({ pid: 7, tid: 7, ts: 1_000_000_700n, nr: 999, ret: -38n });
@@ -59,4 +68,13 @@ test('DuckDB-written cache = convert\'s Parquet: invalid UTF-8, cut and unreadab
   w.entry({ pid: 7, tid: 7, ts: 1_000_000_900n, nr: 231, args: [0n] });
   const dir = tmpDir('vq-ingest-');
   await compare(writeTrace(w, 'odd.bin', dir), dir);
+  const db = await TraceDb.create();
+  try {
+    const p = await prepareRecording(join(dir, 'odd.bin'), db, { cacheDir: join(dir, 'duck') });
+    const { rows } = await db.query(`SELECT syscall, octet_length(data) AS n FROM read_parquet([${p.syscalls.map(sqlString).join(', ')}]) WHERE data IS NOT NULL ORDER BY ts_enter`);
+    // each chunk: a 4-byte header and its bytes
+    assert.deepEqual(rows, [{ syscall: 'read', n: 8 }, { syscall: 'write', n: 4 + 383 + 4 + 117 }]);
+  } finally {
+    db.close();
+  }
 });

@@ -1,7 +1,9 @@
 // Against independent references, on a program RECORDED with the real eBPF recorder:
 // - summary: calls and errors per syscall equal `strace -c -f` on the same program;
 // - files: exactly the paths the program (and the program it execs) opened, as strace saw them;
-// - procs: the program's fork/exec structure and exit codes.
+// - procs: the program's fork/exec structure and exit codes;
+// - failed and slow: calls printed as strace prints them (flags by name, structs and buffers from
+//   the recorded memory), from the .bin and from a Parquet dataset made by vltrace-convert.
 // Needs the native recorder (root, BTF, native/build/Release/vltrace.node). Never skipped
 // silently: without it these tests fail with the reason, unless VLTRACE_NO_EBPF=1 is set.
 import { test } from 'node:test';
@@ -10,7 +12,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { files, procs, Session, summary } from '../src/index.js';
+import { convert } from '@vltrace/convert';
+import { failed, files, procs, Session, slow, summary } from '../src/index.js';
 import { tmpDir } from './fixture.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -124,4 +127,41 @@ test('procs: the fork/exec structure and exit codes', { skip }, async () => {
   } finally {
     s.close();
   }
+});
+
+/** strace -f lines as calls: without the pid prefix, `= result` after one space. */
+function straceCalls(text: string): Set<string> {
+  return new Set(text.split('\n').map((l) => l.replace(/^\d+ +/, '').replace(/^(.*\)) +(= .*)$/, '$1 $2')));
+}
+
+test('failed and slow: calls as strace prints them, from the .bin and from a Parquet dataset made by vltrace-convert', { skip }, async () => {
+  const { bin, prog, work } = await recordProgram();
+  const ref = straceCalls(straceRun(prog, work, []));
+  const dataset = join(work, 'dataset');
+  await convert({ inputs: [bin], to: 'parquet', output: dataset, partitionBy: ['pid'] });
+  const answers: string[][] = [];
+  for (const input of [bin, dataset]) {
+    const opts = { cacheDir: join(work, 'cache') };
+    const examples = new Map((await failed(input, opts)).map((r) => [`${r.syscall} ${r.errnoName}`, r.example]));
+    // flags by name, a struct and a buffer read at entry, each the first failure of its kind
+    assert.equal(examples.get('openat ENOENT'), 'openat(AT_FDCWD, "/nonexistent/vltrace-query", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)');
+    assert.equal(examples.get('connect ENOENT'), 'connect(3, {sa_family=AF_UNIX, sun_path="/nonexistent/vltrace-query.sock"}, 110) = -1 ENOENT (No such file or directory)');
+    assert.equal(examples.get('write EBADF'), 'write(99, "vltrace\\n", 8) = -1 EBADF (Bad file descriptor)');
+    for (const e of examples.values()) if (!/0x/.test(e)) assert.ok(ref.has(e), `${e}: strace printed it`);
+    // every complete call: a struct and a buffer the kernel filled (the program's /etc/hostname)
+    const calls = (await slow(input, { ...opts, top: 100_000 })).map((r) => r.call);
+    const hostname = readFileSync('/etc/hostname');
+    const stat = calls.filter((c) => c.startsWith('newfstatat(3, "", {st_mode=S_IFREG|') && c.includes(`st_size=${hostname.length}, ...}, AT_EMPTY_PATH) = 0`));
+    assert.equal(stat.length, 1, calls.join('\n'));
+    const read = calls.filter((c) => c.startsWith('read(') && c.endsWith(`, 256) = ${hostname.length}`));
+    assert.equal(read.length, 1, calls.join('\n'));
+    assert.match(read[0]!, /^read\(3, ".*"(\.\.\.)?, 256\) = \d+$/);
+    // and every line is strace's, but those that differ run to run: addresses, /tmp's stat (its
+    // size changes while other programs use it), wait4 (the child's pid)
+    const own = calls.filter((c) => !/0x/.test(c) && !c.includes('"/tmp"') && !c.startsWith('wait4('));
+    assert.ok(own.length > 30, `${own.length} calls compared`);
+    assert.deepEqual(own.filter((c) => !ref.has(c)), [], 'calls strace printed otherwise');
+    answers.push([...examples.values(), ...calls]);
+  }
+  assert.deepEqual(answers[1], answers[0], 'the dataset and the .bin give the same calls');
 });

@@ -9,6 +9,7 @@ import { openTrace, type Syscall } from '@vltrace/format';
 import { Session, summary, failed, slow, files, procs, lost, sql } from '../src/index.js';
 import { buildFixture, tmpDir, writeTrace } from './fixture.js';
 import { writeParquetWithDuckDB } from './duck-writer.js';
+import { TraceDb, sqlString } from '../src/db.js';
 
 const dir = tmpDir();
 const bin = writeTrace(buildFixture(), 'fixture.bin', dir);
@@ -97,7 +98,14 @@ for (const kind of KINDS) {
     const o = rows.find((r) => r.syscall === 'openat')!;
     assert.equal(o.message, 'No such file or directory');
     assert.deepEqual(o.paths, ['/nonexistent']);
-    assert.equal(o.example, 'openat(AT_FDCWD, "/nonexistent", 0x0, 0) = -1 ENOENT'.replace('0x0', '0'));
+    // the first failing call of each group as `vltrace-convert --to strace` prints it
+    assert.deepEqual(Object.fromEntries(rows.map((r) => [key(r), r.example])), {
+      'access EACCES': 'access("/etc/shadow", R_OK) = -1 EACCES (Permission denied)',
+      'futex EAGAIN': 'futex(0x4000, FUTEX_WAIT, 1, NULL) = -1 EAGAIN (Resource temporarily unavailable)',
+      'openat ENOENT': 'openat(AT_FDCWD, "/nonexistent", O_RDONLY) = -1 ENOENT (No such file or directory)',
+      'rename ENOENT': 'rename("/tmp/a", "/tmp/b") = -1 ENOENT (No such file or directory)',
+      'wait4 ECHILD': 'wait4(-1, NULL, 0, NULL) = -1 ECHILD (No child processes)',
+    });
     const direct = calls.filter((c) => c.errno !== undefined);
     assert.equal(rows.reduce((a, r) => a + r.count, 0), direct.length);
     const { rows: q } = await sql(await open(kind), `SELECT count(*) AS n FROM syscalls WHERE errno IS NOT NULL`);
@@ -109,10 +117,28 @@ for (const kind of KINDS) {
     assert.deepEqual(rows.map((r) => r.syscall), ['wait4', 'futex', 'read']);
     assert.equal(rows[0]!.durationUs, 200);
     assert.equal(rows[1]!.tid, 102);
-    assert.equal(rows[2]!.call, 'read(3, 0x2000, 4096) = 100');
+    // the buffer it read, from the recorded memory (strace's -s 32)
+    assert.equal(rows[2]!.call, 'read(3, "root:x:0:0:root:/root:/bin/bash\\n"..., 4096) = 100');
     const longest = [...calls].filter((c) => c.durationNs !== undefined).sort((a, b) => Number(b.durationNs! - a.durationNs!))[0]!;
     assert.equal(rows[0]!.durationNs, Number(longest.durationNs));
     assert.match(rows[0]!.time, /^2025-11-26 09:40:00\.\d{9}$/);
+  });
+
+  test(`${kind}: slow prints calls decoded as strace does: flags by name, structs and buffers from the recorded memory`, async () => {
+    const rows = await slow(await open(kind), { top: 100, expr: 'openat,fstat,stat,read,write' });
+    const lines = new Set(rows.map((r) => r.call));
+    for (const line of [
+      'openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3',
+      'openat(AT_FDCWD, "/etc", O_RDONLY|O_DIRECTORY) = 4',
+      'openat(AT_FDCWD, "/tmp/out.txt", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3',
+      // struct stat the kernel filled, read at exit
+      'fstat(3, {st_mode=S_IFREG|0644, st_size=1234, ...}) = 0',
+      // no memory recorded: the address, as strace prints what it cannot read
+      'stat("/etc/hosts", 0x3000) = 0',
+      // buffers: read at exit (as many bytes as returned), written at entry
+      'read(3, "", 4096) = 0',
+      'write(1, "bin\\ndev\\nx\\n", 10) = 10',
+    ]) assert.ok(lines.has(line), `${line} in ${[...lines].join('\n')}`);
   });
 
   test(`${kind}: files lists every path, fds resolved through dup2, dirfds and fork`, async () => {
@@ -181,4 +207,34 @@ test('the processes view derived from syscalls alone (Parquet without a processe
   assert.deepEqual(by.get(101)!.execs, ['/bin/ls']);
   assert.equal(by.get(101)!.exitCode, 2); // from exit_group's argument
   assert.equal(by.get(103)!.exitCode, null); // killed: syscalls cannot tell
+});
+
+test('failed: the example is the first call recorded whole; a failing call without entry prints as strace shows one', async () => {
+  const { PacketWriter } = await import('@vltrace/format');
+  const w = new PacketWriter();
+  // a read already running when recording began (no entry), then one recorded whole
+  w.exit({ pid: 7, tid: 7, ts: 1_000_000_100n, nr: 0, ret: -11n });
+  w.entry({ pid: 7, tid: 7, ts: 1_000_000_200n, nr: 0, args: [5n, 0x1000n, 64n] });
+  w.exit({ pid: 7, tid: 7, ts: 1_000_000_300n, nr: 0, ret: -11n });
+  w.exit({ pid: 8, tid: 8, ts: 1_000_000_400n, nr: 61, ret: -10n });
+  const d = tmpDir();
+  const rows = await failed(writeTrace(w, 'noentry.bin', d), { cacheDir: join(d, 'cache') });
+  assert.deepEqual(rows.map((r) => [r.syscall, r.count, r.example]), [
+    ['read', 2, 'read(5, 0x1000, 64) = -1 EAGAIN (Resource temporarily unavailable)'],
+    ['wait4', 1, '<... wait4 resumed>) = -1 ECHILD (No child processes)'],
+  ]);
+});
+
+test('Parquet without the data column (written before it existed): the reports run, pointers print as addresses', async () => {
+  const d = tmpDir();
+  const p = join(d, 'old.parquet');
+  const db = await TraceDb.create();
+  try {
+    await db.exec(`COPY (SELECT * EXCLUDE (data) FROM read_parquet(${sqlString(parquet)})) TO ${sqlString(p)} (FORMAT parquet)`);
+  } finally {
+    db.close();
+  }
+  const rows = await slow(p, { top: 3 });
+  assert.equal(rows[2]!.call, 'read(3, 0x2000, 4096) = 100');
+  assert.equal((await failed(p)).find((r) => r.syscall === 'openat')!.example, 'openat(AT_FDCWD, "/nonexistent", O_RDONLY) = -1 ENOENT (No such file or directory)');
 });

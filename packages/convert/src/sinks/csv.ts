@@ -7,7 +7,7 @@
 import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1, putUtf8 } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
-import { COLUMN_NAMES, HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, signalName, type Rows } from '../schema.js';
+import { TEXT_COLUMN_NAMES, HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 /** A text value as a quoted CSV field. */
@@ -37,7 +37,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
   const commNames = new EncodedNames((c) => csvQuote(comms[c]!));
   // `syscall,nr` is written as one cached constant
   const callFields = new EncodedNames((nr) => `${csvQuote(f.name(nr))},${nr}`);
-  o.latin1(COLUMN_NAMES.join(',') + '\n');
+  o.latin1(TEXT_COLUMN_NAMES.join(',') + '\n');
 
   /** ts_enter, ts_exit and duration_ns, each with its comma */
   const times = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number) => {

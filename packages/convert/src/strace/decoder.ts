@@ -6,6 +6,7 @@
 import type { ArgPrinter } from './args.js';
 import { octal, printFd } from './args.js';
 import type { Call } from './call.js';
+import { errorResult } from './format-line.js';
 
 /** Prints a successful return value (errors are printed by the line assembler). */
 export type RetPrinter = (c: Call) => string;
@@ -51,6 +52,24 @@ export function named(name: string, p: ArgPrinter): ArgPrinter {
 /** A printer used only when `when` holds. */
 export function only(when: (c: Call) => boolean, p: ArgPrinter): ArgPrinter {
   return (c, k) => (when(c) ? p(c, k) : undefined);
+}
+
+/** The arguments printed by printers [from, to) of a decoder, joined by `, ` (printers that print nothing are left out). */
+export function printArgs(c: Call, d: Decoder, from: number, to: number): string {
+  const ps = d.args ?? [];
+  let s = '';
+  for (let k = from; k < to; k++) {
+    const a = ps[k]!(c, k);
+    if (a === undefined) continue;
+    s += s ? ', ' + a : a;
+  }
+  return s;
+}
+
+/** The result of a returned call: its error (`-1 ENOENT (No such file or directory)`) or its value as the decoder prints it. */
+export function printResult(c: Call, d: Decoder): string {
+  if (c.failed) return errorResult(c.errno);
+  return (d.ret ?? retDec)(c);
 }
 
 // ------------------------------------------------------------------ results

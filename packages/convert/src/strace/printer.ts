@@ -15,11 +15,10 @@ import {
 import { Buffer } from 'node:buffer';
 import { escapePath, signame } from './args.js';
 import { Call, words, type StraceConfig, type Words } from './call.js';
-import type { Decoder } from './decoder.js';
-import { retDec } from './decoder.js';
+import { printArgs, printResult, type Decoder } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
 import { FdTracker } from './fds.js';
-import { callTime, Clock, errorResult, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
+import { callTime, Clock, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
 import { signalLine } from './siginfo.js';
 import { Timeline, type Running } from './timeline.js';
 import type { XlatStyle } from './xlat.js';
@@ -181,7 +180,7 @@ export class StracePrinter {
       const ts = b.tsExit[i]!;
       tl.line(ts, c.tid);
       this.call.at(b, i, name);
-      this.put(withResult(`${this.lead(c.tid, ts)}<... ${name} resumed>)`, this.result(c, d)) + '\n');
+      this.put(withResult(`${this.lead(c.tid, ts)}<... ${name} resumed>)`, printResult(c, d)) + '\n');
       return;
     }
     const tsEnter = b.tsEnter[i]!;
@@ -201,7 +200,7 @@ export class StracePrinter {
     if (status === SyscallStatus.COMPLETE && tl.idle() && this.returnsFirst(b, i) && !this.restarts(c)) {
       // nothing can come between its entry and its exit: the whole line now
       if (d.effectFirst) d.effect?.(c);
-      this.put(this.whole(c, d, this.lead(c.tid, tsEnter), this.args(c, d, 0, d.args?.length ?? 0)));
+      this.put(this.whole(c, d, this.lead(c.tid, tsEnter), printArgs(c, d, 0, d.args?.length ?? 0)));
       return;
     }
     const n = d.args?.length ?? 0;
@@ -209,7 +208,7 @@ export class StracePrinter {
     const p: Call1 = {
       tid: c.tid, tsEnter, tsExit: 0n, returns: false, restart: false, name, d, b: status === SyscallStatus.ENTERED ? undefined : b, i,
       lead: this.lead(c.tid, tsEnter),
-      entryArgs: this.args(c, d, 0, split),
+      entryArgs: printArgs(c, d, 0, split),
       split,
       exitComma: split < n && d.exitComma === true,
     };
@@ -238,27 +237,10 @@ export class StracePrinter {
     return c.failed && isRestartErrno(c.errno);
   }
 
-  /** Arguments printed by printers [from, to) of the decoder. */
-  private args(c: Call, d: Decoder, from: number, to: number): string {
-    const ps = d.args ?? [];
-    let s = '';
-    for (let k = from; k < to; k++) {
-      const a = ps[k]!(c, k);
-      if (a === undefined) continue;
-      s += s ? ', ' + a : a;
-    }
-    return s;
-  }
-
-  private result(c: Call, d: Decoder): string {
-    if (c.failed) return errorResult(c.errno);
-    return (d.ret ?? retDec)(c);
-  }
-
   /** A returned call's line: `lead` and its arguments, `) = result`. */
   private whole(c: Call, d: Decoder, lead: string, args: string): string {
     if (!d.effectFirst) d.effect?.(c);
-    let line = withResult(`${lead}${c.name}(${args})`, this.result(c, d));
+    let line = withResult(`${lead}${c.name}(${args})`, printResult(c, d));
     if (this.syscallTimes) line += callTime(c.b.tsExit[c.i]! - c.b.tsEnter[c.i]!);
     return line + '\n';
   }
@@ -271,7 +253,7 @@ export class StracePrinter {
 
   /** The exit half's arguments, with their comma (clone's is printed here). */
   private exitArgs(p: Call1, c: Call): string {
-    const s = this.args(c, p.d, p.split, p.d.args?.length ?? 0);
+    const s = printArgs(c, p.d, p.split, p.d.args?.length ?? 0);
     return s && p.exitComma && p.entryArgs ? ', ' + s : s;
   }
 
@@ -281,12 +263,12 @@ export class StracePrinter {
     // the descriptors it creates are among its exit arguments (pipe2's, with -y)
     if (p.d.effectFirst) p.d.effect?.(c);
     if (whole) {
-      const rest = this.args(c, p.d, p.split, p.d.args?.length ?? 0);
+      const rest = printArgs(c, p.d, p.split, p.d.args?.length ?? 0);
       this.put(this.whole(c, p.d, p.lead, p.entryArgs && rest ? `${p.entryArgs}, ${rest}` : p.entryArgs + rest));
       return;
     }
     if (!p.d.effectFirst) p.d.effect?.(c);
-    let line = withResult(`${this.lead(p.tid, p.tsExit)}<... ${p.name} resumed>${this.exitArgs(p, c)})`, this.result(c, p.d));
+    let line = withResult(`${this.lead(p.tid, p.tsExit)}<... ${p.name} resumed>${this.exitArgs(p, c)})`, printResult(c, p.d));
     if (this.syscallTimes) line += callTime(p.tsExit - p.tsEnter);
     this.put(line + '\n');
   }
@@ -297,7 +279,7 @@ export class StracePrinter {
    */
   private died(p: Call1, whole: boolean, ts: bigint): string {
     const n = p.d.args?.length ?? 0;
-    const exitHalf = p.b === undefined ? p.split < n : this.args(this.call.at(p.b, p.i, p.name), p.d, p.split, n) !== '';
+    const exitHalf = p.b === undefined ? p.split < n : printArgs(this.call.at(p.b, p.i, p.name), p.d, p.split, n) !== '';
     const head = whole ? this.entryHalf(p) : `${this.lead(p.tid, ts)}<... ${p.name} resumed>`;
     return withResult(head + (exitHalf ? UNFINISHED : '') + ')', '?') + '\n';
   }

@@ -1,10 +1,11 @@
 /**
  * `failed`: the calls that returned an error, grouped by syscall and errno, with the errno's
- * message, how many processes saw it, the first paths involved and one example call.
+ * message, how many processes saw it, the first paths involved and one example call, decoded as
+ * strace prints it.
  */
 import { callRows } from '../db.js';
 import { errnoMessage } from '@vltrace/format';
-import { callRowOf, renderCall } from '../args.js';
+import { callOf, callStruct } from '../call.js';
 import type { Table } from '../output.js';
 import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
 
@@ -25,7 +26,7 @@ export interface FailedRow {
   paths: string[];
   /** distinct string arguments in all */
   distinctPaths: number;
-  /** the first failing call, decoded */
+  /** the first failing call (whole, when one was recorded whole), as strace prints it */
   example: string;
   examplePid: number;
 }
@@ -34,6 +35,7 @@ export interface FailedRow {
 export function failed(input: Session | string | readonly string[], opts: FailedOptions = {}): Promise<FailedRow[]> {
   const k = Math.max(0, opts.examples ?? 3);
   return withSession(input, opts, async (s) => {
+    const call = await callStruct(s);
     const { rows } = await s.query(`
       WITH f AS (
         SELECT *, coalesce(str0, str1, str2, str3, str4, str5) AS path, coalesce(ts_enter, ts_exit) AS ts
@@ -42,7 +44,8 @@ export function failed(input: Session | string | readonly string[], opts: Failed
              -- sorted before slicing: list(DISTINCT) comes in hash order, which varies run to run
              list_slice(list_sort(list(DISTINCT path) FILTER (path IS NOT NULL)), 1, ${k}) AS paths,
              count(DISTINCT path) AS distinct_paths,
-             arg_min(struct_pack(pid, syscall, arg0, arg1, arg2, arg3, arg4, arg5, str0, str1, str2, str3, str4, str5, str_flags, ret), ts) AS example
+             -- the first call recorded whole (a no-entry row has no arguments), else the first one
+             arg_min(${call}, (status <> 'complete', ts)) AS example
       FROM f GROUP BY syscall, errno ORDER BY count DESC, syscall, errno`);
     return rows.map((r) => {
       const ex = r['example'] as Record<string, unknown>;
@@ -56,7 +59,7 @@ export function failed(input: Session | string | readonly string[], opts: Failed
         pids: Number(r['pids']),
         paths: ((r['paths'] as string[] | null) ?? []).slice().sort(),
         distinctPaths: Number(r['distinct_paths']),
-        example: renderCall(callRowOf(ex)),
+        example: callOf(ex),
         examplePid: Number(ex['pid']),
       };
     });
@@ -69,7 +72,6 @@ export function failedTable(rows: readonly FailedRow[]): Table {
       { key: 'count', title: 'calls', align: 'right' },
       { key: 'syscall', title: 'syscall' },
       { key: 'errnoName', title: 'errno' },
-      { key: 'message', title: 'message' },
       { key: 'pids', title: 'procs', align: 'right' },
       {
         key: 'paths', title: 'paths (examples)',

@@ -1,5 +1,5 @@
-/** `slow`: the N longest syscalls (wall-clock, entry to exit), decoded, with pid and time. */
-import { callRowOf, renderCall } from '../args.js';
+/** `slow`: the N longest syscalls (wall-clock, entry to exit), as strace prints them, with pid and time. */
+import { callOf, callSelect } from '../call.js';
 import { fixed, type Table } from '../output.js';
 import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
 
@@ -19,6 +19,7 @@ export interface SlowRow {
   tid: number;
   comm: string | null;
   syscall: string;
+  /** the call as strace prints it, with its result */
   call: string;
 }
 
@@ -32,10 +33,11 @@ export function slow(input: Session | string | readonly string[], opts: SlowOpti
     // Every row of the top has such a duration, so the answer is the same.
     const { rows: th } = await s.query(`SELECT duration_ns FROM syscalls WHERE ${where} ORDER BY duration_ns DESC LIMIT 1 OFFSET ${top - 1}`);
     const min = th.length > 0 && th[0]!['duration_ns'] !== null ? `duration_ns >= ${String(th[0]!['duration_ns'])} AND ` : '';
+    const cols = await callSelect(s);
     const { rows } = await s.query(`
       WITH t0 AS (SELECT min(coalesce(ts_enter, ts_exit)) AS t0 FROM syscalls)
       SELECT ts_text(ts_enter) AS time, (epoch_ns(ts_enter) - epoch_ns(t0)) / 1e9 AS offset_s, duration_ns,
-             pid, tid, comm, syscall, arg0, arg1, arg2, arg3, arg4, arg5, str0, str1, str2, str3, str4, str5, str_flags, ret
+             comm, ${cols}
       FROM syscalls, t0
       WHERE ${min}${where}
       ORDER BY duration_ns DESC, ts_enter, tid LIMIT ${top}`);
@@ -48,7 +50,7 @@ export function slow(input: Session | string | readonly string[], opts: SlowOpti
       tid: Number(r['tid']),
       comm: (r['comm'] as string | null) ?? null,
       syscall: String(r['syscall']),
-      call: renderCall(callRowOf(r)),
+      call: callOf(r),
     }));
   });
 }

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,14 +14,21 @@ int main(int argc, char **argv) {
   struct stat st;
   const char *dir = argc > 1 ? argv[1] : "/tmp";
 
-  int fd = open("/etc/hostname", O_RDONLY);        // ok
+  int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);  // ok
   if (fd >= 0) {
-    (void)!read(fd, buf, sizeof buf);
+    fstat(fd, &st);                                 // a struct the kernel fills
+    (void)!read(fd, buf, sizeof buf);               // a buffer it fills
     close(fd);
   }
-  open("/nonexistent/vltrace-query", O_RDONLY);     // ENOENT
+  open("/nonexistent/vltrace-query", O_RDONLY | O_CLOEXEC);  // ENOENT
   access("/etc/vltrace-query-missing", R_OK);       // ENOENT
   stat("/tmp", &st);                                // ok
+  // failing calls with memory read at entry: a struct (sockaddr) and a buffer
+  struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/nonexistent/vltrace-query.sock" };
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  connect(s, (struct sockaddr *)&sa, sizeof sa);    // ENOENT
+  close(s);
+  (void)!write(99, "vltrace\n", 8);                 // EBADF
 
   snprintf(path, sizeof path, "%s/out.txt", dir);
   pid_t p = fork();
