@@ -44,12 +44,12 @@ export const COMMANDS = {
   },
   failed: {
     query: false,
-    describe: 'failed calls by syscall and errno, with the message, example paths and the first call',
+    describe: 'failed calls by syscall and errno, with the message, example paths and the first call as strace prints it',
     options: { ...COMMON, ...FILTERS, examples: { type: 'number', default: 3, describe: 'example paths per row' } },
   },
   slow: {
     query: false,
-    describe: 'the longest syscalls, decoded, with pid and time',
+    describe: 'the longest syscalls as strace prints them, with pid and time',
     options: { ...COMMON, ...FILTERS, top: { alias: 'n', type: 'number', default: 20, describe: 'how many' } },
   },
   files: {
