@@ -185,6 +185,20 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
     o.pos = p;
   };
 
+  /** Writes the exit lines of calls that ended before a line at time (lo, hi). */
+  const exitsUntil = (lo: number, hi: number) => {
+    if (!haveFirst) {
+      firstLo = lo;
+      firstHi = hi;
+      haveFirst = true;
+    }
+    const start = (hi - firstHi) * TWO32 + (lo - firstLo);
+    while (heap.size > 0 && heap.keys[0]! <= start) {
+      heap.pop(top);
+      exitLine(top.p!, top.row);
+    }
+  };
+
   const rows = (b: Rows) => {
     const p = prepare(b);
     for (let i = 0; i < b.length; i++) {
@@ -192,17 +206,7 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
       const h = status === SyscallStatus.NO_ENTRY ? p.tsX : p.tsE;
       const lo = h.lo[2 * i]!;
       const hi = h.hi[2 * i + 1]!;
-      if (!haveFirst) {
-        firstLo = lo;
-        firstHi = hi;
-        haveFirst = true;
-      }
-      // exits that happened before this row started come first
-      const start = (hi - firstHi) * TWO32 + (lo - firstLo);
-      while (heap.size > 0 && heap.keys[0]! <= start) {
-        heap.pop(top);
-        exitLine(top.p!, top.row);
-      }
+      exitsUntil(lo, hi);
       if (status === RowStatus.LOST) {
         const buf = o.row(128);
         o.pos = putTs(buf, o.dv, o.pos, lo, hi);
@@ -220,16 +224,7 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
   const signal = (e: SignalEvent) => {
     const lo = Number(BigInt.asUintN(32, e.ts));
     const hi = Number(BigInt.asIntN(32, e.ts >> 32n));
-    if (!haveFirst) {
-      firstLo = lo;
-      firstHi = hi;
-      haveFirst = true;
-    }
-    const start = (hi - firstHi) * TWO32 + (lo - firstLo);
-    while (heap.size > 0 && heap.keys[0]! <= start) {
-      heap.pop(top);
-      exitLine(top.p!, top.row);
-    }
+    exitsUntil(lo, hi);
     const b = o.row(64);
     o.pos = putTs(b, o.dv, o.pos, lo, hi);
     o.latin1('SIGNAL' + sepChar);
