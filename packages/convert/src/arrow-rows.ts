@@ -13,7 +13,7 @@ import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type StringC
 import { escapeBytes, isAscii, isValidUtf8 } from './bytes.js';
 import { syscallNames } from './fields.js';
 import { WallClock } from './int64.js';
-import { COLUMNS, HAS_PID, HAS_STATUS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, SIGNAL_NAMES, STR_FLAG, type Rows } from './schema.js';
+import { COLUMNS, HAS_PID, HAS_STATUS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, SIGNAL_NAMES, STR_FLAG, type ColumnType, type Rows } from './schema.js';
 
 const TWO32 = 4294967296;
 const utf8 = new TextEncoder();
@@ -32,6 +32,12 @@ function utf8Data(values: readonly string[]): Data<Utf8> {
 // dictionary ids are fixed so the schema is the same in every file
 const DICT = { comm: 0, syscall: 1, errno: 2, status: 3, signal: 4 } as const;
 
+/** The Arrow type of each logical type (the dictionary columns are set one by one, below). */
+const PLAIN_TYPES: Readonly<Record<ColumnType, () => DataType>> = {
+  timestamp: () => new TimestampNanosecond(), int64: () => new Int64(), int32: () => new Int32(), utf8: () => new Utf8(), binary: () => new Binary(),
+  dict: () => new Utf8(),
+};
+
 /** The Arrow schema of SCHEMA.md, with the recording's clock in its metadata. */
 export function arrowSchema(header?: TraceHeader): Schema {
   const fields = COLUMNS.map((c) => {
@@ -43,10 +49,8 @@ export function arrowSchema(header?: TraceHeader): Schema {
         return new Field(c.name, new Dictionary(new Utf8(), new Int32(), DICT[c.name === 'errno_name' ? 'errno' : c.name]), true);
       case 'status':
         return new Field(c.name, new Dictionary(new Utf8(), new Int8(), DICT.status), false);
-      default: {
-        const t = { timestamp: () => new TimestampNanosecond(), int64: () => new Int64(), int32: () => new Int32(), utf8: () => new Utf8(), binary: () => new Binary(), dict: () => new Utf8() }[c.type]();
-        return new Field(c.name, t, true);
-      }
+      default:
+        return new Field(c.name, PLAIN_TYPES[c.type](), true);
     }
   });
   const meta = new Map<string, string>([['vltrace.schema', SCHEMA_VERSION]]);
