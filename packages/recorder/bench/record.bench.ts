@@ -1,5 +1,5 @@
 /**
- * Recorder benchmark: the same workloads untraced, under vltrace-record, `strace -f -o file`
+ * Recorder benchmark: the same workloads untraced, under vltrace-record (default -s, and -s 4096: the full string mode), `strace -f -o file`
  * and `perf trace record`, side by side in one run; prints a markdown table of medians.
  *
  *   node packages/recorder/dist/bench/record.bench.js   (as root)
@@ -38,12 +38,12 @@ const LS = ['bash', '-c', 's=$(date +%s%N); ls -laR /usr/share >/dev/null 2>&1; 
 const LOOP = 1_000_000;
 const STRACE_LOOP = 100_000; // strace is ~50x slower: fewer calls, same per-call figure
 
-type Tool = 'untraced' | 'vltrace' | 'before' | 'strace' | 'perf';
-const TOOLS: Tool[] = ['untraced', 'vltrace', 'before', 'strace', 'perf'];
+type Tool = 'untraced' | 'vltrace' | 'full' | 'before' | 'strace' | 'perf';
+const TOOLS: Tool[] = ['untraced', 'vltrace', 'full', 'before', 'strace', 'perf'];
 const LABEL: Record<Tool, string> = {
-  untraced: 'untraced', vltrace: 'vltrace-record', before: 'vltrace-record (before)', strace: 'strace -f -o file', perf: 'perf trace record',
+  untraced: 'untraced', vltrace: 'vltrace-record', full: 'vltrace-record -s 4096 (full mode)', before: 'vltrace-record (before)', strace: 'strace -f -o file', perf: 'perf trace record',
 };
-const RECORDERS: Tool[] = ['vltrace', 'before'];
+const RECORDERS: Tool[] = ['vltrace', 'full', 'before'];
 
 const dir = mkdtempSync(join(tmpdir(), 'vltrace-bench-'));
 
@@ -60,6 +60,8 @@ function wrap(tool: Tool, cmd: string[], out = join(dir, 'v.bin'), follow = fals
     // launched as users launch it, as an executable (its sh lines keep Node from reading
     // NODE_EXTRA_CA_CERTS); `node bin/…` is measured separately in the start-up rounds
     case 'vltrace': return [CLI, ...f, '-o', out, '--', ...cmd];
+    // the string mode for whole paths: every string and buffer up to 4096 bytes
+    case 'full': return [CLI, ...f, '-s', '4096', '-o', out, '--', ...cmd];
     case 'before': return [process.execPath, BEFORE!, ...f, '-o', out, '--', ...cmd];
     case 'strace': return ['strace', '-f', '-o', join(dir, 's.txt'), ...cmd];
     case 'perf': return ['perf', 'trace', 'record', '-o', join(dir, 'p.data'), '--', ...cmd];
