@@ -20,6 +20,12 @@
 #define DIRENT_BOUND 8192		/* DIRENTS: records counted at most */
 #define DIRENT_RECLEN 16		/* offsetof(struct linux_dirent64, d_reclen), same in linux_dirent */
 #define PUT_SPLITS 4			/* packets one buffer may span: 4 * 8 KiB > the largest -s */
+#define FILE_HDR (sizeof(struct vlt_file))
+#define FILE_ROOM 512			/* room a file record wants in a packet before its walk */
+#define NAME_CAP 255			/* NAME_MAX: bytes of one path component */
+#define PATH_BOUND 1024			/* steps of one path walk (components, mount crossings) */
+#define NSFS_MAGIC 0x6e736673		/* linux/magic.h: namespace files, named by their type */
+#define NS_NAME_CAP 32			/* a namespace type's name: "net", "mnt", "pid_for_children" */
 
 /* syscall number -> capture descriptors (entry, exit) */
 struct {
@@ -48,6 +54,13 @@ struct dstate {
 	__u32 total;			/* DIRENTS: bytes to walk (the return value) */
 	__u32 arg, flags;		/* the chunk's argument and flags */
 	__u32 item_errors;		/* ARGV: strings that could not be read */
+	/* the walk of a path up to the caller's root (FILE records), as d_path() walks it */
+	__u64 dentry;			/* where the walk is */
+	__u64 mnt;			/* its mount (struct mount) */
+	__u64 mnt_root;			/* the root dentry of that mount */
+	__u64 root_dentry, root_mnt;	/* the caller's root (fs->root): where the path starts */
+	__u32 ncomp;			/* components written */
+	__u32 walked;			/* the walk reached the root (else: left out components) */
 	__u8 buf[DATA_BUF];
 };
 
@@ -460,6 +473,169 @@ static __always_inline void put_dirents(struct dstate *d, __u32 arg, __u64 base,
 	walk_end(d);
 }
 
+/* ---- the files behind descriptors (FD_RET, FD_PAIR, CWD): FORMAT.md "Files behind descriptors" */
+
+/* Appends one component, the name of dentry, to the record being built; false when it does
+ * not fit in this packet. */
+static __always_inline bool put_name(struct dstate *d, struct dentry *dentry)
+{
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	__u32 len = BPF_CORE_READ(dentry, d_name.len), at = d->off;
+	__u8 *item;
+
+	if (len > NAME_CAP)
+		len = NAME_CAP;
+	if (at + 2 + len > DATA_BUDGET)
+		return false;
+	item = d->buf + bound(at, DATA_HALF - 1);
+	if (bpf_probe_read_kernel(d->buf + bound(at + 2, DATA_HALF - 1), bound(len, NAME_CAP), name))
+		len = 0;
+	item[0] = len;
+	item[1] = len >> 8;
+	d->off = at + 2 + len;
+	d->ncomp++;
+	return true;
+}
+
+/* A namespace file's one component: its type's name, which nsfs names it by ("net:[4026531840]"),
+ * from the ns_common its inode holds (the dentry's own name is "/"). */
+static __always_inline void put_ns_name(struct dstate *d, struct inode *inode)
+{
+	struct ns_common *ns = BPF_CORE_READ(inode, i_private);
+	const char *name = BPF_CORE_READ(ns, ops, name);
+	__u32 at = d->off;
+	__u8 *item;
+	long n;
+
+	if (!name || at + 2 + NS_NAME_CAP > DATA_BUDGET)
+		return;
+	item = d->buf + bound(at, DATA_HALF - 1);
+	n = bpf_probe_read_kernel_str(d->buf + bound(at + 2, DATA_HALF - 1), NS_NAME_CAP, name);
+	n = n > 0 ? n - 1 : 0;
+	item[0] = n;
+	item[1] = 0;
+	d->off = at + 2 + n;
+	d->ncomp++;
+}
+
+/* One step of d_path()'s walk (fs/d_path.c prepend_path): up a dentry, appending its name, or
+ * from the root of a mount to where it is mounted; the walk ends at the caller's root, at the
+ * root of a mount with no parent (a detached or internal mount: d_path gives the path from
+ * there) or at a dentry that is its own parent. */
+static long path_cb(__u32 i, void *unused)
+{
+	struct dstate *d = get_dstate();
+	struct dentry *dentry, *parent;
+	struct mount *mnt, *up;
+
+	if (!d)
+		return 1;
+	dentry = (void *)d->dentry;
+	mnt = (void *)d->mnt;
+	if (d->dentry == d->root_dentry &&
+	    d->mnt + bpf_core_field_offset(struct mount, mnt) == d->root_mnt)
+		goto done;
+	if (d->dentry == d->mnt_root) {
+		up = BPF_CORE_READ(mnt, mnt_parent);
+		if (!up || up == mnt)
+			goto done;
+		d->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		d->mnt = (__u64)up;
+		d->mnt_root = (__u64)BPF_CORE_READ(up, mnt.mnt_root);
+		return 0;
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (!parent || parent == dentry)
+		goto done;
+	if (!put_name(d, dentry))
+		return 1;	/* no room: the outer components are left out */
+	d->dentry = (__u64)parent;
+	return 0;
+done:
+	d->walked = 1;
+	return 1;
+}
+
+/* The file at (dentry, vfsmount) as a FILE record chunk of argument arg (cont: continues the
+ * previous chunk of arg, FD_PAIR's second file); no dentry: a record flagged NONE. A global
+ * function: verified once. */
+__noinline int put_file(__u32 arg, __s32 fd, __u64 dentry_p, __u64 vfsmnt_p, __u32 cont)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct dstate *d = get_dstate();
+	struct dentry *dentry = (void *)dentry_p, *parent;
+	struct vfsmount *vfsmnt = (void *)vfsmnt_p;
+	const struct dentry_operations *ops;
+	struct vlt_file rec = { .fd = fd };
+	struct inode *inode;
+	__u32 at;
+
+	if (!d)
+		return 0;
+	data_room(d, CHUNK_HDR + FILE_HDR + FILE_ROOM);
+	at = d->off;
+	d->off = at + CHUNK_HDR + FILE_HDR;
+	d->ncomp = 0;
+	if (!dentry || !vfsmnt) {
+		rec.flags = VLT_FILE_NONE;
+		goto out;
+	}
+	inode = BPF_CORE_READ(dentry, d_inode);
+	rec.ino = BPF_CORE_READ(inode, i_ino);
+	rec.mode = BPF_CORE_READ(inode, i_mode);
+	rec.magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+	parent = BPF_CORE_READ(dentry, d_parent);
+	ops = BPF_CORE_READ(dentry, d_op);
+	/* a file its file system names (d_path() calls d_op->d_dname): its dentry's name, the
+	 * reader names it by the file system's magic */
+	if (ops && BPF_CORE_READ(ops, d_dname) &&
+	    (parent != dentry || dentry != BPF_CORE_READ(vfsmnt, mnt_root))) {
+		rec.flags = VLT_FILE_DNAME;
+		if (rec.magic == NSFS_MAGIC)
+			put_ns_name(d, inode);
+		else
+			put_name(d, dentry);
+		goto out;
+	}
+	/* d_unlinked(): unhashed and not a root */
+	if (parent != dentry && !BPF_CORE_READ(dentry, d_hash.pprev))
+		rec.flags = VLT_FILE_DELETED;
+	d->dentry = dentry_p;
+	d->mnt = vfsmnt_p - bpf_core_field_offset(struct mount, mnt);
+	d->mnt_root = (__u64)BPF_CORE_READ(vfsmnt, mnt_root);
+	d->root_dentry = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+	d->root_mnt = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+	d->walked = 0;
+	bpf_loop(PATH_BOUND, path_cb, NULL, 0);
+	if (!d->walked)
+		rec.flags |= VLT_FILE_TRUNCATED;
+out:
+	rec.count = d->ncomp;
+	__builtin_memcpy(d->buf + bound(at + CHUNK_HDR, DATA_HALF - 1), &rec, sizeof(rec));
+	chunk_hdr(d, at, arg, d->xflag | cont, d->off - at - CHUNK_HDR);
+	return 0;
+}
+
+/* The file behind descriptor fd of the caller, as put_file() records it. */
+static __always_inline void put_fd(__u32 arg, __s64 fd, __u32 cont)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *file = NULL;
+	__u64 dentry = 0, mnt = 0;
+
+	if (fdt && fd >= 0 && fd < BPF_CORE_READ(fdt, max_fds)) {
+		fds = BPF_CORE_READ(fdt, fd);
+		if (bpf_probe_read_kernel(&file, sizeof(file), fds + fd))
+			file = NULL;
+	}
+	if (file) {
+		dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
+		mnt = (__u64)BPF_CORE_READ(file, f_path.mnt);
+	}
+	put_file(arg, fd, dentry, mnt, cont);
+}
+
 /* One capture: argument i as descriptor desc says. A global function: verified once, not at
  * each of its call sites. The plain reads end in one put_mem() call; walks build their own. */
 __noinline int capture_arg(__u32 i, __u32 desc)
@@ -481,6 +657,19 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 	ret = d->ret;
 	if (d->xflag && (desc >> VLT_CAP_OK_ONLY_SHIFT & VLT_CAP_OK_ONLY_MASK) && ret < 0)
 		return 0;
+	/* the files behind the result and the working directory read no argument */
+	if (how == VLT_CAP_FD_RET || how == VLT_CAP_CWD) {
+		struct task_struct *task = bpf_get_current_task_btf();
+
+		if (!d->xflag || ret < 0)
+			return 0;
+		if (how == VLT_CAP_FD_RET)
+			put_fd(i, ret, 0);
+		else
+			put_file(i, VLT_FD_CWD, (__u64)BPF_CORE_READ(task, fs, pwd.dentry),
+				 (__u64)BPF_CORE_READ(task, fs, pwd.mnt), 0);
+		return 0;
+	}
 	ptr = d->args[i];
 	if (!ptr)
 		return 0;	/* NULL: the raw argument says it */
@@ -544,6 +733,19 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 		if (d->xflag && ret > 0)
 			put_dirents(d, i, ptr, ret);
 		return 0;
+	case VLT_CAP_FD_PAIR: {
+		__s32 fds[2];
+
+		if (!d->xflag)
+			return 0;
+		if (bpf_probe_read_user(fds, sizeof(fds), (void *)ptr)) {
+			put_error(d, i);
+			return 0;
+		}
+		put_fd(i, fds[0], 0);
+		put_fd(i, fds[1], VLT_CHUNK_CONT);
+		return 0;
+	}
 	default:
 		return 0;
 	}
