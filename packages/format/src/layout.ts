@@ -8,7 +8,8 @@
 
 /**
  * Format version written in the file header. A reader accepts any minor of its major.
- * Minor 1 added DATA packets (memory that arguments point to) and SIGNAL packets.
+ * Minor 1 added DATA packets (memory that arguments point to, the files behind descriptors),
+ * SIGNAL packets and FD_INFO packets.
  */
 export const FORMAT_VERSION = { major: 1, minor: 1 } as const;
 
