@@ -55,8 +55,8 @@ struct dstate {
 	__u32 arg, flags;		/* the chunk's argument and flags */
 	__u32 item_errors;		/* ARGV: strings that could not be read */
 	/* the walk of a path up to the caller's root (FILE records), as d_path() walks it */
-	__u64 dentry;			/* where the walk is */
-	__u64 mnt;			/* its mount (struct mount) */
+	__u64 dentry;			/* where the walk is (put_file: the file's dentry) */
+	__u64 mnt;			/* its mount, struct mount (put_file: the file's vfsmount) */
 	__u64 mnt_root;			/* the root dentry of that mount */
 	__u64 root_dentry, root_mnt;	/* the caller's root (fs->root): where the path starts */
 	__u32 ncomp;			/* components written */
@@ -473,14 +473,20 @@ static __always_inline void put_dirents(struct dstate *d, __u32 arg, __u64 base,
 	walk_end(d);
 }
 
-/* ---- the files behind descriptors (FD_RET, FD_PAIR, CWD): FORMAT.md "Files behind descriptors" */
+/* ---- the files behind descriptors (FD_RET, FD_PAIR, CWD): FORMAT.md "Files behind descriptors"
+ * Kernel structs are read by direct loads through BTF-typed pointers (fault-safe, and several
+ * times cheaper than a bpf_probe_read_kernel() call each); an address kept as a number (in the
+ * workspace, across bpf_loop steps) gets its type back with bpf_rdonly_cast(), which costs
+ * nothing at run time. */
 
-/* Appends one component, the name of dentry, to the record being built; false when it does
- * not fit in this packet. */
-static __always_inline bool put_name(struct dstate *d, struct dentry *dentry)
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define KPTR(type, addr) ((type *)bpf_rdonly_cast((void *)(addr), bpf_core_type_id_kernel(type)))
+
+/* Appends one component, len bytes at name, to the record being built; false when it does not
+ * fit in this packet. */
+static __always_inline bool put_component(struct dstate *d, const void *name, __u32 len)
 {
-	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
-	__u32 len = BPF_CORE_READ(dentry, d_name.len), at = d->off;
+	__u32 at = d->off;
 	__u8 *item;
 
 	if (len > NAME_CAP)
@@ -501,8 +507,8 @@ static __always_inline bool put_name(struct dstate *d, struct dentry *dentry)
  * from the ns_common its inode holds (the dentry's own name is "/"). */
 static __always_inline void put_ns_name(struct dstate *d, struct inode *inode)
 {
-	struct ns_common *ns = BPF_CORE_READ(inode, i_private);
-	const char *name = BPF_CORE_READ(ns, ops, name);
+	struct ns_common *ns = KPTR(struct ns_common, inode->i_private);
+	const char *name = ns->ops->name;
 	__u32 at = d->off;
 	__u8 *item;
 	long n;
@@ -525,86 +531,92 @@ static __always_inline void put_ns_name(struct dstate *d, struct inode *inode)
 static long path_cb(__u32 i, void *unused)
 {
 	struct dstate *d = get_dstate();
-	struct dentry *dentry, *parent;
+	struct dentry *dentry;
 	struct mount *mnt, *up;
+	__u64 parent;
 
 	if (!d)
 		return 1;
-	dentry = (void *)d->dentry;
-	mnt = (void *)d->mnt;
 	if (d->dentry == d->root_dentry &&
 	    d->mnt + bpf_core_field_offset(struct mount, mnt) == d->root_mnt)
 		goto done;
+	dentry = KPTR(struct dentry, d->dentry);
 	if (d->dentry == d->mnt_root) {
-		up = BPF_CORE_READ(mnt, mnt_parent);
+		mnt = KPTR(struct mount, d->mnt);
+		up = mnt->mnt_parent;
 		if (!up || up == mnt)
 			goto done;
-		d->dentry = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		d->dentry = (__u64)mnt->mnt_mountpoint;
 		d->mnt = (__u64)up;
-		d->mnt_root = (__u64)BPF_CORE_READ(up, mnt.mnt_root);
+		d->mnt_root = (__u64)up->mnt.mnt_root;
 		return 0;
 	}
-	parent = BPF_CORE_READ(dentry, d_parent);
-	if (!parent || parent == dentry)
+	parent = (__u64)dentry->d_parent;
+	if (!parent || parent == d->dentry)
 		goto done;
-	if (!put_name(d, dentry))
+	if (!put_component(d, dentry->d_name.name, dentry->d_name.len))
 		return 1;	/* no room: the outer components are left out */
-	d->dentry = (__u64)parent;
+	d->dentry = parent;
 	return 0;
 done:
 	d->walked = 1;
 	return 1;
 }
 
-/* The file at (dentry, vfsmount) as a FILE record chunk of argument arg (cont: continues the
- * previous chunk of arg, FD_PAIR's second file); no dentry: a record flagged NONE. A global
- * function: verified once. */
-__noinline int put_file(__u32 arg, __s32 fd, __u64 dentry_p, __u64 vfsmnt_p, __u32 cont)
+/* The file at (d->dentry, d->mnt: a dentry and its vfsmount) as a FILE record chunk of argument
+ * arg (cont: continues the previous chunk of arg, FD_PAIR's second file); no dentry: a record
+ * flagged NONE. A global function: verified once (its arguments are numbers: the pointers come
+ * through the workspace). */
+__noinline int put_file(__u32 arg, __s32 fd, __u32 cont)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct dstate *d = get_dstate();
-	struct dentry *dentry = (void *)dentry_p, *parent;
-	struct vfsmount *vfsmnt = (void *)vfsmnt_p;
 	const struct dentry_operations *ops;
 	struct vlt_file rec = { .fd = fd };
+	struct vfsmount *vfsmnt;
+	struct dentry *dentry;
+	__u64 dentry_p, vfsmnt_p, parent;
 	struct inode *inode;
 	__u32 at;
 
 	if (!d)
 		return 0;
+	dentry_p = d->dentry;
+	vfsmnt_p = d->mnt;
+	dentry = KPTR(struct dentry, dentry_p);
+	vfsmnt = KPTR(struct vfsmount, vfsmnt_p);
 	data_room(d, CHUNK_HDR + FILE_HDR + FILE_ROOM);
 	at = d->off;
 	d->off = at + CHUNK_HDR + FILE_HDR;
 	d->ncomp = 0;
-	if (!dentry || !vfsmnt) {
+	if (!dentry_p || !vfsmnt_p) {
 		rec.flags = VLT_FILE_NONE;
 		goto out;
 	}
-	inode = BPF_CORE_READ(dentry, d_inode);
-	rec.ino = BPF_CORE_READ(inode, i_ino);
-	rec.mode = BPF_CORE_READ(inode, i_mode);
-	rec.magic = BPF_CORE_READ(dentry, d_sb, s_magic);
-	parent = BPF_CORE_READ(dentry, d_parent);
-	ops = BPF_CORE_READ(dentry, d_op);
+	inode = dentry->d_inode;
+	rec.ino = inode->i_ino;
+	rec.mode = inode->i_mode;
+	rec.magic = dentry->d_sb->s_magic;
+	parent = (__u64)dentry->d_parent;
+	ops = dentry->d_op;
 	/* a file its file system names (d_path() calls d_op->d_dname): its dentry's name, the
 	 * reader names it by the file system's magic */
-	if (ops && BPF_CORE_READ(ops, d_dname) &&
-	    (parent != dentry || dentry != BPF_CORE_READ(vfsmnt, mnt_root))) {
+	if (ops && ops->d_dname && (parent != dentry_p || dentry_p != (__u64)vfsmnt->mnt_root)) {
 		rec.flags = VLT_FILE_DNAME;
 		if (rec.magic == NSFS_MAGIC)
 			put_ns_name(d, inode);
 		else
-			put_name(d, dentry);
+			put_component(d, dentry->d_name.name, dentry->d_name.len);
 		goto out;
 	}
 	/* d_unlinked(): unhashed and not a root */
-	if (parent != dentry && !BPF_CORE_READ(dentry, d_hash.pprev))
+	if (parent != dentry_p && !dentry->d_hash.pprev)
 		rec.flags = VLT_FILE_DELETED;
 	d->dentry = dentry_p;
 	d->mnt = vfsmnt_p - bpf_core_field_offset(struct mount, mnt);
-	d->mnt_root = (__u64)BPF_CORE_READ(vfsmnt, mnt_root);
-	d->root_dentry = (__u64)BPF_CORE_READ(task, fs, root.dentry);
-	d->root_mnt = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+	d->mnt_root = (__u64)vfsmnt->mnt_root;
+	d->root_dentry = (__u64)task->fs->root.dentry;
+	d->root_mnt = (__u64)task->fs->root.mnt;
 	d->walked = 0;
 	bpf_loop(PATH_BOUND, path_cb, NULL, 0);
 	if (!d->walked)
@@ -617,23 +629,22 @@ out:
 }
 
 /* The file behind descriptor fd of the caller, as put_file() records it. */
-static __always_inline void put_fd(__u32 arg, __s64 fd, __u32 cont)
+static __always_inline void put_fd(struct dstate *d, __u32 arg, __s64 fd, __u32 cont)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file = NULL;
-	__u64 dentry = 0, mnt = 0;
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file = NULL;
 
-	if (fdt && fd >= 0 && fd < BPF_CORE_READ(fdt, max_fds)) {
-		fds = BPF_CORE_READ(fdt, fd);
-		if (bpf_probe_read_kernel(&file, sizeof(file), fds + fd))
-			file = NULL;
-	}
+	if (fd < 0 || fd >= fdt->max_fds ||
+	    bpf_probe_read_kernel(&file, sizeof(file), (void *)((__u64)fdt->fd + 8 * fd)))
+		file = NULL;
+	d->dentry = d->mnt = 0;
 	if (file) {
-		dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
-		mnt = (__u64)BPF_CORE_READ(file, f_path.mnt);
+		file = KPTR(struct file, file);
+		d->dentry = (__u64)file->f_path.dentry;
+		d->mnt = (__u64)file->f_path.mnt;
 	}
-	put_file(arg, fd, dentry, mnt, cont);
+	put_file(arg, fd, cont);
 }
 
 /* One capture: argument i as descriptor desc says. A global function: verified once, not at
@@ -663,11 +674,13 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 
 		if (!d->xflag || ret < 0)
 			return 0;
-		if (how == VLT_CAP_FD_RET)
-			put_fd(i, ret, 0);
-		else
-			put_file(i, VLT_FD_CWD, (__u64)BPF_CORE_READ(task, fs, pwd.dentry),
-				 (__u64)BPF_CORE_READ(task, fs, pwd.mnt), 0);
+		if (how == VLT_CAP_FD_RET) {
+			put_fd(d, i, ret, 0);
+		} else {
+			d->dentry = (__u64)task->fs->pwd.dentry;
+			d->mnt = (__u64)task->fs->pwd.mnt;
+			put_file(i, VLT_FD_CWD, 0);
+		}
 		return 0;
 	}
 	ptr = d->args[i];
@@ -742,8 +755,8 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 			put_error(d, i);
 			return 0;
 		}
-		put_fd(i, fds[0], 0);
-		put_fd(i, fds[1], VLT_CHUNK_CONT);
+		put_fd(d, i, fds[0], 0);
+		put_fd(d, i, fds[1], VLT_CHUNK_CONT);
 		return 0;
 	}
 	default:
