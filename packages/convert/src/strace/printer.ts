@@ -273,7 +273,7 @@ export class StracePrinter {
    */
   private effect(d: Decoder, c: Call): void {
     d.effect?.(c);
-    learnFiles(c);
+    if (this.decodeFds) learnFiles(c);
   }
 
   /** Row i returns before the next row of its batch starts (the rows after it are later still). */
