@@ -20,6 +20,12 @@
 #define DIRENT_BOUND 8192		/* DIRENTS: records counted at most */
 #define DIRENT_RECLEN 16		/* offsetof(struct linux_dirent64, d_reclen), same in linux_dirent */
 #define PUT_SPLITS 4			/* packets one buffer may span: 4 * 8 KiB > the largest -s */
+#define FILE_HDR (sizeof(struct vlt_file))
+#define FILE_ROOM 512			/* room a file record wants in a packet before its walk */
+#define NAME_CAP 255			/* NAME_MAX: bytes of one path component */
+#define PATH_BOUND 1024			/* steps of one path walk (components, mount crossings) */
+#define NSFS_MAGIC 0x6e736673		/* linux/magic.h: namespace files, named by their type */
+#define NS_NAME_CAP 32			/* a namespace type's name: "net", "mnt", "pid_for_children" */
 
 /* syscall number -> capture descriptors (entry, exit) */
 struct {
@@ -48,6 +54,13 @@ struct dstate {
 	__u32 total;			/* DIRENTS: bytes to walk (the return value) */
 	__u32 arg, flags;		/* the chunk's argument and flags */
 	__u32 item_errors;		/* ARGV: strings that could not be read */
+	/* the walk of a path up to the caller's root (FILE records), as d_path() walks it */
+	__u64 dentry;			/* where the walk is (put_file: the file's dentry) */
+	__u64 mnt;			/* its mount, struct mount (put_file: the file's vfsmount) */
+	__u64 mnt_root;			/* the root dentry of that mount */
+	__u64 root_dentry, root_mnt;	/* the caller's root (fs->root): where the path starts */
+	__u32 ncomp;			/* components written */
+	__u32 walked;			/* the walk reached the root (else: left out components) */
 	__u8 buf[DATA_BUF];
 };
 
@@ -460,6 +473,180 @@ static __always_inline void put_dirents(struct dstate *d, __u32 arg, __u64 base,
 	walk_end(d);
 }
 
+/* ---- the files behind descriptors (FD_RET, FD_PAIR, CWD): FORMAT.md "Files behind descriptors"
+ * Kernel structs are read by direct loads through BTF-typed pointers (fault-safe, and several
+ * times cheaper than a bpf_probe_read_kernel() call each); an address kept as a number (in the
+ * workspace, across bpf_loop steps) gets its type back with bpf_rdonly_cast(), which costs
+ * nothing at run time. */
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define KPTR(type, addr) ((type *)bpf_rdonly_cast((void *)(addr), bpf_core_type_id_kernel(type)))
+
+/* Appends one component, len bytes at name, to the record being built; false when it does not
+ * fit in this packet. */
+static __always_inline bool put_component(struct dstate *d, const void *name, __u32 len)
+{
+	__u32 at = d->off;
+	__u8 *item;
+
+	if (len > NAME_CAP)
+		len = NAME_CAP;
+	if (at + 2 + len > DATA_BUDGET)
+		return false;
+	item = d->buf + bound(at, DATA_HALF - 1);
+	if (bpf_probe_read_kernel(d->buf + bound(at + 2, DATA_HALF - 1), bound(len, NAME_CAP), name))
+		len = 0;
+	item[0] = len;
+	item[1] = len >> 8;
+	d->off = at + 2 + len;
+	d->ncomp++;
+	return true;
+}
+
+/* A namespace file's one component: its type's name, which nsfs names it by ("net:[4026531840]"),
+ * from the ns_common its inode holds (the dentry's own name is "/"). */
+static __always_inline void put_ns_name(struct dstate *d, struct inode *inode)
+{
+	struct ns_common *ns = KPTR(struct ns_common, inode->i_private);
+	const char *name = ns->ops->name;
+	__u32 at = d->off;
+	__u8 *item;
+	long n;
+
+	if (!name || at + 2 + NS_NAME_CAP > DATA_BUDGET)
+		return;
+	item = d->buf + bound(at, DATA_HALF - 1);
+	n = bpf_probe_read_kernel_str(d->buf + bound(at + 2, DATA_HALF - 1), NS_NAME_CAP, name);
+	n = n > 0 ? n - 1 : 0;
+	item[0] = n;
+	item[1] = 0;
+	d->off = at + 2 + n;
+	d->ncomp++;
+}
+
+/* One step of d_path()'s walk (fs/d_path.c prepend_path): up a dentry, appending its name, or
+ * from the root of a mount to where it is mounted; the walk ends at the caller's root, at the
+ * root of a mount with no parent (a detached or internal mount: d_path gives the path from
+ * there) or at a dentry that is its own parent. */
+static long path_cb(__u32 i, void *unused)
+{
+	struct dstate *d = get_dstate();
+	struct dentry *dentry;
+	struct mount *mnt, *up;
+	__u64 parent;
+
+	if (!d)
+		return 1;
+	if (d->dentry == d->root_dentry &&
+	    d->mnt + bpf_core_field_offset(struct mount, mnt) == d->root_mnt)
+		goto done;
+	dentry = KPTR(struct dentry, d->dentry);
+	if (d->dentry == d->mnt_root) {
+		mnt = KPTR(struct mount, d->mnt);
+		up = mnt->mnt_parent;
+		if (!up || up == mnt)
+			goto done;
+		d->dentry = (__u64)mnt->mnt_mountpoint;
+		d->mnt = (__u64)up;
+		d->mnt_root = (__u64)up->mnt.mnt_root;
+		return 0;
+	}
+	parent = (__u64)dentry->d_parent;
+	if (!parent || parent == d->dentry)
+		goto done;
+	if (!put_component(d, dentry->d_name.name, dentry->d_name.len))
+		return 1;	/* no room: the outer components are left out */
+	d->dentry = parent;
+	return 0;
+done:
+	d->walked = 1;
+	return 1;
+}
+
+/* The file at (d->dentry, d->mnt: a dentry and its vfsmount) as a FILE record chunk of argument
+ * arg (cont: continues the previous chunk of arg, FD_PAIR's second file); no dentry: a record
+ * flagged NONE. A global function: verified once (its arguments are numbers: the pointers come
+ * through the workspace). */
+__noinline int put_file(__u32 arg, __s32 fd, __u32 cont)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct dstate *d = get_dstate();
+	const struct dentry_operations *ops;
+	struct vlt_file rec = { .fd = fd };
+	struct vfsmount *vfsmnt;
+	struct dentry *dentry;
+	__u64 dentry_p, vfsmnt_p, parent;
+	struct inode *inode;
+	__u32 at;
+
+	if (!d)
+		return 0;
+	dentry_p = d->dentry;
+	vfsmnt_p = d->mnt;
+	dentry = KPTR(struct dentry, dentry_p);
+	vfsmnt = KPTR(struct vfsmount, vfsmnt_p);
+	data_room(d, CHUNK_HDR + FILE_HDR + FILE_ROOM);
+	at = d->off;
+	d->off = at + CHUNK_HDR + FILE_HDR;
+	d->ncomp = 0;
+	if (!dentry_p || !vfsmnt_p) {
+		rec.flags = VLT_FILE_NONE;
+		goto out;
+	}
+	inode = dentry->d_inode;
+	rec.ino = inode->i_ino;
+	rec.mode = inode->i_mode;
+	rec.magic = dentry->d_sb->s_magic;
+	parent = (__u64)dentry->d_parent;
+	ops = dentry->d_op;
+	/* a file its file system names (d_path() calls d_op->d_dname): its dentry's name, the
+	 * reader names it by the file system's magic */
+	if (ops && ops->d_dname && (parent != dentry_p || dentry_p != (__u64)vfsmnt->mnt_root)) {
+		rec.flags = VLT_FILE_DNAME;
+		if (rec.magic == NSFS_MAGIC)
+			put_ns_name(d, inode);
+		else
+			put_component(d, dentry->d_name.name, dentry->d_name.len);
+		goto out;
+	}
+	/* d_unlinked(): unhashed and not a root */
+	if (parent != dentry_p && !dentry->d_hash.pprev)
+		rec.flags = VLT_FILE_DELETED;
+	d->dentry = dentry_p;
+	d->mnt = vfsmnt_p - bpf_core_field_offset(struct mount, mnt);
+	d->mnt_root = (__u64)vfsmnt->mnt_root;
+	d->root_dentry = (__u64)task->fs->root.dentry;
+	d->root_mnt = (__u64)task->fs->root.mnt;
+	d->walked = 0;
+	bpf_loop(PATH_BOUND, path_cb, NULL, 0);
+	if (!d->walked)
+		rec.flags |= VLT_FILE_TRUNCATED;
+out:
+	rec.count = d->ncomp;
+	__builtin_memcpy(d->buf + bound(at + CHUNK_HDR, DATA_HALF - 1), &rec, sizeof(rec));
+	chunk_hdr(d, at, arg, d->xflag | cont, d->off - at - CHUNK_HDR);
+	return 0;
+}
+
+/* The file behind descriptor fd of the caller, as put_file() records it. */
+static __always_inline void put_fd(struct dstate *d, __u32 arg, __s64 fd, __u32 cont)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file = NULL;
+
+	if (fd < 0 || fd >= fdt->max_fds ||
+	    bpf_probe_read_kernel(&file, sizeof(file), (void *)((__u64)fdt->fd + 8 * fd)))
+		file = NULL;
+	d->dentry = d->mnt = 0;
+	if (file) {
+		file = KPTR(struct file, file);
+		d->dentry = (__u64)file->f_path.dentry;
+		d->mnt = (__u64)file->f_path.mnt;
+	}
+	put_file(arg, fd, cont);
+}
+
 /* One capture: argument i as descriptor desc says. A global function: verified once, not at
  * each of its call sites. The plain reads end in one put_mem() call; walks build their own. */
 __noinline int capture_arg(__u32 i, __u32 desc)
@@ -481,6 +668,21 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 	ret = d->ret;
 	if (d->xflag && (desc >> VLT_CAP_OK_ONLY_SHIFT & VLT_CAP_OK_ONLY_MASK) && ret < 0)
 		return 0;
+	/* the files behind the result and the working directory read no argument */
+	if (how == VLT_CAP_FD_RET || how == VLT_CAP_CWD) {
+		struct task_struct *task = bpf_get_current_task_btf();
+
+		if (!d->xflag || ret < 0)
+			return 0;
+		if (how == VLT_CAP_FD_RET) {
+			put_fd(d, i, ret, 0);
+		} else {
+			d->dentry = (__u64)task->fs->pwd.dentry;
+			d->mnt = (__u64)task->fs->pwd.mnt;
+			put_file(i, VLT_FD_CWD, 0);
+		}
+		return 0;
+	}
 	ptr = d->args[i];
 	if (!ptr)
 		return 0;	/* NULL: the raw argument says it */
@@ -544,6 +746,19 @@ __noinline int capture_arg(__u32 i, __u32 desc)
 		if (d->xflag && ret > 0)
 			put_dirents(d, i, ptr, ret);
 		return 0;
+	case VLT_CAP_FD_PAIR: {
+		__s32 fds[2];
+
+		if (!d->xflag)
+			return 0;
+		if (bpf_probe_read_user(fds, sizeof(fds), (void *)ptr)) {
+			put_error(d, i);
+			return 0;
+		}
+		put_fd(d, i, fds[0], 0);
+		put_fd(d, i, fds[1], VLT_CHUNK_CONT);
+		return 0;
+	}
 	default:
 		return 0;
 	}

@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
 import { InputError } from './errors.js';
-import type { FilterOptions } from './filter.js';
+import { compileFilter, type Filter, type FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
 import { BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
@@ -99,9 +99,21 @@ function isWriteError(e: unknown): boolean {
   return typeof err?.code === 'string' && err.syscall !== undefined && WRITE_SYSCALLS.has(err.syscall);
 }
 
-/** Rows of a batch that are calls (an ENTERED row is counted when its call arrives whole). */
-function callsIn(b: SyscallBatch): number {
+/** The filter options of convert's options (undefined when none is given). */
+function filterOf(o: FilterOptions): FilterOptions | undefined {
+  const { failed, trace, pids, tids, since, until } = o;
+  const f: FilterOptions = { failed, trace, pids, tids, since, until };
+  const given = Object.entries(f).filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0));
+  return given.length ? Object.fromEntries(given) as FilterOptions : undefined;
+}
+
+/** Rows of a batch that are calls (an ENTERED row is counted when its call arrives whole); `only`: the rows selected. */
+function callsIn(b: SyscallBatch, only?: Int32Array): number {
   let n = 0;
+  if (only) {
+    for (const i of only) if (b.status[i] !== SyscallStatus.ENTERED) n++;
+    return n;
+  }
   for (let i = 0; i < b.length; i++) if (b.status[i] !== SyscallStatus.ENTERED) n++;
   return n;
 }
@@ -119,18 +131,32 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const pending: PendingOutput | undefined = toStream ? undefined : pendingOutput(opts.output ?? defaultOutputPath(opts.inputs[0]!, opts.to), kind, mode);
   // the strace format prints a long call's entry half at its time: it asks for ENTERED rows
   const reader: OpenTraceOptions = ENTERED_FORMATS.has(opts.to) ? { entered: true, ...opts.reader } : (opts.reader ?? {});
+  // strace -y of one recording filters where it prints: its fd tracker must see every call
+  // (the parent that opened a descriptor its printed child inherits, the open before the reads)
+  const printFilter = opts.to === 'strace' && opts.decodeFds === true && opts.inputs.length === 1 ? filterOf(opts) : undefined;
+  const sourceFilter: FilterOptions = printFilter ? {} : opts;
   let source: Source;
   try {
-    source = threads ? await openSourceInWorker(opts.inputs, opts, reader) : await openSource(opts.inputs, opts, reader);
+    source = threads ? await openSourceInWorker(opts.inputs, sourceFilter, reader) : await openSource(opts.inputs, sourceFilter, reader);
   } catch (e) {
     await pending?.discard();
     throw e;
   }
   const { inputs: _i, to: _t, output: _o, stdout: _s, onProgress, reader: _r, threads: _th, ...rest } = opts;
-  const sinkOptions: SinkOptions = { ...rest, mode, header: source.header };
+  const sinkOptions: SinkOptions = { ...rest, mode, header: source.header, ...(printFilter ? { printFilter } : {}) };
   const out = pending ? (pending.stream ?? pending.fd ?? pending.tmp) : (opts.stdout ?? process.stdout);
   let rows = 0;
   let sink;
+  // rows written: with the filter applied by the sink, those it selects (a bad filter is
+  // reported here, as the source reports it otherwise)
+  let counted: Filter | undefined;
+  try {
+    counted = printFilter ? compileFilter(printFilter, source.header) : undefined;
+  } catch (e) {
+    await pending?.discard();
+    await source.close();
+    throw e;
+  }
   try {
     sink = await createSink(opts.to, out, sinkOptions);
   } catch (e) {
@@ -140,8 +166,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   }
   try {
     for await (const item of source.items()) {
-      if (item.type === 'syscalls') rows += reader.entered ? callsIn(item.batch) : item.batch.length;
-      else if (item.type === 'lost' || item.type === 'signal') rows++;
+      if (item.type === 'syscalls') rows += reader.entered ? callsIn(item.batch, counted?.indices(item.batch)) : item.batch.length;
+      else if ((item.type === 'lost' || item.type === 'signal') && (counted?.event(item) ?? true)) rows++;
       const w = sink.write(item);
       if (w) await w;
       onProgress?.({ bytesRead: source.bytesRead(), totalBytes: source.totalBytes, rows });

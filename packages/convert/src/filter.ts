@@ -29,6 +29,11 @@ export interface FilterOptions {
 export interface Filter {
   /** the selected rows (the batch itself when all are kept, undefined when none are) */
   rows(b: Rows): Rows | undefined;
+  /**
+   * the indices of the selected rows, in order (valid until the next call), or undefined when
+   * every row is: for a sink that must see the rows it does not print (strace -y)
+   */
+  indices(b: Rows): Int32Array | undefined;
   /** whether an event between batches is kept */
   event(ev: TraceEvent): boolean;
 }
@@ -76,32 +81,41 @@ export function compileFilter(opts: FilterOptions, header: TraceHeader): Filter 
   if (!traced && !pids && !tids && since === undefined && until === undefined && !failed) return undefined;
   let idx = new Int32Array(0);
   const inWindow = (t: bigint) => (since === undefined || t >= since) && (until === undefined || t < until);
+  /** Selects rows of b into idx; returns how many. */
+  const select = (b: Rows): number => {
+    if (idx.length < b.length) idx = new Int32Array(b.length);
+    const ret32 = new Int32Array(b.ret.buffer, b.ret.byteOffset, b.length * 2);
+    let n = 0;
+    for (let i = 0; i < b.length; i++) {
+      const status = b.status[i]!;
+      if (status === RowStatus.LOST) {
+        // a lost row: kept if its window overlaps
+        if ((until === undefined || b.tsEnter[i]! < until) && (since === undefined || b.tsExit[i]! >= since)) idx[n++] = i;
+        continue;
+      }
+      if (failed) {
+        // ret in −4095..−1: high word −1, low word ≥ 2^32 − 4095 (as signed: ≥ −4095)
+        if (status === SyscallStatus.UNFINISHED || ret32[2 * i + 1] !== -1 || ret32[2 * i]! < -4095) continue;
+      }
+      if (traced && !traced.has(b.nr[i]!)) continue;
+      if (pids && !pids.has(b.pid[i]!)) continue;
+      if (tids && !tids.has(b.tid[i]!)) continue;
+      if (since !== undefined || until !== undefined) {
+        if (!inWindow(status === SyscallStatus.NO_ENTRY ? b.tsExit[i]! : b.tsEnter[i]!)) continue;
+      }
+      idx[n++] = i;
+    }
+    return n;
+  };
   return {
     rows(b) {
-      if (idx.length < b.length) idx = new Int32Array(b.length);
-      const ret32 = new Int32Array(b.ret.buffer, b.ret.byteOffset, b.length * 2);
-      let n = 0;
-      for (let i = 0; i < b.length; i++) {
-        const status = b.status[i]!;
-        if (status === RowStatus.LOST) {
-          // a lost row: kept if its window overlaps
-          if ((until === undefined || b.tsEnter[i]! < until) && (since === undefined || b.tsExit[i]! >= since)) idx[n++] = i;
-          continue;
-        }
-        if (failed) {
-          // ret in −4095..−1: high word −1, low word ≥ 2^32 − 4095 (as signed: ≥ −4095)
-          if (status === SyscallStatus.UNFINISHED || ret32[2 * i + 1] !== -1 || ret32[2 * i]! < -4095) continue;
-        }
-        if (traced && !traced.has(b.nr[i]!)) continue;
-        if (pids && !pids.has(b.pid[i]!)) continue;
-        if (tids && !tids.has(b.tid[i]!)) continue;
-        if (since !== undefined || until !== undefined) {
-          if (!inWindow(status === SyscallStatus.NO_ENTRY ? b.tsExit[i]! : b.tsEnter[i]!)) continue;
-        }
-        idx[n++] = i;
-      }
+      const n = select(b);
       if (n === b.length) return b;
       return n === 0 ? undefined : selectRows(b, idx, n);
+    },
+    indices(b) {
+      const n = select(b);
+      return n === b.length ? undefined : idx.subarray(0, n);
     },
     event(ev) {
       if (ev.type === 'lost') {

@@ -6,6 +6,7 @@
  * trailer — and flushes everything in close().
  */
 import type { TraceHeader, TraceItem } from '@vltrace/format';
+import type { FilterOptions } from './filter.js';
 
 /** One output format. */
 export interface Sink {
@@ -51,6 +52,11 @@ export interface SinkOptions {
   syscallTimes?: boolean;
   /** -y (strace): print paths of fd arguments */
   decodeFds?: boolean;
+  /**
+   * strace with -y: the filters, applied by the sink when it prints instead of by the source,
+   * so that the fd tracker sees the calls and processes left out (convert() sets it)
+   */
+  printFilter?: FilterOptions;
   /** -f (strace): a pid prefix on every line (default: when the recording has several processes) */
   followForks?: boolean;
   /** -K: field separator of the text and hex formats (its first character; default ' ') */

@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { CHUNK_FLAGS, PacketWriter, synthesizeTrace } from '@vltrace/format';
-import { convert, COLUMN_NAMES, type ConvertOptions } from '../src/index.js';
-import { arrowRows, CONT, duck, edgeCases, expectedRows, MORE, parquetSql, READ_ERROR, tmpPath, TRUNCATED, writeTrace, type TextRow } from './helpers.js';
+import { convert, type ConvertOptions } from '../src/index.js';
+import { arrowRows, CONT, duck, edgeCases, expectedRows, MORE, parquetSql, READ_ERROR, tmpPath, TRUNCATED, writeTrace } from './helpers.js';
 
 /**
  * Calls with memory behind their arguments (DATA packets, format 1.1), for the `data` column:

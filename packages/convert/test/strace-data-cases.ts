@@ -2,6 +2,7 @@
 // behind its pointer arguments (x86-64 layouts, built field by field), and the line strace 6
 // printed for the same call on a real run. Also used by strace-call.test.ts (a call printed from
 // a table's row).
+import { encodeFileRecords, FILE_FLAGS, FS_MAGIC } from '@vltrace/format';
 import { argvPayload, Bytes, cat, count, int, iovPayload, sigmask, sin, stat, text, ts } from './struct-bytes.js';
 import type { Sc } from './strace-helpers.js';
 import type { StraceOptions } from '../src/sinks/strace.js';
@@ -23,6 +24,12 @@ function statx(mask: number, attrs: number, mode: number, size: number): Uint8Ar
 function statfs(): Uint8Array {
   return new Bytes(120).u64(0, 0xef53).u64(8, 4096).u64(16, 66053021).u64(24, 59803161).u64(32, 20347868)
     .u64(40, 16777216).u64(48, 16341546).u32(56, 0x2e2f635).u32(60, 0xd1994a3e).u64(64, 255).u64(72, 4096).u64(80, 0x1020).bytes;
+}
+
+/** The FD_PAIR chunk of two pipe descriptors. */
+function fdPair(a: number, b: number): Uint8Array {
+  const pipe = (fd: number) => ({ fd, ino: 77n, magic: FS_MAGIC.PIPEFS, flags: FILE_FLAGS.DNAME.bit, components: [''] });
+  return encodeFileRecords([pipe(a), pipe(b)]);
 }
 
 /** struct sigaction (kernel): handler, flags, restorer, mask. */
@@ -115,9 +122,10 @@ export const CASES: readonly [Sc, string, Partial<StraceOptions>?][] = [
     'readv(7, [{iov_base="vm\\n", iov_len=3}, {iov_base="", iov_len=100}], 2) = 3'],
 
   // ---------------------------------------------------------------- descriptors returned through memory
-  [{ name: 'pipe2', args: [P, 0], ret: 0, mem: { out: { 0: cat(int(3), int(4)) } } }, L('pipe2([3, 4], 0)', '0')],
-  [{ name: 'pipe2', args: [P, 0o2000000], ret: 0, mem: { out: { 0: cat(int(5), int(6)) } } }, L('pipe2([5, 6], O_CLOEXEC)', '0')],
-  [{ name: 'socketpair', args: [1, 1, 0, P], ret: 0, mem: { out: { 3: cat(int(7), int(8)) } } }, 'socketpair(AF_UNIX, SOCK_STREAM, 0, [7, 8]) = 0'],
+  // FD_PAIR: a file record per descriptor (the fds print from them)
+  [{ name: 'pipe2', args: [P, 0], ret: 0, mem: { out: { 0: fdPair(3, 4) } } }, L('pipe2([3, 4], 0)', '0')],
+  [{ name: 'pipe2', args: [P, 0o2000000], ret: 0, mem: { out: { 0: fdPair(5, 6) } } }, L('pipe2([5, 6], O_CLOEXEC)', '0')],
+  [{ name: 'socketpair', args: [1, 1, 0, P], ret: 0, mem: { out: { 3: fdPair(7, 8) } } }, 'socketpair(AF_UNIX, SOCK_STREAM, 0, [7, 8]) = 0'],
 
   // ---------------------------------------------------------------- waiting on descriptors
   [{ name: 'poll', args: [P, 2, 0], ret: 1, mem: { in: { 0: pollfds([7, 1, 0], [8, 5, 0]) }, out: { 0: pollfds([7, 1, 0], [8, 5, 4]) } } },

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lineOf, type Sc } from './strace-helpers.js';
-import { argvPayload, Bytes, count, int, iovPayload, stat, text } from './struct-bytes.js';
+import { argvPayload, count, int, iovPayload, stat, text } from './struct-bytes.js';
 import { AT_FDCWD, CASES, L, P, pollfds, Q, S_IFREG } from './strace-data-cases.js';
 import type { StraceOptions } from '../src/sinks/strace.js';
 

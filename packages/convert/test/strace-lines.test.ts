@@ -2,7 +2,9 @@
 // fork/exec/dup/close/chdir, process events, lost events, -s and -X.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeFileRecords, FD_CWD, FILE_FLAGS, FS_MAGIC, type PacketWriter } from '@vltrace/format';
 import { META, record, straceOf } from './strace-helpers.js';
+import { cat } from './struct-bytes.js';
 
 const P = 0x7ffd1234a000n;
 const AT_FDCWD = -100;
@@ -103,10 +105,10 @@ test('-y: paths of descriptors, learnt from open/dup/fcntl/socket and chdir, inh
     'openat(AT_FDCWD</home/u>, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>',
     'read(3</etc/passwd>, 0x7ffd1234a000, 4096) = 100',
     'chdir("sub/../work")                    = 0',
-    'openat(AT_FDCWD</home/u/work>, "out<1>.txt", O_WRONLY|O_CREAT, 0600) = 4</home/u/work/out\\x3c1\\x3e.txt>',
-    'dup2(4</home/u/work/out\\x3c1\\x3e.txt>, 1) = 1</home/u/work/out\\x3c1\\x3e.txt>',
-    'fcntl(4</home/u/work/out\\x3c1\\x3e.txt>, F_DUPFD_CLOEXEC, 10) = 10</home/u/work/out\\x3c1\\x3e.txt>',
-    'openat(4</home/u/work/out\\x3c1\\x3e.txt>, "x", O_RDONLY) = -1 ENOTDIR (Not a directory)',
+    'openat(AT_FDCWD</home/u/work>, "out<1>.txt", O_WRONLY|O_CREAT, 0600) = 4</home/u/work/out\\0741\\76.txt>',
+    'dup2(4</home/u/work/out\\0741\\76.txt>, 1) = 1</home/u/work/out\\0741\\76.txt>',
+    'fcntl(4</home/u/work/out\\0741\\76.txt>, F_DUPFD_CLOEXEC, 10) = 10</home/u/work/out\\0741\\76.txt>',
+    'openat(4</home/u/work/out\\0741\\76.txt>, "x", O_RDONLY) = -1 ENOTDIR (Not a directory)',
     'socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 5<socket:[?]>',
     'write(2, 0x7ffd1234a000, 1)             = 1',
     'close(5<socket:[?]>)                    = 0',
@@ -116,6 +118,82 @@ test('-y: paths of descriptors, learnt from open/dup/fcntl/socket and chdir, inh
     'read(10, 0x7ffd1234a000, 10)            = 0',
     'close(10)                               = 0',
     'read(10, 0x7ffd1234a000, 10)            = -1 EBADF (Bad file descriptor)',
+    '',
+  ]);
+});
+
+/** A FILE record chunk: the file behind a descriptor as the recorder reads it (components innermost first). */
+const file = (fd: number, magic: number, components: string[], flags = 0, ino = 0n) => encodeFileRecords([{ fd, ino, magic, flags, components }]);
+const EXT4 = 0xef53;
+const DNAME = FILE_FLAGS.DNAME.bit;
+
+test('-y from what the recorder read: paths as /proc names them, pipes and sockets by inode, (deleted), the cwd after chdir', async () => {
+  const text = await straceOf((w) => {
+    // what the process held before recording started
+    w.fdInfo({ pid: 100, ts: 1_000_000_000n, fd: FD_CWD, path: '/srv/app' });
+    w.fdInfo({ pid: 100, ts: 1_000_000_000n, fd: 1, path: '/srv/app/out.log' });
+    w.fdInfo({ pid: 100, ts: 1_000_000_000n, fd: 2, path: '/tmp/old.log', deleted: true });
+    record(w, [
+      { name: 'write', args: [1, P, 1], ret: 1 },
+      { name: 'write', args: [2, P, 1], ret: 1 },
+      // opened through a symlinked directory: the record names the real file
+      { name: 'openat', args: [AT_FDCWD, P, O_CLOEXEC, 0], strs: { 1: '/lib/x86_64-linux-gnu/libc.so.6' }, ret: 3, mem: { out: { 5: file(3, EXT4, ['libc.so.6', 'x86_64-linux-gnu', 'lib', 'usr']) } } },
+      { name: 'close', args: [3], ret: 0 },
+      { name: 'pipe2', args: [P, O_CLOEXEC], ret: 0, mem: { out: { 0: cat(file(3, FS_MAGIC.PIPEFS, [''], DNAME, 534129n), file(4, FS_MAGIC.PIPEFS, [''], DNAME, 534129n)) } } },
+      { name: 'socket', args: [1, 1, 0], ret: 5, mem: { out: { 5: file(5, FS_MAGIC.SOCKFS, ['UNIX'], DNAME, 534131n) } } },
+      { name: 'memfd_create', args: [P, 0], strs: { 0: 'x<y>' }, ret: 6, mem: { out: { 5: file(6, 0x01021994, ['memfd:x<y>'], DNAME) } } },
+      { name: 'dup2', args: [6, 9], ret: 9, mem: { out: { 5: file(9, 0x01021994, ['memfd:x<y>'], DNAME) } } },
+      { name: 'chdir', args: [P], strs: { 0: '/lib' }, ret: 0, mem: { out: { 5: file(FD_CWD, EXT4, ['lib', 'usr']) } } },
+      { name: 'openat', args: [AT_FDCWD, P, 0, 0], strs: { 1: 'x' }, ret: -2 },
+      // a call the capture table does not know: learnt from the call (fcntl F_DUPFD)
+      { name: 'fcntl', args: [5, 0, 20], ret: 20 },
+      { name: 'close', args: [20], ret: 0 },
+    ]);
+  }, { decodeFds: true });
+  assert.deepEqual(text.split('\n'), [
+    'write(1</srv/app/out.log>, 0x7ffd1234a000, 1) = 1',
+    'write(2</tmp/old.log>(deleted), 0x7ffd1234a000, 1) = 1',
+    'openat(AT_FDCWD</srv/app>, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3</usr/lib/x86_64-linux-gnu/libc.so.6>',
+    'close(3</usr/lib/x86_64-linux-gnu/libc.so.6>) = 0',
+    'pipe2([3<pipe:[534129]>, 4<pipe:[534129]>], O_CLOEXEC) = 0',
+    'socket(AF_UNIX, SOCK_STREAM, 0)         = 5<socket:[534131]>',
+    'memfd_create("x<y>", 0)                 = 6</memfd:x\\74y\\76>(deleted)',
+    'dup2(6</memfd:x\\74y\\76>(deleted), 9)    = 9</memfd:x\\74y\\76>(deleted)',
+    'chdir("/lib")                           = 0',
+    'openat(AT_FDCWD</usr/lib>, "x", O_RDONLY) = -1 ENOENT (No such file or directory)',
+    'fcntl(5<socket:[534131]>, F_DUPFD, 20)  = 20<socket:[534131]>',
+    'close(20<socket:[534131]>)              = 0',
+    '',
+  ]);
+  // without -y the pair still prints from its records
+  assert.match(await straceOf((w) => record(w, [
+    { name: 'pipe2', args: [P, 0], ret: 0, mem: { out: { 0: cat(file(3, FS_MAGIC.PIPEFS, [''], DNAME, 7n), file(4, FS_MAGIC.PIPEFS, [''], DNAME, 7n)) } } },
+  ])), /^pipe2\(\[3, 4\], 0\) += 0\n$/);
+});
+
+test('-y with filters: what is not printed still names descriptors (a child inherits what its unprinted parent opened)', async () => {
+  const build = (w: PacketWriter) => {
+    w.fdInfo({ pid: 100, ts: 1_000_000_000n, fd: 0, path: '/dev/null' });
+    record(w, [
+      { name: 'openat', args: [AT_FDCWD, P, 0, 0], strs: { 1: 'data' }, ret: 3, at: 5_000n, mem: { out: { 5: file(3, EXT4, ['data', 'srv']) } } },
+      { name: 'read', args: [3, P, 4], ret: 4, at: 10_000n },
+    ]);
+    w.fork({ pid: 100, tid: 100, ts: 1_000_020_000n, childPid: 101, childTid: 101, comm: 'prog' });
+    record(w, [
+      { name: 'read', args: [3, P, 4], ret: 4, pid: 101, at: 30_000n },
+      { name: 'read', args: [0, P, 4], ret: 0, pid: 101, at: 40_000n },
+      { name: 'read', args: [3, P, 4], ret: 0, pid: 100, at: 50_000n },
+    ]);
+  };
+  assert.deepEqual((await straceOf(build, { decodeFds: true, printFilter: { pids: [101] } })).split('\n'), [
+    'read(3</srv/data>, 0x7ffd1234a000, 4)   = 4',
+    'read(0</dev/null>, 0x7ffd1234a000, 4)   = 0',
+    '',
+  ]);
+  // -e trace=read: the open is not printed, its descriptor is named
+  assert.deepEqual((await straceOf(build, { decodeFds: true, printFilter: { trace: 'read', pids: [100] } })).split('\n'), [
+    'read(3</srv/data>, 0x7ffd1234a000, 4)   = 4',
+    'read(3</srv/data>, 0x7ffd1234a000, 4)   = 0',
     '',
   ]);
 });

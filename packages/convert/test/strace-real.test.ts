@@ -16,7 +16,7 @@
 import { before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +98,8 @@ interface Program {
   readonly prepare?: (dir: string) => void;
   /** -y on both sides */
   readonly decodeFds?: boolean;
+  /** stdout of the recorder (so of strace and the program) goes to this file in the work directory, else /dev/null */
+  readonly stdout?: string;
 }
 
 const PROGRAMS: readonly Program[] = [
@@ -136,6 +138,15 @@ const PROGRAMS: readonly Program[] = [
       run('cc', ['-O1', '-w', '-o', join(dir, 'calls'), join(FIXTURES, 'calls.c')], dir);
     },
   },
+  {
+    // descriptors of every kind, and stdin, stdout, stderr inherited from before the recording
+    // (/dev/null, a file, a pipe): named as strace -y names them, from the recording
+    name: 'descriptors -y', command: ['./fds', 'scratch'], decodeFds: true, stdout: 'stdout.txt',
+    prepare: (dir) => {
+      mkdirSync(join(dir, 'scratch'));
+      run('cc', ['-O1', '-w', '-o', join(dir, 'fds'), join(FIXTURES, 'fds.c')], dir);
+    },
+  },
 ];
 
 interface Outcome {
@@ -154,9 +165,11 @@ function recordAndCompare(program: Program): Outcome {
     program.prepare?.(dir);
     const s = String(STRING_LIMIT);
     const y = program.decodeFds ? ['-y'] : [];
+    const stdout = program.stdout ? openSync(join(dir, program.stdout), 'w') : 'ignore';
     const rec = spawnSync(process.execPath, [
       RECORDER, '-f', '-s', s, '-o', 'rec.bin', '--', 'strace', '-f', '-s', s, ...y, '-o', 'strace.txt', '--', ...program.command,
-    ], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000, encoding: 'utf8' });
+    ], { cwd: dir, stdio: ['ignore', stdout, 'pipe'], timeout: 60_000, encoding: 'utf8' });
+    if (typeof stdout === 'number') closeSync(stdout);
     if (rec.error) throw rec.error;
     if (!existsSync(join(dir, 'strace.txt'))) throw new Error(`${program.name}: strace wrote nothing: ${rec.stderr}`);
     const straceText = readFileSync(join(dir, 'strace.txt'), 'latin1');

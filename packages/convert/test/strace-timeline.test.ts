@@ -5,7 +5,8 @@
 // as strace detaching. The expected lines are strace 6's, from runs of the same situations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CAPTURES, type PacketWriter } from '@vltrace/format';
+import { CAPTURES, readsArgument, type PacketWriter } from '@vltrace/format';
+import { retFd } from '../src/strace/decoder.js';
 import { decoderFor } from '../src/strace/decoders/index.js';
 import { record, straceOf, type Sc } from './strace-helpers.js';
 
@@ -89,10 +90,16 @@ test('every argument the capture table reads only at exit (the kernel fills it) 
   for (const [name, caps] of Object.entries(CAPTURES)) {
     const split = decoderFor(name, 6).exitFrom;
     for (const c of caps) {
-      if (c.at !== 'exit' || caps.some((e) => e.arg === c.arg && e.at === 'entry')) continue;
+      if (c.at !== 'exit' || !readsArgument(c) || caps.some((e) => e.arg === c.arg && e.at === 'entry')) continue;
       // printer k prints argument k in these decoders
       assert.ok(split !== undefined && split <= c.arg, `${name}: argument ${c.arg} is an output one, but prints at entry (exitFrom ${split})`);
     }
+  }
+});
+
+test('every call the capture table reads a returned descriptor of prints its result as one (`= 3</etc/passwd>` with -y)', () => {
+  for (const [name, caps] of Object.entries(CAPTURES)) {
+    if (caps.some((c) => c.how === 'FD_RET')) assert.equal(decoderFor(name, 6).ret, retFd, name);
   }
 });
 

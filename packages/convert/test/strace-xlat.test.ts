@@ -78,5 +78,7 @@ test('string quoting follows strace: C escapes, shortest octal unless a digit fo
   assert.equal(quoteString(new TextEncoder().encode('abcdef'), 3, false), '"abc"...');
   assert.equal(quoteString(new TextEncoder().encode('abc'), 3, false), '"abc"');
   assert.equal(quoteString(new TextEncoder().encode('abc'), undefined, true), '"abc"...');
-  assert.equal(escapeBytes(new TextEncoder().encode('a<b>'), undefined, '<>'), 'a\\x3cb\\x3e');
+  // -y paths: < and > in octal like any escaped byte (strace 6.1: `3</tmp/a\\0741\\76b>` for a<1>b)
+  assert.equal(escapeBytes(new TextEncoder().encode('a<b>'), undefined, '<>'), 'a\\74b\\76');
+  assert.equal(escapeBytes(new TextEncoder().encode('a<1>b\n"'), undefined, '<>'), 'a\\0741\\76b\\n\\"');
 });

@@ -5,7 +5,7 @@
 import { FormatError } from './errors.js';
 import type { TraceEvent } from './events.js';
 import {
-  CHUNK_FLAGS, CHUNK_LAYOUT, FORK_FLAGS, FORMAT_VERSION, INFO_BITS, MAX_ARGS, MAX_PACKET_SIZE, PACKET_LAYOUTS, PROC_EXIT_FLAGS,
+  CHUNK_FLAGS, CHUNK_LAYOUT, FD_INFO_FLAGS, FORK_FLAGS, FORMAT_VERSION, INFO_BITS, MAX_ARGS, MAX_PACKET_SIZE, PACKET_LAYOUTS, PROC_EXIT_FLAGS,
   PT, SIGNAL_FLAGS, SIGINFO_FIELDS, TRAILER_FLAGS, offsetOf,
 } from './layout.js';
 import type { Reassembler } from './reassemble.js';
@@ -240,6 +240,20 @@ function decodeEvent(ctx: DecodeContext, buf: Uint8Array, o: number, size: numbe
       };
     case PT.PROC_INFO:
       return { type: 'proc_info', ts, pid, tid, ppid: dv.getUint32(at('PROC_INFO', 'ppid'), true), comm: commAt('PROC_INFO'), exe: tail('PROC_INFO', 'exe_len', 'exe') };
+    case PT.FD_INFO: {
+      const len = dv.getUint32(at('FD_INFO', 'path_len'), true);
+      const start = PACKET_LAYOUTS.FD_INFO.sizeof;
+      if (start + len > size) {
+        throw new FormatError(ctx.file, base + o + at('FD_INFO', 'path_len'), `a path length within the ${size}-byte packet`, String(len));
+      }
+      const flags = dv.getUint32(at('FD_INFO', 'flags'), true);
+      return {
+        type: 'fd_info', ts, pid, tid, fd: dv.getInt32(at('FD_INFO', 'fd'), true),
+        cloexec: (flags & FD_INFO_FLAGS.CLOEXEC.bit) !== 0, deleted: (flags & FD_INFO_FLAGS.DELETED.bit) !== 0,
+        ino: dv.getBigUint64(at('FD_INFO', 'ino'), true), mode: dv.getUint32(at('FD_INFO', 'mode'), true),
+        path: buf.slice(o + start, o + start + len),
+      };
+    }
     case PT.SIGNAL: {
       ctx.stats.signals++;
       const f = at('SIGNAL', 'fields');

@@ -4,7 +4,7 @@
  * writes itself. The native recorder writes the same bytes through trace.h.
  */
 import {
-  CHUNK_FLAGS, CHUNK_LAYOUT, FORK_FLAGS, INFO_BITS, PACKET_LAYOUTS, PROC_EXIT_FLAGS, PT, SIGINFO_FIELDS, SIGNAL_FLAGS, TRAILER_FLAGS,
+  CHUNK_FLAGS, CHUNK_LAYOUT, FD_INFO_FLAGS, FORK_FLAGS, INFO_BITS, PACKET_LAYOUTS, PROC_EXIT_FLAGS, PT, SIGINFO_FIELDS, SIGNAL_FLAGS, TRAILER_FLAGS,
   align8,
   type PacketKind,
 } from './layout.js';
@@ -179,6 +179,18 @@ export class PacketWriter {
     this.set('PROC_INFO', o, 'exe_len', exe.length);
     this.comm('PROC_INFO', o, p.comm);
     this.buf.set(exe, o + PACKET_LAYOUTS.PROC_INFO.sizeof);
+  }
+
+  /** A descriptor (or, fd FD_CWD, the working directory) process `pid` held before recording started. */
+  fdInfo(p: { pid: number; tid?: number; ts: bigint; fd: number; path: Uint8Array | string; cloexec?: boolean; deleted?: boolean; ino?: bigint; mode?: number }): void {
+    const path = typeof p.path === 'string' ? enc.encode(p.path) : p.path;
+    const o = this.head('FD_INFO', align8(PACKET_LAYOUTS.FD_INFO.sizeof + path.length), 0, p.pid, p.tid ?? p.pid, p.ts);
+    this.set('FD_INFO', o, 'fd', p.fd);
+    this.set('FD_INFO', o, 'flags', (p.cloexec ? FD_INFO_FLAGS.CLOEXEC.bit : 0) | (p.deleted ? FD_INFO_FLAGS.DELETED.bit : 0));
+    this.set('FD_INFO', o, 'ino', p.ino ?? 0n);
+    this.set('FD_INFO', o, 'mode', p.mode ?? 0);
+    this.set('FD_INFO', o, 'path_len', path.length);
+    this.buf.set(path, o + PACKET_LAYOUTS.FD_INFO.sizeof);
   }
 
   trailer(p: { ts: bigint; events: bigint; written: bigint; lost: bigint; lostPerCpu: readonly bigint[]; interrupted?: boolean; writeError?: boolean }): void {

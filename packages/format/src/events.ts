@@ -58,6 +58,26 @@ export interface ProcInfoEvent {
   readonly exe: string;
 }
 
+/**
+ * A descriptor a process held when recording started (read from /proc by the recorder), or
+ * its working directory (fd FD_CWD): what a strace -y printer names it.
+ */
+export interface FdInfoEvent {
+  readonly type: 'fd_info';
+  readonly ts: bigint;
+  readonly pid: number;
+  readonly tid: number;
+  readonly fd: number;
+  readonly cloexec: boolean;
+  /** unlinked (/proc showed it with ` (deleted)`, which `path` leaves out) */
+  readonly deleted: boolean;
+  readonly ino: bigint;
+  /** st_mode */
+  readonly mode: number;
+  /** the bytes /proc/PID/fd/FD reads */
+  readonly path: Uint8Array;
+}
+
 /** The recorder's totals, written when it stopped cleanly. */
 export interface TrailerEvent {
   readonly type: 'trailer';
@@ -90,7 +110,7 @@ export interface SignalEvent {
   readonly comm?: string;
 }
 
-export type ProcessEvent = ForkEvent | ExecEvent | ProcExitEvent | ProcInfoEvent;
+export type ProcessEvent = ForkEvent | ExecEvent | ProcExitEvent | ProcInfoEvent | FdInfoEvent;
 export type TraceEvent = LostEvent | ProcessEvent | SignalEvent | TrailerEvent;
 
 /** One item of a trace's stream: a batch of syscalls or an event between batches. */

@@ -11,8 +11,12 @@ export {
   type DataChunk, type SyscallBatch, type StringColumn, type SyscallStatusCode,
 } from './batch.js';
 export type {
-  TraceItem, TraceEvent, ProcessEvent, LostEvent, ForkEvent, ExecEvent, ProcExitEvent, ProcInfoEvent, SignalEvent, TrailerEvent, TraceStats,
+  TraceItem, TraceEvent, ProcessEvent, LostEvent, ForkEvent, ExecEvent, ProcExitEvent, ProcInfoEvent, FdInfoEvent, SignalEvent, TrailerEvent,
+  TraceStats,
 } from './events.js';
+export {
+  decodeFileRecords, encodeFileRecords, fileName, isCwdRecord, FS_MAGIC, type FileName, type FileRecord, type FileRecordSpec,
+} from './file-record.js';
 export { openTrace, Trace, type OpenTraceOptions } from './reader.js';
 export { batchSyscalls, nameLookup, retErrno, syscallNameSpan, type Syscall } from './syscall.js';
 export { PacketWriter, type ChunkSpec } from './encode.js';

@@ -8,7 +8,8 @@
 
 /**
  * Format version written in the file header. A reader accepts any minor of its major.
- * Minor 1 added DATA packets (memory that arguments point to) and SIGNAL packets.
+ * Minor 1 added DATA packets (memory that arguments point to, the files behind descriptors),
+ * SIGNAL packets and FD_INFO packets.
  */
 export const FORMAT_VERSION = { major: 1, minor: 1 } as const;
 
@@ -193,6 +194,19 @@ export const PACKETS = {
       { name: 'fields', type: 'u8', count: SIGINFO_FIELDS, doc: "the rest of the kernel's siginfo (union __sifields) as the sender filled it" },
     ],
   },
+  FD_INFO: {
+    code: 12,
+    name: 'fd_info',
+    doc: 'a descriptor (or the working directory) a process held when recording started, read from /proc; pid_tid is the process',
+    fields: [
+      { name: 'fd', type: 'i32', doc: 'the descriptor; FD_CWD for the working directory' },
+      { name: 'flags', type: 'u32', doc: 'FD_INFO_* bits' },
+      { name: 'ino', type: 'u64', doc: "the file's inode number (st_ino)" },
+      { name: 'mode', type: 'u32', doc: "the file's st_mode (type and permissions)" },
+      { name: 'path_len', type: 'u32', doc: 'bytes of path that follow (no NUL)' },
+      { name: 'path', type: 'char', count: 0, doc: "what /proc/PID/fd/FD reads (d_path's name), without the ' (deleted)' of a deleted file" },
+    ],
+  },
 } as const satisfies Record<string, PacketDef>;
 export type PacketKind = keyof typeof PACKETS;
 
@@ -250,6 +264,9 @@ export const CAPTURE_HOW = {
   DIRENTS: { code: 10, doc: 'exit: the linux_dirent64 records in the return-value bytes, counted: u32 count' },
   FDSET: { code: 11, doc: 'an fd_set of argument REF descriptors: (REF + 7) / 8 bytes, at most SIZE' },
   SIGFRAME: { code: 12, doc: "rt_sigreturn: the 8-byte signal mask saved in the signal frame at the stack pointer" },
+  FD_RET: { code: 13, doc: 'exit: the file behind the descriptor the call returned, a FILE record (the row takes a slot no argument uses)' },
+  FD_PAIR: { code: 14, doc: 'exit: the two descriptors in the int[2] the argument points to (pipe, socketpair), a FILE record each' },
+  CWD: { code: 15, doc: "exit: the caller's working directory, a FILE record (fd FD_CWD)" },
 } as const;
 export type CaptureHowName = keyof typeof CAPTURE_HOW;
 
@@ -266,6 +283,37 @@ export const CAPTURE_BITS = {
 export const ITEM_FLAGS = {
   TRUNCATED: { bit: 0x2, doc: 'the item was cut at the string limit' },
   READ_ERROR: { bit: 0x4, doc: 'reading the item failed' },
+} as const;
+
+/**
+ * The file behind a descriptor, in FD_RET, FD_PAIR and CWD data chunks: this record, then
+ * `count` components of its path, each a u16 length and its bytes, from the file up to the
+ * caller's root directory (the reverse of d_path's order: the walk in the kernel goes up).
+ */
+export const FILE_RECORD: readonly FieldDef[] = [
+  { name: 'ino', type: 'u64', doc: "the inode's number (i_ino): pipe:[ino], socket:[ino]" },
+  { name: 'fd', type: 'i32', doc: 'the descriptor; FD_CWD for the working directory' },
+  { name: 'mode', type: 'u32', doc: "the inode's i_mode (type and permissions)" },
+  { name: 'magic', type: 'u32', doc: "the file system's magic number (s_magic): which names a DNAME file" },
+  { name: 'flags', type: 'u16', doc: 'FILE_* bits' },
+  { name: 'count', type: 'u16', doc: 'path components that follow, each u16 len then its bytes' },
+];
+
+/** The fd of a FILE record or FD_INFO packet that is the working directory (AT_FDCWD). */
+export const FD_CWD = -100;
+
+/** Flags of a FILE record. */
+export const FILE_FLAGS = {
+  DNAME: { bit: 0x1, doc: 'its file system names it (a pipe, socket, anon inode…): the one component is its dentry name' },
+  DELETED: { bit: 0x2, doc: "unlinked: d_path adds ' (deleted)'" },
+  TRUNCATED: { bit: 0x4, doc: 'the walk stopped before the root (too deep, or no room): the outermost components are missing' },
+  NONE: { bit: 0x8, doc: 'no file behind the descriptor when it was read (closed meanwhile by another thread)' },
+} as const;
+
+/** Flags of an FD_INFO packet. */
+export const FD_INFO_FLAGS = {
+  CLOEXEC: { bit: 0x1, doc: 'the descriptor is close-on-exec' },
+  DELETED: { bit: 0x2, doc: "the file was unlinked (/proc showed ' (deleted)' and its link count is 0)" },
 } as const;
 
 /** Flags of a SIGNAL packet. */
@@ -363,6 +411,7 @@ export const PACKET_LAYOUTS = Object.fromEntries(
 ) as { readonly [K in PacketKind]: StructLayout };
 
 export const CHUNK_LAYOUT = layoutStruct(STR_CHUNK);
+export const FILE_RECORD_LAYOUT = layoutStruct(FILE_RECORD);
 export const FILE_HEADER_LAYOUT = layoutStruct(FILE_HEADER);
 export const SECTION_LAYOUT = layoutStruct(SECTION_HEADER);
 

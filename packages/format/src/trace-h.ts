@@ -3,7 +3,8 @@
  * its BPF program compile against, and that the recorder writes beside its logs.
  */
 import {
-  ALIGN, CAPTURE_BITS, CAPTURE_HOW, CHUNK_FLAGS, ITEM_FLAGS, COMM_LEN, FILE_MAGIC, FORK_FLAGS, FORMAT_VERSION, INFO_BITS, MAX_ARGS,
+  ALIGN, CAPTURE_BITS, CAPTURE_HOW, CHUNK_FLAGS, ITEM_FLAGS, COMM_LEN, FD_CWD, FD_INFO_FLAGS, FILE_FLAGS, FILE_MAGIC, FILE_RECORD, FORK_FLAGS,
+  FORMAT_VERSION, INFO_BITS, MAX_ARGS,
   MAX_PACKET_SIZE, PACKETS, PACKET_HEADER, PACKET_LAYOUTS, PROC_EXIT_FLAGS, SCALARS, SECTION_KINDS, SIGNAL_FLAGS, SIGINFO_FIELDS,
   STR_CHUNK, TRAILER_FLAGS, layoutStruct, type FieldDef, type PacketKind,
 } from './layout.js';
@@ -67,6 +68,9 @@ export function renderTraceH(): string {
     L.push(`#define VLT_CAP_${k}_MASK 0x${((1 << v.width) - 1).toString(16)}`.padEnd(40) + ` /* ${v.doc} */`);
   }
   L.push('', '/* Flags of a string inside an ARGV or IOV data chunk. */', ...flagDefines('VLT_ITEM', ITEM_FLAGS));
+  L.push('', '/* Flags of a file record (struct vlt_file) in FD_RET, FD_PAIR and CWD data chunks. */', ...flagDefines('VLT_FILE', FILE_FLAGS));
+  L.push('', '/* Flags of an fd_info packet. */', ...flagDefines('VLT_FD_INFO', FD_INFO_FLAGS));
+  L.push(`#define VLT_FD_CWD (${FD_CWD})`.padEnd(40) + ' /* the fd of a file record or fd_info packet that is the working directory */');
   L.push('', '/* File header sections (the header itself is written by the TypeScript side). */');
   for (const [k, v] of Object.entries(SECTION_KINDS)) {
     L.push(`#define VLT_SECTION_${k} ${v.code}`.padEnd(40) + ` /* ${v.doc} */`);
@@ -74,6 +78,7 @@ export function renderTraceH(): string {
   L.push('');
   L.push(...cStruct('vlt_hdr', 'common header of every packet', PACKET_HEADER), '');
   L.push(...cStruct('vlt_str_chunk', 'string chunk header; len bytes follow, no NUL, no padding', STR_CHUNK), '');
+  L.push(...cStruct('vlt_file', 'the file behind a descriptor (FD_RET, FD_PAIR, CWD chunks); count path components follow, innermost first, each a __u16 length and its bytes', FILE_RECORD), '');
   for (const [k, v] of Object.entries(PACKETS)) {
     L.push(...cStruct(`vlt_${v.name}`, `${k}: ${v.doc}`, [...PACKET_HEADER, ...v.fields]), '');
   }

@@ -233,6 +233,7 @@ const F = {
   contStrLen: offsetOf('ENTRY_CONT', 'str_len'),
   filenameLen: offsetOf('EXEC', 'filename_len'),
   exeLen: offsetOf('PROC_INFO', 'exe_len'),
+  pathLen: offsetOf('FD_INFO', 'path_len'),
   ncpus: offsetOf('TRAILER', 'ncpus'),
   lostCount: offsetOf('LOST', 'count'),
   forkFlags: offsetOf('FORK', 'flags'),
@@ -292,6 +293,7 @@ export function* packetMutants(m: FileModel, seed: number, count: number): Gener
     }
     if (p.type === PT.EXEC) u32('filename_len', o + F.filenameLen, [...U32_VALUES, p.size, 65536]);
     if (p.type === PT.PROC_INFO) u32('exe_len', o + F.exeLen, [...U32_VALUES, p.size, 65536]);
+    if (p.type === PT.FD_INFO) u32('path_len', o + F.pathLen, [...U32_VALUES, p.size, 65536]);
     if (p.type === PT.TRAILER) u32('ncpus', o + F.ncpus, [...U32_VALUES, 2, 3, 1000, 8192]);
     if (p.type === PT.LOST) u32('lost count', o + F.lostCount + 4, U32_VALUES);
     if (p.type === PT.FORK) u32('fork flags', o + F.forkFlags, U32_VALUES);

@@ -39,10 +39,11 @@ const SAMPLES = join(HERE, '../../../../samples');
 const CONVERT = join(HERE, '../../../convert/bin/vltrace-convert.js');
 const QUERY = join(HERE, '../../../query/bin/vltrace-query.js');
 
-/** A small recording with every packet kind: strings, continuations, fork, exec, lost, exits, trailer. */
+/** A small recording with every packet kind: strings, continuations, fork, exec, lost, exits, inherited descriptors, trailer. */
 function sample(): Uint8Array {
   const w = new PacketWriter();
   w.procInfo({ pid: 10, tid: 10, ts: 1n, ppid: 1, comm: 'sh', exe: '/bin/sh' });
+  w.fdInfo({ pid: 10, ts: 1n, fd: 1, path: '/dev/null', ino: 6n, mode: 0o20666 });
   for (let i = 0; i < 20; i++) {
     const ts = BigInt(100 + i * 50);
     w.entry({ pid: 10, tid: 10 + (i % 3), ts, nr: 257, args: [-100n, 1n, 0n, 0n], chunks: [{ arg: 1, bytes: enc(`/etc/file-${i}`), flags: i % 4 === 0 ? CHUNK_FLAGS.MORE.bit : 0 }], more: i % 4 === 0 });

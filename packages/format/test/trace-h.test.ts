@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PACKETS, PACKET_LAYOUTS, PACKET_HEADER, STR_CHUNK, layoutStruct, type PacketKind } from '../src/layout.js';
+import { FILE_RECORD, PACKETS, PACKET_LAYOUTS, PACKET_HEADER, STR_CHUNK, layoutStruct, type PacketKind } from '../src/layout.js';
 import { renderTraceH } from '../src/trace-h.js';
 
 test('a C compiler agrees with the TypeScript layout on every field', () => {
@@ -15,6 +15,7 @@ test('a C compiler agrees with the TypeScript layout on every field', () => {
   const structs: [string, ReturnType<typeof layoutStruct>][] = [
     ['vlt_hdr', layoutStruct(PACKET_HEADER)],
     ['vlt_str_chunk', layoutStruct(STR_CHUNK)],
+    ['vlt_file', layoutStruct(FILE_RECORD)],
     ...Object.entries(PACKETS).map(([k, v]) => [`vlt_${v.name}`, PACKET_LAYOUTS[k as PacketKind]] as [string, ReturnType<typeof layoutStruct>]),
   ];
   const lines: string[] = ['#include <stdio.h>', '#include <stddef.h>', '#include "trace.h"', 'int main(void) {'];

@@ -15,6 +15,7 @@ import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, startLoading, VLT_START_PATH, type Loading, type NativeStats } from './native.js';
 import type { RecordOptions } from './options.js';
 import { openOutput, preloadConvert } from './output.js';
+import { writeFdInfo } from './fd-info.js';
 import { GRACE_MS, Interrupts, type StopSignal } from './signals.js';
 import { headerSyscalls, syscallConfig } from './syscalls.js';
 
@@ -90,6 +91,19 @@ function procInfo(pids: readonly number[] | undefined): PacketWriter {
   return w;
 }
 
+/**
+ * FD_INFO packets (fd-info.ts): the descriptors and working directory of each process that ran
+ * before recording started (the -p ones, or every process but the recorder in system-wide
+ * mode), and of the command: what vlt-start holds now is what the command inherits, but for
+ * its go pipe (closed at exec).
+ */
+function fdInfo(w: PacketWriter, pids: readonly number[] | undefined, command: number | undefined): void {
+  const ts = process.hrtime.bigint();
+  const all = pids ?? readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => p !== process.pid);
+  for (const pid of all) writeFdInfo(w, pid, ts);
+  if (command !== undefined) writeFdInfo(w, command, ts, new Set([GO_FD]));
+}
+
 function safe<T>(f: () => T, fallback: T): T {
   try {
     return f();
@@ -128,15 +142,20 @@ interface Command {
   exit: Promise<number>;
 }
 
+/** vlt-start's descriptor of the pipe it waits on before it execs the command (vlt-start.c). */
+const GO_FD = 3;
+
 /** Starts vlt-start early: its fork and exec overlap the loading of the BPF object. */
 async function spawnCommand(argv: readonly string[]): Promise<Command> {
-  const child = spawn(VLT_START_PATH, argv, { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+  const stdio: ('inherit' | 'pipe')[] = ['inherit', 'inherit', 'inherit'];
+  stdio[GO_FD] = 'pipe';
+  const child = spawn(VLT_START_PATH, argv, { stdio });
   const exit = new Promise<number>((res) => child.on('exit', (code, sig) => res(exitStatus(code, sig))));
   if (child.pid === undefined) {
     const err = await new Promise<Error>((res) => child.once('error', res));
     throw new EnvironmentError(`cannot start ${VLT_START_PATH}: ${err.message} (build it with make -C native)`);
   }
-  child.stdio[3]?.on('error', () => undefined); // EPIPE when vlt-start gave up (command not found)
+  child.stdio[GO_FD]?.on('error', () => undefined); // EPIPE when vlt-start gave up (command not found)
   return { child, pid: child.pid, exit };
 }
 
@@ -168,6 +187,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     }
     traceH = renderTraceH();
     prologue = procInfo(opts.systemWide ? undefined : pids);
+    fdInfo(prologue, opts.systemWide ? undefined : pids, cmd?.pid);
     header = encodeHeader(metaOf(opts, pids), headerSyscalls(), traceH);
     mark('prepared');
     const err = await loaded;
@@ -176,7 +196,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     for (const p of pids) rec.addPid(p, false);
     if (cmd) rec.addPid(cmd.pid, true);
   } catch (e) {
-    cmd?.child.stdio[3]?.destroy(); // vlt-start reads end-of-file and exits without running it
+    cmd?.child.stdio[GO_FD]?.destroy(); // vlt-start reads end-of-file and exits without running it
     rec.close();
     throw e;
   }
@@ -202,7 +222,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
       if (werr) throw new OutputError(`cannot write ${opts.output ?? 'the output'}: ${errnoText(werr).replace(/ writing the output$/, '')}`);
       throw new EnvironmentError((e as Error).message);
     }
-    (child?.stdio[3] as NodeJS.WritableStream | undefined)?.end('g');
+    (child?.stdio[GO_FD] as NodeJS.WritableStream | undefined)?.end('g');
     mark('attached');
 
     // until every traced process is gone (and the command's status is known), an output
@@ -247,7 +267,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
   } finally {
     ints.dispose();
     rec.close();
-    child?.stdio[3]?.destroy();
+    child?.stdio[GO_FD]?.destroy();
     mark('closed');
   }
 }

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { batchData, batchString, openTrace, parseHeaderPrefix, PT, syscallName, type DataChunk } from '@vltrace/format';
+import { batchData, batchString, decodeFileRecords, fileName, openTrace, parseHeaderPrefix, PT, syscallName, type DataChunk } from '@vltrace/format';
 import { buildCaptures, noEbpf, requireEbpf, runRecorder, tempDir } from './helpers.js';
 
 /** A recorded call with its data chunks: `E1` = argument 1 at entry, `X1` at exit. */
@@ -105,6 +105,14 @@ function assertBytes(rec: Recording, row: Row, key: string, fact: string, limit 
 }
 
 const u32 = (b: Uint8Array, o: number) => Buffer.from(b).readUInt32LE(o);
+
+/** Asserts the FD_PAIR chunk `key` of `row` holds a file record for each of the two ints the report's `fact` holds. */
+function assertPair(rec: Recording, row: Row, key: string, fact: string, name: RegExp): void {
+  const ints = Buffer.from(rec.report.get(fact)!, 'hex');
+  const files = decodeFileRecords(row.data.get(key)?.bytes ?? new Uint8Array(0));
+  assert.deepEqual(files.map((f) => f.fd), [ints.readInt32LE(0), ints.readInt32LE(4)], `${row.name} ${key}: the descriptors`);
+  for (const f of files) assert.match(Buffer.from(fileName(f)!.name).toString(), name, `${row.name} ${key}: the file`);
+}
 
 /** ARGV payload: u32 count, then items (u16 len, u8 flags, bytes). */
 function argv(d: DataChunk | undefined): { count: number; items: { s: string; flags: number }[] } {
@@ -218,8 +226,8 @@ describe('vltrace-record: memory behind pointer arguments', { skip: noEbpf() }, 
       assert.equal(dents.ret, BigInt(rec.report.get('getdents64_ret')!));
       assert.equal(u32(dents.data.get('X1')!.bytes, 0), Number(rec.report.get('getdents64_count')), 'dirent count');
       // descriptors returned through memory; poll's revents; select's sets and timeout
-      assertBytes(rec, c.next('pipe2'), 'X0', 'pipe2');
-      assertBytes(rec, c.next('socketpair'), 'X3', 'socketpair');
+      assertPair(rec, c.next('pipe2'), 'X0', 'pipe2', /^pipe:\[\d+\]$/);
+      assertPair(rec, c.next('socketpair'), 'X3', 'socketpair', /^socket:\[\d+\]$/);
       const poll = c.next('poll');
       assertBytes(rec, poll, 'E0', 'poll_in');
       assertBytes(rec, poll, 'X0', 'poll_out');

@@ -14,6 +14,7 @@ export const PKG_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(PKG_DIR, 'bin', 'vltrace-record.js');
 export const PROG_SRC = join(PKG_DIR, 'test', 'prog', 'syscalls.c');
 export const CAPTURES_SRC = join(PKG_DIR, 'test', 'prog', 'captures.c');
+export const FDS_SRC = join(PKG_DIR, 'test', 'prog', 'fds.c');
 
 /**
  * Why eBPF recording cannot be tested here, or undefined. Tests never skip silently: they skip
@@ -63,6 +64,11 @@ export function buildProg(): string {
 /** test/prog/captures.c (calls with memory behind their arguments), built. */
 export function buildCaptures(): string {
   return buildC(CAPTURES_SRC, 'captures');
+}
+
+/** test/prog/fds.c (calls that make descriptors, reporting what /proc names them), built. */
+export function buildFds(): string {
+  return buildC(FDS_SRC, 'fds');
 }
 
 export interface RunResult {

@@ -53,6 +53,11 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
     assert.equal(info.comm, 'syscalls');
     assert.equal(info.exe, prog);
     assert.equal(info.ppid, process.pid);
+    // and its descriptors and working directory by FD_INFO packets, as /proc named them
+    const fds = new Map(log.events.flatMap((e) => (e.type === 'fd_info' && e.pid === target.pid ? [[e.fd, Buffer.from(e.path).toString()]] : [])));
+    assert.match(fds.get(0) ?? '', /^(pipe|socket):\[\d+\]$/, 'stdin: the pipe from the test');
+    assert.equal(fds.get(1), '/dev/null');
+    assert.equal(fds.get(-100), process.cwd());
     const trailer = log.events.find((e) => e.type === 'trailer');
     assert.ok(trailer?.type === 'trailer' && trailer.events === trailer.written + trailer.lost);
   });

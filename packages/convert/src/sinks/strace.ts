@@ -3,6 +3,7 @@
  * src/strace/ (see its README); this file adapts options and streams the text out.
  */
 import type { TraceHeader, TraceItem } from '@vltrace/format';
+import { compileFilter, type FilterOptions } from '../filter.js';
 import type { Sink } from '../sink.js';
 import { StracePrinter } from '../strace/printer.js';
 import type { TimestampStyle } from '../strace/format-line.js';
@@ -21,6 +22,8 @@ export interface StraceOptions {
   syscallTimes?: boolean;
   /** -y */
   decodeFds?: boolean;
+  /** filters applied here when printing (the -y tracker still sees every call): see SinkOptions */
+  printFilter?: FilterOptions;
   /** -s: string width, default 32 like strace; paths are always printed in full */
   stringLimit?: number;
   /** -s (SinkOptions' spelling) */
@@ -49,6 +52,7 @@ export function createStraceSink(out: NodeJS.WritableStream, opts: StraceOptions
     followForks: opts.followForks,
     style: opts.constStyle,
   });
+  const filter = opts.printFilter ? compileFilter(opts.printFilter, opts.header) : undefined;
   // lines go straight into a chunk buffer; they are ASCII (strace escapes every other byte)
   let buf = Buffer.allocUnsafe(CHUNK);
   let pos = 0;
@@ -85,7 +89,8 @@ export function createStraceSink(out: NodeJS.WritableStream, opts: StraceOptions
   };
   return {
     write(item: TraceItem) {
-      printer.each(item, put);
+      if (!filter) printer.each(item, put);
+      else printer.each(item, put, item.type === 'syscalls' ? filter.indices(item.batch) : filter.event(item));
       copy();
       return drained();
     },

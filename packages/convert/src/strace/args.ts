@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import { StrFlags, type ArgKind } from '@vltrace/format';
 import type { Call } from './call.js';
 import { escapeBytes, quoteString } from './escape.js';
+import type { FdName } from './fds.js';
 import { MODE_TYPES, S_IFMT } from './tables/stat.js';
 import { SIGNALS, SIGRTMAX, SIGRTMIN } from './tables/signal.js';
 import { hex, printFlags, printValue, type Xlat, type XlatFormat, type XlatStyle } from './xlat.js';
@@ -123,8 +124,13 @@ export const fd: ArgPrinter = (c, k) => printFd(c, c.int(k));
 
 export function printFd(c: Call, n: number): string {
   if (!c.cfg.decodeFds || n < 0) return String(n);
-  const p = c.fds.path(c.pid, n);
-  return p === undefined ? String(n) : `${n}<${escapePath(p)}>`;
+  const p = c.fds.name(c.pid, n);
+  return p === undefined ? String(n) : withName(String(n), p);
+}
+
+/** A descriptor (or AT_FDCWD) with its -y name: `3</etc/passwd>`, `3</tmp/x>(deleted)` as strace prints an unlinked file. */
+export function withName(what: string, p: FdName): string {
+  return `${what}<${escapePath(p.path)}>${p.deleted ? '(deleted)' : ''}`;
 }
 
 /** A directory fd of an *at() call: AT_FDCWD (with `<cwd>` under -y) or an fd. */
@@ -134,10 +140,10 @@ export const dirfd: ArgPrinter = (c, k) => {
   if (c.cfg.style === 'raw') return '-100';
   const cwd = c.cfg.decodeFds ? c.fds.cwd(c.pid) : undefined;
   const name = c.cfg.style === 'verbose' ? '-100 /* AT_FDCWD */' : 'AT_FDCWD';
-  return cwd === undefined ? name : `${name}<${escapePath(cwd)}>`;
+  return cwd === undefined ? name : withName(name, { path: cwd, deleted: false });
 };
 
-/** A -y path (a byte string) escaped as strace does, `<` and `>` in hex. */
+/** A -y path (a byte string) escaped as strace does, `<` and `>` in octal (`\74`, `\76`). */
 export function escapePath(p: string): string {
   return escapeBytes(Buffer.from(p, 'latin1'), undefined, '<>');
 }

@@ -6,7 +6,7 @@
 
 const ESC: Record<number, string> = { 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 34: '\\"', 92: '\\\\' };
 
-/** Escapes `bytes[0, n)` without quotes; bytes in `extra` (e.g. `<>` for -y paths) become `\xNN`. */
+/** Escapes `bytes[0, n)` without quotes; bytes in `extra` (`<>` for -y paths) are escaped in octal too. */
 export function escapeBytes(bytes: Uint8Array, n = bytes.length, extra?: string): string {
   let out = '';
   let plain = 0; // start of the current run of plain characters
@@ -19,10 +19,8 @@ export function escapeBytes(bytes: Uint8Array, n = bytes.length, extra?: string)
     flush(i);
     plain = i + 1;
     const e = ESC[c];
-    if (e !== undefined && (extra === undefined || !extra.includes(String.fromCharCode(c)))) {
+    if (e !== undefined) {
       out += e;
-    } else if (extra !== undefined && extra.includes(String.fromCharCode(c))) {
-      out += '\\x' + c.toString(16).padStart(2, '0');
     } else {
       // \ooo when the next character is an octal digit, else as few digits as needed
       const next = i + 1 < n ? bytes[i + 1]! : 0;

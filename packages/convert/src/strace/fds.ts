@@ -1,15 +1,28 @@
 /**
- * The -y fd tracker: which path each descriptor of each process refers to, learnt from the
- * recording itself (open, openat, creat, dup, dup2, dup3, fcntl F_DUPFD, socket, close… and chdir for relative
- * paths). Tables are per process (tgid), copied to a child at fork, pruned of close-on-exec
- * descriptors at exec and dropped at exit. What the recording cannot tell (descriptors inherited
- * from before the trace, pipe2's fds when its memory was not recorded) stays unknown and prints
- * as a plain number: the tracker never guesses.
+ * The -y fd tracker: which file each descriptor of each process refers to, learnt from the
+ * recording itself. Its best source is what the recorder read in the kernel: the file behind
+ * each descriptor a call returns, named as /proc/PID/fd names it (FD_RET and FD_PAIR records:
+ * symlinks resolved, `pipe:[534129]`, `socket:[534131]`), the working directory after chdir
+ * (CWD records), and the descriptors and directory each process held when recording started
+ * (fd_info events). Without them (a recording made without, a call not in the capture table)
+ * it follows the calls: open, openat, creat (paths resolved lexically against the working
+ * directory), dup, dup2, dup3, fcntl F_DUPFD, close, close_range, chdir, fchdir. Tables are per
+ * process (tgid), copied to a child at fork, pruned of close-on-exec descriptors at exec and
+ * dropped at exit. What the recording cannot tell stays unknown and prints as a plain number:
+ * the tracker never guesses.
  */
+import { Buffer } from 'node:buffer';
+import { FD_CWD, fileName, type FdInfoEvent, type FileRecord } from '@vltrace/format';
 import { posix } from 'node:path';
 
-interface FdEntry {
+/** What -y prints for a descriptor: its name, and `(deleted)` after it when the file was unlinked. */
+export interface FdName {
+  /** a byte string (one char per byte) */
   readonly path: string;
+  readonly deleted: boolean;
+}
+
+interface FdEntry extends FdName {
   cloexec: boolean;
 }
 
@@ -38,16 +51,44 @@ export class FdTracker {
     return this.procs.get(pid)?.fds.get(fd)?.path;
   }
 
+  /** The name of `fd` in process `pid` as -y prints it, if known. */
+  name(pid: number, fd: number): FdName | undefined {
+    return this.procs.get(pid)?.fds.get(fd);
+  }
+
   /** The working directory of `pid`, if known. */
   cwd(pid: number): string | undefined {
     return this.procs.get(pid)?.cwd ?? this.defaultCwd;
   }
 
   /** `fd` now refers to `what` (an absolute path, or a `socket:[…]`-style name; undefined: unknown). */
-  set(pid: number, fd: number, what: string | undefined, cloexec: boolean): void {
+  set(pid: number, fd: number, what: string | undefined, cloexec: boolean, deleted = false): void {
     const p = this.proc(pid);
     if (what === undefined) p.fds.delete(fd);
-    else p.fds.set(fd, { path: what, cloexec });
+    else p.fds.set(fd, { path: what, cloexec, deleted });
+  }
+
+  /**
+   * What the recorder read in the kernel about the file behind a descriptor of `pid` (or its
+   * working directory) when a call made it: it names the descriptor, keeping the close-on-exec
+   * flag the call's own effect gave it.
+   */
+  learn(pid: number, r: FileRecord): void {
+    const n = fileName(r);
+    if (n === undefined) return;
+    const path = Buffer.from(n.name).toString('latin1');
+    if (r.fd === FD_CWD) {
+      this.proc(pid).cwd = path;
+      return;
+    }
+    this.set(pid, r.fd, path, this.procs.get(pid)?.fds.get(r.fd)?.cloexec ?? false, n.deleted);
+  }
+
+  /** A descriptor (or the working directory) the process held when recording started. */
+  inherited(e: FdInfoEvent): void {
+    const path = Buffer.from(e.path).toString('latin1');
+    if (e.fd === FD_CWD) this.proc(e.pid).cwd = path;
+    else this.set(e.pid, e.fd, path, e.cloexec, e.deleted);
   }
 
   close(pid: number, fd: number): void {
@@ -56,7 +97,8 @@ export class FdTracker {
 
   /** `newfd` becomes a copy of `oldfd` (dup, dup2, dup3, F_DUPFD). */
   dup(pid: number, oldfd: number, newfd: number, cloexec: boolean): void {
-    this.set(pid, newfd, this.path(pid, oldfd), cloexec);
+    const old = this.name(pid, oldfd);
+    this.set(pid, newfd, old?.path, cloexec, old?.deleted);
   }
 
   /** close_range(2): closes (or marks close-on-exec) the tracked descriptors in [lo, hi]. */
@@ -89,7 +131,7 @@ export class FdTracker {
   fork(parent: number, child: number): void {
     const p = this.proc(parent);
     const fds = new Map<number, FdEntry>();
-    for (const [fd, e] of p.fds) fds.set(fd, { path: e.path, cloexec: e.cloexec });
+    for (const [fd, e] of p.fds) fds.set(fd, { ...e });
     this.procs.set(child, { fds, cwd: p.cwd });
   }
 

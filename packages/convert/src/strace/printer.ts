@@ -13,10 +13,11 @@ import {
   type TraceItem,
 } from '@vltrace/format';
 import { Buffer } from 'node:buffer';
-import { escapePath, signame } from './args.js';
+import { signame, withName } from './args.js';
 import { Call, words, type StraceConfig, type Words } from './call.js';
 import { printArgs, printResult, type Decoder } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
+import { learnFiles } from './fd-records.js';
 import { FdTracker } from './fds.js';
 import { callTime, Clock, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
 import { signalLine } from './siginfo.js';
@@ -129,15 +130,57 @@ export class StracePrinter {
     return out;
   }
 
-  /** Hands the lines ready after an item to `put`, one line (with its newline) at a time. */
-  each(item: TraceItem, put: (line: string) => void): void {
+  /**
+   * Hands the lines ready after an item to `put`, one line (with its newline) at a time.
+   * `selected`: the rows of a batch to print (indices in order; undefined: all), or whether an
+   * event prints. What is not printed still tells the -y tracker what it does (a descriptor
+   * opened by a process left out, then inherited by one printed), as strace -y, which asks
+   * /proc, knows it.
+   */
+  each(item: TraceItem, put: (line: string) => void, selected?: Int32Array | boolean): void {
     this.put = put;
     if (item.type !== 'syscalls') {
-      this.event(item);
+      if (selected === false) this.track(item);
+      else this.event(item);
       return;
     }
     const b = item.batch;
-    for (let i = 0; i < b.length; i++) this.row(b, i);
+    if (!(selected instanceof Int32Array)) {
+      for (let i = 0; i < b.length; i++) this.row(b, i);
+      return;
+    }
+    let k = 0;
+    for (let i = 0; i < b.length; i++) {
+      if (k < selected.length && selected[k] === i) {
+        k++;
+        this.row(b, i);
+      } else if (this.decodeFds) this.trackRow(b, i);
+    }
+  }
+
+  /** A call that does not print: only what it does to the -y tracker, once it returned. */
+  private trackRow(b: SyscallBatch, i: number): void {
+    const status = b.status[i]!;
+    if (status !== SyscallStatus.COMPLETE && status !== SyscallStatus.NO_ENTRY) return;
+    const name = this.name(b.nr[i]!);
+    this.effect(decoderFor(name, b.nargs[i]!), this.call.at(b, i, name));
+  }
+
+  /** An event that does not print: only what it does to the -y tracker. */
+  private track(e: TraceEvent): void {
+    switch (e.type) {
+      case 'fork':
+        if (!e.thread) this.fds.fork(e.pid, e.childPid);
+        return;
+      case 'exec':
+        this.fds.exec(e.pid);
+        return;
+      case 'proc_exit':
+        if (e.groupDead) this.fds.exit(e.pid);
+        return;
+      case 'fd_info':
+        this.fds.inherited(e);
+    }
   }
 
   /** The end of the trace: the lines still held (calls still running print as strace detaching). */
@@ -199,7 +242,7 @@ export class StracePrinter {
     this.call.at(b, i, name);
     if (status === SyscallStatus.COMPLETE && tl.idle() && this.returnsFirst(b, i) && !this.restarts(c)) {
       // nothing can come between its entry and its exit: the whole line now
-      if (d.effectFirst) d.effect?.(c);
+      if (d.effectFirst) this.effect(d, c);
       this.put(this.whole(c, d, this.lead(c.tid, tsEnter), printArgs(c, d, 0, d.args?.length ?? 0)));
       return;
     }
@@ -218,8 +261,18 @@ export class StracePrinter {
 
   /** An fd of process pid as an argument prints it (with -y, its path when known). */
   private fd(pid: number, n: number): string {
-    const p = this.decodeFds && n >= 0 ? this.fds.path(pid, n) : undefined;
-    return p === undefined ? String(n) : `${n}<${escapePath(p)}>`;
+    const p = this.decodeFds && n >= 0 ? this.fds.name(pid, n) : undefined;
+    return p === undefined ? String(n) : withName(String(n), p);
+  }
+
+  /**
+   * What a returned call does to the -y tracker: its decoder's effect (a new descriptor, a
+   * close, a chdir), then the files the recorder read behind its descriptors, which name them
+   * as /proc does.
+   */
+  private effect(d: Decoder, c: Call): void {
+    d.effect?.(c);
+    if (this.decodeFds) learnFiles(c);
   }
 
   /** Row i returns before the next row of its batch starts (the rows after it are later still). */
@@ -239,7 +292,7 @@ export class StracePrinter {
 
   /** A returned call's line: `lead` and its arguments, `) = result`. */
   private whole(c: Call, d: Decoder, lead: string, args: string): string {
-    if (!d.effectFirst) d.effect?.(c);
+    if (!d.effectFirst) this.effect(d, c);
     let line = withResult(`${lead}${c.name}(${args})`, printResult(c, d));
     if (this.syscallTimes) line += callTime(c.b.tsExit[c.i]! - c.b.tsEnter[c.i]!);
     return line + '\n';
@@ -261,13 +314,13 @@ export class StracePrinter {
   private returned(p: Call1, whole: boolean): void {
     const c = this.call.at(p.b!, p.i, p.name); // it returned: its whole row came
     // the descriptors it creates are among its exit arguments (pipe2's, with -y)
-    if (p.d.effectFirst) p.d.effect?.(c);
+    if (p.d.effectFirst) this.effect(p.d, c);
     if (whole) {
       const rest = printArgs(c, p.d, p.split, p.d.args?.length ?? 0);
       this.put(this.whole(c, p.d, p.lead, p.entryArgs && rest ? `${p.entryArgs}, ${rest}` : p.entryArgs + rest));
       return;
     }
-    if (!p.d.effectFirst) p.d.effect?.(c);
+    if (!p.d.effectFirst) this.effect(p.d, c);
     let line = withResult(`${this.lead(p.tid, p.tsExit)}<... ${p.name} resumed>${this.exitArgs(p, c)})`, printResult(c, p.d));
     if (this.syscallTimes) line += callTime(p.tsExit - p.tsEnter);
     this.put(line + '\n');
@@ -304,6 +357,9 @@ export class StracePrinter {
         this.put(`${this.lead(e.tid, e.ts)}${exitLine(e.exitCode, signame)}\n`);
         return;
       case 'proc_info':
+        return;
+      case 'fd_info':
+        this.fds.inherited(e);
         return;
       case 'signal': {
         // a line of its thread (so a call it returned from with a restart code was not its death)

@@ -94,6 +94,24 @@ const iov = (arg: number, at: CapturePhase, countArg: number): Capture => ({
 });
 /** an iovec array the kernel fills, read at exit whatever the result */
 const iovOut = (arg: number, countArg: number): Capture => ({ arg, at: 'exit', how: 'IOV', ref: countArg, size: Z.iovec, str: true });
+/**
+ * The slot of FD_RET and CWD rows: they read no argument's memory (the file behind the result,
+ * the working directory), so their descriptor and chunks take the exit slot of an argument none
+ * of their calls reads at exit. No descriptor-returning call, chdir or fchdir has a sixth argument.
+ */
+export const RESULT_SLOT = 5;
+/** The file behind the descriptor the call returns (-y's `= 3</etc/passwd>`). */
+const fdRet: Capture = { arg: RESULT_SLOT, at: 'exit', how: 'FD_RET', size: 0, okOnly: true };
+/** The files behind the two descriptors the call stores at argument arg (pipe, socketpair): int[2] then a record each. */
+const fdPair = (arg: number): Capture => ({ arg, at: 'exit', how: 'FD_PAIR', size: Z.int2, okOnly: true });
+/** The working directory after the call (-y's `AT_FDCWD</usr/lib>` after chdir("/lib")). */
+const cwd: Capture = { arg: RESULT_SLOT, at: 'exit', how: 'CWD', size: 0, okOnly: true };
+
+/** Whether a capture reads the memory of its argument (FD_RET and CWD rows name a slot, not an argument). */
+export function readsArgument(c: Capture): boolean {
+  return c.how !== 'FD_RET' && c.how !== 'CWD';
+}
+
 const fdset = (arg: number): Capture[] => [
   { arg, at: 'entry', how: 'FDSET', ref: 0, size: Z.fd_set },
   { arg, at: 'exit', how: 'FDSET', ref: 0, size: Z.fd_set, okOnly: true },
@@ -129,10 +147,43 @@ export const CAPTURES: Readonly<Record<string, readonly Capture[]>> = {
   getrandom: [bufOut(0)],
   getdents64: [{ arg: 1, at: 'exit', how: 'DIRENTS', size: 0, okOnly: true }],
   getdents: [{ arg: 1, at: 'exit', how: 'DIRENTS', size: 0, okOnly: true }],
-  // descriptors returned through memory
-  pipe: [structOut(0, Z.int2)],
-  pipe2: [structOut(0, Z.int2)],
-  socketpair: [structOut(3, Z.int2)],
+  // descriptors returned through memory, and the files behind them
+  pipe: [fdPair(0)],
+  pipe2: [fdPair(0)],
+  socketpair: [fdPair(3)],
+  // descriptors returned: the file behind each, as /proc/PID/fd names it (strace -y)
+  open: [fdRet],
+  openat: [fdRet],
+  openat2: [fdRet],
+  creat: [fdRet],
+  open_by_handle_at: [fdRet],
+  dup: [fdRet],
+  dup2: [fdRet],
+  dup3: [fdRet],
+  eventfd: [fdRet],
+  eventfd2: [fdRet],
+  epoll_create: [fdRet],
+  epoll_create1: [fdRet],
+  signalfd: [sigsetIn(1), fdRet],
+  timerfd_create: [fdRet],
+  memfd_create: [fdRet],
+  memfd_secret: [fdRet],
+  inotify_init: [fdRet],
+  inotify_init1: [fdRet],
+  fanotify_init: [fdRet],
+  userfaultfd: [fdRet],
+  pidfd_open: [fdRet],
+  pidfd_getfd: [fdRet],
+  perf_event_open: [fdRet],
+  io_uring_setup: [fdRet],
+  fsopen: [fdRet],
+  fsmount: [fdRet],
+  fspick: [fdRet],
+  open_tree: [fdRet],
+  landlock_create_ruleset: [fdRet],
+  mq_open: [fdRet],
+  chdir: [cwd],
+  fchdir: [cwd],
   // processes
   execve: [{ arg: 1, at: 'entry', how: 'ARGV', size: 0, str: true }, { arg: 2, at: 'entry', how: 'ARGC', size: 0 }],
   execveat: [{ arg: 2, at: 'entry', how: 'ARGV', size: 0, str: true }, { arg: 3, at: 'entry', how: 'ARGC', size: 0 }],
@@ -167,7 +218,7 @@ export const CAPTURES: Readonly<Record<string, readonly Capture[]>> = {
   rt_sigqueueinfo: [structIn(2, Z.siginfo)],
   rt_tgsigqueueinfo: [structIn(3, Z.siginfo)],
   sigaltstack: [structIn(0, Z.stack_t), structOut(1, Z.stack_t)],
-  signalfd4: [sigsetIn(1)],
+  signalfd4: [sigsetIn(1), fdRet],
   // time
   nanosleep: [structIn(0, Z.timespec), { arg: 1, at: 'exit', how: 'FIXED', size: Z.timespec }],
   clock_nanosleep: [structIn(2, Z.timespec), { arg: 3, at: 'exit', how: 'FIXED', size: Z.timespec }],
@@ -196,10 +247,11 @@ export const CAPTURES: Readonly<Record<string, readonly Capture[]>> = {
   epoll_pwait: [{ arg: 1, at: 'exit', how: 'RETCOUNT', size: Z.epoll_event, okOnly: true }, sigsetIn(4)],
   epoll_pwait2: [{ arg: 1, at: 'exit', how: 'RETCOUNT', size: Z.epoll_event, okOnly: true }, structIn(3, Z.timespec), sigsetIn(4)],
   // sockets
+  socket: [fdRet],
   connect: [addrIn(1, 2)],
   bind: [addrIn(1, 2)],
-  accept: addrOut(1, 2),
-  accept4: addrOut(1, 2),
+  accept: [...addrOut(1, 2), fdRet],
+  accept4: [...addrOut(1, 2), fdRet],
   getsockname: addrOut(1, 2),
   getpeername: addrOut(1, 2),
   sendto: [bufIn(1, 2), addrIn(4, 5)],

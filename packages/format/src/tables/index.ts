@@ -14,7 +14,7 @@ export { CLASS_BY_NAME, CLASS_LISTS, LEGACY_SETS, SYSCALL_CLASS_NAMES, legacySet
 export { ERRNO, ERRNO_ALIASES } from './errno.js';
 export { SYSCALLS_X86_64 } from './syscalls.x86_64.js';
 export {
-  ABI_SIZE, CAPTURES, captureAt, captureDescriptor, captureDescriptors, capturesOf, type Capture, type CapturePhase,
+  ABI_SIZE, CAPTURES, RESULT_SLOT, captureAt, captureDescriptor, captureDescriptors, capturesOf, readsArgument, type Capture, type CapturePhase,
 } from './captures.js';
 
 const BY_NR = new Map(SYSCALLS_X86_64.map((d) => [d.nr, d]));

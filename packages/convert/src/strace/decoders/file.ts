@@ -115,7 +115,8 @@ export const FILE: Record<string, Decoder> = {
     args: [str, flags(MFD_FLAGS)],
     ret: retFd,
     effect: (c) => {
-      if (c.ok) c.fds.set(c.pid, c.retInt, `/memfd:${c.text(0) ?? ''} (deleted)`, (c.uint(1) & 1) !== 0);
+      // /proc shows `/memfd:NAME (deleted)`; strace prints the `(deleted)` after the name
+      if (c.ok) c.fds.set(c.pid, c.retInt, `/memfd:${c.text(0) ?? ''}`, (c.uint(1) & 1) !== 0, true);
     },
   },
 };

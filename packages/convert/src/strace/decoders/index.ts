@@ -2,9 +2,9 @@
  * All decoders by syscall name, and the fallback built from the format's syscall table
  * (argument kinds and C types) for every syscall without one.
  */
-import { captureAt, syscallByName } from '@vltrace/format';
+import { captureAt, capturesOf, readsArgument, syscallByName } from '@vltrace/format';
 import { defaultPrinter } from '../args.js';
-import type { Decoder } from '../decoder.js';
+import { retFd, type Decoder } from '../decoder.js';
 import { FCNTL } from './fcntl.js';
 import { FILE } from './file.js';
 import { FUTEX_DECODERS } from './futex.js';
@@ -31,8 +31,11 @@ export const DECODED_SYSCALLS: ReadonlySet<string> = new Set(DECODERS.keys());
 const cache = new Map<string, Decoder>();
 
 const withExitFrom = (d: Decoder, k: number): Decoder => (k < 0 ? d : { ...d, exitFrom: k });
-/** Argument k of syscall nr is read only when the call returns: an output argument. */
-const filledByKernel = (nr: number, k: number) => captureAt(nr, k, 'exit') !== undefined && captureAt(nr, k, 'entry') === undefined;
+/** Argument k of syscall nr is read only when the call returns: an output argument (not a slot of the files behind the result). */
+const filledByKernel = (nr: number, k: number) => {
+  const exit = captureAt(nr, k, 'exit');
+  return exit !== undefined && readsArgument(exit) && captureAt(nr, k, 'entry') === undefined;
+};
 
 /**
  * The decoder of a syscall by name: its own, or one printing each argument by the kind the
@@ -47,8 +50,11 @@ export function decoderFor(name: string, nargs: number): Decoder {
   let d = cache.get(key);
   if (!d) {
     const def = syscallByName(name);
+    // a call the recorder reads the file behind the result of returns a descriptor: `= 3<anon_inode:[userfaultfd]>`
+    const returnsFd = def !== undefined && capturesOf(def.nr).some((c) => c.how === 'FD_RET');
     d = def
-      ? withExitFrom({ args: def.args.map(([, ctype, kind]) => defaultPrinter(kind, ctype)) }, def.args.findIndex((_a, k) => filledByKernel(def.nr, k)))
+      ? withExitFrom({ args: def.args.map(([, ctype, kind]) => defaultPrinter(kind, ctype)), ...(returnsFd ? { ret: retFd } : {}) },
+        def.args.findIndex((_a, k) => filledByKernel(def.nr, k)))
       : { args: Array.from({ length: nargs }, () => defaultPrinter('flags', 'unsigned long')) };
     cache.set(key, d);
   }

@@ -5,7 +5,8 @@ import { buffer } from '../buffers.js';
 import type { Call } from '../call.js';
 import { retFd, type Decoder } from '../decoder.js';
 import { quoteBuffer } from '../escape.js';
-import { captured, Mem, structArg, structOf } from '../mem.js';
+import { pairFds } from '../fd-records.js';
+import { captured, Mem, structOf } from '../mem.js';
 import { sockaddr, SOCKADDR_MAX } from '../structs/sockaddr.js';
 import {
   ADDRESS_FAMILIES, AF, INET_PROTOCOLS, IP_OPTIONS, IPV6_OPTIONS, MSG_FLAGS, NETLINK_OPTIONS, NETLINK_PROTOCOLS, SHUTDOWN_MODES,
@@ -162,21 +163,27 @@ const getsockoptArgs: [ArgPrinter, ArgPrinter] = [
   },
 ];
 
-/** The two descriptors pipe2 and socketpair write: `[3, 4]`. */
-const fdPair = structArg('out', 8, (m, c) => `[${printFd(c, m.i32(0))}, ${printFd(c, m.i32(4))}]`);
+/**
+ * The two descriptors pipe, pipe2 and socketpair write, `[3, 4]` (with -y `[3<pipe:[123]>,
+ * 4<pipe:[123]>]`), from their FD_PAIR records; the address when they were not recorded (a
+ * failed call).
+ */
+export const fdPair: ArgPrinter = (c, k) => {
+  const fds = c.ok ? pairFds(c, k) : undefined;
+  return fds === undefined ? ptr(c, k) : `[${printFd(c, fds[0])}, ${printFd(c, fds[1])}]`;
+};
 
-/** The -y tracker learns the two new descriptors of pipe2 or socketpair, `what` each. */
+/** The -y tracker learns the two new descriptors of pipe2 or socketpair, `what` each (their records then name them). */
 export function createsPair(k: number, what: string, cloexec: (c: Call) => boolean): (c: Call) => void {
   return (c) => {
-    const m = structOf(c, k, 'out', 8);
-    if (m === undefined) return;
-    c.fds.set(c.pid, m.i32(0), what, cloexec(c));
-    c.fds.set(c.pid, m.i32(4), what, cloexec(c));
+    const fds = c.ok ? pairFds(c, k) : undefined;
+    if (fds === undefined) return;
+    c.fds.set(c.pid, fds[0], what, cloexec(c));
+    c.fds.set(c.pid, fds[1], what, cloexec(c));
   };
 }
-export { fdPair };
 
-/** strace -y shows `socket:[inode]`; the recording has no inode. */
+/** strace -y shows `socket:[inode]`; a recording without the socket's record has no inode. */
 const SOCKET = 'socket:[?]';
 
 const family = value(ADDRESS_FAMILIES);
