@@ -212,13 +212,25 @@ static __always_inline void walk_end(struct dstate *d)
 	chunk_hdr(d, at, d->arg, d->flags, d->off - at - CHUNK_HDR);
 }
 
+/* Closes the ARGV item whose string was read after its header at `at`: the header (u16 length, u8 flags). */
+static __always_inline void end_item(struct dstate *d, __u32 at, __u32 len, __u8 iflags)
+{
+	__u8 *item = d->buf + bound(at, DATA_HALF - 1);
+
+	item[0] = len;
+	item[1] = len >> 8;
+	item[2] = iflags;
+	d->off = at + ITEM_HDR + len;
+	d->items++;
+}
+
 /* ARGV/ARGC: element i of a NULL-terminated array of strings; counts it, and (ARGV) appends
  * the string as an item while the item limit and the packet's budget allow. */
 static long argv_cb(__u32 i, void *unused)
 {
 	struct dstate *d = get_dstate();
 	__u32 at, room, cap, len;
-	__u8 *item, iflags = 0;
+	__u8 iflags = 0;
 	__u64 ptr;
 	long n;
 
@@ -241,7 +253,6 @@ static long argv_cb(__u32 i, void *unused)
 	room = DATA_BUDGET - at - ITEM_HDR;
 	/* cap + 1 characters and a NUL tell a string of exactly cap bytes from a longer one */
 	cap = data_limit < room - 1 ? data_limit : room - 1;
-	item = d->buf + bound(at, DATA_HALF - 1);
 	n = bpf_probe_read_user_str(d->buf + bound(at + ITEM_HDR, DATA_HALF - 1),
 				    bound(cap + 2, DATA_HALF - 1), (void *)ptr);
 	if (n < 0) {
@@ -254,11 +265,7 @@ static long argv_cb(__u32 i, void *unused)
 		len = cap;
 		iflags = VLT_ITEM_TRUNCATED;
 	}
-	item[0] = len;
-	item[1] = len >> 8;
-	item[2] = iflags;
-	d->off = at + ITEM_HDR + len;
-	d->items++;
+	end_item(d, at, len, iflags);
 	return 0;
 }
 
@@ -286,7 +293,7 @@ static long area_cb(__u32 i, void *unused)
 {
 	struct dstate *d = get_dstate();
 	__u32 at, room, cap, size, len = 0;
-	__u8 *item, *dst, iflags = 0;
+	__u8 *dst, iflags = 0;
 	bool put;
 	long n;
 
@@ -322,14 +329,8 @@ static long area_cb(__u32 i, void *unused)
 	if (n == size)
 		goto bad;
 	d->base++;	/* its NUL */
-	if (put) {
-		item = d->buf + bound(at, DATA_HALF - 1);
-		item[0] = len;
-		item[1] = len >> 8;
-		item[2] = iflags;
-		d->off = at + ITEM_HDR + len;
-		d->items++;
-	}
+	if (put)
+		end_item(d, at, len, iflags);
 	return 0;
 bad:
 	d->walk_off = 0;	/* not the argv of the entry */

@@ -166,7 +166,7 @@ export class StracePrinter {
     this.effect(decoderFor(name, b.nargs[i]!), this.call.at(b, i, name));
   }
 
-  /** An event that does not print: only what it does to the -y tracker. */
+  /** What an event does to the -y tracker (whether it prints or not). */
   private track(e: TraceEvent): void {
     switch (e.type) {
       case 'fork':
@@ -340,26 +340,17 @@ export class StracePrinter {
   /** The line of a process or trace event, if strace (or vltrace) prints one. */
   private event(e: TraceEvent): void {
     const tl = this.timeline;
+    this.track(e);
     switch (e.type) {
-      case 'fork':
-        if (!e.thread) this.fds.fork(e.pid, e.childPid);
-        return;
       case 'exec':
-        this.fds.exec(e.pid);
         if (e.oldTid !== e.tid) {
           tl.line(e.ts, e.oldTid);
           this.put(`${this.lead(e.oldTid, e.ts)}+++ superseded by execve in pid ${e.tid} +++\n`);
         }
         return;
       case 'proc_exit':
-        if (e.groupDead) this.fds.exit(e.pid);
         tl.death(e.ts, e.tid);
         this.put(`${this.lead(e.tid, e.ts)}${exitLine(e.exitCode, signame)}\n`);
-        return;
-      case 'proc_info':
-        return;
-      case 'fd_info':
-        this.fds.inherited(e);
         return;
       case 'signal': {
         // a line of its thread (so a call it returned from with a restart code was not its death)
