@@ -208,15 +208,6 @@ export function checkReplaceable(path: string): void {
   }
 }
 
-/** Creates a new empty file at `tmp` (mode `mode`, umask applied) and returns its fd. */
-export function createNew(tmp: string, mode: number): number {
-  try {
-    return openSync(tmp, NEW_FILE, mode);
-  } catch (e) {
-    throw outputPathError(tmp, e);
-  }
-}
-
 /** A file being written under a temporary name, renamed into place by commit(). */
 export interface PendingFile {
   /** the name it will have */

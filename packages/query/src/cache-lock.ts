@@ -18,7 +18,7 @@ import { LOCK_FILE, LOCK_TMP_PREFIX } from './cache-place.js';
 const POLL_MS = 100;
 
 /** The start time of a process (clock ticks after boot, field 22 of /proc/PID/stat), or undefined. */
-export function processStart(pid: number): string | undefined {
+function processStart(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // the command name (field 2) is in parentheses and may hold anything: count after the last ')'

@@ -101,7 +101,7 @@ function closingParen(s: string, from: number): number {
 }
 
 /** Splits an argument list at top-level commas (quotes, brackets, braces, parens and comments respected). */
-export function splitArgs(s: string): string[] {
+function splitArgs(s: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;

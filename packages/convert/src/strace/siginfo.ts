@@ -107,7 +107,7 @@ const FROM_KERNEL: ReadonlyMap<number, Rule> = new Map<number, Rule>([
 const FROM_KERNEL_OTHER: Rule = { sourceIfSet: true, sigvalIfSet: true };
 
 /** A signal number as strace's printsignal: the name, the number (raw), or both (verbose). */
-export function printSignal(sig: number, style: XlatStyle = 'abbrev'): string {
+function printSignal(sig: number, style: XlatStyle = 'abbrev'): string {
   const name = signame(sig);
   const known = name !== String(sig);
   if (!known || style === 'raw') return String(sig);
