@@ -1,16 +1,14 @@
 /**
  * vltrace-record against the running kernel: the test program's calls come back from the log
  * with the right names, arguments, strings (cut exactly where vltrace(1) says for each -s
- * mode) and results; the log has the calls and results strace -f shows; nothing stays attached
- * afterwards.
+ * mode) and results; nothing stays attached afterwards. (The same program against strace -f,
+ * through vltrace-convert, is an end-to-end test: test/record-strace.test.ts.)
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Syscall } from '@vltrace/format';
-import { convert } from '@vltrace/convert';
-import { compareStraceCalls, parseStraceLines } from '@vltrace/convert/strace-compare';
 import {
   buildProg, leftoverBpfSettled, noEbpf, pathOf, progPids, readLog, requireEbpf, runRecorder, tempDir, type Log,
 } from './helpers.js';
@@ -155,23 +153,6 @@ describe('vltrace-record: the test program, on the real kernel', { skip: noEbpf(
     assert.equal(f['entry'], 7);
     // ceil(len / 383) packets each: 1 1 1 2 4 11, and 1 for /vlt-missing-file
     assert.equal(f['entry_cont'], 0 + 0 + 0 + 1 + 3 + 10 + 0);
-  });
-
-  it('records the calls and results strace -f shows (strace recorded in the same run)', async () => {
-    // the recorder records strace tracing the program: both see the very same calls
-    const straceOut = join(dir, 'strace.txt');
-    const out = join(dir, 'cmp.bin');
-    const r = runRecorder(['-f', '-o', out, '--', 'strace', '-f', '-o', straceOut, '--', prog], dir);
-    assert.equal(r.status, 3, r.stderr);
-    const straceText = readFileSync(straceOut, 'latin1');
-    const tids = [...parseStraceLines(straceText).keys()];
-    const ours = join(dir, 'cmp.strace');
-    await convert({ inputs: [out], to: 'strace', output: ours, followForks: true, tids });
-    const root = Number(/^(\d+)/.exec(straceText)![1]);
-    const { diffs, threads, calls } = compareStraceCalls(straceText, readFileSync(ours, 'latin1'), { root });
-    assert.deepEqual(diffs, []);
-    assert.equal(threads, 5, 'the program, its thread, fork, vfork and clone children');
-    assert.ok(calls > 90, `${calls} calls compared`);
   });
 });
 

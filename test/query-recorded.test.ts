@@ -1,4 +1,5 @@
-// Against independent references, on a program RECORDED with the real eBPF recorder:
+// vltrace-query end to end: a program recorded with the real eBPF recorder, its answers checked
+// against independent references:
 // - summary: calls and errors per syscall equal `strace -c -f` on the same program;
 // - files: exactly the paths the program (and the program it execs) opened, as strace saw them;
 // - procs: the program's fork/exec structure and exit codes;
@@ -9,17 +10,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { convert } from '@vltrace/convert';
-import { failed, files, procs, Session, slow, summary } from '../src/index.js';
-import { tmpDir } from './fixture.js';
+import { failed, files, procs, Session, slow, summary } from '@vltrace/query';
+import { ebpfMissing, noEbpf, PROG_DIR, tempDir } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const ADDON = join(ROOT, 'native/build/Release/vltrace.node');
-const SRC = fileURLToPath(new URL('../../test/prog/analysis.c', import.meta.url));
-const skip = process.env['VLTRACE_NO_EBPF'] === '1' ? 'VLTRACE_NO_EBPF=1: tests on a recorded program skipped' : false;
+const SRC = join(PROG_DIR, 'analysis.c');
+const skip = noEbpf();
 
 interface Recorder {
   record(o: unknown): Promise<{ exitCode: number; lost: number }>;
@@ -31,10 +29,7 @@ let prepared: Promise<{ bin: string; prog: string; work: string; exitCode: numbe
 /** Builds the program and records it once (`-f`, full strings). */
 function recordProgram() {
   prepared ??= (async () => {
-    const missing: string[] = [];
-    if (!existsSync('/sys/kernel/btf/vmlinux')) missing.push('kernel BTF (/sys/kernel/btf/vmlinux)');
-    if (process.getuid?.() !== 0) missing.push('root (or CAP_BPF + CAP_PERFMON)');
-    if (!existsSync(ADDON)) missing.push(`the native recorder (${ADDON}: run scripts/setup)`);
+    const missing = ebpfMissing();
     let rec: Recorder | undefined;
     try {
       const spec = '@vltrace/recorder';
@@ -45,7 +40,7 @@ function recordProgram() {
     if (missing.length > 0 || !rec) {
       throw new Error(`recording the test program needs ${missing.join(', ')}; set VLTRACE_NO_EBPF=1 to skip these tests explicitly`);
     }
-    const work = tmpDir('vq-rec-');
+    const work = tempDir('vq-rec-');
     const prog = join(work, 'analysis');
     execFileSync('cc', ['-O1', '-o', prog, SRC]);
     const bin = join(work, 'run.bin');

@@ -1,52 +1,44 @@
-// The strace sink against real strace, in the same run: the recorder records
+// End to end, against real strace in the same run: the recorder records
 // `strace -f -s N -o strace.txt -- PROGRAM`, so vltrace sees strace's tracees making the very
 // calls strace prints (same pids, addresses and buffers). `vltrace-convert --to strace -f -s N`
-// of those threads is compared with strace.txt line by line per thread (src/strace/compare.ts):
+// of those threads is compared with strace.txt line by line per thread (@vltrace/convert/strace-compare):
 // the share of identical lines per program, and every other line by category.
 //
-// Issue 10 asks for IDENTICAL_TARGET of the lines identical on each program. Lines are compared
+// The goal is IDENTICAL_TARGET of the lines identical on each program. Lines are compared
 // with split calls joined (`read(3, <unfinished ...>` + `<... read resumed>…) = 5` is one call):
 // where strace splits a call depends on the order its single thread handles the tracees'
 // ptrace stops, which starts before the kernel's sys_enter and ends after its sys_exit, so under
 // -f with several processes running it splits many calls a recording shows whole (the shell
 // pipeline: 565 splits by strace, 20 by the recording, 16 of them the same). The split itself is
-// checked where it is deterministic (test/strace-timeline.test.ts). Needs strace, cc,
+// checked where it is deterministic (packages/convert/test/strace-timeline.test.ts). Needs strace, cc,
 // git, tar, python3, node and the native recorder (root): without them this fails, naming what
 // is missing.
 import { before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   compareStraceLines, DIFF_CATEGORIES, parseStraceLines, withoutPreExec, type LineComparison, type StraceLine,
-} from '../src/strace/compare.js';
+} from '@vltrace/convert/strace-compare';
+import { CONVERTER, ebpfMissing, FIXTURES, RECORDER, tempDir } from './support.js';
 
-/** Issue 10's goal: lines identical to strace's, per program. */
+/** The goal: the share of lines identical to strace's, per program. */
 const IDENTICAL_TARGET = 0.95;
 /** -s of both strace and the recorder and converter */
 const STRING_LIMIT = 64;
 /** examples printed per category of differences */
 const EXAMPLES = 3;
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url)); // from dist/test/
-const ADDON = join(ROOT, 'native/build/Release/vltrace.node');
-const VLT_START = join(ROOT, 'native/build/vlt-start');
-const RECORDER = join(ROOT, 'packages/recorder/bin/vltrace-record.js');
-const CONVERTER = join(ROOT, 'packages/convert/bin/vltrace-convert.js');
-const FIXTURES = join(ROOT, 'packages/convert/test/strace-fixtures');
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** Why the comparison cannot run here, or undefined. */
 function missing(): string | undefined {
-  const files = [ADDON, VLT_START, RECORDER].filter((f) => !existsSync(f));
-  if (files.length) return `the native recorder is not built (${files.join(', ')} missing): build it (bash scripts/setup)`;
+  const cannot = ebpfMissing();
+  if (cannot.length) return `recording with eBPF needs ${cannot.join(', ')}`;
   for (const [tool, arg] of [['strace', '-V'], ['cc', '--version'], ['git', '--version'], ['tar', '--version'], [PYTHON, '--version']]) {
     if (spawnSync(tool!, [arg!]).status !== 0) return `${tool} is not installed`;
   }
-  if (process.getuid?.() !== 0) return 'recording with eBPF needs root (or CAP_BPF and CAP_PERFMON)';
   return undefined;
 }
 
@@ -126,7 +118,7 @@ const PROGRAMS: readonly Program[] = [
   { name: 'shell pipeline', command: ['sh', '-c', 'cat /etc/passwd | sort | uniq -c | sort -n | tail -3 > /dev/null'] },
   { name: 'ls -laR', command: ['ls', '-laR', 'tree'], prepare: makeTree },
   {
-    // signals of every kind (fixtures/signals.c); without PIE, as the fixture expects
+    // signals of every kind (strace-fixtures/signals.c); without PIE, as the fixture expects
     name: SIGNALS, command: ['./signals'],
     prepare: (dir) => run('cc', ['-O1', '-w', '-no-pie', '-pthread', '-o', join(dir, 'signals'), join(FIXTURES, 'signals.c')], dir),
   },
@@ -160,7 +152,7 @@ interface Outcome {
 
 /** Records `program` under strace under the recorder, converts its threads, compares. */
 function recordAndCompare(program: Program): Outcome {
-  const dir = mkdtempSync(join(tmpdir(), 'vlt-strace-real-'));
+  const dir = tempDir('vlt-strace-real-');
   try {
     program.prepare?.(dir);
     const s = String(STRING_LIMIT);
@@ -251,7 +243,7 @@ describe('strace sink against strace in the same run', () => {
     t.diagnostic(`all: ${sum((c) => c.identical)} of ${sum((c) => c.total)} lines identical; differences: ${cats.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   });
 
-  test('signal lines agree with strace: the same lines in each thread, each after the same call (fixtures/signals.c)', (t) => {
+  test('signal lines agree with strace: the same lines in each thread, each after the same call (strace-fixtures/signals.c)', (t) => {
     if (why) assert.fail(why);
     if (failure) throw failure;
     const o = outcomes.get(SIGNALS)!;
