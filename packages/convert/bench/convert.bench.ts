@@ -114,7 +114,7 @@ async function table(formats: readonly Format[], input: string, dir: string, rou
  * Two fixed pieces of work, timed: how fast the shared machine is right now. A register-only
  * loop (xorshift) stays at ~112 ms; a loop of random reads and writes over 64 MiB plus
  * sequential passes swings between ~500 and ~850 ms from one minute to the next, and the
- * conversions (memory-bound) swing with it, up to 2× the CPU time for the same work (session 3).
+ * conversions (memory-bound) swing with it, up to 2× the CPU time for the same work.
  */
 const MEM = new Int32Array(1 << 24);
 export let checksum = 0;

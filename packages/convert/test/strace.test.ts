@@ -1,5 +1,5 @@
-// strace lines, one real-looking call per case with strace's expected line beside it
-// (style-anchors §4: the call and its line side by side, unknown bits and errors included).
+// strace lines, one real-looking call per case with strace's expected line beside it (the
+// call and its line side by side, unknown bits and errors included).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lineOf, type Sc } from './strace-helpers.js';

@@ -1,15 +1,15 @@
 /**
- * Test-only writer of vltrace 0.1.0 bin logs, byte by byte from vltrace-0.1-format.md (section
- * 2), independent of the reader: a DataView writer, not the reader's binary-parser declarations.
+ * Test-only writer of vltrace 0.1.0 bin logs, byte by byte from docs/legacy-0.1-format.md (§2,
+ * §5), independent of the reader: a DataView writer, not the reader's binary-parser declarations.
  *
- * It also simulates vltrace's eBPF string capture (2.7): a string argument is a piece of tracee
+ * It also simulates vltrace's eBPF string capture (§4): a string argument is a piece of tracee
  * memory (the string, its NUL, then unrelated bytes, with an optional unreadable page after
  * `readable` bytes), and each mode reads it the way its template does: fast (fixed-size reads
  * into 1/2/3 slots), packet (one fixed 383-byte read per string), const (N fixed reads per
  * string, all N packets always sent) and full (bpf_probe_read_str, at most N packets).
  */
 
-/** EM_* flag bits of the syscall table (2.9). */
+/** EM_* flag bits of the syscall table (§2.3). */
 export const EM = {
   str_1: 1 << 0, str_2: 1 << 1, str_3: 1 << 2, str_4: 1 << 3, str_5: 1 << 4, str_6: 1 << 5,
   fd_1: 1 << 6, fd_3: 1 << 8,
@@ -50,7 +50,7 @@ export const TABLE: readonly LegacySc[] = [
   { nr: 266, name: 'symlinkat', nargs: 3, mask: EM.str_1 | EM.str_3 | EM.path_1 | EM.path_3 },
   { nr: 301, name: 'fanotify_mark', nargs: 5, mask: EM.str_5 },
   { nr: 320, name: 'kexec_file_load', nargs: 5, mask: EM.str_4 },
-  // a pseudo-numbered syscall (not defined on x86-64, 2.9): only the embedded table names it
+  // a pseudo-numbered syscall (not defined on x86-64, §2.2): only the embedded table names it
   { nr: 701, name: 'vlt_pseudo_701', nargs: 2, mask: EM.str_2 },
 ];
 
@@ -74,7 +74,7 @@ export const SC_DESC_SIZE = 80;
 export const TABLE_RECORDS = 1000;
 export const PREAMBLE_FIXED = 36 + TABLE_RECORDS * SC_DESC_SIZE; // 80036
 
-/** The preamble of 2.1: table header, the 1000 × 80-byte table, log header, cwd, argv. */
+/** The preamble (§2): table header, the 1000 × 80-byte table, log header, cwd, argv. */
 export function legacyPreamble(o: PreambleOptions = {}): Uint8Array {
   const table = o.table ?? TABLE;
   const count = o.count ?? TABLE_RECORDS;
@@ -190,7 +190,7 @@ export interface LegacyCall {
   strings?: Readonly<Record<number, Mem>>;
 }
 
-/** Info word of an entry packet (2.5). */
+/** Info word of an entry packet (§5.4). */
 export function info(a: number, b: number, w = false, c = false, e = false): number {
   return (a << 2) | (b << 5) | (w ? 0x100 : 0) | (c ? 0x200 : 0) | (e ? 0x400 : 0);
 }
@@ -226,7 +226,7 @@ export class LegacyWriter {
     return this;
   }
 
-  /** A struct data_entry_s (2.4) + 4 perf padding bytes (garbage, as perf leaves them). */
+  /** A struct data_entry_s (§5.3) + 4 perf padding bytes (garbage, as perf leaves them). */
   entryPacket(pid: number, tid: number, sc: bigint, ts: bigint, args: readonly bigint[], infoWord: number, aux?: Uint8Array): this {
     const size = 80 + (aux ? aux.length : 0);
     const out = new Uint8Array(size + 4);
@@ -246,7 +246,7 @@ export class LegacyWriter {
     return this;
   }
 
-  /** A struct data_exit_s (2.6): type 3 (tracepoint) by default; sc -1n for rt_sigreturn. */
+  /** A struct data_exit_s (§5.2): type 3 (tracepoint) by default; sc -1n for rt_sigreturn. */
   exit(pid: number, tid: number, sc: number | bigint, ts: bigint, ret: bigint, type: 1 | 3 = 3): this {
     const out = new Uint8Array(44);
     const dv = new DataView(out.buffer);
@@ -282,7 +282,7 @@ export class LegacyWriter {
     const B = this.bufSize;
     const entry = (infoWord: number, aux: Uint8Array) => this.entryPacket(c.pid, c.tid, sc, c.ts, c.args, infoWord, aux);
     if (mode === 'fast' || (mode === 'packet' && pos.length === 1)) {
-      // 2.7.3: one packet, 1/2/3 slots of B/k bytes, reading slot-1 bytes each, info = type only
+      // §4.2: one packet, 1/2/3 slots of B/k bytes, reading slot-1 bytes each, info = type only
       const ns = Math.min(pos.length, 3);
       const slot = Math.floor(B / ns);
       const aux = new Uint8Array(B);
@@ -296,7 +296,7 @@ export class LegacyWriter {
     }
     const next = (k: number) => (k + 1 < pos.length ? pos[k + 1]! : 7);
     if (mode === 'packet') {
-      // 2.7.4: one packet per string, 383 bytes each
+      // §4.3, packet mode: one packet per string, 383 bytes each
       for (let k = 0; k < pos.length; k++) {
         const r = probeRead(mem(k), 0, B - 1);
         const aux = new Uint8Array(B);
@@ -315,7 +315,7 @@ export class LegacyWriter {
         return aux;
       };
       if (mode === 'const') {
-        // 2.7.5: N packets per string, fixed 383-byte reads
+        // §4.3, const mode: N packets per string, fixed 383-byte reads
         let p = 0;
         let r = probeRead(m, p, B - 1);
         if (!r.ok) {
@@ -340,7 +340,7 @@ export class LegacyWriter {
         entry(info(s + 1, next(k), false, true, error), last);
         continue;
       }
-      // 2.7.6 full: bpf_probe_read_str, at most N packets
+      // §4.3, full mode: bpf_probe_read_str, at most N packets
       let p = 0;
       let r = probeReadStr(m, p, B);
       if (r.ret < B) {
@@ -379,7 +379,7 @@ export class LegacyWriter {
   }
 }
 
-/** vltrace 0.1 test-suite strings: `START <nnn> <1234567890 × reps> <nnn> END` (5.2). */
+/** The strings vltrace 0.1's own test suite traced: `START <nnn> <1234567890 × reps> <nnn> END`. */
 export function suiteString(nnn: 111 | 222 | 333, reps: number): string {
   return `START ${nnn} ${'1234567890'.repeat(reps)} ${nnn} END`;
 }

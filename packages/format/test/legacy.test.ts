@@ -43,7 +43,7 @@ function sc(w: LegacyWriter, mode: Mode, c: LegacyCall, ret: bigint, n = 2): Leg
   return w.exit(c.pid, c.tid, c.nr, tick(), ret);
 }
 
-test('worked example of 2.1: cwd /tmp, argv "vltrace -l bin -o x.bin ls" → first packet at 80096', async () => {
+test('worked example of §2.4: cwd /tmp, argv "vltrace -l bin -o x.bin ls" → first packet at 80096', async () => {
   const w = new LegacyWriter({ cwd: '/tmp', argv: ['vltrace', '-l', 'bin', '-o', 'x.bin', 'ls'] });
   assert.equal(w.preambleSize, 80096);
   const bytes = w.bytes();
@@ -544,7 +544,7 @@ test('a truncated final record is a warning; everything before it is delivered',
   assert.match(trace.warnings[0]!.message, /truncated/);
 });
 
-test('bytesOf helper and info word layout match 2.5 examples', () => {
+test('bytesOf helper and info word layout match the examples of §5.4', () => {
   assert.equal(info(0, 1, true), 0x120);
   assert.equal(info(1, 1, true, true), 0x324);
   assert.equal(info(1, 7, false, true), 0x2e4);

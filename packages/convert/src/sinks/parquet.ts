@@ -75,7 +75,7 @@ class ChunkQueue extends AsyncByteQueue {
  * and page-fault ~10 MB per 64K rows, and the encoder thread (which allocates little itself, so
  * rarely collects garbage) no longer keeps dead 10 MB buffers around until a GC: peak RSS on
  * 1M rows went from 275–290 to 215–225 MiB, and the main thread saves a copy's page faults
- * (BENCHMARKS.md, "session 2"). The chunks are copied one by one, never joined by apache-arrow's
+ * (measured side by side when it was introduced; see the git history of BENCHMARKS.md). The chunks are copied one by one, never joined by apache-arrow's
  * joinUint8Arrays (see arrow-rows.ts on what that does to a buffer written twice).
  */
 class IpcBuilder {

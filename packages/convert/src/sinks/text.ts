@@ -1,5 +1,5 @@
 /**
- * text: vltrace's own text format (vltrace 0.1 `-l text`, see vltrace-0.1-format.md §4): two
+ * text: vltrace's own text format (vltrace 0.1 `-l text`, docs/legacy-0.1-format.md §7): two
  * header lines (the recorder's argv, then the column names), then one line per syscall entry
  * and one per exit, in time order (an exit is printed once no later entry precedes it).
  * Numbers are `0x` + 16 upper-case hex digits; string arguments are their raw bytes in quotes

@@ -1,7 +1,7 @@
 /**
- * vltrace 0.1.0 packets (vltrace-0.1-format.md §2.3-2.8): strings reassembled per thread by the
- * normative rules of 2.8, complete entries handed to the shared Reassembler. See v01.ts for the
- * interpretations made where the spec leaves room.
+ * vltrace 0.1.0 packets (docs/legacy-0.1-format.md §5): strings rebuilt per thread by the rules
+ * of §5.4, complete entries handed to the shared Reassembler. §5.5 (and v01.ts) lists the choices
+ * made where the old format leaves room.
  */
 import { FormatError } from '../errors.js';
 import { CHUNK_FLAGS, MAX_ARGS } from '../layout.js';
@@ -12,7 +12,7 @@ import type { TraceStats } from '../events.js';
 import { LEGACY_EM_STRINGS, LEGACY_ENTRY_SIZE, LEGACY_EXIT_SIZE, LEGACY_INFO, LEGACY_PACKET_TYPES, LEGACY_PAD, type LegacyPreamble } from './preamble.js';
 
 // ---------------------------------------------------------------------------------------------
-// Packets (2.3-2.8).
+// Packets (§5).
 
 const TRUNCATED = CHUNK_FLAGS.TRUNCATED.bit;
 const READ_ERROR = CHUNK_FLAGS.READ_ERROR.bit;
@@ -177,7 +177,7 @@ export class LegacyDecoder implements PacketDecoder {
     let st = this.threads.get(tid);
     const same = (s: EntryState): boolean => s.nr === nr && s.tsLo === tsLo && s.tsHi === tsHi && s.pid === pid;
 
-    // 2.8 rule 2: a pure continuation chunk of argument A-1
+    // §5.4 rule 1: a pure continuation chunk of argument A-1
     if (multi && a === b) {
       if (!isCont || a === 0) {
         throw new FormatError(this.file, base + o + 4, 'an info word with arg_first == arg_last only on continuation packets (is_cont set, arg_first >= 1)', hex(info));
@@ -222,7 +222,7 @@ export class LegacyDecoder implements PacketDecoder {
       return;
     }
 
-    // 2.8 rule 3: the arguments this packet covers
+    // §5.4 rule 3: the arguments this packet covers
     const first = a === 0 ? 0 : isCont && st.state[a - 1] === S_OPEN ? a - 1 : a;
     const last = Math.min(b === LEGACY_INFO.LAST_PACKET ? st.nargs - 1 : b - 1, MAX_ARGS - 1);
     let slot = 0;
@@ -236,7 +236,7 @@ export class LegacyDecoder implements PacketDecoder {
         if (i === a - 1) this.append(st, i, buf, aux, auxLen, willCont);
         else this.start(st, i, buf, aux, Math.min(this.bufSize - 1, auxLen), this.bufSize - 2, willCont);
       } else {
-        // fast mode: the buffer is split into 1, 2 or 3 slots (2.7.3)
+        // fast mode: the buffer is split into 1, 2 or 3 slots (§4.2)
         const nslots = Math.min(nstr, 3);
         if (slot >= nslots) continue; // vltrace captures 3 strings at most
         const s = Math.floor(this.bufSize / nslots);

@@ -1,5 +1,5 @@
 /**
- * vltrace 0.1.0 preamble (vltrace-0.1-format.md §2.1, 2.2, 3.2): constants, the binary-parser
+ * vltrace 0.1.0 preamble (docs/legacy-0.1-format.md §2, §3): constants, the binary-parser
  * definitions of the table/log headers, and the metadata a v1 reader can derive from them.
  */
 import { Parser } from 'binary-parser';
@@ -38,7 +38,7 @@ export const LEGACY_PAD = 4;
 
 /** Packet types (bits 0-1 of the info word, E_MASK). */
 export const LEGACY_PACKET_TYPES = { KP_ENTRY: 0, KP_EXIT: 1, TP_ENTRY: 2, TP_EXIT: 3 } as const;
-/** Bits of the info word of entry packets (2.5). */
+/** Bits of the info word of entry packets (§5.4). */
 export const LEGACY_INFO = {
   TYPE_MASK: 0x3,
   ARG_FIRST_SHIFT: 2,
@@ -51,18 +51,18 @@ export const LEGACY_INFO = {
   /** bits 2..9: all zero = a single-packet entry (A=0, B=7, W=0, C=0) */
   ARG_MASK: 0x3fc,
 } as const;
-/** Mask bits EM_str_1..EM_str_6 of the syscall table (2.9). */
+/** Mask bits EM_str_1..EM_str_6 of the syscall table (§2.3). */
 export const LEGACY_EM_STRINGS = 0x3f;
 
 // ---------------------------------------------------------------------------------------------
-// Preamble (2.1, 2.2), declared with binary-parser.
+// Preamble (§2), declared with binary-parser.
 
 const cut = (s: string): string => {
   const i = s.indexOf('\0');
   return i < 0 ? s : s.slice(0, i);
 };
 
-/** struct sc_desc (2.2), 80 bytes. */
+/** struct sc_desc (§2.2), 80 bytes. */
 export const scDescParser = new Parser()
   .endianness('little')
   .uint32('num')
@@ -214,7 +214,7 @@ export function parseLegacyPreamble(file: string, bytes: Uint8Array): LegacyPrea
 }
 
 // ---------------------------------------------------------------------------------------------
-// Metadata from vltrace's own argv (src/cl_parser.c: getopt_long with "+thdrfp:l:s:o:").
+// Metadata from vltrace's own argv (§3.1: getopt-style, options end at the command).
 
 const SHORT_WITH_ARG = new Set(['p', 'l', 's', 'o']);
 const LONG_OPTS: Record<string, { arg: boolean; short?: string }> = {
@@ -261,7 +261,7 @@ function fromArgv(argv: readonly string[]): { opts: Map<string, string>; command
 }
 
 /**
- * String capture settings from `-s` (2.7.2). Const vs full mode depended on the kernel version,
+ * String capture settings from `-s` (§4.1). Const vs full mode depended on the kernel version,
  * which the log does not record: both capture up to N·383−1 bytes; reported as 'full'.
  */
 function stringCapture(s: string | undefined, bufSize: number): StringCapture {

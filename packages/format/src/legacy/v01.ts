@@ -1,25 +1,25 @@
 /**
  * Reader of vltrace 0.1.0 bin logs (the original Intel pmem/vltrace format), so that old
- * recordings convert with the same tools as v1 files. The format is specified in
- * vltrace-0.1-format.md (sections 2 and 3); section numbers below refer to it.
+ * recordings convert with the same tools as v1 files. The format is described in
+ * docs/legacy-0.1-format.md; section numbers (§) below refer to it.
  *
  * A log is a preamble (`VLTRACE_TAB\0` + version + an embedded 1000 × 80-byte syscall table,
  * then `VLTRACE_LOG\0` + BUF_SIZE + cwd + vltrace's own argv) followed by raw perf samples: each
  * record is a packet struct whose first field is its size L, plus 4 perf padding bytes (L + 4 on
- * disk, 2.3). Entry packets (80 bytes, or 80 + BUF_SIZE with a string buffer) may be split into
- * several packets per string argument (2.7); the info word's A/B/W/C bits say which arguments a
- * packet covers (2.5). Exit packets are 40 bytes.
+ * disk, §5.1). Entry packets (80 bytes, or 80 + BUF_SIZE with a string buffer) may be split into
+ * several packets per string argument (§4); the info word's A/B/W/C bits say which arguments a
+ * packet covers (§5.4). Exit packets are 40 bytes.
  *
- * Strings are reassembled here, per thread, following the normative rules of 2.8; a complete
+ * Strings are reassembled here, per thread, following the rules of §5.4; a complete
  * entry is then handed to the shared Reassembler (entry + one chunk per string, flagged TRUNCATED
  * / READ_ERROR), which pairs it with its exit. A multi-packet entry is held back until its last
- * packet (B == 7), so an exit read between its packets (perf rings drained mid-submission, 2.11)
+ * packet (B == 7), so an exit read between its packets (perf rings drained mid-submission, §5.4)
  * still pairs with it (the Reassembler joins an exit that came before its entry). Packets that
  * cannot be placed are counted in stats.orphanContinuations: a later packet whose first packet is
  * missing (dropped), and an entry that never got its last packet (delivered with what it has,
  * an unfinished string marked truncated) when the thread's next entry or the end of input comes.
  *
- * Interpretations (see the spec for the rules themselves): a string that fills its whole slot or
+ * Interpretations (§5.5): a string that fills its whole slot or
  * chunk without W is truncated and delivered with all captured bytes (383 / 191 / 127); the E bit
  * of a fast-mode packet is charged to its empty (zero-filled) slots, or to all its strings if
  * none is empty; in multi-packet modes to the one string the packet reads (A-1 on continuation
