@@ -28,7 +28,7 @@ const VS = 2048;
 /**
  * Rows per Parquet part (and per DuckDB write). The conversion's memory is mostly two slices
  * (one appended while the previous one is written) and the Parquet writer's row group: with
- * 2^15 rows a 5M-syscall recording converts in ~240 MB, with 2^18 it took ~520 MB (BENCHMARKS.md).
+ * 2^15 rows a 5M-syscall recording converts in ~240 MB, with 2^18 it took ~520 MB (BENCHMARKS.md and its git history).
  */
 const SLICE = 1 << 15;
 
