@@ -5,8 +5,8 @@
  * longest common subsequence by call name), and every line that is not identical is put in a
  * category that says why: a pointer where strace prints the struct behind it, a buffer's
  * contents, execve's argv, a signal or exit line, a call split differently into
- * `<unfinished ...>` and `<... resumed>`. The tests use it (test/strace-real.test.ts, and the
- * recorder's); it is exported for anyone checking vltrace against strace on their programs.
+ * `<unfinished ...>` and `<... resumed>`. The repository's end-to-end tests use it (test/strace-real.test.ts,
+ * test/record-strace.test.ts); it is exported for anyone checking vltrace against strace on their programs.
  */
 
 /** What a line of strace -f output is. */
