@@ -54,7 +54,10 @@ export interface Timeline {
   spanSeconds: number;
   binSeconds: number;
   lanes: Lane[];
-  /** processes with calls in all (lanes has at most REPORT_LIMITS.lanes of them, plus the merged lane) */
+  /**
+   * processes with calls in all; lanes has the REPORT_LIMITS.lanes with the most time in
+   * syscalls, in the order of their first call, then one lane merging the others
+   */
   processes: number;
 }
 
@@ -140,7 +143,7 @@ async function timeline(s: Session, f: FilterOptions): Promise<Timeline> {
       SELECT ${s.partExpr()} AS part, pid, comm, epoch_ns(ts_enter) - ${t0} AS a, epoch_ns(ts_exit) - ${t0} AS b
       FROM syscalls WHERE ${complete(f)}),
     procs AS (
-      SELECT part, pid, arg_max(comm, a) AS comm, sum(b - a) AS ns,
+      SELECT part, pid, arg_max(comm, a) AS comm, sum(b - a) AS ns, min(a) AS first,
              row_number() OVER (ORDER BY sum(b - a) DESC, part, pid) AS lane
       FROM c GROUP BY part, pid),
     cl AS (SELECT least(p.lane, ${REPORT_LIMITS.lanes + 1}) AS lane, a, b, a // ${binNs} AS first, b // ${binNs} AS last FROM c JOIN procs p USING (part, pid)),
@@ -152,10 +155,11 @@ async function timeline(s: Session, f: FilterOptions): Promise<Timeline> {
       FROM (SELECT lane, a, b, unnest(range(first, last + 1)) AS bin FROM cl WHERE first <> last) GROUP BY ALL)
     SELECT l.lane, l.part, l.pid, l.comm, l.ns AS total, l.n, c.bin, c.ns
     FROM (SELECT least(lane, ${REPORT_LIMITS.lanes + 1}) AS lane, any_value(part) AS part, any_value(pid) AS pid, any_value(comm) AS comm,
-                 sum(ns) AS ns, count(*) AS n
+                 sum(ns) AS ns, count(*) AS n, min(first) AS first
           FROM procs GROUP BY 1) l
     JOIN (SELECT lane, bin, sum(ns) AS ns FROM cells GROUP BY ALL) c USING (lane)
-    ORDER BY l.lane, c.bin`);
+    -- the lanes in the order the processes made their first call, the merged one last
+    ORDER BY l.lane > ${REPORT_LIMITS.lanes}, l.first, l.lane, c.bin`);
   const lanes = new Map<number, Lane>();
   let processes = 0;
   const binSeconds = Number(binNs) / 1e9;
