@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AT_FDCWD, Script, tmpDir, writeTrace } from './fixture.js';
 import { REPORT_LIMITS, reportData } from '../src/reports/report.js';
+import { summary } from '../src/reports/summary.js';
 import { REPORT_COLORS, reportHtml } from '../src/report-html.js';
 
 const CLI = fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url));
@@ -49,11 +50,14 @@ test('report data: lanes hold all the time in syscalls, split at the bins, cappe
   const reads = (pid: number) => ((pid - 1000) % 7) + 1;
   const left = Array.from({ length: PROCS }, (_, i) => 1000 + i).filter((p) => !kept.includes(p));
   assert.ok(Math.max(...left.map(reads)) <= Math.min(...kept.slice(1).map(reads)), 'the merged ones had the least time');
-  // every lane's bins add up to its time, and the lanes to the summary's
+  // every lane's bins add up to its process's time in `summary --per-pid`, and the lanes to the total
+  const perPid = new Map<number, number>();
+  for (const r of (await summary(bin, { cacheDir, perPid: true })).rows) perPid.set(r.pid!, (perPid.get(r.pid!) ?? 0) + r.seconds);
   for (const l of tl.lanes) {
     assert.equal(l.busy.length, REPORT_LIMITS.timeBins);
     const binned = l.busy.reduce((a, b) => a + b, 0) * tl.binSeconds;
     assert.ok(Math.abs(binned - l.seconds) < 1e-12, `${l.pid}: ${binned} vs ${l.seconds}`);
+    if (l.pid !== null) assert.ok(Math.abs(l.seconds - perPid.get(l.pid)!) < 1e-12, `${l.pid}: ${l.seconds} vs ${perPid.get(l.pid)}`);
   }
   const total = tl.lanes.reduce((a, l) => a + l.seconds, 0);
   assert.ok(Math.abs(total - d.summary.total.seconds) < 1e-12);

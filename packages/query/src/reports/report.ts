@@ -138,28 +138,31 @@ async function timeline(s: Session, f: FilterOptions): Promise<Timeline> {
   const span = BigInt(range['t1'] as number | bigint) - t0;
   // the last exit (at t0 + span) falls in bin bins - 1
   const binNs = span / BigInt(bins) + 1n;
+  const L = REPORT_LIMITS.lanes;
   const { rows } = await s.query(`
     WITH c AS (
       SELECT ${s.partExpr()} AS part, pid, comm, epoch_ns(ts_enter) - ${t0} AS a, epoch_ns(ts_exit) - ${t0} AS b
       FROM syscalls WHERE ${complete(f)}),
-    procs AS (
-      SELECT part, pid, arg_max(comm, a) AS comm, sum(b - a) AS ns, min(a) AS first,
-             row_number() OVER (ORDER BY sum(b - a) DESC, part, pid) AS lane
-      FROM c GROUP BY part, pid),
-    cl AS (SELECT least(p.lane, ${REPORT_LIMITS.lanes + 1}) AS lane, a, b, a // ${binNs} AS first, b // ${binNs} AS last FROM c JOIN procs p USING (part, pid)),
-    -- most calls fall in one bin; the others are unnested over the bins they cross
+    -- per process and bin (small: processes × bins); most calls fall in one bin, the others are
+    -- unnested over the bins they cross
     cells AS (
-      SELECT lane, first AS bin, sum(b - a) AS ns FROM cl WHERE first = last GROUP BY ALL
+      SELECT part, pid, a // ${binNs} AS bin, sum(b - a) AS ns FROM c WHERE a // ${binNs} = b // ${binNs} GROUP BY ALL
       UNION ALL
-      SELECT lane, bin, sum(least(b, (bin + 1) * ${binNs}) - greatest(a, bin * ${binNs})) AS ns
-      FROM (SELECT lane, a, b, unnest(range(first, last + 1)) AS bin FROM cl WHERE first <> last) GROUP BY ALL)
-    SELECT l.lane, l.part, l.pid, l.comm, l.ns AS total, l.n, c.bin, c.ns
-    FROM (SELECT least(lane, ${REPORT_LIMITS.lanes + 1}) AS lane, any_value(part) AS part, any_value(pid) AS pid, any_value(comm) AS comm,
-                 sum(ns) AS ns, count(*) AS n, min(first) AS first
-          FROM procs GROUP BY 1) l
-    JOIN (SELECT lane, bin, sum(ns) AS ns FROM cells GROUP BY ALL) c USING (lane)
+      SELECT part, pid, bin, sum(least(b, (bin + 1) * ${binNs}) - greatest(a, bin * ${binNs})) AS ns
+      FROM (SELECT part, pid, a, b, unnest(range(a // ${binNs}, b // ${binNs} + 1)) AS bin FROM c WHERE a // ${binNs} <> b // ${binNs})
+      GROUP BY ALL),
+    -- the L processes with the most time get lanes 1..L, the others share lane L + 1
+    procs AS (
+      SELECT part, pid, arg_max(comm, a) AS comm, min(a) AS first,
+             least(row_number() OVER (ORDER BY sum(b - a) DESC, part, pid), ${L + 1}) AS lane
+      FROM c GROUP BY part, pid),
+    lanes AS (
+      SELECT lane, any_value(part) AS part, any_value(pid) AS pid, any_value(comm) AS comm, count(*) AS n, min(first) AS first
+      FROM procs GROUP BY lane)
+    SELECT l.lane, l.part, l.pid, l.comm, l.n, l.first, x.bin, x.ns
+    FROM (SELECT p.lane, cells.bin, sum(cells.ns) AS ns FROM cells JOIN procs p USING (part, pid) GROUP BY ALL) x JOIN lanes l USING (lane)
     -- the lanes in the order the processes made their first call, the merged one last
-    ORDER BY l.lane > ${REPORT_LIMITS.lanes}, l.first, l.lane, c.bin`);
+    ORDER BY l.lane > ${L}, l.first, l.lane, x.bin`);
   const lanes = new Map<number, Lane>();
   let processes = 0;
   const binSeconds = Number(binNs) / 1e9;
@@ -167,19 +170,20 @@ async function timeline(s: Session, f: FilterOptions): Promise<Timeline> {
     const id = Number(r['lane']);
     let lane = lanes.get(id);
     if (!lane) {
-      const merged = id > REPORT_LIMITS.lanes;
+      const merged = id > L;
       const n = Number(r['n']);
       processes += n;
       lane = {
         part: merged ? '' : String(r['part'] ?? ''),
         pid: merged ? null : Number(r['pid']),
         comm: merged ? `${n} more processes` : String(r['comm'] ?? ''),
-        seconds: Number(r['total']) / 1e9,
+        seconds: 0,
         busy: new Array<number>(bins).fill(0),
       };
       lanes.set(id, lane);
     }
     lane.busy[Number(r['bin'])] = Number(r['ns']) / 1e9 / binSeconds;
+    lane.seconds += Number(r['ns']) / 1e9;
   }
   return { start: String(range['start']), spanSeconds: Number(span) / 1e9, binSeconds, lanes: [...lanes.values()], processes };
 }
