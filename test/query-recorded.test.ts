@@ -13,8 +13,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convert } from '@vltrace/convert';
-import { failed, files, procs, Session, slow, summary } from '@vltrace/query';
-import { ebpfMissing, noEbpf, PROG_DIR, tempDir } from './support.js';
+import { failed, files, procs, REPORT_COLORS, Session, slow, summary } from '@vltrace/query';
+import { ebpfMissing, noEbpf, PROG_DIR, QUERY, tempDir } from './support.js';
+import { colourCounts, decodePng, loadPage } from './chromium.js';
 
 const SRC = join(PROG_DIR, 'analysis.c');
 const skip = noEbpf();
@@ -159,4 +160,44 @@ test('failed and slow: calls as strace prints them, from the .bin and from a Par
     answers.push([...examples.values(), ...calls]);
   }
   assert.deepEqual(answers[1], answers[0], 'the dataset and the .bin give the same calls');
+});
+
+test('report: the page of the recording, drawn by headless Chromium — charts, summary rows, process tree, no console message', { skip }, async () => {
+  const { bin, prog, work } = await recordProgram();
+  const out = join(work, 'report.html');
+  const cli = QUERY;
+  const r = spawnSync(process.execPath, [cli, 'report', bin, '-o', out, '--cache-dir', join(work, 'cache')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const [width, height] = [1280, 2400];
+  const page = loadPage(out, width, height);
+  // no console message at all: no script error, no refused request (the page's CSP allows none)
+  assert.deepEqual(page.console, []);
+  assert.match(page.dom, /<body data-ready="yes"/, 'the page script ran to its end');
+  // Chart.js sized each canvas it drew into (its style, on every chart's canvas)
+  const res = await summary(bin, { cacheDir: join(work, 'cache') });
+  const charts = [...page.dom.matchAll(/<canvas[^>]*style="display: block; box-sizing: border-box; height: (\d+)px; width: ([\d.]+)px;"/g)];
+  assert.equal(charts.length, 2 + Math.min(res.rows.length, 12), 'lanes, errnos and one latency chart per busy syscall');
+  for (const c of charts) assert.ok(Number(c[1]) > 50 && Number(c[2]) > 200, c[0]);
+  // the summary table: one row per syscall, in the summary's order, and the total
+  const table = /<table id="summary-table">(.*?)<\/table>/s.exec(page.dom)![1]!;
+  const names = [...table.matchAll(/<tr>(?:<td[^>]*>[^<]*<\/td>){5}<td>([a-z_0-9]+)<\/td><\/tr>/g)].map((m) => m[1]);
+  assert.deepEqual(names, [...res.rows.map((x) => x.syscall), 'total']);
+  // the process tree: the program, its two children under it (one exit 3, one exec of /bin/true)
+  const rows = await procs(bin, { cacheDir: join(work, 'cache') });
+  const root = rows.find((p) => p.execs.includes(prog))!;
+  const li = new RegExp(`<li data-pid="${root.pid}"><details open=""><summary>.*?</summary><ul>(.*?)</ul></details></li>`, 's').exec(page.dom);
+  assert.ok(li, 'the program is an open node of the tree');
+  const kids = [...li[1]!.matchAll(/<li data-pid="(\d+)">(.*?)<\/li>/g)];
+  assert.deepEqual(kids.map((k) => Number(k[1])), rows.filter((p) => p.ppid === root.pid).map((p) => p.pid));
+  assert.match(kids[0]![2]!, /exit 3/);
+  assert.match(kids[1]![2]!, /\/bin\/true.*exit 0/);
+  // the screenshot: a PNG of the window's size, the charts' colours drawn in many pixels
+  const img = decodePng(page.screenshot);
+  assert.deepEqual([img.width, img.height], [width, height]);
+  const colours = colourCounts(img);
+  assert.ok(colours.size > 200, `${colours.size} colours`);
+  const px = (c: string) => colours.get(c) ?? 0;
+  assert.ok(REPORT_COLORS.busy.reduce((a, c) => a + px(c), 0) > 2000, 'lanes drawn');
+  assert.ok(px(REPORT_COLORS.latency) > 20_000, 'latency bars drawn');
+  assert.ok(px(REPORT_COLORS.errno) > 1000, 'errno bars drawn');
 });

@@ -67,6 +67,14 @@ export const COMMANDS = {
     describe: 'where records are missing and how many (lost packets, unfinished and no-entry calls, cut strings)',
     options: { ...COMMON, ...FILTERS },
   },
+  report: {
+    query: false,
+    describe: 'one self-contained HTML page: summary, time in syscalls per process, latency histograms, failures, process tree',
+    options: {
+      'cache-dir': COMMON['cache-dir'], refresh: COMMON.refresh, ...FILTERS,
+      output: { alias: 'o', type: 'string', describe: 'the HTML file ("-": stdout; default: the first input\'s name with .html beside it, run.bin → run.html)' },
+    },
+  },
   sql: {
     query: true,
     describe: 'run a DuckDB query over the views `syscalls` and `processes`',
@@ -91,6 +99,7 @@ export interface ReportArgs {
   examples?: number;
   top?: number;
   'paths-only'?: boolean;
+  output?: string;
 }
 
 async function print(t: Table, format: OutputFormat): Promise<void> {
@@ -163,6 +172,11 @@ const REPORTS: Record<Command, (a: ReportArgs) => Promise<void>> = {
       const { lost, lostTable } = await import('./reports/lost.js');
       return lostTable(await lost(s, filters(a)));
     }),
+  async report(a) {
+    const { writeReport } = await import('./report-html.js');
+    const out = await writeReport(a.input, a.output, { ...sessionOptions(a), ...filters(a) });
+    if (out !== '-' && process.stderr.isTTY) process.stderr.write(`vltrace-query: report written to ${out}\n`);
+  },
   sql: (a) =>
     withSession(a, async (s) => {
       const { sql, sqlTable } = await import('./reports/sql.js');

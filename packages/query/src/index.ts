@@ -1,4 +1,4 @@
-/** @vltrace/query: reports (summary, failed, slow, files, procs, lost) and SQL over vltrace recordings. */
+/** @vltrace/query: reports (summary, failed, slow, files, procs, lost, the HTML report) and SQL over vltrace recordings. */
 export { Session, filterSql, type FilterOptions, type SessionOptions } from './session.js';
 export { TraceDb, type QueryResult, type Sources } from './db.js';
 export { resolveInputs, type ResolvedInputs } from './inputs.js';
@@ -14,3 +14,5 @@ export { files, filesTable, type FilesOptions, type FileRow } from './reports/fi
 export { procs, procsTable, signalName, type ProcsOptions, type ProcRow } from './reports/procs.js';
 export { lost, lostTable, type LostOptions, type LostRow } from './reports/lost.js';
 export { sql, sqlTable } from './reports/sql.js';
+export { reportData, REPORT_LIMITS, type ReportData, type ReportOptions, type Lane, type Timeline, type Latency, type LatencyHistogram, type FailurePath } from './reports/report.js';
+export { reportHtml, writeReport, defaultReportPath, REPORT_COLORS } from './report-html.js';

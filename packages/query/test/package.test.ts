@@ -16,8 +16,10 @@ test('package.json: ESM, exports with types first, files, bin', () => {
   assert.ok(statSync(fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url))).mode & 0o111, 'the bin is executable');
 });
 
-test('dependencies: siblings by version, DuckDB pinned', () => {
-  assert.deepEqual(Object.keys(pkg['dependencies']).sort(), ['@duckdb/node-api', '@duckdb/node-bindings', '@vltrace/convert', '@vltrace/format', 'yargs']);
+test('dependencies: siblings by version, DuckDB and Chart.js pinned', () => {
+  assert.deepEqual(Object.keys(pkg['dependencies']).sort(), ['@duckdb/node-api', '@duckdb/node-bindings', '@vltrace/convert', '@vltrace/format', 'chart.js', 'yargs']);
+  // the report inlines its standalone build, whose path the package does not export: pinned
+  assert.equal(pkg['dependencies']['chart.js'], '4.5.1');
   assert.equal(pkg['dependencies']['@vltrace/format'], '1.0.0');
   assert.equal(pkg['dependencies']['@vltrace/convert'], '1.0.0');
   assert.equal(pkg['dependencies']['@duckdb/node-api'], '1.5.6-r.1');

@@ -9,6 +9,9 @@ import { callOf, callStruct } from '../call.js';
 import type { Table } from '../output.js';
 import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
 
+/** The path of a failing call, as these reports show it: its first string argument. */
+export const FAILED_PATH_SQL = 'coalesce(str0, str1, str2, str3, str4, str5)';
+
 export interface FailedOptions extends FilterOptions, SessionOptions {
   /** example paths kept per group (default 3) */
   examples?: number;
@@ -38,7 +41,7 @@ export function failed(input: Session | string | readonly string[], opts: Failed
     const call = await callStruct(s);
     const { rows } = await s.query(`
       WITH f AS (
-        SELECT *, coalesce(str0, str1, str2, str3, str4, str5) AS path, coalesce(ts_enter, ts_exit) AS ts
+        SELECT *, ${FAILED_PATH_SQL} AS path, coalesce(ts_enter, ts_exit) AS ts
         FROM syscalls WHERE errno IS NOT NULL AND ${callRows()} AND ${filterSql(opts)})
       SELECT syscall, errno, any_value(errno_name) AS errno_name, count(*) AS count, count(DISTINCT pid) AS pids,
              -- sorted before slicing: list(DISTINCT) comes in hash order, which varies run to run
