@@ -69,23 +69,28 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 export async function fdIntervals(s: Session): Promise<{ intervals: FdInterval[]; resolved: ResolvedPath[] }> {
   const part = s.partExpr();
   const paths = pathArgs();
+  const changing = new Set(trackedSyscalls());
+  const tracked = sqlList([...changing, ...FORKS, 'exit_group']);
+  const data = (await s.hasColumn('data')) ? `CASE WHEN syscall IN (${sqlList([...changing])}) THEN to_base64(data) END` : 'NULL::VARCHAR';
+  const ts = 'epoch_ns(coalesce(ts_enter, ts_exit))';
+  // relative path arguments, with the directory they are relative to (a dirfd, or the cwd)
   const relative = paths
-    .map(({ idx, names }) => `(syscall IN (${sqlList(names)}) AND str${idx} IS NOT NULL AND NOT starts_with(str${idx}, '/'))`)
-    .join(' OR ');
-  const tracked = sqlList([...trackedSyscalls(), ...FORKS, 'exit_group']);
-  const data = (await s.hasColumn('data')) ? `CASE WHEN syscall IN (${sqlList(trackedSyscalls())}) THEN to_base64(data) END` : 'NULL::VARCHAR';
-  const [{ rows: pidRows }, { rows }] = await Promise.all([
+    .map(({ idx, names, atNames }) => {
+      const dirfd = idx > 0 && atNames.length > 0 ? `CASE WHEN syscall IN (${sqlList(atNames)}) THEN i32(arg${idx - 1}) ELSE ${FD_CWD} END` : String(FD_CWD);
+      return `SELECT ${part} AS part, pid, tid, ${ts} AS ts, ${idx} AS idx, str${idx} AS str, str_flags, ${dirfd} AS dirfd
+              FROM syscalls WHERE ${callRows()} AND syscall IN (${sqlList(names)}) AND str${idx} IS NOT NULL AND NOT starts_with(str${idx}, '/')`;
+    })
+    .join('\nUNION ALL\n');
+  const [{ rows: pidRows }, { rows: calls }, { rows: rels }] = await Promise.all([
     s.query(`SELECT DISTINCT ${part} AS part, pid FROM syscalls WHERE ${callRows()}`),
     s.query(`
       SELECT ${part} AS part, pid, tid, syscall, nr, ${SIX.map((a) => `arg${a}, str${a}`).join(', ')}, str_flags, ret, status,
-             ${data} AS call_data, epoch_ns(coalesce(ts_enter, ts_exit)) AS ts
-      FROM syscalls
-      WHERE ${callRows()} AND (syscall IN (${tracked}) OR ${relative})
+             ${data} AS call_data, ${ts} AS ts
+      FROM syscalls WHERE ${callRows()} AND syscall IN (${tracked})
       ORDER BY ts, tid`),
+    s.query(`${relative}\nORDER BY ts, tid, idx`),
   ]);
   const processes = new Set(pidRows.map((r) => `${String(r['part'])}/${Number(r['pid'])}`));
-  const atNames = new Map(paths.map(({ idx, atNames }) => [idx, new Set(atNames)]));
-  const pathNames = new Map(paths.map(({ idx, names }) => [idx, new Set(names)]));
 
   const intervals: FdInterval[] = [];
   const resolved: ResolvedPath[] = [];
@@ -111,21 +116,29 @@ export async function fdIntervals(s: Session): Promise<{ intervals: FdInterval[]
     return t;
   };
 
-  for (const r of rows) {
+  // the two lists in time order; a call's relative paths are resolved before its own effect
+  let k = 0;
+  const resolveUpTo = (until: bigint | undefined, tid: number) => {
+    for (; k < rels.length; k++) {
+      const r = rels[k]!;
+      const at = BigInt(r['ts'] as number | bigint);
+      if (until !== undefined && (at > until || (at === until && Number(r['tid']) > tid))) return;
+      const p = String(r['part']);
+      now = at;
+      const idx = Number(r['idx']);
+      const abs = trackerOf(p).resolve(Number(r['pid']), Number(r['dirfd']), columnName(String(r['str']), Number(r['str_flags']), idx));
+      if (abs?.startsWith('/')) resolved.push({ part: p, tid: Number(r['tid']), ts: at, idx, path: nameText(abs) });
+    }
+  };
+  for (const r of calls) {
     const p = String(r['part']);
     const pid = Number(r['pid']);
     const syscall = String(r['syscall']);
+    const at = BigInt(r['ts'] as number | bigint);
+    resolveUpTo(at, Number(r['tid']));
     const t = trackerOf(p);
-    now = BigInt(r['ts'] as number | bigint);
+    now = at;
     const flags = Number(r['str_flags'] ?? 0);
-    // relative path arguments, resolved against the state before the call
-    for (const idx of SIX) {
-      const str = text(r[`str${idx}`]);
-      if (str === null || str.startsWith('/') || !pathNames.get(idx)?.has(syscall)) continue;
-      const dirfd = atNames.get(idx)?.has(syscall) ? Number(BigInt.asIntN(32, BigInt(int64(r[`arg${idx - 1}`]) ?? 0))) : FD_CWD;
-      const abs = t.resolve(pid, dirfd, columnName(str, flags, idx));
-      if (abs?.startsWith('/')) resolved.push({ part: p, tid: Number(r['tid']), ts: now, idx, path: nameText(abs) });
-    }
     const ret = int64(r['ret']);
     if (FORKS.includes(syscall)) {
       // the child's tables are the parent's when the call was made (a thread shares them)
@@ -151,6 +164,7 @@ export async function fdIntervals(s: Session): Promise<{ intervals: FdInterval[]
       status: text(r['status']),
     });
   }
+  resolveUpTo(undefined, 0);
   for (const o of open.values()) intervals.push({ ...o, to: null });
   return { intervals, resolved };
 }
