@@ -1,8 +1,12 @@
 // vltrace-query end to end: a program recorded with the real eBPF recorder, its answers checked
 // against independent references:
 // - summary: calls and errors per syscall equal `strace -c -f` on the same program;
-// - files: exactly the paths the program (and the program it execs) opened, as strace saw them;
+// - files: exactly the paths the program (and the program it execs) opened, as strace -y saw them
+//   (relative ones resolved against the directory strace -y names), and relative paths resolved
+//   against the working directory the program moved to (chdir, fchdir, inherited by a child);
 // - procs: the program's fork/exec structure and exit codes;
+// - every report reads the same, byte for byte, from the .bin, from its Parquet file and from a
+//   dataset made by vltrace-convert;
 // - failed and slow: calls printed as strace prints them (flags by name, structs and buffers from
 //   the recorded memory), from the .bin and from a Parquet dataset made by vltrace-convert.
 // Needs the native recorder (root, BTF, native/build/Release/vltrace.node). Never skipped
@@ -11,9 +15,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { convert } from '@vltrace/convert';
-import { failed, files, procs, REPORT_COLORS, Session, slow, summary } from '@vltrace/query';
+import {
+  failed, failedTable, files, filesTable, OUTPUT_FORMATS, procs, procsTable, renderTable, REPORT_COLORS, Session, slow, slowTable, summary,
+  summaryTable, type Table,
+} from '@vltrace/query';
 import { ebpfMissing, noEbpf, PROG_DIR, QUERY, tempDir } from './support.js';
 import { colourCounts, decodePng, loadPage } from './chromium.js';
 
@@ -88,19 +95,30 @@ test('summary: calls and errors per syscall equal strace -c -f', { skip }, async
   assert.deepEqual(Object.fromEntries([...ours].sort()), Object.fromEntries([...ref].sort()));
 });
 
-test('files: exactly the paths the program opened', { skip }, async () => {
+test('files: exactly the paths the program opened, relative ones resolved as strace -y resolves them', { skip }, async () => {
   const { bin, prog, work } = await recordProgram();
-  const lines = straceRun(prog, work, []);
+  const lines = straceRun(prog, work, ['-y']);
   const opened = new Set<string>();
-  for (const m of lines.matchAll(/\b(?:open|openat|creat)\((?:AT_FDCWD, )?"([^"]*)"/g)) opened.add(m[1]!);
-  assert.ok(opened.has('/etc/hostname') && opened.has(join(work, 'out.txt')));
+  // openat(AT_FDCWD</dir>, "rel", …) or openat(3</dir>, "rel", …): strace -y names the base
+  for (const m of lines.matchAll(/\b(?:open|openat|creat)\((?:(?:AT_FDCWD|\d+)(?:<([^>]*)>)?, )?"([^"]*)"/g)) {
+    const [, base, name] = m;
+    opened.add(name!.startsWith('/') || base === undefined ? name! : posix.join(base, name!));
+  }
+  assert.ok(opened.has('/etc/hostname') && opened.has(join(work, 'out.txt')) && opened.has(join(work, 'missing.txt')) && opened.has(work));
   const rows = await files(bin, { cacheDir: join(work, 'cache') });
   const ours = new Set(rows.filter((r) => /\b(open|openat|openat2|creat):/.test(r.syscalls) && r.byName > 0).map((r) => r.path));
   assert.deepEqual([...ours].sort(), [...opened].sort());
   const host = rows.find((r) => r.path === '/etc/hostname')!;
   assert.match(host.syscalls, /read:1/); // read through the fd
   assert.match(host.syscalls, /close:1/);
-  assert.equal(rows.find((r) => r.path === join(work, 'out.txt'))!.results, 'ok:2 ENOENT:1'); // by name: open, unlink, unlink again (ENOENT)
+  // by name: the child's relative open (under the cwd it inherited), unlink, unlink again (ENOENT)
+  const out = rows.find((r) => r.path === join(work, 'out.txt'))!;
+  assert.equal(out.results, 'ok:2 ENOENT:1');
+  assert.match(out.syscalls, /write:1/); // through the child's fd
+  // relative to a directory fd after chdir("/"), and to the cwd restored by fchdir
+  assert.equal(rows.find((r) => r.path === join(work, 'missing.txt'))!.results, 'ENOENT:1');
+  assert.equal(rows.find((r) => r.path === join(work, 'nothing-here'))!.results, 'ENOENT:1');
+  assert.deepEqual(rows.filter((r) => !r.path.startsWith('/')).map((r) => r.path), [], 'every relative path resolved');
 });
 
 test('procs: the fork/exec structure and exit codes', { skip }, async () => {
@@ -200,4 +218,38 @@ test('report: the page of the recording, drawn by headless Chromium — charts, 
   assert.ok(REPORT_COLORS.busy.reduce((a, c) => a + px(c), 0) > 2000, 'lanes drawn');
   assert.ok(px(REPORT_COLORS.latency) > 20_000, 'latency bars drawn');
   assert.ok(px(REPORT_COLORS.errno) > 1000, 'errno bars drawn');
+});
+
+test('every report reads the same from the .bin, its Parquet file and a Parquet dataset (vltrace-convert), byte for byte', { skip }, async () => {
+  const { bin, work } = await recordProgram();
+  const file = join(work, 'same.parquet');
+  const dataset = join(work, 'same-dataset');
+  await convert({ inputs: [bin], to: 'parquet', output: file });
+  await convert({ inputs: [bin], to: 'parquet', output: dataset, partitionBy: ['pid'] });
+  // each report as the CLI prints it (its table, and JSON with every field)
+  const texts = async (input: string) => {
+    const s = await Session.open(input, { cacheDir: join(work, 'cache') });
+    try {
+      const tables: [string, Table][] = [
+        ['procs', procsTable(await procs(s))],
+        ['files', filesTable(await files(s))],
+        ['failed', failedTable(await failed(s))],
+        ['slow', slowTable(await slow(s, { top: 1000 }))],
+        ['summary', summaryTable(await summary(s))],
+      ];
+      return tables.flatMap(([name, t]) => OUTPUT_FORMATS.map((f): [string, string] => [`${name} --format ${f}`, renderTable(t, f)]));
+    } finally {
+      s.close();
+    }
+  };
+  const fromBin = await texts(bin);
+  for (const [what, text] of fromBin) assert.ok(text.split('\n').length > 3, `${what}: ${text}`);
+  for (const other of [file, dataset]) {
+    const theirs = await texts(other);
+    fromBin.forEach(([what, text], i) => assert.equal(theirs[i]![1], text, `${what}: ${other} and the .bin`));
+  }
+  // the process table itself: forks, exec, exits, the comm an exec changed, lifetimes from the rows
+  const rows = await procs(file);
+  assert.deepEqual(rows.map((r) => [r.comm, r.status, r.origin, r.depth]), [['analysis', 'exit 5', 'exec', 0], ['analysis', 'exit 3', 'fork', 1], ['true', 'exit 0', 'fork', 1]]);
+  for (const r of rows) assert.ok(r.lifetimeS! > 0 && r.lifetimeS! < 10, `${r.pid}: lifetime ${r.lifetimeS}`);
 });

@@ -1,5 +1,7 @@
 // The program of query/test/recorded.test.ts: a fixed set of file, process and failing calls
-// whose answers are known. Argument 1 is a scratch directory.
+// whose answers are known. Argument 1 is a scratch directory (an absolute path): the program
+// works in it, so relative paths (resolved by `files` against the tracked working directory)
+// name files under it.
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,9 +33,10 @@ int main(int argc, char **argv) {
   (void)!write(99, "vltrace\n", 8);                 // EBADF
 
   snprintf(path, sizeof path, "%s/out.txt", dir);
+  if (chdir(dir) != 0) return 1;                    // relative paths from here on: under dir
   pid_t p = fork();
   if (p == 0) {                                     // child 1: writes a file, exits 3
-    int f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int f = open("out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);  // relative: the cwd it inherited
     (void)!write(f, "vltrace\n", 8);
     close(f);
     _exit(3);
@@ -46,6 +49,12 @@ int main(int argc, char **argv) {
     _exit(127);
   }
   waitpid(q, &status, 0);
+  int d = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // dir, through the cwd
+  if (chdir("/") != 0) return 1;
+  openat(d, "missing.txt", O_RDONLY | O_CLOEXEC);   // ENOENT, under dir through the directory fd
+  if (fchdir(d) != 0) return 1;                     // back in dir through the fd
+  access("nothing-here", F_OK);                     // ENOENT, under dir again
+  close(d);
   unlink(path);
   unlink(path);                                     // ENOENT the second time
   return 5;

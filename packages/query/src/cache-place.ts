@@ -12,7 +12,7 @@
  *
  *     <root>/<name>/lock            while a process converts: its pid and start time
  *     <root>/<name>/current/        the conversion in use: key.json, recording.json,
- *                                   processes.parquet, syscalls/part-*.parquet
+ *                                   syscalls/part-*.parquet
  *     <root>/<name>/.build-PID-XXXXXX/  a conversion being written (mode 0700), renamed to current/
  *
  * A conversion is used only when its key.json equals the recording's key: its identity (device,
@@ -46,6 +46,7 @@ export const OLD_PREFIX = '.old-';
 /** names inside a conversion */
 export const KEY_FILE = 'key.json';
 export const INFO_FILE = 'recording.json';
+/** process rows, kept by cache versions up to 4 (the process table is now computed from the rows) */
 export const PROCESSES_FILE = 'processes.parquet';
 export const SYSCALLS_DIR = 'syscalls';
 /** bytes of a recording hashed into its key (more when a v1 header is longer) */

@@ -1,30 +1,25 @@
 /**
- * fd → path resolution from the recording itself. Which file an fd names depends on the order
- * of events (open, dup, close, fork, exec), so this walks the few rows that change fd tables in
- * time order and emits intervals `(part, pid, fd, path, from, to)`; the `files` report then joins
- * every fd-taking syscall to them in SQL. What is followed:
- * - open/openat/openat2/creat returning an fd: the path (dirfd-relative paths joined to the
- *   directory fd's path);
- * - dup/dup2/dup3, fcntl F_DUPFD/F_DUPFD_CLOEXEC: the new fd names the old one's file;
- * - close, close_range: the interval ends; a successful execve closes O_CLOEXEC fds;
- * - fork: the child starts with a copy of its parent's table (from the `processes` view).
- * fds that name no path (sockets, pipes, eventfds…) are not files and are not tracked.
+ * What descriptors and working directories name over time, for `files`. Which file an fd or a
+ * relative path names depends on the order of events, so the rows that change them are walked
+ * in time order through @vltrace/convert's -y tracker — the strace printer's own, fed the same
+ * decoder effects (open*, creat, dup*, fcntl F_DUPFD*, close, close_range, execve's
+ * close-on-exec, chdir, fchdir, socket, pipe…) and the same files the recorder read in the
+ * kernel (FD_RET, FD_PAIR, CWD records in the `data` column). The walk gives
+ * - intervals `(part, pid, fd, path, from, to)` of a descriptor naming a file; `files` joins
+ *   the fd-taking calls to them in SQL;
+ * - the absolute form of every relative path argument, resolved as the call was made.
+ * Only the rows are used, so a recording and its Parquet give the same answers: a child's
+ * tables are copied from its parent at the fork/clone call that returned its pid (a process:
+ * its pid has rows of its own; a thread's shares them), and dropped at exit_group. The
+ * descriptors and working directory a process had when recording started are not in the rows:
+ * until a chdir (or an fchdir, or a CWD record) names it, a process's working directory is
+ * unknown, and a path relative to it stays as the program passed it.
  */
+import { Buffer } from 'node:buffer';
+import { FD_CWD, SYSCALLS_X86_64 } from '@vltrace/format';
+import { columnName, FdTracker, nameText, trackedSyscalls, trackRow, type FdName, type Int64Value } from '@vltrace/convert/strace-fds';
+import { callRows, sqlString } from './db.js';
 import type { Session } from './session.js';
-import { sqlString } from './db.js';
-
-const O_CLOEXEC = 0o2000000;
-const F_DUPFD = 0;
-const F_SETFD = 2;
-const F_DUPFD_CLOEXEC = 1030;
-const FD_CLOEXEC = 1;
-const AT_FDCWD = -100;
-
-interface Open {
-  path: string;
-  from: bigint;
-  cloexec: boolean;
-}
 
 /** One resolved interval. */
 export interface FdInterval {
@@ -37,118 +32,152 @@ export interface FdInterval {
   to: bigint | null;
 }
 
-const FD_SYSCALLS = ['open', 'openat', 'openat2', 'creat', 'dup', 'dup2', 'dup3', 'fcntl', 'close', 'close_range', 'execve', 'execveat'];
-
-/** A path relative to a directory path. */
-export function joinPath(dir: string, rel: string): string {
-  if (rel === '') return dir;
-  if (rel.startsWith('/')) return rel;
-  return dir.endsWith('/') ? dir + rel : `${dir}/${rel}`;
+/** The absolute form of a relative path argument: argument `idx` of the call of thread `tid` at `ts`. */
+export interface ResolvedPath {
+  part: string;
+  tid: number;
+  ts: bigint;
+  idx: number;
+  path: string;
 }
 
-/** Computes the fd intervals of the session's syscalls. */
-export async function fdIntervals(s: Session): Promise<FdInterval[]> {
+/** The path arguments of each syscall: by argument index, the syscalls, and those whose path is relative to the dirfd argument before it. */
+export function pathArgs(): { idx: number; names: string[]; atNames: string[] }[] {
+  const out = [0, 1, 2, 3, 4, 5].map((idx) => ({ idx, names: [] as string[], atNames: [] as string[] }));
+  for (const d of SYSCALLS_X86_64) {
+    d.args.forEach(([, , kind], i) => {
+      if (kind !== 'path') return;
+      out[i]!.names.push(d.name);
+      if (i > 0 && d.args[i - 1]![2] === 'dirfd') out[i]!.atNames.push(d.name);
+    });
+  }
+  return out.filter((x) => x.names.length > 0);
+}
+
+export const sqlList = (names: readonly string[]) => (names.length > 0 ? names.map(sqlString).join(', ') : "''");
+
+/** The calls that create a process (in the parent, returning the child's pid). */
+const FORKS = ['fork', 'vfork', 'clone', 'clone3'];
+const SIX = [0, 1, 2, 3, 4, 5];
+/** How the kernel names what is not a file in the file system: `socket:[534131]`, `anon_inode:[eventfd]`. */
+const NOT_A_FILE = /^[a-z_]+:/;
+
+const int64 = (v: unknown): Int64Value | null => (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' ? v : null);
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Walks the session's rows: the fd and cwd intervals, and the relative paths resolved. */
+export async function fdIntervals(s: Session): Promise<{ intervals: FdInterval[]; resolved: ResolvedPath[] }> {
   const part = s.partExpr();
-  const { rows } = await s.query(`
-    SELECT * FROM (
-      SELECT ${part} AS part, 0 AS kind, pid, syscall, epoch_ns(coalesce(ts_enter, ts_exit)) AS ts,
-             arg0, arg1, arg2, str0, str1, ret
-      FROM syscalls
-      WHERE status = 'complete' AND ret >= 0 AND syscall IN (${FD_SYSCALLS.map(sqlString).join(', ')})
-      UNION ALL
-      SELECT ${part} AS part, 1 AS kind, pid, 'fork' AS syscall, epoch_ns(start_ts) AS ts,
-             ppid AS arg0, NULL, NULL, NULL, NULL, NULL
-      FROM processes WHERE ppid IS NOT NULL AND start_ts IS NOT NULL AND origin = 'fork'
-    ) ORDER BY ts, kind`);
-  const tables = new Map<string, Map<number, Open>>();
-  const out: FdInterval[] = [];
-  const tableOf = (p: string, pid: number) => {
-    const k = `${p}/${pid}`;
-    let t = tables.get(k);
-    if (!t) tables.set(k, (t = new Map()));
+  const paths = pathArgs();
+  const changing = new Set(trackedSyscalls());
+  const tracked = sqlList([...changing, ...FORKS, 'exit_group']);
+  const data = (await s.hasColumn('data')) ? `CASE WHEN syscall IN (${sqlList([...changing])}) THEN to_base64(data) END` : 'NULL::VARCHAR';
+  const ts = 'epoch_ns(coalesce(ts_enter, ts_exit))';
+  // relative path arguments, with the directory they are relative to (a dirfd, or the cwd)
+  const relative = paths
+    .map(({ idx, names, atNames }) => {
+      const dirfd = idx > 0 && atNames.length > 0 ? `CASE WHEN syscall IN (${sqlList(atNames)}) THEN i32(arg${idx - 1}) ELSE ${FD_CWD} END` : String(FD_CWD);
+      return `SELECT ${part} AS part, pid, tid, ${ts} AS ts, ${idx} AS idx, str${idx} AS str, str_flags, ${dirfd} AS dirfd
+              FROM syscalls WHERE ${callRows()} AND syscall IN (${sqlList(names)}) AND str${idx} IS NOT NULL AND NOT starts_with(str${idx}, '/')`;
+    })
+    .join('\nUNION ALL\n');
+  const [{ rows: pidRows }, { rows: calls }, { rows: rels }] = await Promise.all([
+    s.query(`SELECT DISTINCT ${part} AS part, pid FROM syscalls WHERE ${callRows()}`),
+    s.query(`
+      SELECT ${part} AS part, pid, tid, syscall, nr, ${SIX.map((a) => `arg${a}, str${a}`).join(', ')}, str_flags, ret, status,
+             ${data} AS call_data, ${ts} AS ts
+      FROM syscalls WHERE ${callRows()} AND syscall IN (${tracked})
+      ORDER BY ts, tid`),
+    s.query(`${relative}\nORDER BY ts, tid, idx`),
+  ]);
+  const processes = new Set(pidRows.map((r) => `${String(r['part'])}/${Number(r['pid'])}`));
+
+  const intervals: FdInterval[] = [];
+  const resolved: ResolvedPath[] = [];
+  const trackers = new Map<string, FdTracker>();
+  const open = new Map<string, { part: string; pid: number; fd: number; path: string; from: bigint }>();
+  let now = 0n;
+  const trackerOf = (p: string) => {
+    let t = trackers.get(p);
+    if (!t) {
+      const watch = (pid: number, fd: number, name: FdName | undefined) => {
+        const k = `${p}/${pid}/${fd}`;
+        const o = open.get(k);
+        if (o) {
+          // renamed by the same call (its path, then the file the recorder read): one interval
+          if (o.from !== now) intervals.push({ ...o, to: now });
+          open.delete(k);
+        }
+        // descriptors that name no file (sockets, pipes, anonymous inodes: `socket:[…]`) are not files
+        if (name && fd !== FD_CWD && !NOT_A_FILE.test(name.path)) open.set(k, { part: p, pid, fd, path: nameText(name.path), from: now });
+      };
+      trackers.set(p, (t = new FdTracker(undefined, { watch, keepRelative: true })));
+    }
     return t;
   };
-  const end = (p: string, pid: number, t: Map<number, Open>, fd: number, ts: bigint) => {
-    const o = t.get(fd);
-    if (!o) return;
-    out.push({ part: p, pid, fd, path: o.path, from: o.from, to: ts });
-    t.delete(fd);
-  };
-  const set = (p: string, pid: number, t: Map<number, Open>, fd: number, o: Open) => {
-    end(p, pid, t, fd, o.from);
-    t.set(fd, o);
-  };
-  const n = (v: unknown) => Number(v);
-  for (const r of rows) {
-    const p = String(r['part']);
-    const pid = n(r['pid']);
-    const ts = BigInt(r['ts'] as number | bigint);
-    const t = tableOf(p, pid);
-    const ret = n(r['ret']);
-    switch (r['syscall']) {
-      case 'fork': {
-        const parent = tables.get(`${p}/${n(r['arg0'])}`);
-        for (const fd of [...t.keys()]) end(p, pid, t, fd, ts);
-        if (parent) for (const [fd, o] of parent) t.set(fd, { ...o, from: ts });
-        break;
-      }
-      case 'open':
-      case 'creat':
-        if (r['str0'] !== null) set(p, pid, t, ret, { path: String(r['str0']), from: ts, cloexec: r['syscall'] === 'open' && (n(r['arg1']) & O_CLOEXEC) !== 0 });
-        break;
-      case 'openat':
-      case 'openat2': {
-        if (r['str1'] === null) break;
-        const dirfd = Number(BigInt.asIntN(32, BigInt(r['arg0'] as number | bigint)));
-        const dir = dirfd === AT_FDCWD ? undefined : t.get(dirfd)?.path;
-        const path = dir === undefined ? String(r['str1']) : joinPath(dir, String(r['str1']));
-        set(p, pid, t, ret, { path, from: ts, cloexec: r['syscall'] === 'openat' && (n(r['arg2']) & O_CLOEXEC) !== 0 });
-        break;
-      }
-      case 'dup':
-      case 'dup2':
-      case 'dup3': {
-        const o = t.get(n(r['arg0']));
-        if (o && ret !== n(r['arg0'])) set(p, pid, t, ret, { path: o.path, from: ts, cloexec: r['syscall'] === 'dup3' && (n(r['arg2']) & O_CLOEXEC) !== 0 });
-        break;
-      }
-      case 'fcntl': {
-        const cmd = n(r['arg1']);
-        const o = t.get(n(r['arg0']));
-        if (!o) break;
-        if (cmd === F_DUPFD || cmd === F_DUPFD_CLOEXEC) set(p, pid, t, ret, { path: o.path, from: ts, cloexec: cmd === F_DUPFD_CLOEXEC });
-        else if (cmd === F_SETFD) o.cloexec = (n(r['arg2']) & FD_CLOEXEC) !== 0;
-        break;
-      }
-      case 'close':
-        end(p, pid, t, n(r['arg0']), ts);
-        break;
-      case 'close_range': {
-        const lo = n(r['arg0']);
-        const hi = Number(BigInt.asUintN(32, BigInt(r['arg1'] as number | bigint)));
-        for (const fd of [...t.keys()]) if (fd >= lo && fd <= hi) end(p, pid, t, fd, ts);
-        break;
-      }
-      case 'execve':
-      case 'execveat':
-        for (const [fd, o] of [...t]) if (o.cloexec) end(p, pid, t, fd, ts);
-        break;
+
+  // the two lists in time order; a call's relative paths are resolved before its own effect
+  let k = 0;
+  const resolveUpTo = (until: bigint | undefined, tid: number) => {
+    for (; k < rels.length; k++) {
+      const r = rels[k]!;
+      const at = BigInt(r['ts'] as number | bigint);
+      if (until !== undefined && (at > until || (at === until && Number(r['tid']) > tid))) return;
+      const p = String(r['part']);
+      now = at;
+      const idx = Number(r['idx']);
+      const abs = trackerOf(p).resolve(Number(r['pid']), Number(r['dirfd']), columnName(String(r['str']), Number(r['str_flags']), idx));
+      if (abs?.startsWith('/')) resolved.push({ part: p, tid: Number(r['tid']), ts: at, idx, path: nameText(abs) });
     }
+  };
+  for (const r of calls) {
+    const p = String(r['part']);
+    const pid = Number(r['pid']);
+    const syscall = String(r['syscall']);
+    const at = BigInt(r['ts'] as number | bigint);
+    resolveUpTo(at, Number(r['tid']));
+    const t = trackerOf(p);
+    now = at;
+    const flags = Number(r['str_flags'] ?? 0);
+    const ret = int64(r['ret']);
+    if (FORKS.includes(syscall)) {
+      // the child's tables are the parent's when the call was made (a thread shares them)
+      const child = ret === null ? 0 : Number(ret);
+      if (r['status'] === 'complete' && child > 0 && processes.has(`${p}/${child}`)) t.fork(pid, child);
+      continue;
+    }
+    if (syscall === 'exit_group') {
+      t.exit(pid);
+      continue;
+    }
+    const data = text(r['call_data']);
+    trackRow(t, {
+      syscall,
+      nr: r['nr'] === null ? null : Number(r['nr']),
+      pid,
+      tid: Number(r['tid']),
+      args: SIX.map((a) => int64(r[`arg${a}`])),
+      strs: SIX.map((a) => text(r[`str${a}`])),
+      strFlags: flags,
+      data: data === null ? null : Buffer.from(data, 'base64'),
+      ret,
+      status: text(r['status']),
+    });
   }
-  for (const [k, t] of tables) {
-    const slash = k.lastIndexOf('/');
-    const p = k.slice(0, slash);
-    const pid = Number(k.slice(slash + 1));
-    for (const [fd, o] of t) out.push({ part: p, pid, fd, path: o.path, from: o.from, to: null });
-  }
-  return out;
+  resolveUpTo(undefined, 0);
+  for (const o of open.values()) intervals.push({ ...o, to: null });
+  return { intervals, resolved };
 }
 
-/** Loads intervals into a temp table `fd_paths(part, pid, fd, path, from_ns, to_ns)`. */
-export async function loadFdIntervals(s: Session, intervals: readonly FdInterval[]): Promise<void> {
+/**
+ * Loads the walk's results into temp tables: `fd_paths(part, pid, fd, path, from_ns, to_ns)`
+ * and `rel_paths(part, tid, ts_ns, idx, path)`.
+ */
+export async function loadFdIntervals(s: Session, walk: { intervals: readonly FdInterval[]; resolved: readonly ResolvedPath[] }): Promise<void> {
   await s.db.exec(`CREATE OR REPLACE TEMP TABLE fd_paths (part VARCHAR, pid INTEGER, fd INTEGER, path VARCHAR, from_ns BIGINT, to_ns BIGINT)`);
+  await s.db.exec(`CREATE OR REPLACE TEMP TABLE rel_paths (part VARCHAR, tid INTEGER, ts_ns BIGINT, idx INTEGER, path VARCHAR)`);
   const app = await s.db.conn.createAppender('fd_paths');
-  for (const iv of intervals) {
+  for (const iv of walk.intervals) {
     app.appendVarchar(iv.part);
     app.appendInteger(iv.pid);
     app.appendInteger(iv.fd);
@@ -159,4 +188,14 @@ export async function loadFdIntervals(s: Session, intervals: readonly FdInterval
     app.endRow();
   }
   app.closeSync();
+  const rel = await s.db.conn.createAppender('rel_paths');
+  for (const r of walk.resolved) {
+    rel.appendVarchar(r.part);
+    rel.appendInteger(r.tid);
+    rel.appendBigInt(r.ts);
+    rel.appendInteger(r.idx);
+    rel.appendVarchar(r.path);
+    rel.endRow();
+  }
+  rel.closeSync();
 }

@@ -3,8 +3,8 @@ export { Session, filterSql, type FilterOptions, type SessionOptions } from './s
 export { TraceDb, type QueryResult, type Sources } from './db.js';
 export { resolveInputs, type ResolvedInputs } from './inputs.js';
 export { prepareRecording, type PreparedRecording, type PrepareOptions, type RecordingInfo } from './recording.js';
-export { ProcessTracker, type ProcessRow } from './processes.js';
-export { fdIntervals, type FdInterval } from './fds.js';
+export { processesSql } from './processes.js';
+export { fdIntervals, type FdInterval, type ResolvedPath } from './fds.js';
 export { EXIT, QueryError, UsageError, InputError } from './errors.js';
 export { renderTable, OUTPUT_FORMATS, type OutputFormat, type Table, type Column, type Cell } from './output.js';
 export { summary, summaryTable, SUMMARY_SORT_KEYS, type SummaryOptions, type SummaryRow, type SummaryResult } from './reports/summary.js';

@@ -2,11 +2,13 @@
  * What the user gave on the command line, as data for the views: a `.bin` recording (v1 or
  * vltrace 0.1; converted through the cache), a Parquet file, or a directory of Parquet files
  * (a hive-partitioned dataset such as `host=web1/date=2026-11-26/part-0.parquet`).
- * `processes.parquet` and `<name>.processes.parquet` files hold process rows; every other
- * `.parquet` file holds syscall rows.
+ * Every `.parquet` file holds rows of the table schema, but `processes.parquet` and
+ * `<name>.processes.parquet`: process rows earlier versions kept beside the rows, not read now
+ * (the process table is computed from the rows, see processes.ts).
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { COLUMN_NAMES } from '@vltrace/convert/schema';
 import { InputError } from './errors.js';
 import type { Sources, TraceDb } from './db.js';
 import { prepareRecording, type PrepareOptions, type RecordingInfo } from './recording.js';
@@ -14,8 +16,6 @@ import { prepareRecording, type PrepareOptions, type RecordingInfo } from './rec
 /** The resolved inputs: the files behind the views, and what the recordings' readers reported. */
 export interface ResolvedInputs extends Sources {
   readonly recordings: readonly RecordingInfo[];
-  /** keys that tell rows of different inputs/partitions apart: hive keys, plus `source` for several inputs */
-  readonly partKeys: readonly string[];
 }
 
 const isProcessesFile = (f: string) => /(^|[/.])processes\.parquet$/.test(f);
@@ -77,13 +77,12 @@ export async function inputKind(input: string): Promise<'recording' | 'parquet' 
 
 /** Resolves inputs, converting recordings as needed. Missing or unusable inputs are InputErrors. */
 export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts: PrepareOptions = {}): Promise<ResolvedInputs> {
-  const groups: { input: string; syscalls: string[]; processes: string[] }[] = [];
+  const groups: { input: string; syscalls: string[] }[] = [];
   const recordings: RecordingInfo[] = [];
   const hiveSets: string[][] = [];
   for (const input of inputs) {
     const syscalls: string[] = [];
-    const processes: string[] = [];
-    groups.push({ input, syscalls, processes });
+    groups.push({ input, syscalls });
     let st;
     try {
       st = await stat(input);
@@ -96,7 +95,6 @@ export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts
       const rows = files.filter((f) => !isProcessesFile(f));
       if (rows.length === 0) throw new InputError(input, 'no Parquet files in this directory');
       syscalls.push(...rows);
-      processes.push(...files.filter(isProcessesFile));
       hiveSets.push(hiveKeysOf(input, files));
       continue;
     }
@@ -110,21 +108,18 @@ export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts
     }
     hiveSets.push([]);
     if (head === 'PAR1') {
-      if (isProcessesFile(input)) processes.push(input);
-      else {
-        syscalls.push(input);
-        const side = input.replace(/\.parquet$/, '.processes.parquet');
-        if (side !== input && (await stat(side).catch(() => undefined))) processes.push(side);
-      }
+      if (isProcessesFile(input)) throw new InputError(input, 'a processes file (process rows of an earlier version), not syscall rows: give the syscalls Parquet file (or its directory)');
+      syscalls.push(input);
       continue;
     }
     const rec = await prepareRecording(input, db, opts);
     syscalls.push(...rec.syscalls);
-    processes.push(rec.processes);
     recordings.push(rec.info);
   }
-  for (const g of groups) if (g.syscalls.length === 0) throw new InputError(g.input, 'a processes file alone: give the syscalls Parquet file (or its directory)');
   // partition columns exist only when every input has them
   const hiveKeys = hiveSets.reduce((acc, k) => acc.filter((x) => k.includes(x)), hiveSets[0] ?? []);
-  return { groups, hiveKeys, recordings, partKeys: [...hiveKeys, ...(groups.length > 1 ? ['source'] : [])] };
+  // a partition by a column (pid, syscall) splits one recording: its rows are still one process table
+  const columns = new Set<string>(COLUMN_NAMES);
+  const partKeys = [...hiveKeys.filter((k) => !columns.has(k)), ...(groups.length > 1 ? ['source'] : [])];
+  return { groups, hiveKeys, recordings, partKeys };
 }

@@ -3,9 +3,8 @@
  * @vltrace/convert's schema (the one schema of every vltrace table) — by ingest.ts, which has
  * DuckDB write the Parquet (fast), or by convert's own Parquet sink (`engine: 'convert'`) — into
  * its cache (cache-place.ts: where, and the key a conversion must match to be used), and reused
- * while the recording is the same file with the same content. The same pass folds the process
- * events into `processes.parquet` and keeps the reader's counters (`recording.json`) for the
- * `lost` report.
+ * while the recording is the same file with the same content. The same pass keeps the
+ * reader's counters (`recording.json`) for the `lost` report.
  *
  * A conversion is written by one process at a time (cache-lock.ts) into a private directory
  * (0700), its files then given the recording's modes at most, and renamed into place whole:
@@ -20,9 +19,7 @@ import { FormatError, openTrace, type FormatWarning, type TraceHeader, type Trac
 import { writeFileSafely } from '@vltrace/format/files';
 import type { ParquetCompression } from '@vltrace/convert';
 import { InputError } from './errors.js';
-import { ProcessTracker, type ProcessRow } from './processes.js';
-import { sqlString, type TraceDb } from './db.js';
-import { toJson } from './output.js';
+import type { TraceDb } from './db.js';
 import {
   BUILD_PREFIX, CURRENT, INFO_FILE, KEY_FILE, LOCK_TMP_PREFIX, OLD_PREFIX, PROCESSES_FILE, SYSCALLS_DIR,
   identityOf, placeOf, type CacheKey, type CachePlace, type RecordingIdentity,
@@ -47,7 +44,6 @@ export interface PreparedRecording {
   readonly dir: string;
   /** the Parquet files of the syscalls rows */
   readonly syscalls: readonly string[];
-  readonly processes: string;
   readonly info: RecordingInfo;
   /** true when the cache was reused */
   readonly cached: boolean;
@@ -100,12 +96,11 @@ function prepared(dir: string, info: RecordingInfo): PreparedRecording {
   const bad = distrustOwnDir(parts);
   if (bad) throw new Error(`${parts}: ${bad}`);
   const syscalls = readdirSync(parts).filter((x) => x.endsWith('.parquet')).sort().map((x) => join(parts, x));
-  const processes = join(dir, PROCESSES_FILE);
-  for (const f of [...syscalls, processes]) {
+  for (const f of syscalls) {
     const why = distrustOwn(lstatSync(f), 'file');
     if (why) throw new Error(`${f}: ${why}`);
   }
-  return { dir, syscalls, processes, info, cached: false };
+  return { dir, syscalls, info, cached: false };
 }
 
 /**
@@ -243,30 +238,21 @@ export function badRecording(file: string, e: unknown): unknown {
  */
 const CONVERT_READ: OpenTraceOptions = { batchRows: 1 << 14, readSize: 1 << 20 };
 
-/** One pass over the recording: rows into convert's Parquet sink, process events into the tracker. */
+/** One pass over the recording: rows into the Parquet writer, the trailer kept. */
 async function convertInto(file: string, dir: string, db: TraceDb, id: RecordingIdentity, opts: PrepareOptions): Promise<RecordingInfo> {
   const trace = await openRecording(file, CONVERT_READ);
   await mkdir(join(dir, SYSCALLS_DIR));
   const sink = opts.engine === 'convert' ? await convertSink(dir, trace.header, opts) : await duckSink(dir, db, trace.header, opts);
-  const procs = new ProcessTracker(trace.header.meta);
   let trailer: RecordingInfo['trailer'] = null;
   try {
     for await (const item of trace.items()) {
       const w = sink.write(item);
       if (w) await w;
-      switch (item.type) {
-        case 'fork':
-        case 'exec':
-        case 'proc_exit':
-        case 'proc_info':
-          procs.add(item);
-          break;
-        case 'trailer':
-          trailer = {
-            events: String(item.events), written: String(item.written), lost: String(item.lost),
-            lostPerCpu: item.lostPerCpu.map(String), interrupted: item.interrupted,
-          };
-          break;
+      if (item.type === 'trailer') {
+        trailer = {
+          events: String(item.events), written: String(item.written), lost: String(item.lost),
+          lostPerCpu: item.lostPerCpu.map(String), interrupted: item.interrupted,
+        };
       }
     }
     await sink.close();
@@ -274,7 +260,6 @@ async function convertInto(file: string, dir: string, db: TraceDb, id: Recording
     await sink.close().catch(() => undefined);
     throw badRecording(file, e);
   }
-  await writeProcesses(db, procs.rows(), join(dir, PROCESSES_FILE));
   const stats: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(trace.stats as TraceStats)) stats[k] = typeof v === 'bigint' ? String(v) : v;
   const info: RecordingInfo = { file, meta: trace.header.meta, format: trace.header.format, stats, warnings: trace.warnings, trailer };
@@ -323,29 +308,4 @@ async function duckSink(dir: string, db: TraceDb, header: TraceHeader, opts: Pre
       }
     },
   };
-}
-
-/** Writes process rows as Parquet through DuckDB (a handful of rows: JSON Lines in, Parquet out). */
-export async function writeProcesses(db: TraceDb, rows: readonly ProcessRow[], out: string): Promise<void> {
-  const jsonl = `${out}.jsonl`;
-  const ns = (v: bigint | null) => (v === null ? null : v);
-  await writeFile(
-    jsonl,
-    rows
-      .map((r) =>
-        toJson({
-          pid: r.pid, ppid: r.ppid, comm: r.comm, exe: r.exe, execs: r.execs, start_ns: ns(r.startNs), end_ns: ns(r.endNs),
-          exit_code: r.exitCode, exit_signal: r.exitSignal, core_dumped: r.coreDumped, threads: r.threads, origin: r.origin,
-        }),
-      )
-      .join('\n') + '\n',
-  );
-  await db.exec(`COPY (
-      SELECT pid, ppid, comm, exe, execs, make_timestamp_ns(start_ns) AS start_ts, make_timestamp_ns(end_ns) AS end_ts,
-             exit_code, exit_signal, core_dumped, threads, origin
-      FROM read_json(${sqlString(jsonl)}, format = 'newline_delimited', columns = {
-        pid: 'INTEGER', ppid: 'INTEGER', comm: 'VARCHAR', exe: 'VARCHAR', execs: 'VARCHAR[]', start_ns: 'BIGINT',
-        end_ns: 'BIGINT', exit_code: 'INTEGER', exit_signal: 'INTEGER', core_dumped: 'BOOLEAN', threads: 'INTEGER', origin: 'VARCHAR'})
-    ) TO ${sqlString(out)} (FORMAT parquet)`);
-  await rm(jsonl, { force: true });
 }

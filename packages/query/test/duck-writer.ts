@@ -7,16 +7,13 @@ import { batchSyscalls, openTrace, toWallClockNs } from '@vltrace/format';
 import { printSignalInfo, signalName } from '@vltrace/convert';
 import { TraceDb, sqlString } from '../src/db.js';
 import { toJson } from '../src/output.js';
-import { ProcessTracker } from '../src/processes.js';
-import { writeProcesses } from '../src/recording.js';
 
-/** Writes `out` (syscalls) and `out` with `.processes.parquet` (processes) from a recording. */
+/** Writes `out`, the recording's rows, from a recording. */
 export async function writeParquetWithDuckDB(bin: string, out: string): Promise<void> {
   const trace = await openTrace(bin);
   const meta = trace.header.meta;
   const wall = (v: bigint | undefined) => (v === undefined ? null : toWallClockNs(meta, v));
   const lines: string[] = [];
-  const procs = new ProcessTracker(meta);
   for await (const item of trace.items()) {
     if (item.type === 'syscalls') {
       const d = item.batch.data;
@@ -51,8 +48,6 @@ export async function writeParquetWithDuckDB(bin: string, out: string): Promise<
         si_pid: chld || item.code <= 0 ? f.getInt32(0, true) : null, si_status: chld ? f.getInt32(8, true) : null,
         siginfo: printSignalInfo(item.signo, item.errno, item.code, item.fields),
       }));
-    } else if (item.type === 'fork' || item.type === 'exec' || item.type === 'proc_exit' || item.type === 'proc_info') {
-      procs.add(item);
     }
   }
   const jsonl = `${out}.jsonl`;
@@ -71,7 +66,6 @@ export async function writeParquetWithDuckDB(bin: string, out: string): Promise<
       .join(', ');
     await db.exec(`COPY (SELECT ${select} FROM read_json(${sqlString(jsonl)}, format = 'newline_delimited',
       columns = {${Object.entries(cols).map(([k, v]) => `${k}: '${v}'`).join(', ')}})) TO ${sqlString(out)} (FORMAT parquet)`);
-    await writeProcesses(db, procs.rows(), out.replace(/\.parquet$/, '.processes.parquet'));
   } finally {
     db.close();
     rmSync(jsonl, { force: true });

@@ -94,7 +94,7 @@ function stat(mode: number, size: number): Uint8Array {
 }
 
 /**
- * The fixture. pid 100 (sh, already running) opens and reads /etc/passwd, fails on
+ * The fixture. pid 100 (sh, already running: its parent, 1, is not in the rows) opens and reads /etc/passwd, fails on
  * /nonexistent and /etc/shadow, stats /etc/hosts, reads /etc/group through a directory fd,
  * starts a thread (tid 102), forks 101 (which redirects stdout to /tmp/out.txt, execs /bin/ls,
  * writes, exits 2) and 103 (killed by SIGKILL), then exits 0; each child's SIGCHLD reaches 100
@@ -135,7 +135,7 @@ export function buildFixture(): PacketWriter {
   s.call(101, 'exit_group', [2n], null);
   w.procExit({ pid: 101, tid: 101, ts: s.tick(), exitCode: 2 << 8, comm: 'ls' });
   w.signal({ pid: 100, tid: 100, ts: s.tick(), signo: SIGCHLD, code: CLD_EXITED, ignored: true, fields: chld(101, 2) });
-  // child 103, killed
+  // child 103, killed; the call that created it is not recorded (as with -e leaving vfork out)
   w.fork({ pid: 100, tid: 100, ts: s.tick(), childPid: 103, childTid: 103, comm: 'sh' });
   s.call(103, 'getpid', [], 103n);
   s.call(103, 'rename', [0x1000n, 0x2000n], -2n, { strs: [[0, '/tmp/a'], [1, '/tmp/b']] });

@@ -8,6 +8,7 @@ import { StrFlags, type ArgKind } from '@vltrace/format';
 import type { Call } from './call.js';
 import { escapeBytes, quoteString } from './escape.js';
 import type { FdName } from './fds.js';
+import { AT_FDCWD } from './tables/fcntl.js';
 import { MODE_TYPES, S_IFMT } from './tables/stat.js';
 import { SIGNALS, SIGRTMAX, SIGRTMIN } from './tables/signal.js';
 import { hex, printFlags, printValue, type Xlat, type XlatFormat, type XlatStyle } from './xlat.js';
@@ -136,10 +137,10 @@ export function withName(what: string, p: FdName): string {
 /** A directory fd of an *at() call: AT_FDCWD (with `<cwd>` under -y) or an fd. */
 export const dirfd: ArgPrinter = (c, k) => {
   const n = c.int(k);
-  if (n !== -100) return printFd(c, n);
-  if (c.cfg.style === 'raw') return '-100';
+  if (n !== AT_FDCWD) return printFd(c, n);
+  if (c.cfg.style === 'raw') return String(AT_FDCWD);
   const cwd = c.cfg.decodeFds ? c.fds.cwd(c.pid) : undefined;
-  const name = c.cfg.style === 'verbose' ? '-100 /* AT_FDCWD */' : 'AT_FDCWD';
+  const name = c.cfg.style === 'verbose' ? `${AT_FDCWD} /* AT_FDCWD */` : 'AT_FDCWD';
   return cwd === undefined ? name : withName(name, { path: cwd, deleted: false });
 };
 

@@ -16,6 +16,10 @@ import { decoderFor } from './decoders/index.js';
 import { FdTracker } from './fds.js';
 import type { XlatStyle } from './xlat.js';
 
+/** Constants readers of the table's signal rows need (SIGCHLD's si_code values). */
+export { CLD } from './tables/siginfo.js';
+export { SIG } from './tables/signal.js';
+
 /** A 64-bit column's value as a reader of the table gets it. */
 export type Int64Value = number | bigint | string;
 
@@ -49,7 +53,7 @@ export interface CallTextOptions {
   readonly style?: XlatStyle;
 }
 
-const STATUS: Readonly<Record<string, number>> = {
+export const STATUS: Readonly<Record<string, number>> = {
   complete: SyscallStatus.COMPLETE, unfinished: SyscallStatus.UNFINISHED, 'no-entry': SyscallStatus.NO_ENTRY,
 };
 
@@ -59,7 +63,7 @@ const UNFINISHED = ' <unfinished ...>';
 const utf8 = new TextEncoder();
 
 /** The row as a batch of one (what Call and the decoders read). */
-function oneRow(r: CallColumns, status: number): SyscallBatch {
+export function oneRow(r: CallColumns, status: number): SyscallBatch {
   const bytes: Uint8Array[] = [];
   const flags: number[] = [];
   const fl = r.strFlags ?? 0;

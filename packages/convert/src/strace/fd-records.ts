@@ -5,6 +5,7 @@
  */
 import { capturesOf, decodeFileRecords, type FileRecord } from '@vltrace/format';
 import type { Call } from './call.js';
+import type { Decoder } from './decoder.js';
 
 const FILE_HOWS: ReadonlySet<string> = new Set(['FD_RET', 'FD_PAIR', 'CWD']);
 const byNr = new Map<number, readonly number[]>();
@@ -29,6 +30,17 @@ export function fileRecords(c: Call, k: number): FileRecord[] {
 export function learnFiles(c: Call): void {
   if (!c.ok) return;
   for (const k of fileSlots(c.b.nr[c.i]!)) for (const r of fileRecords(c, k)) c.fds.learn(c.pid, r);
+}
+
+/**
+ * What a returned call does to the -y tracker: its decoder's effect (a new descriptor, a
+ * close, a chdir), then, with `learn`, the files the recorder read behind its descriptors, which
+ * name them as /proc does. The one place calls change the tracker: the strace printer and
+ * vltrace-query's `files` (through trackRow) both come here.
+ */
+export function callEffect(d: Decoder, c: Call, learn: boolean): void {
+  d.effect?.(c);
+  if (learn) learnFiles(c);
 }
 
 /** The two descriptors pipe, pipe2 and socketpair stored at argument k, from their FD_PAIR records. */

@@ -14,6 +14,7 @@
 import { Buffer } from 'node:buffer';
 import { FD_CWD, fileName, type FdInfoEvent, type FileRecord } from '@vltrace/format';
 import { posix } from 'node:path';
+import { AT_FDCWD } from './tables/fcntl.js';
 
 /** What -y prints for a descriptor: its name, and `(deleted)` after it when the file was unlinked. */
 export interface FdName {
@@ -31,19 +32,58 @@ interface Proc {
   cwd: string | undefined;
 }
 
+/**
+ * Told of every change of what a descriptor (or, as fd FD_CWD, the working directory) names:
+ * the name it has from now on, undefined when it is closed or unknown. For readers that keep
+ * the names over time (vltrace-query's `files`), not only the current state.
+ */
+export type FdWatcher = (pid: number, fd: number, name: FdName | undefined) => void;
+
+export interface FdTrackerOptions {
+  /** told of each change */
+  readonly watch?: FdWatcher;
+  /**
+   * A path relative to a directory the tracker does not know names its file as the program
+   * passed it (-y prints nothing then; a reader listing files still wants the name).
+   */
+  readonly keepRelative?: boolean;
+}
+
 export class FdTracker {
   private readonly procs = new Map<number, Proc>();
 
+  private readonly watch: FdWatcher | undefined;
+  private readonly keepRelative: boolean;
+
   /** @param defaultCwd working directory of a process first seen without a fork (the traced command's), if known */
-  constructor(private readonly defaultCwd: string | undefined) {}
+  constructor(
+    private readonly defaultCwd: string | undefined,
+    opts: FdTrackerOptions = {},
+  ) {
+    this.watch = opts.watch;
+    this.keepRelative = opts.keepRelative ?? false;
+  }
 
   private proc(pid: number): Proc {
     let p = this.procs.get(pid);
     if (!p) {
       p = { fds: new Map(), cwd: this.defaultCwd };
       this.procs.set(pid, p);
+      if (this.defaultCwd !== undefined) this.watch?.(pid, FD_CWD, { path: this.defaultCwd, deleted: false });
     }
     return p;
+  }
+
+  private setCwd(pid: number, cwd: string | undefined): void {
+    const p = this.proc(pid);
+    if (p.cwd === cwd) return;
+    p.cwd = cwd;
+    this.watch?.(pid, FD_CWD, cwd === undefined ? undefined : { path: cwd, deleted: false });
+  }
+
+  private drop(pid: number, p: Proc, fd: number): void {
+    p.fds.delete(fd);
+    this.watch?.(pid, fd, undefined);
   }
 
   /** The path of `fd` in process `pid`, if known. */
@@ -64,8 +104,13 @@ export class FdTracker {
   /** `fd` now refers to `what` (an absolute path, or a `socket:[…]`-style name; undefined: unknown). */
   set(pid: number, fd: number, what: string | undefined, cloexec: boolean, deleted = false): void {
     const p = this.proc(pid);
-    if (what === undefined) p.fds.delete(fd);
-    else p.fds.set(fd, { path: what, cloexec, deleted });
+    if (what === undefined) {
+      if (p.fds.has(fd)) this.drop(pid, p, fd);
+      return;
+    }
+    const e = { path: what, cloexec, deleted };
+    p.fds.set(fd, e);
+    this.watch?.(pid, fd, e);
   }
 
   /**
@@ -78,7 +123,7 @@ export class FdTracker {
     if (n === undefined) return;
     const path = Buffer.from(n.name).toString('latin1');
     if (r.fd === FD_CWD) {
-      this.proc(pid).cwd = path;
+      this.setCwd(pid, path);
       return;
     }
     this.set(pid, r.fd, path, this.procs.get(pid)?.fds.get(r.fd)?.cloexec ?? false, n.deleted);
@@ -87,12 +132,13 @@ export class FdTracker {
   /** A descriptor (or the working directory) the process held when recording started. */
   inherited(e: FdInfoEvent): void {
     const path = Buffer.from(e.path).toString('latin1');
-    if (e.fd === FD_CWD) this.proc(e.pid).cwd = path;
+    if (e.fd === FD_CWD) this.setCwd(e.pid, path);
     else this.set(e.pid, e.fd, path, e.cloexec, e.deleted);
   }
 
   close(pid: number, fd: number): void {
-    this.procs.get(pid)?.fds.delete(fd);
+    const p = this.procs.get(pid);
+    if (p?.fds.has(fd)) this.drop(pid, p, fd);
   }
 
   /** `newfd` becomes a copy of `oldfd` (dup, dup2, dup3, F_DUPFD). */
@@ -108,7 +154,7 @@ export class FdTracker {
     for (const [fd, e] of p.fds) {
       if (fd < lo || fd > hi) continue;
       if (cloexecOnly) e.cloexec = true;
-      else p.fds.delete(fd);
+      else this.drop(pid, p, fd);
     }
   }
 
@@ -119,41 +165,51 @@ export class FdTracker {
 
   /** Changes the working directory to `path` (resolved like any path argument). */
   chdir(pid: number, dirfd: number, path: string): void {
-    this.proc(pid).cwd = this.resolve(pid, dirfd, path);
+    this.setCwd(pid, this.resolve(pid, dirfd, path));
   }
 
   /** Changes the working directory to the directory `fd` refers to. */
   fchdir(pid: number, fd: number): void {
-    this.proc(pid).cwd = this.path(pid, fd);
+    this.setCwd(pid, this.path(pid, fd));
   }
 
   /** A new process: a copy of the parent's descriptors and working directory. */
   fork(parent: number, child: number): void {
     const p = this.proc(parent);
+    if (this.watch) this.exit(child); // what a process of the same pid left
     const fds = new Map<number, FdEntry>();
     for (const [fd, e] of p.fds) fds.set(fd, { ...e });
     this.procs.set(child, { fds, cwd: p.cwd });
+    if (!this.watch) return;
+    if (p.cwd !== undefined) this.watch(child, FD_CWD, { path: p.cwd, deleted: false });
+    for (const [fd, e] of fds) this.watch(child, fd, e);
   }
 
   /** A successful exec closes the close-on-exec descriptors. */
   exec(pid: number): void {
     const p = this.procs.get(pid);
     if (!p) return;
-    for (const [fd, e] of p.fds) if (e.cloexec) p.fds.delete(fd);
+    for (const [fd, e] of p.fds) if (e.cloexec) this.drop(pid, p, fd);
   }
 
   exit(pid: number): void {
+    const p = this.procs.get(pid);
+    if (!p) return;
     this.procs.delete(pid);
+    if (!this.watch) return;
+    for (const fd of p.fds.keys()) this.watch(pid, fd, undefined);
+    if (p.cwd !== undefined) this.watch(pid, FD_CWD, undefined);
   }
 
   /**
-   * The absolute form of a path argument relative to `dirfd` (AT_FDCWD = -100: the working
-   * directory), normalised lexically; undefined when the base is unknown.
+   * The absolute form of a path argument relative to `dirfd` (AT_FDCWD: the working
+   * directory), normalised lexically; when the base is unknown, undefined (or with
+   * keepRelative the path as given).
    */
   resolve(pid: number, dirfd: number, path: string): string | undefined {
     if (path.startsWith('/')) return clean(posix.normalize(path));
-    const base = dirfd === -100 ? this.cwd(pid) : this.path(pid, dirfd);
-    if (base === undefined || !base.startsWith('/')) return undefined;
+    const base = dirfd === AT_FDCWD ? this.cwd(pid) : this.path(pid, dirfd);
+    if (base === undefined || !base.startsWith('/')) return this.keepRelative ? path : undefined;
     return path === '' ? base : clean(posix.join(base, path));
   }
 }

@@ -17,7 +17,7 @@ import { signame, withName } from './args.js';
 import { Call, words, type StraceConfig, type Words } from './call.js';
 import { printArgs, printResult, type Decoder } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
-import { learnFiles } from './fd-records.js';
+import { callEffect } from './fd-records.js';
 import { FdTracker } from './fds.js';
 import { callTime, Clock, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
 import { signalLine } from './siginfo.js';
@@ -271,8 +271,7 @@ export class StracePrinter {
    * as /proc does.
    */
   private effect(d: Decoder, c: Call): void {
-    d.effect?.(c);
-    if (this.decodeFds) learnFiles(c);
+    callEffect(d, c, this.decodeFds);
   }
 
   /** Row i returns before the next row of its batch starts (the rows after it are later still). */

@@ -1,14 +1,14 @@
 /**
  * `files`: every path the program touched — through a path argument (open, stat, access,
  * execve, unlink, rename…: both names of a rename count) or through an fd (read, write, fstat,
- * close…: the fd resolved to the path it was opened with, see fds.ts) — with the calls per
- * syscall, the results, and which processes. Paths are shown as the program passed them;
- * relative paths under a directory fd (`openat(dirfd, "x")`) are joined to that directory's
- * path; relative paths under AT_FDCWD stay relative (the cwd is not tracked).
+ * close…: the file the fd names, see fds.ts) — with the calls per syscall, the results, and
+ * which processes. A path argument is shown as the program passed it when absolute; a
+ * relative one is resolved against the directory fd or the process's working directory when
+ * the call was made (fds.ts), and stays as given when that directory is unknown.
  */
 import { SYSCALLS_X86_64 } from '@vltrace/format';
-import { sqlString, callRows } from '../db.js';
-import { fdIntervals, loadFdIntervals } from '../fds.js';
+import { callRows } from '../db.js';
+import { fdIntervals, loadFdIntervals, pathArgs, sqlList as list } from '../fds.js';
 import type { Table } from '../output.js';
 import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
 
@@ -34,57 +34,30 @@ export interface FileRow {
   first: string | null;
 }
 
-/** Syscalls by the index of each path argument, and whether a dirfd argument precedes it. */
-function pathArgs(): { idx: number; names: string[]; atNames: string[] }[] {
-  const out = [0, 1, 2, 3, 4, 5].map((idx) => ({ idx, names: [] as string[], atNames: [] as string[] }));
-  for (const d of SYSCALLS_X86_64) {
-    d.args.forEach(([, , kind], i) => {
-      if (kind !== 'path') return;
-      out[i]!.names.push(d.name);
-      if (i > 0 && d.args[i - 1]![2] === 'dirfd') out[i]!.atNames.push(d.name);
-    });
-  }
-  return out.filter((x) => x.names.length > 0);
-}
-
 /** Syscalls whose first argument is an fd (read, write, fstat, close…). */
 function fdArg0Syscalls(): string[] {
   return SYSCALLS_X86_64.filter((d) => d.args[0]?.[2] === 'fd').map((d) => d.name);
 }
 
-const list = (names: readonly string[]) => (names.length > 0 ? names.map(sqlString).join(', ') : "''");
-
 /** Every path touched, most-used first. */
 export function files(input: Session | string | readonly string[], opts: FilesOptions = {}): Promise<FileRow[]> {
   return withSession(input, opts, async (s) => {
-    await loadFdIntervals(s, opts.pathsOnly ? [] : await fdIntervals(s));
+    await loadFdIntervals(s, opts.pathsOnly ? { intervals: [], resolved: [] } : await fdIntervals(s));
     const where = filterSql(opts, 's');
     const part = s.partExpr('s');
     const byName = pathArgs()
-      .map(({ idx, names, atNames }) => {
-        const dirfd = idx > 0 && atNames.length > 0
-          ? `CASE WHEN s.syscall IN (${list(atNames)}) AND NOT starts_with(s.str${idx}, '/') AND i32(s.arg${idx - 1}) <> -100 THEN i32(s.arg${idx - 1}) END`
-          : 'NULL::INTEGER';
-        return `SELECT ${part} AS part, s.pid, s.syscall, s.errno_name, coalesce(s.ts_enter, s.ts_exit) AS ts, s.str${idx} AS rel, ${dirfd} AS dirfd,
-                       s.ret, s.str${idx} = '' AND ((s.str_flags >> ${4 * idx}) & 2) <> 0 AS unreadable
-                FROM syscalls s WHERE s.syscall IN (${list(names)}) AND s.str${idx} IS NOT NULL AND ${callRows('s.')} AND ${where}`;
-      })
+      .map(({ idx, names }) =>
+        `SELECT ${part} AS part, s.pid, s.tid, ${idx} AS idx, s.syscall, s.errno_name, coalesce(s.ts_enter, s.ts_exit) AS ts, s.str${idx} AS given,
+                s.str${idx} = '' AND ((s.str_flags >> ${4 * idx}) & 2) <> 0 AS unreadable
+         FROM syscalls s WHERE s.syscall IN (${list(names)}) AND s.str${idx} IS NOT NULL AND ${callRows('s.')} AND ${where}`)
       .join('\nUNION ALL\n');
     const { rows } = await s.query(`
       WITH named AS (${byName}),
       resolved AS (
+        -- a relative path: as fds.ts resolved it when the call was made, else as given
         SELECT n.part, n.pid, n.syscall, n.errno_name, n.ts, 'name' AS via,
-               -- a name the recorder could not read: for a successful exec, the exec event's filename
-               CASE WHEN n.unreadable THEN coalesce(
-                      (SELECT any_value(p.execs[1]) FROM processes_recorded p
-                       WHERE n.syscall IN ('execve', 'execveat') AND n.ret = 0 AND p.pid = n.pid AND ${s.partExpr('p')} = n.part AND len(p.execs) = 1),
-                      '<unreadable>')
-                    WHEN n.dirfd IS NULL OR d.path IS NULL THEN n.rel
-                    WHEN n.rel = '' THEN d.path
-                    WHEN ends_with(d.path, '/') THEN d.path || n.rel ELSE d.path || '/' || n.rel END AS path
-        -- the interval of (pid, fd) that began last before the call (ASOF), if it had not ended
-        FROM named n ASOF LEFT JOIN fd_paths d
-          ON d.part = n.part AND d.pid = n.pid AND d.fd = n.dirfd AND epoch_ns(n.ts) >= d.from_ns
+               CASE WHEN n.unreadable THEN '<unreadable>' ELSE coalesce(r.path, n.given) END AS path
+        FROM named n LEFT JOIN rel_paths r ON r.part = n.part AND r.tid = n.tid AND r.ts_ns = epoch_ns(n.ts) AND r.idx = n.idx
       ),
       via_fd AS (
         SELECT u.part, u.pid, u.syscall, u.errno_name, u.ts, 'fd' AS via, d.path

@@ -1,8 +1,10 @@
 /**
  * `procs`: the process tree — who forked whom, what each exec'd, how it ended — with each
- * process's lifetime and syscall counts, from the `processes` view. The tree order (parents
+ * process's lifetime and syscall counts, from the `processes` view (processes.ts: what each
+ * column means). The tree order (parents
  * before children, siblings by start time) is built here from the rows.
  */
+import { signalName as columnSignalName } from '@vltrace/convert/schema';
 import { fixed, type Table } from '../output.js';
 import { withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
 
@@ -25,7 +27,7 @@ export interface ProcRow {
   exitCode: number | null;
   exitSignal: number | null;
   coreDumped: boolean;
-  /** how it ended, readable: `exit 0`, `killed by SIGKILL`, `running` */
+  /** how it ended, readable: `exit 0`, `killed by SIGKILL`, `?` (not in the rows) */
   status: string;
   threads: number;
   syscalls: number;
@@ -33,15 +35,9 @@ export interface ProcRow {
   origin: string;
 }
 
-const SIGNAL_NAMES = [
-  '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1', 'SIGSEGV',
-  'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU',
-  'SIGURG', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS',
-];
-
-/** Name of signal n (SIGRTMIN+k for real-time signals). */
+/** Name of signal n, as the table's `signal` column names it (SIGRT_2 for real-time signals). */
 export function signalName(n: number): string {
-  return SIGNAL_NAMES[n] || (n >= 32 && n <= 64 ? `SIGRTMIN+${n - 32}` : `signal ${n}`);
+  return columnSignalName(n) ?? `signal ${n}`;
 }
 
 /** The processes of the inputs in tree order. */
@@ -58,7 +54,7 @@ export function procs(input: Session | string | readonly string[], opts: ProcsOp
       const status =
         exitSignal !== null ? `killed by ${signalName(exitSignal)}${core ? ' (core dumped)' : ''}`
         : exitCode !== null ? `exit ${exitCode}`
-        : r['origin'] === 'syscalls' ? '?' : 'running';
+        : '?';
       return {
         part: String(r['part'] ?? ''), pid: Number(r['pid']), ppid: r['ppid'] === null ? null : Number(r['ppid']), depth: 0,
         comm: r['comm'] as string | null, exe: r['exe'] as string | null, execs: (r['execs'] as string[] | null) ?? [],

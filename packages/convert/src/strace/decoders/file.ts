@@ -11,7 +11,7 @@ import { stat, STAT_SIZE, statfs, STATFS_SIZE, statx, STATX_SIZE } from '../stru
 import { TIMESPEC_SIZE, utimePair } from '../structs/time.js';
 import { MFD_FLAGS } from '../tables/desc.js';
 import {
-  ACCESS_MODES, AT_FLAGS, AT_STATX_SYNC_TYPE, AT_STATX_SYNC_TYPES, FACCESSAT_FLAGS, FADVISE, FALLOC_FLAGS, RENAME_FLAGS,
+  ACCESS_MODES, AT_FDCWD, AT_FLAGS, AT_STATX_SYNC_TYPE, AT_STATX_SYNC_TYPES, FACCESSAT_FLAGS, FADVISE, FALLOC_FLAGS, RENAME_FLAGS,
 } from '../tables/fcntl.js';
 import { STATX_MASKS } from '../tables/stat.js';
 import { printFlags } from '../xlat.js';
@@ -53,7 +53,7 @@ function devIfDevice(modeArg: number): ArgPrinter {
 /** chdir: the new working directory, for relative paths under -y. */
 const chdirTo = (dirArg: number) => (c: Call) => {
   const p = c.text(dirArg);
-  if (c.ok && p !== undefined) c.fds.chdir(c.pid, -100, p);
+  if (c.ok && p !== undefined) c.fds.chdir(c.pid, AT_FDCWD, p);
 };
 
 export const FILE: Record<string, Decoder> = {

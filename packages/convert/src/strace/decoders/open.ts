@@ -5,7 +5,7 @@
 import { dirfd, fd, flags, mode, path, ptr, uint, ulong, type ArgPrinter } from '../args.js';
 import type { Call } from '../call.js';
 import { only, retFd, type Decoder } from '../decoder.js';
-import { CLOSE_RANGE_FLAGS, O_CLOEXEC, O_CREAT, O_TMPFILE_BIT, OPEN_ACCESS_MODES, OPEN_MODE_FLAGS } from '../tables/fcntl.js';
+import { AT_FDCWD, CLOSE_RANGE_FLAGS, O_CLOEXEC, O_CREAT, O_TMPFILE_BIT, OPEN_ACCESS_MODES, OPEN_MODE_FLAGS } from '../tables/fcntl.js';
 import { hex, sprintFlags } from '../xlat.js';
 
 /** Open flags: the access mode (low 2 bits, a value) then the flags, `O_RDONLY|O_CLOEXEC`. */
@@ -33,7 +33,7 @@ export function opened(d: number, p: number, cloexec: (c: Call) => boolean): (c:
   return (c) => {
     if (!c.ok) return;
     const name = c.text(p);
-    const base = d < 0 ? -100 : c.int(d);
+    const base = d < 0 ? AT_FDCWD : c.int(d);
     c.fds.set(c.pid, c.retInt, name === undefined ? undefined : c.fds.resolve(c.pid, base, name), cloexec(c));
   };
 }

@@ -34,7 +34,7 @@ export const TRAP_CODES = xlat({ ...SIGINFO_H, dflt: 'TRAP_???' }, [
 export const CLD_CODES = xlat({ ...SIGINFO_H, dflt: 'CLD_???' }, [
   [1, 'CLD_EXITED'], [2, 'CLD_KILLED'], [3, 'CLD_DUMPED'], [4, 'CLD_TRAPPED'], [5, 'CLD_STOPPED'], [6, 'CLD_CONTINUED'],
 ]);
-export const CLD = { EXITED: 1 } as const;
+export const CLD = { EXITED: 1, KILLED: 2, DUMPED: 3 } as const;
 export const POLL_CODES = xlat({ ...SIGINFO_H, dflt: 'POLL_???' }, [
   [1, 'POLL_IN'], [2, 'POLL_OUT'], [3, 'POLL_MSG'], [4, 'POLL_ERR'], [5, 'POLL_PRI'], [6, 'POLL_HUP'],
 ]);
