@@ -17,7 +17,7 @@ test('package.json: ESM, exports with types first, files, bin', () => {
 });
 
 test('dependencies: siblings by version, DuckDB pinned', () => {
-  assert.deepEqual(Object.keys(pkg['dependencies']).sort(), ['@duckdb/node-api', '@duckdb/node-bindings', '@vltrace/convert', '@vltrace/format', 'yargs']);
+  assert.deepEqual(Object.keys(pkg['dependencies']).sort(), ['@duckdb/node-api', '@duckdb/node-bindings', '@vltrace/convert', '@vltrace/format']);
   assert.equal(pkg['dependencies']['@vltrace/format'], '1.0.0');
   assert.equal(pkg['dependencies']['@vltrace/convert'], '1.0.0');
   assert.equal(pkg['dependencies']['@duckdb/node-api'], '1.5.6-r.1');
