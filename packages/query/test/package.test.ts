@@ -11,7 +11,7 @@ test('package.json: ESM, exports with types first, files, bin', () => {
   assert.equal(pkg['name'], '@vltrace/query');
   assert.equal(pkg['type'], 'module');
   assert.deepEqual(Object.keys(pkg['exports']['.']), ['types', 'default']);
-  assert.deepEqual(pkg['files'], ['dist/src', 'bin', 'README.md']);
+  assert.deepEqual(pkg['files'], ['dist/src', 'bin', 'man', 'README.md']);
   assert.equal(pkg['bin']['vltrace-query'], './bin/vltrace-query.js');
   assert.ok(statSync(fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url))).mode & 0o111, 'the bin is executable');
 });
