@@ -18,7 +18,6 @@ const COMMON = {
   format: { type: 'string', value: 'FMT', group: 'Output:', choices: OUTPUT_FORMATS, default: 'table', describe: 'output format' },
   'cache-dir': { type: 'string', value: 'DIR', group: 'Output:', describe: "where converted .bin recordings are kept, a directory of this user's that nobody else can write to (default: .vltrace-cache/ beside each, else ~/.cache/vltrace)" },
   refresh: { type: 'boolean', group: 'Output:', describe: 'convert .bin recordings again even if the cache is current' },
-  ...HELP,
 } as const satisfies OptionTable;
 
 /** The row filters of most reports. */
@@ -170,6 +169,9 @@ const REPORTS: Record<Command, (a: ReportArgs) => Promise<void>> = {
     }),
 };
 
+/** A report's options, with --help. */
+const optionsOf = (c: Command): OptionTable => ({ ...COMMANDS[c].options, ...HELP });
+
 /** The usage line of a report. */
 const usageOf = (name: Command) => `${name} [options] ${COMMANDS[name].query ? 'QUERY ' : ''}INPUT...`;
 
@@ -184,7 +186,9 @@ export function helpText(width = Math.min(100, process.stdout.columns || 80)): s
   ];
   for (const name of Object.keys(COMMANDS) as Command[]) out.push(`  ${PROG} ${usageOf(name)}`, ...wrap(COMMANDS[name].describe, width, '      '));
   out.push(
-    '', 'Other:', `  -h, --help     this help; ${PROG} REPORT --help: the report's options`, '  -V, --version  the version', '      --completion  a bash completion script',
+    '', 'Other:',
+    ...([['-h, --help', `this help; ${PROG} REPORT --help: the report's options`], ['-V, --version', 'the version'], ['    --completion', 'a bash completion script']] as const)
+      .map(([o, d]) => `  ${o.padEnd(18)}${d}`),
     '', 'Examples:',
     `  ${PROG} summary run.bin`, '      strace -c of a recording',
     `  ${PROG} failed run.bin --format markdown`, '      what failed, as a Markdown table',
@@ -210,7 +214,7 @@ export function parseRequest(argv: readonly string[]): Request {
   }
   const command = first as Command;
   const spec = COMMANDS[command];
-  const { values, positionals } = parseCommandLine(argv.slice(1), spec.options);
+  const { values, positionals } = parseCommandLine(argv.slice(1), optionsOf(command));
   if (values['help']) return { show: 'help', command };
   const rest = [...positionals];
   const query = spec.query ? rest.shift() : undefined;
@@ -236,10 +240,10 @@ export async function main(args: readonly string[]): Promise<void> {
   try {
     const req = parseRequest(args);
     if ('show' in req) {
-      const reportHelp = (c: Command) => renderHelp(PROG, COMMANDS[c].options, { usage: [usageOf(c)], description: COMMANDS[c].describe });
+      const reportHelp = (c: Command) => renderHelp(PROG, optionsOf(c), { usage: [usageOf(c)], description: COMMANDS[c].describe });
       process.stdout.write(req.show === 'help' ? (req.command ? reportHelp(req.command) : helpText())
         : req.show === 'version' ? versionLine(PROG, new URL('../../package.json', import.meta.url))
-          : completionScript({ prog: PROG, commands: Object.fromEntries(Object.entries(COMMANDS).map(([c, s]) => [c, s.options])) }));
+          : completionScript({ prog: PROG, commands: Object.fromEntries((Object.keys(COMMANDS) as Command[]).map((c) => [c, optionsOf(c)])) }));
       return;
     }
     await REPORTS[req.command](req.args);
