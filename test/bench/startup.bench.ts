@@ -9,11 +9,13 @@
  * BENCH_START_RUNS rounds (default 15). vltrace-record: from the launch of
  * `vltrace-record -o f -- true` (process.hrtime just before the spawn, CLOCK_MONOTONIC) to the
  * timestamp of the first traced syscall in the recording (the command's execve entry,
- * bpf_ktime_get_ns, the same clock). The others: the whole run, as spawnSync sees it.
+ * bpf_ktime_get_ns, the same clock). The others: the whole run, as spawnSync sees it. Every
+ * command also has its CPU time (user + system, from wait4 in a small C wrapper): on a machine
+ * that other work keeps busy, wall-clock times grow with the load, CPU times much less.
  * Target: vltrace-record's launch → first traced syscall ≤ `node -e 0` + 60 ms.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,23 @@ const SAMPLE = join(ROOT, 'samples', 'ls.bin');
 const TARGET_MS = 60;
 
 const dir = mkdtempSync(join(tmpdir(), 'vltrace-startup-'));
+/** cputime CMD...: runs CMD, then writes its user + system CPU time in µs to fd 3. */
+const CPUTIME = join(dir, 'cputime');
+writeFileSync(`${CPUTIME}.c`, `#include <stdio.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+int main(int argc, char **argv) {
+  (void)argc;
+  pid_t pid = fork();
+  if (pid == 0) { execvp(argv[1], argv + 1); _exit(127); }
+  int st; struct rusage ru;
+  wait4(pid, &st, 0, &ru);
+  dprintf(3, "%ld", (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+`);
+execFileSync('cc', ['-O2', '-o', CPUTIME, `${CPUTIME}.c`]);
 const bins = (root: string) => ({
   record: join(root, 'packages/recorder/bin/vltrace-record.js'),
   convert: join(root, 'packages/convert/bin/vltrace-convert.js'),
@@ -34,11 +53,15 @@ const bins = (root: string) => ({
 });
 const builds: [string, ReturnType<typeof bins>][] = [['now', bins(ROOT)], ...(BEFORE ? [['before', bins(BEFORE)] as [string, ReturnType<typeof bins>]] : [])];
 
+/** The CPU time of the last run, ms. */
+let lastCpuMs = 0;
+
 function wallMs(argv: string[]): number {
   const t0 = performance.now();
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  const r = spawnSync(CPUTIME, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status}: ${String(r.stderr).slice(-300)}`);
+  lastCpuMs = Number(String(r.output[3])) / 1000;
   return ms;
 }
 
@@ -79,21 +102,30 @@ const times = new Map<string, number[]>();
 const add = (k: string, v: number) => times.set(k, [...(times.get(k) ?? []), v]);
 for (let i = 0; i < RUNS; i++) {
   add('node -e 0', wallMs([process.execPath, '-e', '0']));
-  for (const [tag, b] of builds) for (const [name, measure] of commands(b, tag)) add(`${tag}\t${name}`, measure());
+  add('cpu\tnode -e 0', lastCpuMs);
+  for (const [tag, b] of builds) {
+    for (const [name, measure] of commands(b, tag)) {
+      add(`${tag}\t${name}`, measure());
+      add(`cpu\t${tag}\t${name}`, lastCpuMs);
+    }
+  }
 }
 rmSync(dir, { recursive: true, force: true });
 
 const floor = median(times.get('node -e 0')!);
+const cpuFloor = median(times.get('cpu\tnode -e 0')!);
 const fmt = (n: number) => n.toFixed(1);
 const names = commands(builds[0]![1], 'x').map(([n]) => n);
 const cols = builds.map(([tag]) => tag);
 const lines = [
-  `| ${RUNS} rounds, medians in ms | ${cols.join(' | ')} | now − \`node -e 0\` |${BEFORE ? ' now / before |' : ''}`,
-  `|---|${cols.map(() => '---:').join('|')}|---:|${BEFORE ? '---:|' : ''}`,
-  `| \`node -e 0\` (floor) | ${cols.map(() => fmt(floor)).join(' | ')} | — |${BEFORE ? ' — |' : ''}`,
+  `| ${RUNS} rounds, medians in ms | ${cols.map((c) => `${c}: wall`).join(' | ')} | ${cols.map((c) => `${c}: CPU`).join(' | ')} | now − \`node -e 0\`: wall / CPU |${BEFORE ? ' now / before: wall / CPU |' : ''}`,
+  `|---|${cols.map(() => '---:|---:').join('|')}|---:|${BEFORE ? '---:|' : ''}`,
+  `| \`node -e 0\` (floor) | ${cols.map(() => fmt(floor)).join(' | ')} | ${cols.map(() => fmt(cpuFloor)).join(' | ')} | — |${BEFORE ? ' — |' : ''}`,
   ...names.map((n) => {
     const m = cols.map((c) => median(times.get(`${c}\t${n}`)!));
-    return `| ${n} | ${m.map(fmt).join(' | ')} | ${fmt(m[0]! - floor)} |${BEFORE ? ` ${(m[0]! / m[1]!).toFixed(2)} |` : ''}`;
+    const cpu = cols.map((c) => median(times.get(`cpu\t${c}\t${n}`)!));
+    return `| ${n} | ${m.map(fmt).join(' | ')} | ${cpu.map(fmt).join(' | ')} | ${fmt(m[0]! - floor)} / ${fmt(cpu[0]! - cpuFloor)} |` +
+      (BEFORE ? ` ${(m[0]! / m[1]!).toFixed(2)} / ${(cpu[0]! / cpu[1]!).toFixed(2)} |` : '');
   }),
 ];
 const rec = median(times.get(`now\t${names[0]}`)!);
