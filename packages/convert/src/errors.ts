@@ -14,10 +14,11 @@ export class InputError extends Error {
   override readonly name = 'InputError';
   constructor(
     readonly file: string,
-    /** the system's error code (EACCES, EISDIR, EIO…) */
+    /** the system's error code (EACCES, EISDIR, EIO…), or EFTYPE: a file of another kind */
     readonly code: string,
+    message = `cannot read '${file}': ${REASONS[code] ?? code}`,
   ) {
-    super(`cannot read '${file}': ${REASONS[code] ?? code}`);
+    super(message);
   }
 }
 

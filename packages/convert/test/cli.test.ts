@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, PacketWriter, synthesizeTrace } from '@vltrace/format';
-import { OPTIONS, quickArgs, yargsArgs, type ConvertArgs } from '../src/cli.js';
+import { ArgsError } from '@vltrace/format/cli';
+import { convertArgs, OPTIONS } from '../src/cli.js';
 import { convert, ConvertError, InputError } from '../src/index.js';
 import { edgeCases, tmpPath, writeTrace } from './helpers.js';
 
@@ -39,9 +40,9 @@ test('--help lists every option', () => {
   assert.equal(r.code, 0);
   for (const [name, o] of Object.entries(OPTIONS)) {
     assert.ok(r.stdout.includes(`--${name}`), name);
-    if ('alias' in o) assert.ok(r.stdout.includes(`-${o.alias},`), `-${o.alias}`);
+    if ('short' in o) assert.ok(r.stdout.includes(`-${o.short},`), `-${o.short}`);
   }
-  for (const f of ['text', 'hex', 'strace', 'csv', 'jsonl', 'arrow', 'arrows', 'parquet']) assert.ok(r.stdout.includes(`"${f}"`));
+  assert.ok(r.stdout.replace(/\s+/g, ' ').includes('one of: text, hex, strace, csv, jsonl, arrow, arrows, parquet'));
 });
 
 test('text formats go to stdout; no progress bar when stderr is not a terminal', () => {
@@ -177,33 +178,52 @@ test('bad input part-way: what was converted is kept as NAME.partial.EXT, never 
   assert.deepEqual(readdirSync(dirname(file)).filter((f) => f.includes('.tmp-')), []);
 });
 
-test('quickArgs (no yargs) reads plain command lines exactly as yargs does, and leaves it the rest', async () => {
-  const keys = [...Object.keys(OPTIONS), '_'] as (keyof ConvertArgs)[];
-  const pick = (a: ConvertArgs) => Object.fromEntries(keys.map((k) => [k, k === '_' ? a._.map(String) : a[k]]));
-  const taken: string[][] = [
-    ['run.bin'],
-    ['run.bin', '--to', 'csv'],
-    ['--to=jsonl', 'a.bin', 'b.bin', '-o', 'out.jsonl'],
-    ['run.bin', '--to', 'strace', '-tt', '-T', '-y', '-s', '64'],
-    ['run.bin', '--to', 'strace', '-t', '-t', '-t', '-r'],
-    ['run.bin', '-X', '-e', '%file', '-p', '12', '-p', '13,14', '--tid', '15'],
-    ['run.bin', '--since', '+1.5s', '--until', '2026-11-26T10:00:00Z'],
-    ['run.bin', '--to', 'parquet', '--compression', 'snappy', '--row-group-size', '1000', '--parquet-threads', '2'],
-    ['run.bin', '--to', 'parquet', '--partition-by', 'pid,date', '-o', 'ds'],
-    ['run.bin', '--to', 'hex', '-K', '|', '-t'],
-    ['run.bin', '--progress'],
-    ['--', 'run.bin'],
+test('the command line: lists, counts, bundles, and mistakes said in our words', () => {
+  const a = convertArgs(['run.bin', '-X', '-e', '%file', '-p', '12', '-p', '13,14', '--tid', '15', '-tt', '--to=strace', '-s64']);
+  assert.deepEqual([a._, a.failed, a.expr, a.pid, a.tid, a.timestamp, a.to, a['string-limit']], [['run.bin'], true, '%file', [12, 13, 14], [15], 2, 'strace', 64]);
+  assert.deepEqual([a.compression, a['row-group-size'], a['follow-forks']], ['zstd', 65536, 0], 'defaults');
+  assert.equal(convertArgs(['--', '-odd.bin'])._[0], '-odd.bin');
+  assert.equal(convertArgs(['r.bin', '--no-progress']).progress, false);
+  const wrong: [string[], RegExp][] = [
+    [['run.bin', '--to'], /^--to needs one of text, hex, strace, csv, jsonl, arrow, arrows, parquet$/],
+    [['run.bin', '--to', 'xml'], /^--to: 'xml' is not one of /],
+    [['run.bin', '--bogus'], /^unknown option '--bogus'$/],
+    [['run.bin', '-X', '-X'], /^-X given twice$/],
+    [['run.bin', '-s', 'abc'], /^-s: 'abc' is not a whole number$/],
+    [['run.bin', '-p', '1,x'], /^-p: 'x' is not a whole number$/],
+    [['run.bin', '--failed=true'], /^--failed takes no value/],
+    [['run.bin', '-o'], /^-o needs a value \(FILE\)$/],
   ];
-  const left: string[][] = [
-    ['--help'], ['-h'], ['run.bin', '--bogus'], ['run.bin', '--no-failed'], ['run.bin', '--to', 'xml'],
-    ['run.bin', '-o', '-'], ['run.bin', '--since', '-5s'], ['run.bin', '-X', '-X'], ['run.bin', '--to', 'csv', '--to', 'jsonl'],
-    ['run.bin', '-s', 'abc'], ['run.bin', '-s', '1e3'], ['run.bin', '-ofile.csv'], ['run.bin', '--failed=true'],
-  ];
-  for (const argv of taken) {
-    const q = quickArgs(argv);
-    assert.ok(q, `quickArgs takes ${JSON.stringify(argv)}`);
-    assert.deepEqual(pick(q), pick(await yargsArgs(argv, () => undefined)), JSON.stringify(argv));
-  }
-  for (const argv of left) assert.equal(quickArgs(argv), undefined, `quickArgs leaves ${JSON.stringify(argv)} to yargs`);
+  for (const [argv, re] of wrong) assert.throws(() => convertArgs(argv), (e: Error) => e instanceof ArgsError && re.test(e.message), JSON.stringify(argv));
 });
 
+test('usage errors: the message, then where to read more, exit 1; never yargs\' words', () => {
+  for (const args of [['--to'], [SAMPLE, '--to'], [SAMPLE, '-ff', '--to', 'strace'], [SAMPLE, '--row-group-size', '0', '--to', 'parquet'], [], [SAMPLE, '-s', 'x']]) {
+    const r = run(args);
+    assert.equal(r.code, 1, JSON.stringify(args));
+    assert.match(r.stderr, /^vltrace-convert: [^\n]+\nTry 'vltrace-convert --help' for more information\.\n$/, r.stderr);
+    assert.doesNotMatch(r.stderr, /NaN|outputSeparately|\[default: \[\]\]|Unknown argument/);
+  }
+  assert.match(run([SAMPLE, '-ff', '--to', 'strace']).stderr, /-ff \(one output file per process\) is not supported/);
+});
+
+test('a Parquet or Arrow file given as a recording: said so, exit 2', async () => {
+  const pq = tmpPath('cli-not-rec.parquet');
+  writeFileSync(pq, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64), Buffer.from('PAR1')]));
+  const r = run([pq]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, `vltrace-convert: ${pq} is a Parquet file, not a vltrace recording (vltrace-query reads Parquet: vltrace-query sql 'SELECT ...' FILE)\n`);
+  const arrow = tmpPath('cli-not-rec.arrow');
+  writeFileSync(arrow, Buffer.concat([Buffer.from('ARROW1\0\0'), Buffer.alloc(64)]));
+  assert.match(run([arrow, '--to', 'csv']).stderr, /is an Arrow IPC file, not a vltrace recording/);
+});
+
+test('--version, -V and --completion', () => {
+  const { version } = JSON.parse(readFileSync(join(dirname(BIN), '../package.json'), 'utf8')) as { version: string };
+  for (const v of ['--version', '-V']) assert.equal(run([v]).stdout, `vltrace-convert ${version}\n`);
+  const script = run(['--completion']).stdout;
+  const complete = (...words: string[]) => spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _vltrace_convert; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).stdout.trim().split('\n');
+  assert.deepEqual(complete('vltrace-convert', 'run.bin', '--to', 'a').sort(), ['arrow', 'arrows']);
+  assert.deepEqual(complete('vltrace-convert', '--parq').sort(), ['--parquet-threads']);
+  assert.ok(complete('vltrace-convert', '--').includes('--no-progress'));
+});

@@ -17,6 +17,6 @@ test('package.json: ESM, explicit exports (types first), files, bin', () => {
 });
 
 test('dependencies: only what the sinks and the CLI need; DuckDB for tests only', () => {
-  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['@vltrace/format', 'apache-arrow', 'cli-progress', 'parquet-wasm', 'yargs']);
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['@vltrace/format', 'apache-arrow', 'cli-progress', 'parquet-wasm']);
   assert.ok(pkg.devDependencies['@duckdb/node-api']);
 });

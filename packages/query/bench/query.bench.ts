@@ -85,7 +85,7 @@ async function time(fn: () => Promise<unknown> | unknown, runs = RUNS): Promise<
 }
 
 function cli(...args: string[]): void {
-  // the executable, as users run it (its sh lines keep Node from loading NODE_EXTRA_CA_CERTS)
+  // the executable, as users run it
   const r = spawnSync(CLI, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vltrace-query ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
 }

@@ -1,35 +1,34 @@
 /**
- * vltrace-query's command line: the reports and their options as one table (COMMANDS). Each
- * report calls its typed function and prints the rows; errors become exit codes here and
- * nowhere else (0 ok, 1 usage — including bad SQL —, 2 bad input; a stack trace only for a bug).
- *
- * A plain command line is read without yargs (quickArgs, via @vltrace/convert's quick-args):
- * importing yargs costs 70–110 ms, about what a small report takes. yargs builds --help and
- * parses, validates and explains everything else; test/cli.test.ts checks that both read the
- * command lines quickArgs takes alike.
+ * vltrace-query's command line: the reports and their options as one table (COMMANDS), read by
+ * @vltrace/format/cli (the parser the three CLIs share; no third-party parser, whose import
+ * would cost about what a small report takes). Each report calls its typed function and prints
+ * the rows; errors become exit codes here and nowhere else (0 ok, 1 usage — including bad SQL —,
+ * 2 bad input; a stack trace only for a bug).
  */
-import type { Argv, Options } from 'yargs';
-import { quickParse } from '@vltrace/convert/quick-args';
-import { EXIT, QueryError, UsageError } from './errors.js';
+import { ArgsError, completionScript, parseCommandLine, renderHelp, say, sayInternal, sayUsage, STANDARD_OPTIONS, versionLine, wrap, type OptionSpec, type OptionTable } from '@vltrace/format/cli';
+import { EXIT, QueryError } from './errors.js';
 import { OUTPUT_FORMATS, renderTable, type OutputFormat, type Table } from './output.js';
 import type { Session, SessionOptions } from './session.js';
 
+const PROG = 'vltrace-query';
+const HELP = { help: STANDARD_OPTIONS.help };
+
 /** Options every report takes. */
 const COMMON = {
-  format: { type: 'string', choices: OUTPUT_FORMATS, default: 'table', describe: 'output format' },
-  'cache-dir': { type: 'string', describe: "where converted .bin recordings are kept, a directory of this user's that nobody else can write to (default: .vltrace-cache/ beside each, else ~/.cache/vltrace)" },
-  refresh: { type: 'boolean', describe: 'convert .bin recordings again even if the cache is current' },
-} as const satisfies Record<string, Options>;
+  format: { type: 'string', value: 'FMT', group: 'Output:', choices: OUTPUT_FORMATS, default: 'table', describe: 'output format' },
+  'cache-dir': { type: 'string', value: 'DIR', group: 'Output:', describe: "where converted .bin recordings are kept, a directory of this user's that nobody else can write to (default: .vltrace-cache/ beside each, else ~/.cache/vltrace)" },
+  refresh: { type: 'boolean', group: 'Output:', describe: 'convert .bin recordings again even if the cache is current' },
+} as const satisfies OptionTable;
 
 /** The row filters of most reports. */
 const FILTERS = {
-  pid: { alias: 'p', type: 'number', array: true, describe: 'only these processes' },
-  expr: { alias: 'e', type: 'string', describe: "only these syscalls (strace's -e trace= syntax: names, %file, %process…)" },
-} as const satisfies Record<string, Options>;
+  pid: { short: 'p', type: 'number', list: true, value: 'PID', group: 'Filters:', describe: 'only these processes (comma-separated or repeated: -p 1,2 -p 3)' },
+  expr: { short: 'e', type: 'string', value: 'EXPR', group: 'Filters:', describe: "only these syscalls (strace's -e trace= syntax: names, %file, %process…)" },
+} as const satisfies OptionTable;
 
 /**
  * Every report: its positionals (all take `<input...>`; sql takes its query first), summary line
- * and options. The one table both --help (yargs) and the quick parser (quick-args.ts) read.
+ * and options. The one table the parser, --help and completion read.
  */
 export const COMMANDS = {
   summary: {
@@ -37,30 +36,30 @@ export const COMMANDS = {
     describe: 'strace -c: % time, seconds, usecs/call, calls, errors per syscall (time is wall-clock)',
     options: {
       ...COMMON, ...FILTERS,
-      sort: { alias: 'S', type: 'string', default: 'time', describe: 'sort by time, calls, errors, name, avg-time, min-time, max-time or nothing' },
-      'wall-clock': { alias: 'w', type: 'boolean', describe: 'wall-clock durations (the only kind vltrace records: entry to exit, like strace -c -w)' },
-      'per-pid': { type: 'boolean', describe: 'one summary per process' },
+      sort: { short: 'S', type: 'string', value: 'KEY', group: 'Report:', default: 'time', describe: 'sort by time, calls, errors, name, avg-time, min-time, max-time or nothing' },
+      'wall-clock': { short: 'w', type: 'boolean', group: 'Report:', describe: 'wall-clock durations (the only kind vltrace records: entry to exit, like strace -c -w)' },
+      'per-pid': { type: 'boolean', group: 'Report:', describe: 'one summary per process' },
     },
   },
   failed: {
     query: false,
     describe: 'failed calls by syscall and errno, with the message, example paths and the first call as strace prints it',
-    options: { ...COMMON, ...FILTERS, examples: { type: 'number', default: 3, describe: 'example paths per row' } },
+    options: { ...COMMON, ...FILTERS, examples: { type: 'number', value: 'N', group: 'Report:', default: 3, describe: 'example paths per row' } },
   },
   slow: {
     query: false,
     describe: 'the longest syscalls as strace prints them, with pid and time',
-    options: { ...COMMON, ...FILTERS, top: { alias: 'n', type: 'number', default: 20, describe: 'how many' } },
+    options: { ...COMMON, ...FILTERS, top: { short: 'n', type: 'number', value: 'N', group: 'Report:', default: 20, describe: 'how many' } },
   },
   files: {
     query: false,
     describe: 'every path touched (by name or through an fd), with calls, results and processes',
-    options: { ...COMMON, ...FILTERS, 'paths-only': { type: 'boolean', describe: 'only calls naming a path (no fd resolution)' } },
+    options: { ...COMMON, ...FILTERS, 'paths-only': { type: 'boolean', group: 'Report:', describe: 'only calls naming a path (no fd resolution)' } },
   },
   procs: {
     query: false,
     describe: 'the process tree: fork/exec, exit status, lifetime, syscall counts',
-    options: { ...COMMON, pid: { alias: 'p', type: 'number', array: true, describe: 'only these processes and their descendants' } },
+    options: { ...COMMON, pid: { short: 'p', type: 'number', list: true, value: 'PID', group: 'Filters:', describe: 'only these processes and their descendants (comma-separated or repeated)' } },
   },
   lost: {
     query: false,
@@ -72,7 +71,7 @@ export const COMMANDS = {
     describe: 'one self-contained HTML page: summary, time in syscalls per process, latency histograms, failures, process tree',
     options: {
       'cache-dir': COMMON['cache-dir'], refresh: COMMON.refresh, ...FILTERS,
-      output: { alias: 'o', type: 'string', describe: 'the HTML file ("-": stdout; default: the first input\'s name with .html beside it, run.bin → run.html)' },
+      output: { short: 'o', type: 'string', value: 'FILE', group: 'Output:', describe: 'the HTML file ("-": stdout; default: the first input\'s name with .html beside it, run.bin → run.html)' },
     },
   },
   sql: {
@@ -80,11 +79,11 @@ export const COMMANDS = {
     describe: 'run a DuckDB query over the views `syscalls` and `processes`',
     options: { ...COMMON },
   },
-} as const satisfies Record<string, { query: boolean; describe: string; options: Record<string, Options> }>;
+} as const satisfies Record<string, { query: boolean; describe: string; options: Readonly<Record<string, OptionSpec>> }>;
 
 export type Command = keyof typeof COMMANDS;
 
-/** The arguments of a report, as yargs gives them (and quickArgs, for what it takes). */
+/** The arguments of a report, by the options' long names. */
 export interface ReportArgs {
   input: string[];
   query?: string;
@@ -184,79 +183,98 @@ const REPORTS: Record<Command, (a: ReportArgs) => Promise<void>> = {
     }),
 };
 
-/**
- * A plain command line read without yargs (quick-args.ts): the report and its arguments, or
- * undefined for --help and whatever yargs should parse and explain (the report named
- * differently or not at all, `--`, a missing input, and all quickParse leaves).
- */
-export function quickArgs(args: readonly string[]): { command: Command; args: ReportArgs } | undefined {
-  const name = args[0];
-  if (name === undefined || !Object.hasOwn(COMMANDS, name) || args.includes('--')) return undefined;
-  const command = name as Command;
-  const spec = COMMANDS[command];
-  const q = quickParse(args.slice(1), spec.options);
-  if (!q) return undefined;
-  const positionals = [...q._];
-  const query = spec.query ? positionals.shift() : undefined;
-  if (positionals.length === 0) return undefined;
-  const { _, ...options } = q;
-  return { command, args: { ...(options as Omit<ReportArgs, 'input'>), ...(query !== undefined ? { query } : {}), input: positionals } };
+/** A report's options, with --help. */
+const optionsOf = (c: Command): OptionTable => ({ ...COMMANDS[c].options, ...HELP });
+
+/** The usage line of a report. */
+const usageOf = (name: Command) => `${name} [options] ${COMMANDS[name].query ? 'QUERY ' : ''}INPUT...`;
+
+/** --help without a report: the reports, and how to get each one's options. */
+export function helpText(width = Math.min(100, process.stdout.columns || 80)): string {
+  const out = [
+    `Usage: ${PROG} REPORT [options] INPUT...`,
+    '',
+    ...wrap('Answers from vltrace recordings (.bin), Parquet files and directories of Parquet files (hive partitions); SQL over them with DuckDB. A .bin recording is converted once and kept in a cache.', width),
+    '',
+    'Reports:',
+  ];
+  for (const name of Object.keys(COMMANDS) as Command[]) out.push(`  ${PROG} ${usageOf(name)}`, ...wrap(COMMANDS[name].describe, width, '      '));
+  out.push(
+    '', 'Other:',
+    ...([['-h, --help', `this help; ${PROG} REPORT --help: the report's options`], ['-V, --version', 'the version'], ['    --completion', 'a bash completion script']] as const)
+      .map(([o, d]) => `  ${o.padEnd(18)}${d}`),
+    '', 'Examples:',
+    `  ${PROG} summary run.bin`, '      strace -c of a recording',
+    `  ${PROG} failed run.bin --format markdown`, '      what failed, as a Markdown table',
+    `  ${PROG} sql "SELECT comm, count(*) FROM syscalls GROUP BY ALL ORDER BY 2 DESC" fleet/`, '      SQL over a hive-partitioned Parquet dataset',
+    '', ...wrap('Exit status: 0 done, 1 usage error (bad SQL included), 2 an input that is missing or not a recording or Parquet file.', width),
+  );
+  return out.join('\n') + '\n';
 }
 
-/**
- * Builds the yargs parser (exported for tests). `run` receives each report and its arguments:
- * the reports themselves by default, a recorder in the tests that compare with quickArgs.
- */
-export async function parser(args: readonly string[], run: (command: Command, a: ReportArgs) => Promise<void> = (c, a) => REPORTS[c](a)) {
-  const { default: yargs } = await import('yargs');
-  let y = yargs(args as string[])
-    .scriptName('vltrace-query')
-    .usage('$0 <report> <input>...\n\nAnswers from vltrace recordings (.bin) and Parquet datasets; SQL over them with DuckDB.');
-  for (const [name, spec] of Object.entries(COMMANDS) as [Command, (typeof COMMANDS)[Command]][]) {
-    y = y.command(
-      spec.query ? `${name} <query> <input...>` : `${name} <input...>`,
-      spec.describe,
-      (c: Argv) => {
-        if (spec.query) c = c.positional('query', { type: 'string', demandOption: true, describe: 'SQL, e.g. "SELECT syscall, count(*) FROM syscalls GROUP BY 1"' });
-        return c
-          .positional('input', { type: 'string', array: true, demandOption: true, describe: '.bin recording, Parquet file or directory of Parquet files (hive partitions)' })
-          .options(spec.options);
-      },
-      (a) => run(name, a as unknown as ReportArgs),
-    );
+/** What the command line asks for: a report and its arguments, or help, version or completion. */
+export type Request = { command: Command; args: ReportArgs } | { show: 'help' | 'version' | 'completion'; command?: Command };
+
+/** The command line read with the report's options; throws ArgsError. */
+export function parseRequest(argv: readonly string[]): Request {
+  const first = argv[0];
+  if (first === undefined) throw new ArgsError('name a report: summary, failed, slow, files, procs, lost, report or sql');
+  if (first === '-h' || first === '--help') return { show: 'help' };
+  if (first === '-V' || first === '--version') return { show: 'version' };
+  if (first === '--completion') return { show: 'completion' };
+  if (!Object.hasOwn(COMMANDS, first)) {
+    const near = (Object.keys(COMMANDS) as Command[]).find((c) => editDistance(c, first) <= 2);
+    throw new ArgsError(first.startsWith('-') ? `name a report before the options ('${first}')` : `unknown report '${first}'${near ? ` (did you mean ${near}?)` : ''}`);
   }
-  return y
-    .example('$0 summary run.bin', 'strace -c of a recording')
-    .example('$0 failed run.bin --format markdown', 'what failed, as a Markdown table')
-    .example(`$0 sql "SELECT comm, count(*) FROM syscalls GROUP BY ALL ORDER BY 2 DESC" fleet/`, 'SQL over a hive-partitioned Parquet dataset')
-    .demandCommand(1, 'name a report: summary, failed, slow, files, procs, lost or sql')
-    .strictCommands()
-    .strictOptions()
-    .recommendCommands()
-    .help()
-    .alias('help', 'h')
-    .version(false)
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err) => {
-      if (err) throw err;
-      throw new UsageError(msg);
-    });
+  const command = first as Command;
+  const spec = COMMANDS[command];
+  const { values, positionals } = parseCommandLine(argv.slice(1), optionsOf(command));
+  if (values['help']) return { show: 'help', command };
+  const rest = [...positionals];
+  const query = spec.query ? rest.shift() : undefined;
+  if (spec.query && query === undefined) throw new ArgsError(`${command}: give the query, then the inputs`);
+  if (rest.length === 0) throw new ArgsError(`${command}: give at least one input (a .bin recording, a Parquet file or a directory of them)`);
+  const { help: _, ...options } = values;
+  return { command, args: { ...(options as unknown as Omit<ReportArgs, 'input'>), ...(query !== undefined ? { query } : {}), input: rest } };
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 /** Runs the CLI; sets process.exitCode. */
 export async function main(args: readonly string[]): Promise<void> {
   try {
-    const quick = quickArgs(args);
-    if (quick) await REPORTS[quick.command](quick.args);
-    else await (await parser(args)).parseAsync();
+    const req = parseRequest(args);
+    if ('show' in req) {
+      const reportHelp = (c: Command) => renderHelp(PROG, optionsOf(c), { usage: [usageOf(c)], description: COMMANDS[c].describe });
+      process.stdout.write(req.show === 'help' ? (req.command ? reportHelp(req.command) : helpText())
+        : req.show === 'version' ? versionLine(PROG, new URL('../../package.json', import.meta.url))
+          : completionScript({ prog: PROG, commands: Object.fromEntries((Object.keys(COMMANDS) as Command[]).map((c) => [c, optionsOf(c)])) }));
+      return;
+    }
+    await REPORTS[req.command](req.args);
   } catch (e) {
+    if (e instanceof ArgsError) {
+      sayUsage(PROG, e.message);
+      process.exitCode = EXIT.USAGE;
+      return;
+    }
     if (e instanceof QueryError) {
-      process.stderr.write(`vltrace-query: ${e.message}\n`);
-      if (e.exitCode === EXIT.USAGE && !(e.message.includes('Error:') || e.message.includes('\n'))) process.stderr.write('Run vltrace-query --help for usage.\n');
+      // DuckDB's messages (bad SQL) are whole already; the command line's get the hint
+      if (e.exitCode === EXIT.USAGE && !(e.message.includes('Error:') || e.message.includes('\n'))) sayUsage(PROG, e.message);
+      else say(PROG, e.message);
       process.exitCode = e.exitCode;
       return;
     }
-    process.stderr.write(`vltrace-query: internal error (a bug, please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    sayInternal(PROG, e);
     process.exitCode = 70;
   }
 }

@@ -2,12 +2,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixture, tmpDir, writeTrace } from './fixture.js';
 import { writeParquetWithDuckDB } from './duck-writer.js';
-import { COMMANDS, parser, quickArgs, type Command, type ReportArgs } from '../src/cli.js';
 
 const CLI = fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url));
 const dir = tmpDir('vq-cli-');
@@ -93,61 +92,52 @@ test('bad input: which file and what is wrong, exit 2', () => {
   assert.match(d.err, /no Parquet files in this directory/);
 });
 
-test('usage errors: exit 1 with a hint', () => {
-  const none = run();
-  assert.equal(none.code, 1);
-  assert.match(none.err, /name a report/);
-  const unknown = run('sumary', pq);
-  assert.equal(unknown.code, 1);
-  assert.match(unknown.err, /Unknown command|Did you mean summary/);
-  const sort = run('summary', pq, '-S', 'bogus');
-  assert.equal(sort.code, 1);
-  assert.match(sort.err, /-S bogus: unknown sort key/);
-  const fmt = run('summary', pq, '--format', 'xml');
-  assert.equal(fmt.code, 1);
-  assert.match(fmt.err, /Invalid values/);
+test('usage errors: exit 1, the message and where to read more (the style of the three CLIs)', () => {
+  const cases: [string[], RegExp][] = [
+    [[], /name a report/],
+    [['sumary', pq], /^unknown report 'sumary' \(did you mean summary\?\)$/],
+    [['summary', pq, '-S', 'bogus'], /-S bogus: unknown sort key/],
+    [['summary', pq, '--format', 'xml'], /^--format: 'xml' is not one of table, json, csv, markdown$/],
+    [['summary', pq, '--format'], /^--format needs one of/],
+    [['summary', pq, '-p', '1,x'], /^-p: 'x' is not a whole number$/],
+    [['summary', pq, '--bogus'], /^unknown option '--bogus'$/],
+    [['sql', pq], /^sql: give at least one input/],
+  ];
+  for (const [args, re] of cases) {
+    const r = run(...args);
+    assert.equal(r.code, 1, args.join(' '));
+    const [msg, hint, ...more] = r.err.split('\n');
+    assert.match(msg!.replace(/^vltrace-query: /, ''), re, r.err);
+    assert.ok(msg!.startsWith('vltrace-query: '));
+    assert.equal(hint, "Try 'vltrace-query --help' for more information.");
+    assert.deepEqual(more, ['']);
+  }
   const help = run('--help');
   assert.equal(help.code, 0);
   for (const r of ['summary', 'failed', 'slow', 'files', 'procs', 'lost', 'sql']) assert.match(help.out, new RegExp(`vltrace-query ${r}`));
+  const sub = run('slow', '--help');
+  assert.equal(sub.code, 0);
+  for (const o of ['-n, --top', '-p, --pid', '--format', '--cache-dir']) assert.ok(sub.out.includes(o), o);
 });
 
-test('quickArgs (no yargs) reads plain command lines exactly as yargs does, and leaves it the rest', async () => {
-  /** what yargs hands to a report: captured instead of running it */
-  const viaYargs = async (argv: string[]) => {
-    let got: { command: Command; args: ReportArgs } | undefined;
-    await (await parser(argv, async (command, args) => void (got = { command, args }))).parseAsync();
-    return got!;
-  };
-  const pick = (c: Command, a: ReportArgs) =>
-    Object.fromEntries(['input', 'query', ...Object.keys(COMMANDS[c].options)].map((k) => [k, a[k as keyof ReportArgs]]).filter(([, v]) => v !== undefined));
-  const taken: string[][] = [
-    ['summary', 'run.bin'],
-    ['summary', 'a.bin', 'b.parquet', '--format', 'json', '-S', 'calls', '-w', '--per-pid'],
-    ['summary', 'run.bin', '-e', '%file', '--pid', '12'],
-    ['summary', 'run.bin', '--cache-dir', '/tmp/c', '--refresh', '--format=csv'],
-    ['failed', 'run.bin', '--examples', '5', '-p', '1', '-p', '2'],
-    ['slow', 'run.bin', '-n', '3', '--expr', 'read,write'],
-    ['files', 'run.bin', '--paths-only'],
-    ['procs', 'run.bin', '-p', '100'],
-    ['lost', 'run.bin', '--format', 'markdown'],
-    ['sql', 'SELECT 1', 'run.bin', 'ds/'],
-  ];
-  const left: string[][] = [
-    [], ['--help'], ['summary', '--help'], ['sumary', 'run.bin'], ['summary'], ['sql', 'SELECT 1'],
-    ['summary', 'run.bin', '--bogus'], ['summary', 'run.bin', '--format', 'xml'], ['summary', '-p', '12', 'run.bin'],
-    ['slow', 'run.bin', '-n', 'ten'], ['summary', 'run.bin', '--no-refresh'], ['summary', '--', 'run.bin'],
-    ['failed', 'run.bin', '--examples', '1', '--examples', '2'], ['procs', 'run.bin', '-e', 'read'],
-  ];
-  for (const argv of taken) {
-    const q = quickArgs(argv);
-    assert.ok(q, `quickArgs takes ${JSON.stringify(argv)}`);
-    const y = await viaYargs(argv);
-    assert.equal(q.command, y.command);
-    assert.deepEqual(pick(q.command, q.args), pick(y.command, y.args), JSON.stringify(argv));
+test('-p takes lists as vltrace-convert does: 1,2 and repeats', () => {
+  for (const p of [['-p', '100,101'], ['-p', '100', '-p', '101'], ['--pid=100,101']]) {
+    const s = run('summary', pq, ...p, '--format', 'json');
+    assert.equal(s.code, 0, s.err);
+    const one = run('summary', pq, '-p', '100', '--format', 'json');
+    const two = run('summary', pq, '-p', '101', '--format', 'json');
+    const calls = (o: string) => (JSON.parse(o) as { syscall: string; calls: number }[]).filter((x) => x.syscall !== 'total').reduce((n, x) => n + x.calls, 0);
+    assert.equal(calls(s.out), calls(one.out) + calls(two.out), p.join(' '));
+    assert.ok(calls(one.out) > 0 && calls(two.out) > 0);
   }
-  for (const argv of left) assert.equal(quickArgs(argv), undefined, `quickArgs leaves ${JSON.stringify(argv)} to yargs`);
-  // and the command line that goes through quickArgs works end to end
-  const r = run('summary', pq, '--format', 'json', '-S', 'calls');
-  assert.equal(r.code, 0, r.err);
-  assert.equal((JSON.parse(r.out) as { syscall: string }[])[0]!.syscall, 'openat');
+});
+
+test('--version, -V and --completion (reports first, then their options)', () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  for (const v of ['--version', '-V']) assert.equal(run(v).out, `vltrace-query ${version}\n`);
+  const script = run('--completion').out;
+  const complete = (...words: string[]) => spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _vltrace_query; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).stdout.trim().split('\n');
+  assert.deepEqual(complete('vltrace-query', 's').sort(), ['slow', 'sql', 'summary']);
+  assert.deepEqual(complete('vltrace-query', 'slow', '--t').sort(), ['--top']);
+  assert.deepEqual(complete('vltrace-query', 'summary', '--format', '').sort(), ['csv', 'json', 'markdown', 'table']);
 });

@@ -1,27 +1,21 @@
 /**
- * vltrace-record's command line: yargs wiring of the OPTIONS table, the lists (-L -R -B),
- * the end-of-run report, and the only place that maps errors to exit statuses
- * (the command's status; death by the stop signal; 1 usage and output errors, an output that
- * cannot be created included; 2 environment or privileges).
- *
- * Start-up matters (the command waits for it): importing yargs costs more than loading the
- * BPF program, so the plain command lines are read by quickParse() from the same OPTIONS
- * table, and yargs is imported only for everything else (--help, the lists, every error,
- * any spelling quickParse does not take). Both give the same arguments (test/options.test.ts).
+ * vltrace-record's command line: the OPTIONS table read by @vltrace/format/cli (the parser the
+ * three CLIs share; no third-party parser, start-up matters: the command waits for it), --help,
+ * --version, --completion, the lists (-L -R -B), the end-of-run report, and the only place that
+ * maps errors to exit statuses (the command's status; death by the stop signal; 1 usage and
+ * output errors, an output that cannot be created included; 2 environment or privileges).
  */
 import { constants as osConstants } from 'node:os';
-import type { Options } from 'yargs';
+import { ArgsError, completionScript, parseCommandLine, renderHelp, say as sayAs, sayInternal, sayUsage, versionLine } from '@vltrace/format/cli';
 import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, startLoading, type Loading } from './native.js';
-import { OPTIONS, recordSettings, type OptionDef, type ParsedArgs, type RecordOptions } from './options.js';
+import { OPTIONS, recordSettings, type ParsedArgs, type RecordOptions } from './options.js';
 import type { RecordStats } from './record.js';
 import { dieBy, GRACE_MS, type StopSignal } from './signals.js';
 
 const NAME = 'vltrace-record';
 
-function say(line: string): void {
-  process.stderr.write(`${NAME}: ${line}\n`);
-}
+const say = (line: string): void => sayAs(NAME, line);
 
 /** --stats: packets by type, bytes, lost per CPU, rate. */
 function printStats(st: RecordStats): void {
@@ -53,104 +47,40 @@ const EPILOGUE = [
   '(privileges: run as root; no BTF; not x86-64), no output is created.',
 ].join('\n\n');
 
-type OptionName = keyof typeof OPTIONS;
-const DEFS = OPTIONS as Readonly<Record<OptionName, OptionDef>>;
-const BY_SHORT = new Map(Object.entries(DEFS).flatMap(([name, d]) => (d.alias ? [[d.alias, name as OptionName] as const] : [])));
-/** Options quickParse leaves to yargs: the lists (not a recording, start-up does not matter). */
-const YARGS_ONLY = new Set<OptionName>(['list', 'll-list', 'builtin-list']);
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** What the command line asks for besides a recording. */
+export type CliArgs = ParsedArgs & { list?: boolean; llList?: boolean; builtinList?: boolean; help?: boolean; version?: boolean; completion?: boolean };
+
 /**
- * The arguments of a plain command line (`-f -o x.bin -s 4096 -- cmd ...`), as yargs would
- * give them, without importing yargs; undefined for anything else (help, lists, errors,
- * repeated options, negations, values that look like options, numbers that are not plain
- * digits, bundles with a value...), which yargs then parses, validates and explains.
+ * The arguments of vltrace-record's argv (what follows the script), read with the OPTIONS table:
+ * the first word that is not an option starts the command. Throws ArgsError or UsageError.
  */
-export function quickParse(argv: readonly string[]): ParsedArgs | undefined {
-  const a: Record<string, unknown> = {};
-  for (const [name, d] of Object.entries(DEFS)) if (d.default !== undefined) a[camel(name)] = d.default;
-  const seen = new Set<OptionName>();
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const tok = argv[i]!;
-    if (tok === '--') {
-      i++;
-      break;
-    }
-    if (!tok.startsWith('-') || tok === '-') break; // the command: halt-at-non-option
-    let names: OptionName[];
-    let inline: string | undefined;
-    if (tok.startsWith('--')) {
-      const eq = tok.indexOf('=');
-      const name = tok.slice(2, eq < 0 ? undefined : eq);
-      if (!Object.hasOwn(DEFS, name)) return undefined;
-      names = [name as OptionName];
-      if (eq >= 0) inline = tok.slice(eq + 1);
-    } else {
-      names = [];
-      for (const ch of tok.slice(1)) {
-        const name = BY_SHORT.get(ch);
-        if (!name) return undefined;
-        names.push(name);
-      }
-      // -fX: a bundle of flags; -s126, -o=x and the like are yargs'
-      if (names.length > 1 && names.some((n) => DEFS[n].type !== 'boolean')) return undefined;
-    }
-    for (const name of names) {
-      const d = DEFS[name];
-      if (YARGS_ONLY.has(name) || (seen.has(name) && !d.array)) return undefined;
-      seen.add(name);
-      if (d.type === 'boolean') {
-        // `-d false` and `--debug=true` are yargs' too
-        if (inline !== undefined || argv[i + 1] === 'true' || argv[i + 1] === 'false') return undefined;
-        a[camel(name)] = true;
-        continue;
-      }
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '' || v.startsWith('-') || (d.choices && !d.choices.includes(v))) return undefined;
-      let value: string | number = v;
-      if (d.type === 'number') {
-        if (!/^(0|[1-9]\d{0,8})$/.test(v)) return undefined;
-        value = Number(v);
-      }
-      if (d.array) {
-        // yargs takes every following value (`-p 1 2`): only `-p N` followed by an option or the end here
-        const next = argv[i + 1];
-        if (next !== undefined && !next.startsWith('-')) return undefined;
-        ((a[camel(name)] ??= []) as unknown[]).push(value);
-      } else {
-        a[camel(name)] = value;
-      }
-    }
-  }
-  return { ...a, _: argv.slice(i) } as ParsedArgs;
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, true);
+  const a: Record<string, unknown> = { _: [...positionals] };
+  for (const [name, v] of Object.entries(values)) if (v !== undefined) a[camel(name)] = v;
+  // strace's -ff writes one file per process; one log holds them all here
+  const follow = Number(values['full-follow-fork']);
+  if (follow > 1) throw new UsageError('-ff (one output file per process) is not supported: -f records every process into one log, and vltrace-convert -p PID selects one');
+  a['fullFollowFork'] = follow === 1;
+  return a as unknown as CliArgs;
 }
 
-/** The yargs parser of the OPTIONS table: --help, the lists, and every line quickParse leaves. */
-export async function yargsParse(argv: string[]): Promise<ParsedArgs & { list?: boolean; llList?: boolean; builtinList?: boolean }> {
-  const { default: yargs } = await import('yargs');
-  const parser = yargs(argv)
-    .scriptName(NAME)
-    .usage(`$0 [options] [--] [command [arg ...]]\n\nRecord the system calls of a command, of running processes (-p) or of the whole system, with eBPF.`)
-    .options(OPTIONS as unknown as Record<string, Options>)
-    // the command's arguments stay strings (`echo 0x10` runs `echo 0x10`, not `echo 16`)
-    .parserConfiguration({ 'halt-at-non-option': true, 'parse-positional-numbers': false })
-    .strict()
-    .help('help')
-    .alias('help', 'h')
-    .version(false)
-    .epilogue(EPILOGUE)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .fail((msg, err) => {
-      throw err instanceof UsageError || !msg ? (err ?? new UsageError('bad usage')) : new UsageError(msg);
-    });
-  return (await parser.parseAsync()) as unknown as ParsedArgs & { list?: boolean; llList?: boolean; builtinList?: boolean };
-}
-
-/** The arguments of vltrace-record's argv (what follows the script): quickParse, else yargs. */
-export function parseArgs(argv: string[]): Promise<ParsedArgs & { list?: boolean; llList?: boolean; builtinList?: boolean }> {
-  const quick = quickParse(argv);
-  return quick ? Promise.resolve(quick) : yargsParse(argv);
+/** --help: usage, options, how a recording ends and the exit status. */
+export function helpText(): string {
+  return renderHelp(NAME, OPTIONS, {
+    usage: ['[options] [--] command [arg ...]', '[options] -p PID[,PID...]', '[options]'],
+    description: 'Record the system calls of a command, of running processes (-p) or, with neither, of every ' +
+      'process on the system, with eBPF. System-wide recording grows fast (often megabytes per second): ' +
+      'narrow it with -e or -X, and stop it with Ctrl-C.',
+    examples: [
+      ['-f -o run.bin -- make', 'make and every process it starts, into run.bin'],
+      ['-p 1234,1240 -o srv.bin', 'two running processes, until they exit or Ctrl-C'],
+      ['-e %file -X -o fails.bin', 'failed file calls of every process on the system, until Ctrl-C'],
+    ],
+    epilogue: EPILOGUE.split('\n\n'),
+  });
 }
 
 /** How vltrace-record ends: an exit status, or death by the signal that stopped it. */
@@ -179,7 +109,12 @@ function report(st: RecordStats, opts: RecordOptions): Ending {
 }
 
 async function run(argv: string[]): Promise<Ending> {
-  const a = await parseArgs(argv);
+  const a = parseArgs(argv);
+  if (a.help || a.version || a.completion) {
+    process.stdout.write(a.help ? helpText() : a.version ? versionLine(NAME, new URL('../../package.json', import.meta.url))
+      : completionScript({ prog: NAME, commands: { '': OPTIONS } }));
+    return 0;
+  }
   if (a.list || a.llList || a.builtinList) {
     const { builtinList, kernelList } = await import('./syscalls.js');
     let lines: string[];
@@ -226,9 +161,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     if (typeof end === 'number') process.exitCode = end;
     else dieBy(end.signal);
   } catch (e) {
-    if (e instanceof UsageError) {
-      say(e.message);
-      process.stderr.write(`Try '${NAME} --help' for more information.\n`);
+    if (e instanceof UsageError || e instanceof ArgsError) {
+      sayUsage(NAME, e.message);
       process.exitCode = 1;
     } else if (e instanceof OutputError) {
       say(e.message);
@@ -237,7 +171,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       say(e.message);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`${NAME}: internal error, please report it: ${(e as Error).stack ?? String(e)}\n`);
+      sayInternal(NAME, e);
       process.exitCode = 1;
     }
   }

@@ -1,23 +1,13 @@
 /**
  * Every option of vltrace-record, in one table mirroring vltrace(1), and their normalisation
- * into the settings of a recording (normalize.ts adds the syscall set of -e). cli.ts feeds the
- * table to yargs and to its quick parser; nothing else declares a flag. Nothing here loads
- * @vltrace/format: the CLI starts loading the BPF program from these settings first.
+ * into the settings of a recording (normalize.ts adds the syscall set of -e). cli.ts reads the
+ * command line with this table (@vltrace/format/cli); nothing else declares a flag. Nothing
+ * here loads @vltrace/format's index: the CLI starts loading the BPF program from these
+ * settings first.
  */
+import { STANDARD_OPTIONS, type OptionSpec } from '@vltrace/format/cli';
 import type { StringCapture } from '@vltrace/format/write';
 import { UsageError } from './errors.js';
-
-/** One option: yargs' fields plus the man page's group. */
-export interface OptionDef {
-  readonly alias?: string;
-  readonly type: 'string' | 'boolean' | 'number';
-  readonly describe: string;
-  readonly group: string;
-  readonly array?: boolean;
-  readonly choices?: readonly string[];
-  readonly default?: string | number | boolean;
-  readonly requiresArg?: boolean;
-}
 
 const OUT = 'Output format:';
 const FILTER = 'Filtering:';
@@ -27,24 +17,25 @@ const MISC = 'Miscellaneous:';
 
 /** The options, in vltrace(1)'s order, then vltrace-record's own. */
 export const OPTIONS = {
-  output: { alias: 'o', type: 'string', group: OUT, requiresArg: true, describe: 'write the log to this file (created mode 0600; trace.h is written beside it in the current directory)' },
-  timestamp: { alias: 't', type: 'boolean', group: OUT, describe: 'include a timestamp in text/hex output' },
-  format: { alias: 'l', type: 'string', group: OUT, choices: ['bin', 'text', 'hex'], describe: "log format: 'bin' (the binary format described by trace.h), 'text' or 'hex' [default: bin with -o, text otherwise]" },
-  'hex-separator': { alias: 'K', type: 'string', group: OUT, requiresArg: true, default: ' ', describe: 'field separator of hex logs' },
-  failed: { alias: 'X', type: 'boolean', group: FILTER, describe: 'only record failed syscalls (filtered in the kernel)' },
-  expr: { alias: 'e', type: 'string', group: FILTER, requiresArg: true, default: 'all', describe: 'syscalls to trace: all, names, strace classes (%file %desc %process %network %memory %signal %ipc %creds %clock ...), kp-all kp-fileio kp-file kp-desc; comma-separated, ! negates' },
-  'full-follow-fork': { alias: 'f', type: 'boolean', group: TRACE, describe: 'follow new processes created with fork()/vfork()/clone(), as strace -f does' },
-  'string-args': { alias: 's', type: 'number', group: TRACE, requiresArg: true, default: 126, describe: 'maximum length of string arguments: <= 126 fast (one packet per syscall: 382/190/126 bytes for 1/2/3 strings), <= 382 packet (one per string, 382), > 382 full (N = ceil((length+1)/383) packets of 383 bytes at most)' },
-  'string-mode': { type: 'string', group: TRACE, choices: ['auto', 'fast', 'packet', 'const', 'full'], default: 'auto', describe: 'force a string mode; const always writes N packets per string' },
-  pid: { alias: 'p', type: 'number', group: START, array: true, requiresArg: true, describe: 'trace this process (repeatable; filtered in the kernel); excludes a command' },
-  'ebpf-src-dir': { alias: 'N', type: 'string', group: START, requiresArg: true, describe: 'load vltrace.bpf.o from this directory instead of the built-in BPF object' },
-  'ring-size': { type: 'string', group: START, requiresArg: true, default: '16M', describe: 'ring buffer size (bytes, or with K/M/G); rounded up to a power of 2' },
-  debug: { alias: 'd', type: 'boolean', group: MISC, describe: 'debug output: libbpf messages and the settings used' },
+  output: { short: 'o', type: 'string', value: 'FILE', group: OUT, describe: 'write the log to this file (created mode 0600; trace.h is written beside it in the current directory)' },
+  timestamp: { short: 't', type: 'boolean', group: OUT, describe: 'include a timestamp in text/hex output' },
+  format: { short: 'l', type: 'string', value: 'FMT', group: OUT, choices: ['bin', 'text', 'hex'], describe: "log format: 'bin' (the binary format described by trace.h), 'text' or 'hex' (default: bin with -o, text otherwise)" },
+  'hex-separator': { short: 'K', type: 'string', value: 'SEP', group: OUT, default: ' ', describe: 'field separator of hex logs' },
+  failed: { short: 'X', type: 'boolean', group: FILTER, describe: 'only record failed syscalls (filtered in the kernel)' },
+  expr: { short: 'e', type: 'string', value: 'EXPR', group: FILTER, default: 'all', describe: 'syscalls to trace: all, names, strace classes (%file %desc %process %network %memory %signal %ipc %creds %clock ...), kp-all kp-fileio kp-file kp-desc; comma-separated, ! negates' },
+  'full-follow-fork': { short: 'f', type: 'count', group: TRACE, describe: 'follow new processes created with fork()/vfork()/clone(), as strace -f does, into the same log (-ff, one file per process, is refused: vltrace-convert -p PID selects a process)' },
+  'string-args': { short: 's', type: 'number', value: 'N', group: TRACE, default: 126, describe: 'maximum length of string arguments: <= 126 fast (one packet per syscall: 382/190/126 bytes for 1/2/3 strings), <= 382 packet (one per string, 382), > 382 full (N = ceil((length+1)/383) packets of 383 bytes at most)' },
+  'string-mode': { type: 'string', value: 'MODE', group: TRACE, choices: ['auto', 'fast', 'packet', 'const', 'full'], default: 'auto', describe: 'force a string mode; const always writes N packets per string' },
+  pid: { short: 'p', type: 'number', value: 'PID', group: START, list: true, describe: 'trace these processes: comma-separated or repeated (-p 1,2 -p 3; filtered in the kernel); excludes a command. Without a command and without -p, every process of the system is recorded' },
+  'ebpf-src-dir': { short: 'N', type: 'string', value: 'DIR', group: START, describe: 'load vltrace.bpf.o from this directory instead of the built-in BPF object' },
+  'ring-size': { type: 'string', value: 'SIZE', group: START, default: '16M', describe: 'ring buffer size (bytes, or with K/M/G); rounded up to a power of 2' },
+  debug: { short: 'd', type: 'boolean', group: MISC, describe: 'debug output: libbpf messages and the settings used' },
   stats: { type: 'boolean', group: MISC, describe: 'print a summary at the end: packets by type, bytes, lost per CPU, rate' },
-  list: { alias: 'L', type: 'boolean', group: MISC, describe: 'print the syscalls traceable on the running kernel' },
-  'll-list': { alias: 'R', type: 'boolean', group: MISC, describe: 'print the kernel functions known to BTF (really long)' },
-  'builtin-list': { alias: 'B', type: 'boolean', group: MISC, describe: 'print the built-in syscall table' },
-} as const satisfies Record<string, OptionDef>;
+  list: { short: 'L', type: 'boolean', group: MISC, describe: 'print the syscalls traceable on the running kernel' },
+  'll-list': { short: 'R', type: 'boolean', group: MISC, describe: 'print the kernel functions known to BTF (really long)' },
+  'builtin-list': { short: 'B', type: 'boolean', group: MISC, describe: 'print the built-in syscall table' },
+  ...STANDARD_OPTIONS,
+} as const satisfies Record<string, OptionSpec>;
 
 /** String capture modes of vltrace(1) -s, and their codes in the BPF program (VLT_STR_*). */
 export const STRING_MODES = ['fast', 'packet', 'const', 'full'] as const;
@@ -99,7 +90,7 @@ export function parseSize(text: string): number {
   return Math.max(4096, 2 ** Math.ceil(Math.log2(Math.max(n, 1))));
 }
 
-/** Parsed yargs arguments, as cli.ts passes them. */
+/** Parsed arguments (camelCase), as cli.ts passes them. */
 export interface ParsedArgs {
   output?: string;
   timestamp?: boolean;

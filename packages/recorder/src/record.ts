@@ -17,6 +17,7 @@ import type { RecordOptions } from './options.js';
 import { openOutput, preloadConvert } from './output.js';
 import { writeFdInfo } from './fd-info.js';
 import { GRACE_MS, Interrupts, type StopSignal } from './signals.js';
+import { startStatus } from './status.js';
 import { headerSyscalls, syscallConfig } from './syscalls.js';
 
 /** Totals of a recording. */
@@ -209,10 +210,10 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     ints.commandEnded();
     return (status = s);
   });
+  let endStatus = (): void => undefined;
   try {
     const output = await openOutput(opts, addon, traceH);
     const t0 = performance.now();
-    if (opts.systemWide) process.stderr.write('vltrace-record: no command and no -p: tracing the whole system (Ctrl-C to stop)\n');
     try {
       rec.start(output.fd, header, prologue.take(), prologue.packets);
     } catch (e) {
@@ -224,6 +225,8 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     }
     (child?.stdio[GO_FD] as NodeJS.WritableStream | undefined)?.end('g');
     mark('attached');
+    // system-wide on a terminal: how to stop, and how fast the output grows (status.ts)
+    if (opts.systemWide) endStatus = startStatus(process.stderr, opts.output, () => rec.stats());
 
     // until every traced process is gone (and the command's status is known), an output
     // error (errno), or a signal
@@ -240,6 +243,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     }
     // a signal (passed on to the command): it has GRACE_MS to end (a second signal: at once)
     if (ints.signal && cmd && status === undefined) await firstOf(GRACE_MS, commandEnded!, ints.second);
+    endStatus();
     const interrupted = ints.signal !== undefined;
     mark('done');
     const st = await rec.stop(interrupted);
@@ -265,6 +269,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
       commandRunning,
     };
   } finally {
+    endStatus();
     ints.dispose();
     rec.close();
     child?.stdio[GO_FD]?.destroy();

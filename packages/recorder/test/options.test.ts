@@ -5,13 +5,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureDescriptors, SYSCALLS_X86_64, syscallByName } from '@vltrace/format';
 import { normalizeOptions, parseSize, stringCapture, UsageError } from '../src/index.js';
-import { quickParse, yargsParse } from '../src/cli.js';
+import { parseArgs } from '../src/cli.js';
 import { CAPTURE_SLOTS, syscallConfig } from '../src/syscalls.js';
-import { CLI, noEbpf, tempDir } from './helpers.js';
+import { CLI, noEbpf, PKG_DIR, tempDir } from './helpers.js';
 
 function cli(args: string[], opts: { uid?: number } = {}) {
   const cmd = opts.uid === undefined ? process.execPath : 'setpriv';
@@ -77,60 +77,80 @@ describe('options', () => {
   });
 });
 
-describe('quickParse (the start-up path without yargs)', () => {
+describe('the command line (@vltrace/format/cli over the OPTIONS table)', () => {
   // every key normalizeOptions reads
   const KEYS = ['output', 'timestamp', 'format', 'hexSeparator', 'failed', 'expr', 'fullFollowFork', 'stringArgs', 'stringMode',
     'pid', 'ebpfSrcDir', 'ringSize', 'debug', 'stats', '_'] as const;
-  const pick = (a: object) => Object.fromEntries(KEYS.map((k) => [k, (a as Record<string, unknown>)[k]]).filter(([, v]) => v !== undefined));
+  const pick = (a: object) => Object.fromEntries(KEYS.map((k) => [k, (a as Record<string, unknown>)[k]]).filter(([, v]) => v !== undefined && v !== false));
+  const DEFAULTS = { hexSeparator: ' ', expr: 'all', stringArgs: 126, stringMode: 'auto', ringSize: '16M' };
 
-  it('gives what yargs gives for the lines it takes, and leaves the others to yargs', async () => {
-    const lines: [string[], boolean][] = [
-      [['-o', 'x.bin', '--', 'true'], true],
-      [['-o', 'x.bin', 'ls', '-l', '-o', 'y'], true],
-      [['-f', '-X', '-t', '-d', '--stats', '-o', 'x', '--', 'ls'], true],
-      [['-fX', 'ls'], true],
-      [['-f', '-s', '4096', '--string-mode', 'const', '-e', '%file', '-l', 'hex', '-K', '|', 'mkdir', '.'], true],
-      [['--output=x.bin', '--ring-size', '8M', '--expr=open,close', '-N', '/tmp', 'ls'], true],
-      [['-p', '12', '-p', '13', '-o', 'x'], true],
-      [['-p', '12'], true],
-      [['-o', 'x', '--', '--', 'ls'], true],
-      [['-o', 'x', '--', '-e', '0x10', '007'], true],
-      [['echo', '0x10', '1e3', '007'], true],
-      [['-K', ' ', '-l', 'text', 'true'], true],
-      [[], true],
-      // yargs' own: help, lists, bundles with values, repeats, negations, odd values, errors
-      [['--help'], false], [['-h'], false], [['-L'], false], [['-B'], false], [['-R'], false],
-      [['-s126', 'ls'], false], [['-fs', '10', 'ls'], false], [['-o=x', 'ls'], false],
-      [['-o', 'a', '-o', 'b', 'ls'], false], [['--no-debug', 'ls'], false], [['-d', 'false', 'ls'], false], [['-f', 'true'], false],
-      [['--debug=true', 'ls'], false], [['-s', '0x10', 'ls'], false], [['-s', '-5', 'ls'], false], [['-s', '1.5', 'ls'], false],
-      [['-s', '', 'ls'], false], [['-o', '', 'ls'], false], [['-K', '-', 'ls'], false], [['-o', '-x', 'ls'], false],
-      [['-p', '12', '13'], false], [['-l', 'csv', 'ls'], false], [['--stringArgs', '10', 'ls'], false], [['--no-such-option'], false],
-      [['-o'], false], [['-s', '0126', 'ls'], false],
+  it('reads options up to the command, which keeps its own words', () => {
+    const lines: [string[], object][] = [
+      [['-o', 'x.bin', '--', 'true'], { output: 'x.bin', _: ['true'] }],
+      [['-o', 'x.bin', 'ls', '-l', '-o', 'y'], { output: 'x.bin', _: ['ls', '-l', '-o', 'y'] }],
+      [['-fX', '-t', '-d', '--stats', 'ls'], { fullFollowFork: true, failed: true, timestamp: true, debug: true, stats: true, _: ['ls'] }],
+      [['-s200', '--string-mode=const', '-e', '%file', '-l', 'hex', '-K', '|', 'mkdir', '.'],
+        { stringArgs: 200, stringMode: 'const', expr: '%file', format: 'hex', hexSeparator: '|', _: ['mkdir', '.'] }],
+      [['-p', '12,13', '-p', '14', '-o', 'x'], { pid: [12, 13, 14], output: 'x', _: [] }],
+      [['-o', 'x', '--', '--', 'ls'], { output: 'x', _: ['--', 'ls'] }],
+      [['echo', '0x10', '1e3', '007'], { _: ['echo', '0x10', '1e3', '007'] }],
+      [[], { _: [] }],
     ];
-    for (const [argv, quick] of lines) {
-      const q = quickParse(argv);
-      assert.equal(q !== undefined, quick, `quickParse ${quick ? 'takes' : 'leaves'} ${JSON.stringify(argv)}`);
-      if (!q) continue;
-      assert.deepEqual(pick(q), pick(await yargsParse(argv)), JSON.stringify(argv));
+    for (const [argv, want] of lines) assert.deepEqual(pick(parseArgs(argv)), { ...DEFAULTS, ...want }, JSON.stringify(argv));
+  });
+
+  it('says what is wrong in its own words', () => {
+    const wrong: [string[], RegExp][] = [
+      [['--no-such-option'], /^unknown option '--no-such-option'$/],
+      [['-o'], /^-o needs a value \(FILE\)$/],
+      [['-o', '-x', 'ls'], /^-o needs a value/],
+      [['-o', 'a', '-o', 'b', 'ls'], /^-o given twice$/],
+      [['-s', 'abc', 'ls'], /^-s: 'abc' is not a whole number$/],
+      [['-s', '-5', 'ls'], /^-s needs a value/],
+      [['-l', 'csv', 'ls'], /^-l: 'csv' is not one of bin, text, hex$/],
+      [['-p', '1,x'], /^-p: 'x' is not a whole number$/],
+      [['--debug=yes', 'ls'], /^--debug takes no value/],
+      [['-ff', '-o', 'x', 'ls'], /^-ff \(one output file per process\) is not supported/],
+    ];
+    for (const [argv, re] of wrong) {
+      assert.throws(() => parseArgs(argv), (e: Error) => re.test(e.message) && !/NaN|yargs|\[default/.test(e.message), JSON.stringify(argv));
     }
   });
 });
 
 describe('vltrace-record CLI without eBPF', () => {
-  it('usage errors exit 1 with a hint', () => {
-    const r = cli(['--no-such-option']);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /Unknown argument|no-such-option/);
-    assert.match(r.stderr, /--help/);
-    assert.equal(cli(['-p', '1', '-o', 'x', '--', 'ls']).status, 1);
+  it('usage errors exit 1: the message, then where to read more (the style of the three CLIs)', () => {
+    for (const args of [['--no-such-option'], ['-p', '1', '-o', 'x', '--', 'ls'], ['-ff', '-o', 'x', 'true']]) {
+      const r = cli(args);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /^vltrace-record: [^\n]+\nTry 'vltrace-record --help' for more information\.\n$/, r.stderr);
+    }
   });
 
-  it('--help lists every option of vltrace(1)', () => {
+  it('--version and -V print the package version', () => {
+    const { version } = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8')) as { version: string };
+    for (const v of ['--version', '-V']) {
+      const r = cli([v]);
+      assert.equal(r.status, 0);
+      assert.equal(r.stdout, `vltrace-record ${version}\n`);
+    }
+  });
+
+  it('--completion prints a bash script that completes the options and their choices', () => {
+    const script = cli(['--completion']).stdout;
+    const complete = (...words: string[]) => spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _vltrace_record; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).stdout.trim().split('\n');
+    assert.deepEqual(complete('vltrace-record', '--st').sort(), ['--stats', '--string-args', '--string-mode']);
+    assert.deepEqual(complete('vltrace-record', '-l', '').sort(), ['bin', 'hex', 'text']);
+    assert.ok(complete('vltrace-record', '-').includes('--full-follow-fork'));
+  });
+
+  it('--help lists every option of vltrace(1) and says that no command and no -p records the whole system', () => {
     const r = cli(['--help']);
     assert.equal(r.status, 0);
-    for (const o of ['-o', '-t', '-l', '-K', '-X', '-e', '-f', '-s', '-p', '-N', '-d', '-h', '-L', '-R', '-B', '--ring-size', '--stats']) {
+    for (const o of ['-o', '-t', '-l', '-K', '-X', '-e', '-f', '-s', '-p', '-N', '-d', '-h', '-V', '-L', '-R', '-B', '--ring-size', '--stats', '--completion']) {
       assert.ok(r.stdout.includes(o), `--help mentions ${o}`);
     }
+    assert.match(r.stdout.replace(/\s+/g, ' '), /with neither, of every process on the system/);
   });
 
   it('-B prints the built-in syscall table', () => {
