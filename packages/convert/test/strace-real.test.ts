@@ -33,7 +33,7 @@ const EXAMPLES = 3;
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url)); // from dist/test/
 const ADDON = join(ROOT, 'native/build/Release/vltrace.node');
-const VLT_START = join(ROOT, 'native/build/vlt-start');
+const VLT_START = join(ROOT, 'native/build/Release/vlt-start');
 const RECORDER = join(ROOT, 'packages/recorder/bin/vltrace-record.js');
 const CONVERTER = join(ROOT, 'packages/convert/bin/vltrace-convert.js');
 const FIXTURES = join(ROOT, 'packages/convert/test/strace-fixtures');
