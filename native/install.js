@@ -21,7 +21,7 @@ try {
 
 // npm puts its node-gyp on the PATH of install scripts. The headers of the running Node, when
 // its installation has them, spare node-gyp a download.
-const args = ['rebuild'];
+const args = ['rebuild', '--jobs=max'];
 const headers = join(dirname(dirname(process.execPath)), 'include', 'node');
 if (existsSync(join(headers, 'node_api.h'))) args.push(`--nodedir=${dirname(dirname(process.execPath))}`);
 const r = spawnSync('node-gyp', args, { cwd: here, stdio: 'inherit' });
