@@ -11,8 +11,8 @@ test('package.json: ESM, exports with types first, files, bin', () => {
   assert.equal(pkg['name'], '@vltrace/query');
   assert.equal(pkg['type'], 'module');
   assert.deepEqual(Object.keys(pkg['exports']['.']), ['types', 'default']);
-  assert.deepEqual(pkg['files'], ['dist/src', 'bin', 'README.md']);
-  assert.equal(pkg['bin']['vltrace-query'], './bin/vltrace-query.js');
+  assert.deepEqual(pkg['files'], ['dist/src', 'bin', 'README.md', 'man']);
+  assert.equal(pkg['bin']['vltrace-query'], 'bin/vltrace-query.js'); // npm drops a ./ path
   assert.ok(statSync(fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url))).mode & 0o111, 'the bin is executable');
 });
 
