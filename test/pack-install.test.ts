@@ -78,8 +78,8 @@ test('npm pack of the five packages warns about nothing and ships what they need
   const r = ok(await run('npm', ['pack', '--workspaces', '--pack-destination', packs, '--json'], ROOT, NPM_TIMEOUT_MS), 'npm pack');
   const warnings = r.stderr.split('\n').filter((l) => /\bwarn/i.test(l));
   assert.deepEqual(warnings, [], 'npm pack warned');
-  // --json's array is the last thing on stdout (prepack scripts print before it)
-  const packed = JSON.parse(r.stdout.slice(r.stdout.search(/^\[/m))) as { name: string; files: { path: string; mode: number }[] }[];
+  // stdout is --json's array alone (the prepack scripts print on stderr)
+  const packed = JSON.parse(r.stdout) as { name: string; files: { path: string; mode: number }[] }[];
   assert.deepEqual(packed.map((p) => p.name).sort(), [...PACKAGES].sort());
   for (const p of packed) {
     const paths = new Set(p.files.map((f) => f.path));
