@@ -14,7 +14,7 @@ export const RECORDER = join(ROOT, 'packages/recorder/bin/vltrace-record.js');
 export const CONVERTER = join(ROOT, 'packages/convert/bin/vltrace-convert.js');
 export const QUERY = join(ROOT, 'packages/query/bin/vltrace-query.js');
 export const ADDON = join(ROOT, 'native/build/Release/vltrace.node');
-export const VLT_START = join(ROOT, 'native/build/vlt-start');
+export const VLT_START = join(ROOT, 'native/build/Release/vlt-start');
 /** The C programs of these tests (test/prog, test/strace-fixtures): sources, compiled by the tests. */
 export const PROG_DIR = join(ROOT, 'test/prog');
 export const FIXTURES = join(ROOT, 'test/strace-fixtures');

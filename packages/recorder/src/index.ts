@@ -4,4 +4,4 @@ export { GRACE_MS, STOP_SIGNALS, type StopSignal } from './signals.js';
 export { OPTIONS, parseSize, stringCapture, type RecordOptions, type StringMode } from './options.js';
 export { normalizeOptions } from './normalize.js';
 export { EnvironmentError, OutputError, UsageError } from './errors.js';
-export { checkEnvironment, loadNative, ADDON_PATH, VLT_START_PATH } from './native.js';
+export { checkEnvironment, loadNative, nativeFiles } from './native.js';

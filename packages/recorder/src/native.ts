@@ -1,19 +1,17 @@
 /**
- * The typed face of the native addon (native/src/addon.cc over recorder.h). Loads
- * `native/build/Release/vltrace.node`, or throws an error naming the file and why; starts
- * loading a recorder's BPF object on a worker thread (startLoading).
+ * The typed face of the native addon (native/src/addon.cc over recorder.h), which the package
+ * @vltrace/native holds (prebuilt for linux-x64, or built from source at install) and loads;
+ * starts loading a recorder's BPF object on a worker thread (startLoading).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { EnvironmentError, UsageError } from './errors.js';
 import { STRING_MODES, type RecordSettings } from './options.js';
 
-/** The repository's native/ directory, from this file (dist/src/native.js or src/native.ts). */
-export const NATIVE_DIR = fileURLToPath(new URL('../../../../native/', import.meta.url));
-export const ADDON_PATH = `${NATIVE_DIR}build/Release/vltrace.node`;
-/** The helper that starts a command blocked until tracing is attached. */
-export const VLT_START_PATH = `${NATIVE_DIR}build/vlt-start`;
+type NativePackage = typeof import('@vltrace/native');
+
+/** What recording needs, the start of every "cannot record here" line */
+const NEEDS = 'eBPF recording needs Linux on x86-64 with BTF';
 
 /** Configuration of a recorder (struct vlt_config). */
 export interface NativeConfig {
@@ -101,35 +99,50 @@ export interface NativeError extends Error {
   errno: number;
 }
 
-let addon: NativeAddon | undefined;
+let nativePackage: NativePackage | undefined;
 
-/** Loads the addon once. */
-export function loadNative(): NativeAddon {
-  if (addon) return addon;
-  if (!existsSync(ADDON_PATH)) {
-    throw new Error(`vltrace-record: native addon ${ADDON_PATH} is missing: build it with \`make -C native\` (or bash scripts/setup)`);
-  }
+/** @vltrace/native, required by name (an optional dependency: npm skips it on other platforms,
+ * and drops it when its install failed); throws an EnvironmentError saying what was tried. */
+function nativePackageOrThrow(): NativePackage {
+  if (nativePackage) return nativePackage;
   try {
-    addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    nativePackage = createRequire(import.meta.url)('@vltrace/native') as NativePackage;
   } catch (e) {
-    throw new Error(`vltrace-record: cannot load native addon ${ADDON_PATH}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new EnvironmentError(`${NEEDS}: the package @vltrace/native is not installed (npm skips it on platforms other than linux-x64, and leaves it out when its install failed: npm install @vltrace/native shows why)`);
   }
-  return addon;
+  return nativePackage;
+}
+
+/** Paths of the addon, vlt-start and the built-in BPF object; throws an EnvironmentError. */
+export function nativeFiles(): { addon: string; vltStart: string; bpfObject: string } {
+  const pkg = nativePackageOrThrow();
+  try {
+    return pkg.files();
+  } catch (e) {
+    throw new EnvironmentError(`${NEEDS}: ${(e as Error).message}`);
+  }
+}
+
+/** Loads the addon once; throws an EnvironmentError naming the file and why. */
+export function loadNative(): NativeAddon {
+  const pkg = nativePackageOrThrow();
+  try {
+    return pkg.load() as NativeAddon;
+  } catch (e) {
+    throw new EnvironmentError(`${NEEDS}: ${(e as Error).message}`);
+  }
 }
 
 /** Refuses early, with what is missing and how to get it, where eBPF recording cannot work. */
 export function checkEnvironment(): NativeAddon {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new EnvironmentError(`recording needs Linux on x86-64 (this is ${process.platform}/${process.arch}); recordings made elsewhere can still be converted here`);
+    throw new EnvironmentError(`${NEEDS} (this is ${process.platform}/${process.arch}); recordings made elsewhere can still be converted here`);
   }
   if (!existsSync('/sys/kernel/btf/vmlinux')) {
-    throw new EnvironmentError('the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): it needs CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 2020 have it)');
+    throw new EnvironmentError(`${NEEDS}: this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): it needs CONFIG_DEBUG_INFO_BTF=y (most distribution kernels since 2020 have it)`);
   }
-  try {
-    return loadNative();
-  } catch (e) {
-    throw new EnvironmentError((e as Error).message);
-  }
+  return loadNative();
 }
 
 /** A recorder whose BPF object loads on a worker thread while JS goes on. */

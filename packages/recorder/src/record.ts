@@ -12,7 +12,7 @@ import { constants as osConstants, cpus, hostname, release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format/write';
 import { EnvironmentError, OutputError, UsageError } from './errors.js';
-import { checkEnvironment, startLoading, VLT_START_PATH, type Loading, type NativeStats } from './native.js';
+import { checkEnvironment, nativeFiles, startLoading, type Loading, type NativeStats } from './native.js';
 import type { RecordOptions } from './options.js';
 import { openOutput, preloadConvert } from './output.js';
 import { writeFdInfo } from './fd-info.js';
@@ -150,11 +150,12 @@ const GO_FD = 3;
 async function spawnCommand(argv: readonly string[]): Promise<Command> {
   const stdio: ('inherit' | 'pipe')[] = ['inherit', 'inherit', 'inherit'];
   stdio[GO_FD] = 'pipe';
-  const child = spawn(VLT_START_PATH, argv, { stdio });
+  const vltStart = nativeFiles().vltStart;
+  const child = spawn(vltStart, argv, { stdio });
   const exit = new Promise<number>((res) => child.on('exit', (code, sig) => res(exitStatus(code, sig))));
   if (child.pid === undefined) {
     const err = await new Promise<Error>((res) => child.once('error', res));
-    throw new EnvironmentError(`cannot start ${VLT_START_PATH}: ${err.message} (build it with make -C native)`);
+    throw new EnvironmentError(`cannot start ${vltStart}: ${err.message} (npm rebuild @vltrace/native builds it)`);
   }
   child.stdio[GO_FD]?.on('error', () => undefined); // EPIPE when vlt-start gave up (command not found)
   return { child, pid: child.pid, exit };

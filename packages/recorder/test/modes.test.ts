@@ -224,7 +224,7 @@ describe('vltrace-record: filters and process selection, on the real kernel', { 
   it('-N loads vltrace.bpf.o from a directory, and refuses another object', () => {
     const objDir = join(dir, 'ebpf');
     mkdirSync(objDir);
-    copyFileSync(join(PKG_DIR, '../../native/build/vltrace.bpf.o'), join(objDir, 'vltrace.bpf.o'));
+    copyFileSync(join(PKG_DIR, '../../native/gen/vltrace.bpf.o'), join(objDir, 'vltrace.bpf.o'));
     const ok = runRecorder(['-N', objDir, '-o', join(dir, 'n.bin'), '--', 'true'], dir);
     assert.equal(ok.status, 0, ok.stderr);
     writeFileSync(join(objDir, 'vltrace.bpf.o'), 'not an ELF file');

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* @vltrace/native: where this package's native files are, and the addon loaded. The addon is
+ * found by node-gyp-build: build/Release/ (a build from source, or `make` in a clone) before
+ * prebuilds/linux-x64/; vlt-start lies beside it. CommonJS so that a require() can load it
+ * synchronously and tell a missing package from a broken one. */
+'use strict';
+const { existsSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+
+const PACKAGE_DIR = __dirname;
+const PLATFORM = `${process.platform}-${process.arch}`;
+/** The one platform prebuilt, and the one the BPF program is written for */
+const SUPPORTED = 'linux-x64';
+const BPF_OBJECT = join(PACKAGE_DIR, 'gen', 'vltrace.bpf.o');
+const FROM_SOURCE = 'building it from source needs a C/C++ compiler and the libbpf, libelf and zlib development files: npm rebuild @vltrace/native';
+
+/** The native part cannot be used here: `message` says what was tried, in one line. */
+class NativeUnavailableError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'NativeUnavailableError';
+  }
+}
+
+/** Paths of the addon, vlt-start and the BPF object; throws NativeUnavailableError. */
+function files() {
+  if (PLATFORM !== SUPPORTED) {
+    throw new NativeUnavailableError(`@vltrace/native is built for ${SUPPORTED} only (this is ${PLATFORM})`);
+  }
+  let addon;
+  try {
+    addon = require('node-gyp-build').resolve(PACKAGE_DIR);
+  } catch {
+    throw new NativeUnavailableError(
+      `no addon in ${join(PACKAGE_DIR, 'build/Release')} nor ${join(PACKAGE_DIR, 'prebuilds', SUPPORTED)}: ${FROM_SOURCE}`);
+  }
+  const vltStart = join(dirname(addon), 'vlt-start');
+  if (!existsSync(vltStart)) throw new NativeUnavailableError(`${vltStart} is missing beside the addon: ${FROM_SOURCE}`);
+  return { addon, vltStart, bpfObject: BPF_OBJECT };
+}
+
+let loaded;
+
+/** The addon, loaded once; throws NativeUnavailableError naming the file and why. */
+function load() {
+  if (loaded) return loaded;
+  const { addon } = files();
+  try {
+    loaded = require(addon);
+  } catch (e) {
+    const why = String(e && e.message ? e.message : e).split('\n')[0];
+    throw new NativeUnavailableError(`cannot load ${addon}: ${why}; ${FROM_SOURCE}`);
+  }
+  return loaded;
+}
+
+module.exports = { PACKAGE_DIR, SUPPORTED, BPF_OBJECT, NativeUnavailableError, files, load };
