@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { openTrace, type OpenTraceOptions, type Trace } from '../src/reader.js';
 import { FormatError, type FormatWarning } from '../src/errors.js';
 import { FILE_HEADER_LAYOUT, PT, offsetOf } from '../src/layout.js';
-import { synthesizeTrace } from '../src/synth.js';
 import { batchSyscalls } from '../src/syscall.js';
 import type { TraceStats } from '../src/events.js';
 import type { SyscallBatch } from '../src/batch.js';
 import { tmpFile } from './helpers.js';
 import { LegacyWriter, NR } from './legacy-synth.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const SAMPLES = join(dirname(fileURLToPath(import.meta.url)), '../../../../samples');
 /** how much of the end of a recording is cut at every byte */

@@ -10,7 +10,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Syscall } from '@vltrace/format';
 import { convert } from '@vltrace/convert';
-import { compareStraceCalls, parseStraceLines } from '@vltrace/convert/strace-compare';
+import { compareStrace, parseStraceLines } from '@vltrace/testkit';
 import {
   buildProg, leftoverBpfSettled, noEbpf, pathOf, progPids, readLog, requireEbpf, runRecorder, tempDir, type Log,
 } from './helpers.js';
@@ -168,8 +168,8 @@ describe('vltrace-record: the test program, on the real kernel', { skip: noEbpf(
     const ours = join(dir, 'cmp.strace');
     await convert({ inputs: [out], to: 'strace', output: ours, followForks: true, tids });
     const root = Number(/^(\d+)/.exec(straceText)![1]);
-    const { diffs, threads, calls } = compareStraceCalls(straceText, readFileSync(ours, 'latin1'), { root });
-    assert.deepEqual(diffs, []);
+    const { callDiffs, threads, calls } = compareStrace(straceText, readFileSync(ours, 'latin1'), { root });
+    assert.deepEqual(callDiffs, []);
     assert.equal(threads, 5, 'the program, its thread, fork, vfork and clone children');
     assert.ok(calls > 90, `${calls} calls compared`);
   });
