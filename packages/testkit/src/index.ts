@@ -2,6 +2,7 @@
  * @vltrace/testkit: what the tests and benchmarks of several vltrace packages share, kept out of
  * the published packages (private workspace package).
  */
+export { packetsOf, type Packet } from './packets.js';
 export { synthesizeTrace, syntheticMeta, type SynthOptions } from './synth.js';
 export {
   compareStrace, DIFF_CATEGORIES, joinCalls, parseStraceLines, withoutPreExec,
