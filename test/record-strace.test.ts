@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { convert } from '@vltrace/convert';
-import { compareStraceCalls, parseStraceLines } from '@vltrace/convert/strace-compare';
+import { compareStrace, parseStraceLines } from '@vltrace/testkit';
 import { noEbpf, RECORDER, requireEbpf, ROOT, tempDir } from './support.js';
 
 const PROG_SRC = join(ROOT, 'packages/recorder/test/prog/syscalls.c');
@@ -39,7 +39,7 @@ describe('record → convert --to strace, against strace -f in the same run', { 
     const ours = join(dir, 'cmp.strace');
     await convert({ inputs: [out], to: 'strace', output: ours, followForks: true, tids });
     const root = Number(/^(\d+)/.exec(straceText)![1]);
-    const { diffs, threads, calls } = compareStraceCalls(straceText, readFileSync(ours, 'latin1'), { root });
+    const { callDiffs: diffs, threads, calls } = compareStrace(straceText, readFileSync(ours, 'latin1'), { root });
     assert.deepEqual(diffs, []);
     assert.equal(threads, 5, 'the program, its thread, fork, vfork and clone children');
     assert.ok(calls > 90, `${calls} calls compared`);

@@ -1,7 +1,7 @@
 // End to end, against real strace in the same run: the recorder records
 // `strace -f -s N -o strace.txt -- PROGRAM`, so vltrace sees strace's tracees making the very
 // calls strace prints (same pids, addresses and buffers). `vltrace-convert --to strace -f -s N`
-// of those threads is compared with strace.txt line by line per thread (@vltrace/convert/strace-compare):
+// of those threads is compared with strace.txt line by line per thread (@vltrace/testkit's strace-compare):
 // the share of identical lines per program, and every other line by category.
 //
 // The goal is IDENTICAL_TARGET of the lines identical on each program. Lines are compared
@@ -19,8 +19,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  compareStraceLines, DIFF_CATEGORIES, parseStraceLines, withoutPreExec, type LineComparison, type StraceLine,
-} from '@vltrace/convert/strace-compare';
+  compareStrace, DIFF_CATEGORIES, parseStraceLines, withoutPreExec, type StraceComparison, type StraceLine,
+} from '@vltrace/testkit';
 import { CONVERTER, ebpfMissing, FIXTURES, RECORDER, tempDir } from './support.js';
 
 /** The goal: the share of lines identical to strace's, per program. */
@@ -147,7 +147,7 @@ interface Outcome {
   readonly oursText: string;
   /** the traced command's first process */
   readonly root: number;
-  readonly comparison: LineComparison;
+  readonly comparison: StraceComparison;
 }
 
 /** Records `program` under strace under the recorder, converts its threads, compares. */
@@ -171,7 +171,7 @@ function recordAndCompare(program: Program): Outcome {
     run(process.execPath, [CONVERTER, 'rec.bin', '--to', 'strace', '-f', '-s', s, ...y, '--tid', tids.join(','), '-o', 'ours.txt'], dir);
     const oursText = readFileSync(join(dir, 'ours.txt'), 'latin1');
     const root = Number(/^(\d+)/.exec(straceText)![1]);
-    return { program, straceText, oursText, root, comparison: compareStraceLines(straceText, oursText, { root }) };
+    return { program, straceText, oursText, root, comparison: compareStrace(straceText, oursText, { root }) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -238,7 +238,7 @@ describe('strace sink against strace in the same run', () => {
       t.diagnostic(`${p.name}: ${(100 * o.comparison.share).toFixed(1)} % identical (${(100 * o.comparison.joinedShare).toFixed(1)} % with split calls joined)`);
     }
     const all = [...outcomes.values()].map((o) => o.comparison);
-    const sum = (f: (c: LineComparison) => number) => all.reduce((n, c) => n + f(c), 0);
+    const sum = (f: (c: StraceComparison) => number) => all.reduce((n, c) => n + f(c), 0);
     const cats = DIFF_CATEGORIES.map((k) => [k, sum((c) => c.byCategory[k])] as const).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1]);
     t.diagnostic(`all: ${sum((c) => c.identical)} of ${sum((c) => c.total)} lines identical; differences: ${cats.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   });

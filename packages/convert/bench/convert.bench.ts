@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synthesizeTrace } from '@vltrace/format';
 import { convert, FORMATS, type Format } from '../src/index.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const N = Number(process.env['VLT_BENCH_SYSCALLS'] ?? 1_000_000);
 const RUNS = Number(process.env['VLT_BENCH_RUNS'] ?? 5);

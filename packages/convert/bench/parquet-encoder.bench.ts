@@ -17,12 +17,13 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Data, Dictionary, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, Field, type Vector } from '../src/arrow-lib.js';
 import * as pq from 'parquet-wasm/node';
-import { openTrace, synthesizeTrace } from '@vltrace/format';
+import { openTrace } from '@vltrace/format';
 import { ArrowRows } from '../src/arrow-rows.js';
 import { parquetProperties, type ParquetTuning } from '../src/parquet-worker.js';
 import type { FromWorker, ParquetWorkerData } from '../src/parquet-worker.js';
 import type { Rows } from '../src/schema.js';
 import { selectRows } from '../src/select.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const N = 1_000_000;
 const GROUPS = Number(process.env['VLT_PQ_GROUPS'] ?? 4);

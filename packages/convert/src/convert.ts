@@ -13,7 +13,7 @@ import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
 import { BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
 import { openSource, type Source } from './source.js';
-import { openSourceInWorker } from './worker-source.js';
+import { openSourceInWorker } from './threaded-source.js';
 
 /** Progress of a running conversion. */
 export interface ConvertProgress {

@@ -4,9 +4,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
-import { CHUNK_FLAGS, PacketWriter, synthesizeTrace } from '@vltrace/format';
+import { CHUNK_FLAGS, PacketWriter } from '@vltrace/format';
 import { convert, type ConvertOptions } from '../src/index.js';
 import { arrowRows, CONT, duck, edgeCases, expectedRows, MORE, parquetSql, READ_ERROR, tmpPath, TRUNCATED, writeTrace } from './helpers.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 /**
  * Calls with memory behind their arguments (DATA packets, format 1.1), for the `data` column:

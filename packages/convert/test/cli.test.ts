@@ -5,11 +5,12 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FormatError, PacketWriter, synthesizeTrace } from '@vltrace/format';
+import { FormatError, PacketWriter } from '@vltrace/format';
 import { ArgsError } from '@vltrace/format/cli';
 import { convertArgs, OPTIONS } from '../src/cli.js';
 import { convert, ConvertError, InputError } from '../src/index.js';
 import { edgeCases, tmpPath, writeTrace } from './helpers.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/vltrace-convert.js');
 const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '../../../../samples/ls.bin');

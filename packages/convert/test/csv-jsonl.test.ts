@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { synthesizeTrace } from '@vltrace/format';
 import { convert, TEXT_COLUMN_NAMES, unescapeBytes } from '../src/index.js';
 import { BAD_UTF8, edgeCases, expectedRows, parseCsv, parseJsonExact, tmpPath, writeTrace, type TextRow } from './helpers.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const TEXT_COLUMNS = new Set(['comm', 'syscall', 'str0', 'str1', 'str2', 'str3', 'str4', 'str5', 'errno_name', 'status', 'signal', 'siginfo']);
 

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolveSyscallExpr, synthesizeTrace } from '@vltrace/format';
+import { resolveSyscallExpr } from '@vltrace/format';
 import { convert, parseTimeBound, type ConvertOptions } from '../src/index.js';
 import { edgeCases, expectedRows, META, parseJsonExact, tmpPath, writeTrace, type TextRow } from './helpers.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 let synth: string | undefined;
 async function synthFile(): Promise<string> {

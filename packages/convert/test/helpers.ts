@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import type { Table } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
-  batchStringBytes, batchSyscalls, CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syntheticMeta, toWallClockNs, type TraceMeta,
+  batchStringBytes, batchSyscalls, CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, toWallClockNs, type TraceMeta,
 } from '@vltrace/format';
 import { COLUMN_NAMES, escapeBytes, TEXT_COLUMN_NAMES } from '../src/index.js';
 import { printSignalInfo } from '../src/strace/siginfo.js';
+import { syntheticMeta } from '@vltrace/testkit';
 
 /** The signal names the edge cases use. */
 const SIGNAL_NAMES: Record<number, string> = { 11: 'SIGSEGV', 12: 'SIGUSR2', 17: 'SIGCHLD' };

@@ -16,8 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { PacketWriter, synthesizeTrace } from '@vltrace/format';
+import { PacketWriter } from '@vltrace/format';
 import { convert, EXTENSIONS, FORMATS, type Format } from '../src/index.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/vltrace-convert.js');
 const NOBODY = 65534;

@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { synthesizeTrace } from '@vltrace/format';
 import { convert } from '../src/index.js';
 import { DELTA_COLUMNS, DICTIONARY_COLUMNS, STATS_COLUMNS } from '../src/parquet-worker.js';
 import { tmpPath } from './helpers.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 type Row = Record<string, string | null>;
 

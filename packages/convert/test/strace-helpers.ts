@@ -1,9 +1,10 @@
 // Builds small recordings in memory and runs them through the strace sink.
 import { Writable } from 'node:stream';
 import {
-  CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syntheticMeta, syscallByName, type ChunkSpec, type TraceMeta,
+  CHUNK_FLAGS, encodeHeader, openTrace, PacketWriter, syscallByName, type ChunkSpec, type TraceMeta,
 } from '@vltrace/format';
 import { createStraceSink, type StraceOptions } from '../src/sinks/strace.js';
+import { syntheticMeta } from '@vltrace/testkit';
 
 export const META: TraceMeta = syntheticMeta({ cwd: '/home/u', argv: ['vltrace-record', '-o', 't.bin', 'prog'], command: ['prog'] });
 

@@ -17,9 +17,10 @@ import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
-import { FILE_HEADER_LAYOUT, PT, openTrace, toWallClockNs, type FormatWarning, type TraceHeader } from '@vltrace/format';
+import { PT, openTrace, toWallClockNs, type FormatWarning, type TraceHeader } from '@vltrace/format';
 import { BINARY_FORMATS, convert, createSink, FORMATS, type Format } from '../src/index.js';
 import { arrowRows, duck, expectedRows, parquetSql, tmpPath } from './helpers.js';
+import { packetsOf, type Packet } from '@vltrace/testkit';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, '../../bin/vltrace-convert.js');
@@ -29,25 +30,6 @@ const TEXT_FORMATS = FORMATS.filter((f) => !BINARY_FORMATS.has(f));
 const BIN_FORMATS = FORMATS.filter((f) => BINARY_FORMATS.has(f));
 /** small reads and batches: opening a trace then costs ~1 ms, not 8 MiB of buffers */
 const READER = { readSize: 65536, batchRows: 1024 };
-
-interface Packet {
-  offset: number;
-  size: number;
-  type: number;
-  ts: bigint;
-}
-
-/** The packets of a v1 file, walked by their size fields alone (independent of the reader). */
-function packetsOf(bytes: Uint8Array): Packet[] {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: Packet[] = [];
-  for (let o = dv.getUint32(FILE_HEADER_LAYOUT.byName['header_size']!.offset, true); o < bytes.length;) {
-    const size = dv.getUint32(o, true);
-    out.push({ offset: o, size, type: dv.getUint32(o + 4, true) & 0xf, ts: dv.getBigUint64(o + 16, true) });
-    o += size;
-  }
-  return out;
-}
 
 /** The packet a cut at `cut` falls in (or starts, at a boundary). */
 function packetAt(packets: readonly Packet[], cut: number): Packet {

@@ -6,8 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { encodeHeader, PacketWriter, synthesizeTrace, openTrace } from '@vltrace/format';
+import { encodeHeader, PacketWriter, openTrace } from '@vltrace/format';
 import { convert } from '../src/index.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 test('an unknown syscall number is named syscall_0x… in Parquet', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vlt-unknown-'));

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTrace } from '../src/reader.js';
-import { synthesizeTrace } from '../src/synth.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const N = Number(process.env['VLT_BENCH_SYSCALLS'] ?? 1_000_000);
 const RUNS = Number(process.env['VLT_BENCH_RUNS'] ?? 5);

@@ -1,17 +1,15 @@
 /**
  * The v1 file header: a fixed prefix (FILE_HEADER) and sections (metadata JSON, the syscall
  * table of the recording arch, the trace.h text). Written by the TypeScript side of the
- * recorder, read here. Parsed with binary-parser: a cold path, declarative like the layout.
+ * recorder (encodeHeader), read here (parseHeader). Both go through FILE_HEADER_LAYOUT and
+ * SECTION_LAYOUT, so no offset is written twice; the module loads nothing a recorder does not
+ * need at start-up.
  */
-import { Parser } from 'binary-parser';
 import { FormatError } from './errors.js';
 import {
-  FILE_HEADER_LAYOUT, FILE_MAGIC, FORMAT_VERSION, MAX_HEADER_SIZE, SECTION_KINDS, SECTION_LAYOUT, align8,
+  FILE_HEADER_LAYOUT, FILE_MAGIC, FORMAT_VERSION, MAX_HEADER_SIZE, SECTION_KINDS, SECTION_LAYOUT, align8, type PlacedField,
 } from './layout.js';
-import { HEADER_PREFIX_SIZE } from './header-encode.js';
 import { checkMeta, checkSyscalls } from './header-check.js';
-
-export { encodeHeader, HEADER_PREFIX_SIZE } from './header-encode.js';
 
 /** String capture settings of a recording (vltrace(1) `-s`). */
 export interface StringCapture {
@@ -66,26 +64,59 @@ export interface TraceHeader {
 
 const utf8d = new TextDecoder('utf-8', { fatal: true });
 
-const prefixParser = new Parser()
-  .endianness('little')
-  .string('magic', { length: 8 })
-  .uint16('version_major')
-  .uint16('version_minor')
-  .uint32('header_size')
-  .uint32('flags')
-  .uint32('nsections');
+const utf8 = new TextEncoder();
 
-const sectionParser = new Parser().endianness('little').uint32('kind').uint32('len');
+/** Size of the fixed header prefix: enough to learn the whole header's size. */
+export const HEADER_PREFIX_SIZE = FILE_HEADER_LAYOUT.sizeof;
 
-interface Prefix {
-  magic: string;
-  version_major: number;
-  version_minor: number;
-  header_size: number;
-  flags: number;
-  nsections: number;
+const F = FILE_HEADER_LAYOUT.byName;
+const S = SECTION_LAYOUT.byName;
+
+/** Reads the little-endian integer field `f` of a struct that starts at byte `base`. */
+function readField(dv: DataView, base: number, f: PlacedField): number {
+  switch (f.type) {
+    case 'u16': return dv.getUint16(base + f.offset, true);
+    case 'u32': return dv.getUint32(base + f.offset, true);
+    default: throw new Error(`header: field ${f.name} is not a u16 or u32`);
+  }
 }
 
+/** Writes the little-endian integer field `f` of a struct that starts at byte `base`. */
+function writeField(dv: DataView, base: number, f: PlacedField, v: number): void {
+  switch (f.type) {
+    case 'u16': dv.setUint16(base + f.offset, v, true); break;
+    case 'u32': dv.setUint32(base + f.offset, v, true); break;
+    default: throw new Error(`header: field ${f.name} is not a u16 or u32`);
+  }
+}
+
+const viewOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+/** Serialises a header (used by the recorder and by tests). */
+export function encodeHeader(meta: TraceMeta, syscalls: readonly HeaderSyscall[], traceH: string): Uint8Array {
+  const sections: [number, Uint8Array][] = [
+    [SECTION_KINDS.META.code, utf8.encode(JSON.stringify(meta))],
+    [SECTION_KINDS.SYSCALLS.code, utf8.encode(JSON.stringify(syscalls))],
+    [SECTION_KINDS.TRACE_H.code, utf8.encode(traceH)],
+  ];
+  const size = HEADER_PREFIX_SIZE + sections.reduce((s, [, d]) => s + SECTION_LAYOUT.sizeof + align8(d.length), 0);
+  const out = new Uint8Array(size);
+  const dv = viewOf(out);
+  out.set(utf8.encode(FILE_MAGIC), F['magic']!.offset);
+  writeField(dv, 0, F['version_major']!, FORMAT_VERSION.major);
+  writeField(dv, 0, F['version_minor']!, FORMAT_VERSION.minor);
+  writeField(dv, 0, F['header_size']!, size);
+  writeField(dv, 0, F['flags']!, 0);
+  writeField(dv, 0, F['nsections']!, sections.length);
+  let o = HEADER_PREFIX_SIZE;
+  for (const [kind, data] of sections) {
+    writeField(dv, o, S['kind']!, kind);
+    writeField(dv, o, S['len']!, data.length);
+    out.set(data, o + SECTION_LAYOUT.sizeof);
+    o += SECTION_LAYOUT.sizeof + align8(data.length);
+  }
+  return out;
+}
 
 /** What a header cut short by the end of the file is called in errors. */
 export const CUT_HEADER = 'the file was cut inside its header';
@@ -102,16 +133,17 @@ export function parseHeaderPrefix(file: string, bytes: Uint8Array): { size: numb
   if (bytes.length < HEADER_PREFIX_SIZE) {
     throw new FormatError(file, bytes.length, `a ${HEADER_PREFIX_SIZE}-byte vltrace file header`, `end of file after ${bytes.length} bytes (${CUT_HEADER})`);
   }
-  const p = prefixParser.parse(bytes.subarray(0, HEADER_PREFIX_SIZE)) as Prefix;
-  if (p.version_major !== FORMAT_VERSION.major) {
-    throw new FormatError(file, FILE_HEADER_LAYOUT.byName['version_major']!.offset,
-      `format major version ${FORMAT_VERSION.major}`, `${p.version_major}.${p.version_minor}`);
+  const dv = viewOf(bytes);
+  const major = readField(dv, 0, F['version_major']!);
+  const minor = readField(dv, 0, F['version_minor']!);
+  if (major !== FORMAT_VERSION.major) {
+    throw new FormatError(file, F['version_major']!.offset, `format major version ${FORMAT_VERSION.major}`, `${major}.${minor}`);
   }
-  const sizeOff = FILE_HEADER_LAYOUT.byName['header_size']!.offset;
-  if (p.header_size < HEADER_PREFIX_SIZE || p.header_size > MAX_HEADER_SIZE || p.header_size % 8 !== 0) {
-    throw new FormatError(file, sizeOff, `a header size, multiple of 8, in ${HEADER_PREFIX_SIZE}..${MAX_HEADER_SIZE}`, String(p.header_size));
+  const size = readField(dv, 0, F['header_size']!);
+  if (size < HEADER_PREFIX_SIZE || size > MAX_HEADER_SIZE || size % 8 !== 0) {
+    throw new FormatError(file, F['header_size']!.offset, `a header size, multiple of 8, in ${HEADER_PREFIX_SIZE}..${MAX_HEADER_SIZE}`, String(size));
   }
-  return { size: p.header_size, major: p.version_major, minor: p.version_minor };
+  return { size, major, minor };
 }
 
 /** Decodes a whole header (`bytes` holds at least header_size bytes). */
@@ -120,7 +152,8 @@ export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
   if (bytes.length < size) {
     throw new FormatError(file, bytes.length, `a ${size}-byte file header`, `end of file after ${bytes.length} bytes (${CUT_HEADER})`);
   }
-  const nsections = (prefixParser.parse(bytes.subarray(0, HEADER_PREFIX_SIZE)) as Prefix).nsections;
+  const dv = viewOf(bytes);
+  const nsections = readField(dv, 0, F['nsections']!);
   let meta: TraceMeta | undefined;
   let syscalls: HeaderSyscall[] = [];
   let traceH = '';
@@ -129,12 +162,13 @@ export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
     if (o + SECTION_LAYOUT.sizeof > size) {
       throw new FormatError(file, o, `section ${i + 1} of ${nsections} inside the ${size}-byte header`);
     }
-    const s = sectionParser.parse(bytes.subarray(o, o + SECTION_LAYOUT.sizeof)) as { kind: number; len: number };
+    const kind = readField(dv, o, S['kind']!);
+    const len = readField(dv, o, S['len']!);
     const start = o + SECTION_LAYOUT.sizeof;
-    if (start + s.len > size) {
-      throw new FormatError(file, o + 4, `a section length within the header (at most ${size - start})`, String(s.len));
+    if (start + len > size) {
+      throw new FormatError(file, o + S['len']!.offset, `a section length within the header (at most ${size - start})`, String(len));
     }
-    const data = bytes.subarray(start, start + s.len);
+    const data = bytes.subarray(start, start + len);
     const json = (what: string): unknown => {
       try {
         return JSON.parse(utf8d.decode(data));
@@ -142,7 +176,7 @@ export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
         throw new FormatError(file, start, `${what} as UTF-8 JSON`, (e as Error).message);
       }
     };
-    switch (s.kind) {
+    switch (kind) {
       case SECTION_KINDS.META.code:
         meta = checkMeta(file, start, json('recording metadata'));
         break;
@@ -155,7 +189,7 @@ export function parseHeader(file: string, bytes: Uint8Array): TraceHeader {
       default:
         break; // a section from a newer writer: skipped
     }
-    o = start + align8(s.len);
+    o = start + align8(len);
   }
   if (!meta) throw new FormatError(file, HEADER_PREFIX_SIZE, 'a metadata section in the header');
   return { version: { major, minor }, meta, syscalls, traceH, size, format: 'v1' };

@@ -1,6 +1,6 @@
 /** @vltrace/format: the vltrace bin format, its reader and its tables. */
 export * from './layout.js';
-export { renderTraceH, packetSizes } from './trace-h.js';
+export { renderTraceH } from './trace-h.js';
 export { FormatError, type FormatWarning } from './errors.js';
 export {
   encodeHeader, parseHeader, parseHeaderPrefix, toWallClockNs, HEADER_PREFIX_SIZE,
@@ -22,4 +22,3 @@ export { batchSyscalls, nameLookup, retErrno, syscallNameSpan, type Syscall } fr
 export { PacketWriter, type ChunkSpec } from './encode.js';
 export { Reassembler } from './reassemble.js';
 export * from './tables/index.js';
-export { synthesizeTrace, syntheticMeta, type SynthOptions } from './synth.js';

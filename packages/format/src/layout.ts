@@ -399,9 +399,6 @@ export function layoutStruct(fields: readonly FieldDef[]): StructLayout {
   return { fields: placed, byName: Object.fromEntries(placed.map((f) => [f.name, f])), sizeof, align };
 }
 
-/** The common packet header's layout. */
-export const HEADER_LAYOUT = layoutStruct(PACKET_HEADER);
-
 /** Each packet kind's full layout (common header then its fields). */
 export const PACKET_LAYOUTS = Object.fromEntries(
   Object.entries(PACKETS).map(([k, v]) => [
@@ -425,9 +422,4 @@ export function offsetOf(kind: PacketKind, field: string): number {
 /** Rounds n up to the format's alignment. */
 export function align8(n: number): number {
   return (n + 7) & ~7;
-}
-
-/** Reads bit field `b` of `word`. */
-export function getBits(word: number, b: BitDef): number {
-  return (word >>> b.shift) & ((1 << b.width) - 1);
 }

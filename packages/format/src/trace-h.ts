@@ -5,8 +5,8 @@
 import {
   ALIGN, CAPTURE_BITS, CAPTURE_HOW, CHUNK_FLAGS, ITEM_FLAGS, COMM_LEN, FD_CWD, FD_INFO_FLAGS, FILE_FLAGS, FILE_MAGIC, FILE_RECORD, FORK_FLAGS,
   FORMAT_VERSION, INFO_BITS, MAX_ARGS,
-  MAX_PACKET_SIZE, PACKETS, PACKET_HEADER, PACKET_LAYOUTS, PROC_EXIT_FLAGS, SCALARS, SECTION_KINDS, SIGNAL_FLAGS, SIGINFO_FIELDS,
-  STR_CHUNK, TRAILER_FLAGS, layoutStruct, type FieldDef, type PacketKind,
+  MAX_PACKET_SIZE, PACKETS, PACKET_HEADER, PROC_EXIT_FLAGS, SCALARS, SECTION_KINDS, SIGNAL_FLAGS, SIGINFO_FIELDS,
+  STR_CHUNK, TRAILER_FLAGS, layoutStruct, type FieldDef,
 } from './layout.js';
 
 function cField(f: FieldDef): string {
@@ -84,11 +84,4 @@ export function renderTraceH(): string {
   }
   L.push('#endif /* VLTRACE_TRACE_H */', '');
   return L.join('\n');
-}
-
-/** sizeof of each packet struct, as the generated header declares it. */
-export function packetSizes(): Record<PacketKind, number> {
-  return Object.fromEntries(
-    Object.entries(PACKET_LAYOUTS).map(([k, v]) => [k, v.sizeof]),
-  ) as Record<PacketKind, number>;
 }

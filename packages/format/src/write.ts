@@ -4,7 +4,7 @@
  */
 export * from './layout.js';
 export { renderTraceH } from './trace-h.js';
-export { encodeHeader } from './header-encode.js';
+export { encodeHeader } from './header.js';
 export type { TraceMeta, HeaderSyscall, StringCapture } from './header.js';
 export { PacketWriter, type ChunkSpec } from './encode.js';
 export * from './tables/index.js';

@@ -10,7 +10,7 @@ import { Parser } from 'binary-parser';
 import { PACKET_HEADER, PT, SCALARS, type FieldDef } from '../src/layout.js';
 import { PACKETS } from '../src/layout.js';
 import { openTrace } from '../src/reader.js';
-import { synthesizeTrace } from '../src/synth.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 /** A binary-parser for a field list (flexible arrays are left to the caller). */
 function parserFor(fields: readonly FieldDef[]): Parser {

@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeHeader, type TraceMeta } from '../src/header.js';
-import { syntheticMeta } from '../src/synth.js';
 import { PacketWriter } from '../src/encode.js';
 import { openTrace, type OpenTraceOptions, type Trace } from '../src/reader.js';
 import type { TraceItem } from '../src/events.js';
 import type { Syscall } from '../src/syscall.js';
+import { syntheticMeta } from '@vltrace/testkit';
 
 export const META: TraceMeta = syntheticMeta({ argv: ['vltrace-record', '-o', 't.bin', 'true'], command: ['true'] });
 

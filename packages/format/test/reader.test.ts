@@ -283,7 +283,7 @@ test('an execve filename unreadable at entry is taken from the exec event (the k
 });
 
 test('quickStart and small reads: small first batches growing to batchRows; the same syscalls and counts as without', async () => {
-  const { synthesizeTrace } = await import('../src/synth.js');
+  const { synthesizeTrace } = await import('@vltrace/testkit');
   const file = tmpFile('quick.bin', new Uint8Array(0));
   await synthesizeTrace(file, { syscalls: 150_000, seed: 5 });
   const read = async (quickStart: boolean, readSize?: number) => {

@@ -10,38 +10,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openTrace, type OpenTraceOptions, type Trace } from '../src/reader.js';
 import { FormatError, type FormatWarning } from '../src/errors.js';
-import { FILE_HEADER_LAYOUT, PT, offsetOf } from '../src/layout.js';
-import { synthesizeTrace } from '../src/synth.js';
+import { PT } from '../src/layout.js';
 import { batchSyscalls } from '../src/syscall.js';
 import type { TraceStats } from '../src/events.js';
 import type { SyscallBatch } from '../src/batch.js';
 import { tmpFile } from './helpers.js';
 import { LegacyWriter, NR } from './legacy-synth.js';
+import { packetsOf, synthesizeTrace, type Packet } from '@vltrace/testkit';
 
 const SAMPLES = join(dirname(fileURLToPath(import.meta.url)), '../../../../samples');
 /** how much of the end of a recording is cut at every byte */
 const TAIL = 4096;
 /** small reads and batches: the cost of opening a trace is then ~1 ms, not the 8 MiB of default buffers */
 const OPTS: OpenTraceOptions = { readSize: 65536, batchRows: 1024 };
-
-interface Packet {
-  offset: number;
-  size: number;
-  type: number;
-  ts: bigint;
-}
-
-/** The packets of a v1 file, walked by their size fields alone (independent of the reader). */
-function packetsOf(bytes: Uint8Array): Packet[] {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: Packet[] = [];
-  for (let o = dv.getUint32(FILE_HEADER_LAYOUT.byName['header_size']!.offset, true); o < bytes.length;) {
-    const size = dv.getUint32(o, true);
-    out.push({ offset: o, size, type: dv.getUint32(o + 4, true) & 0xf, ts: dv.getBigUint64(offsetOf('ENTRY', 'ts') + o, true) });
-    o += size;
-  }
-  return out;
-}
 
 /** The last element of `a` for which `f` holds, and its index. */
 function findLast<T>(a: readonly T[], f: (x: T) => boolean): [T, number] {

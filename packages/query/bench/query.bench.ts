@@ -11,9 +11,9 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synthesizeTrace } from '@vltrace/format';
 import { convert } from '@vltrace/convert';
 import { Session, summary, failed, slow, procs, files, lost } from '../src/index.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const ROOT = join(tmpdir(), 'vltrace-query-bench');
 const DATASET = join(ROOT, 'dataset');

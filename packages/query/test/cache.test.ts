@@ -14,12 +14,12 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synthesizeTrace } from '@vltrace/format';
 import { Script, tmpDir, writeTrace } from './fixture.js';
 import { identityOf, BESIDE_DIR, CURRENT, LOCK_FILE, USER_DIR } from '../src/cache-place.js';
 import { lockText } from '../src/cache-lock.js';
 import { umask } from '../src/cache-trust.js';
 import { TraceDb } from '../src/db.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 const CLI = fileURLToPath(new URL('../../bin/vltrace-query.js', import.meta.url));
 const NOBODY = 65534;

@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { synthesizeTrace, PacketWriter } from '@vltrace/format';
+import { PacketWriter } from '@vltrace/format';
 import { Session, summary, type SummaryOptions, type SummaryResult } from '../src/index.js';
 import { buildFixture, tmpDir, writeTrace } from './fixture.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 /** Rows in a fixed order (sort 'nothing' leaves the order to the engine). */
 const canon = (r: SummaryResult) => ({ total: r.total, rows: [...r.rows].sort((a, b) => (a.pid ?? 0) - (b.pid ?? 0) || a.syscall.localeCompare(b.syscall)) });

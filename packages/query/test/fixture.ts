@@ -3,7 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHUNK_FLAGS, encodeHeader, PacketWriter, syntheticMeta, type TraceMeta } from '@vltrace/format';
+import { CHUNK_FLAGS, encodeHeader, PacketWriter, type TraceMeta } from '@vltrace/format';
+import { syntheticMeta } from '@vltrace/testkit';
 
 export const META: TraceMeta = syntheticMeta({ argv: ['vltrace-record', '-o', 't.bin', 'sh'], command: ['sh'] });
 

@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { synthesizeTrace } from '@vltrace/format';
 import { TraceDb, sqlString } from '../src/db.js';
 import { prepareRecording } from '../src/recording.js';
 import { buildFixture, tmpDir, writeTrace } from './fixture.js';
+import { synthesizeTrace } from '@vltrace/testkit';
 
 async function compare(bin: string, dir: string): Promise<void> {
   const db = await TraceDb.create();

@@ -76,8 +76,6 @@ export function printResult(c: Call, d: Decoder): string {
 
 /** Signed decimal (the default). */
 export const retDec: RetPrinter = (c) => c.retDec;
-/** Unsigned decimal. */
-export const retUdec: RetPrinter = (c) => BigInt.asUintN(64, c.ret).toString();
 /** An address (mmap, brk). */
 export const retHex: RetPrinter = (c) => c.retHex;
 /** An octal mode (umask): `%#03o`, `000`, `022`. */

@@ -16,12 +16,8 @@ export const LEGACY_LOG_MAGIC = 'VLTRACE_LOG\0';
 export const LEGACY_TAB_HEADER_SIZE = 36;
 /** sizeof(struct sc_desc) on x86-64. */
 export const LEGACY_SC_DESC_SIZE = 80;
-/** Records in the table vltrace 0.1 writes (SC_TBL_SIZE). */
-export const LEGACY_TABLE_RECORDS = 1000;
 /** Most table records accepted (vltrace writes 1000; a rebuilt vltrace might write more). */
 export const LEGACY_MAX_TABLE_RECORDS = 4096;
-/** BUF_SIZE vltrace 0.1 writes: bytes of the string buffer of an entry packet. */
-export const LEGACY_BUF_SIZE = 384;
 /** Bounds accepted for BUF_SIZE (the packet size 80 + BUF_SIZE must stay a multiple of 8). */
 export const LEGACY_MIN_BUF_SIZE = 24;
 export const LEGACY_MAX_BUF_SIZE = 4096;

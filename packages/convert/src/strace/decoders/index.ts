@@ -25,9 +25,6 @@ for (const family of FAMILIES) {
   }
 }
 
-/** Names of the syscalls with their own decoder. */
-export const DECODED_SYSCALLS: ReadonlySet<string> = new Set(DECODERS.keys());
-
 const cache = new Map<string, Decoder>();
 
 const withExitFrom = (d: Decoder, k: number): Decoder => (k < 0 ? d : { ...d, exitFrom: k });

@@ -1,5 +1,5 @@
 /**
- * The main-thread side of the decoding thread (src/source-worker.ts): a Source whose items
+ * The main-thread side of the decoding thread (src/decode-thread.ts): a Source whose items
  * arrive from the worker. Errors come back as the same classes (FormatError, UsageError) so
  * convert() treats them exactly as in-thread ones.
  */
@@ -45,7 +45,7 @@ const CREDITS = 4;
 
 /** Like openSource(), with the decoding in a worker thread. */
 export async function openSourceInWorker(inputs: readonly string[], filter: FilterOptions, reader: OpenTraceOptions = {}): Promise<Source> {
-  const worker = new Worker(new URL('./source-worker.js', import.meta.url), {
+  const worker = new Worker(new URL('./decode-thread.js', import.meta.url), {
     // quickStart: the writer starts on the first rows while the rest is decoded
     workerData: { inputs, filter: pickFilter(filter), reader: { quickStart: true, ...reader }, credits: CREDITS } satisfies SourceWorkerData,
   });

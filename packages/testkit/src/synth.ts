@@ -4,10 +4,7 @@
  * packets), failures with real errnos, process events, full-range 64-bit arguments.
  */
 import { open } from 'node:fs/promises';
-import { encodeHeader, type TraceMeta } from './header.js';
-import { PacketWriter } from './encode.js';
-import { CHUNK_FLAGS } from './layout.js';
-import { renderTraceH } from './trace-h.js';
+import { CHUNK_FLAGS, encodeHeader, PacketWriter, renderTraceH, type TraceMeta } from '@vltrace/format/write';
 
 export interface SynthOptions {
   /** number of syscalls (default 1M) */

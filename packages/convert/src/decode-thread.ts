@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { FormatError, type TraceItem } from '@vltrace/format';
 import { InputError, UsageError } from './errors.js';
 import { openSource } from './source.js';
-import type { SourceWorkerData, WorkerError, FromSourceWorker, ToSourceWorker } from './worker-source.js';
+import type { SourceWorkerData, WorkerError, FromSourceWorker, ToSourceWorker } from './threaded-source.js';
 
 const port = parentPort!;
 const data = workerData as SourceWorkerData;

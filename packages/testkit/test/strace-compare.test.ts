@@ -1,8 +1,8 @@
-// The comparison of strace outputs (src/strace/compare.ts) that the tests against real strace
+// The comparison of strace outputs (src/strace-compare.ts) that the tests against real strace
 // rely on: parsing every kind of line, joining split calls, pairing per thread, categories.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareStraceCalls, compareStraceLines, joinCalls, parseStraceLines } from '../src/strace/compare.js';
+import { compareStrace, joinCalls, parseStraceLines } from '../src/strace-compare.js';
 
 const STRACE = [
   '10    execve("/bin/x", ["x"], 0x7ffc0 /* 3 vars */) = 0',
@@ -45,7 +45,7 @@ test('parses calls, halves, signal and exit lines per thread; joins split calls'
 });
 
 test('compares line by line per thread and says why each line differs', () => {
-  const c = compareStraceLines(STRACE, OURS, { root: 10 });
+  const c = compareStrace(STRACE, OURS, { root: 10 });
   assert.equal(c.straceLines, 9);
   assert.equal(c.oursLines, 7, 'the line before execve is left out');
   assert.equal(c.identical, 3, 'write, futex, exit');
@@ -64,7 +64,10 @@ test('compares line by line per thread and says why each line differs', () => {
 });
 
 test('compares the calls of each thread by name and result', () => {
-  assert.deepEqual(compareStraceCalls(STRACE, OURS, { root: 10 }), { threads: 2, calls: 6, diffs: [] });
+  const same = compareStrace(STRACE, OURS, { root: 10 });
+  assert.deepEqual([same.threads, same.calls, same.callDiffs], [2, 6, []], 'what the lines differ by leaves names and results alike');
   const other = OURS.replace('write(1, "ab", 2)                  = 2', 'write(1, "ab", 2)                  = -1 EPIPE (Broken pipe)');
-  assert.deepEqual(compareStraceCalls(STRACE, other, { root: 10 }).diffs, ['thread 10 call 2: strace write = 2, vltrace write = -1 EPIPE (Broken pipe)']);
+  assert.deepEqual(compareStrace(STRACE, other, { root: 10 }).callDiffs, ['thread 10 call 2: strace write = 2, vltrace write = -1 EPIPE (Broken pipe)']);
+  const extra = OURS + '12    getpid()                           = 12\n';
+  assert.deepEqual(compareStrace(STRACE, extra, { root: 10 }).callDiffs, ["thread 12: not in strace's output"]);
 });

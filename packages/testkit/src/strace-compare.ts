@@ -5,8 +5,10 @@
  * longest common subsequence by call name), and every line that is not identical is put in a
  * category that says why: a pointer where strace prints the struct behind it, a buffer's
  * contents, execve's argv, a signal or exit line, a call split differently into
- * `<unfinished ...>` and `<... resumed>`. The repository's end-to-end tests use it (test/strace-real.test.ts,
- * test/record-strace.test.ts); it is exported for anyone checking vltrace against strace on their programs.
+ * `<unfinished ...>` and `<... resumed>`. The same pass compares the calls each thread made by
+ * name and result only (what a recorder must get right whatever the printer decodes). The
+ * repository's end-to-end tests against real strace use it (test/strace-real.test.ts,
+ * test/record-strace.test.ts).
  */
 
 /** What a line of strace -f output is. */
@@ -158,7 +160,7 @@ export interface LineDiff {
 }
 
 /** What a comparison found. */
-export interface LineComparison {
+export interface StraceComparison {
   /** threads compared */
   readonly threads: number;
   readonly straceLines: number;
@@ -177,6 +179,13 @@ export interface LineComparison {
   /** differences by category (pairs count once) */
   readonly byCategory: Readonly<Record<DiffCategory, number>>;
   readonly diffs: readonly LineDiff[];
+  /** calls compared by name and result (halves of split calls joined) */
+  readonly calls: number;
+  /**
+   * the first call of each thread whose name or result differs (a result compared up to what
+   * strace adds in parentheses), and each thread strace did not show
+   */
+  readonly callDiffs: readonly string[];
 }
 
 export interface CompareOptions {
@@ -188,8 +197,8 @@ export interface CompareOptions {
   readonly root?: number;
 }
 
-/** Compares strace's output with ours (the same run), line by line per thread. */
-export function compareStraceLines(straceText: string, oursText: string, opts: CompareOptions = {}): LineComparison {
+/** Compares strace's output with ours (the same run), line by line and call by call per thread. */
+export function compareStrace(straceText: string, oursText: string, opts: CompareOptions = {}): StraceComparison {
   const S = parseStraceLines(straceText);
   const V = withoutPreExec(parseStraceLines(oursText), opts.root);
   const byCategory = Object.fromEntries(DIFF_CATEGORIES.map((c) => [c, 0])) as Record<DiffCategory, number>;
@@ -223,9 +232,10 @@ export function compareStraceLines(straceText: string, oursText: string, opts: C
     }
   }
   const joined = joinedIdentity(S, V);
+  const byCall = compareCalls(S, V);
   return {
     threads: tids.length, straceLines, oursLines, identical, total, share: total ? identical / total : 1,
-    joinedShare: joined.total ? joined.identical / joined.total : 1, byCategory, diffs,
+    joinedShare: joined.total ? joined.identical / joined.total : 1, byCategory, diffs, calls: byCall.calls, callDiffs: byCall.diffs,
   };
 }
 
@@ -263,23 +273,11 @@ function joinedIdentity(S: Map<number, StraceLine[]>, V: Map<number, StraceLine[
   return { identical, total };
 }
 
-/** What compareStraceCalls found. */
-export interface CallComparison {
-  readonly threads: number;
-  /** calls compared */
-  readonly calls: number;
-  /** the first difference of each thread that has one */
-  readonly diffs: readonly string[];
-}
-
 /**
- * Compares the calls each thread made (halves joined), by name and result only: what a
- * recorder must get right whatever the printer decodes. A result is compared up to what strace
- * adds in parentheses (`-1 ENOENT`, `1` of `1 ([{fd=3, revents=POLLIN}])`).
+ * The calls each thread made (halves joined), by name and result only. A result is compared up
+ * to what strace adds in parentheses (`-1 ENOENT`, `1` of `1 ([{fd=3, revents=POLLIN}])`).
  */
-export function compareStraceCalls(straceText: string, oursText: string, opts: CompareOptions = {}): CallComparison {
-  const S = parseStraceLines(straceText);
-  const V = withoutPreExec(parseStraceLines(oursText), opts.root);
+function compareCalls(S: Map<number, StraceLine[]>, V: Map<number, StraceLine[]>): { calls: number; diffs: string[] } {
   const diffs: string[] = [];
   let calls = 0;
   const short = (r: string) => r.split(' (')[0]!;
@@ -297,7 +295,7 @@ export function compareStraceCalls(straceText: string, oursText: string, opts: C
     }
   }
   for (const tid of V.keys()) if (!S.has(tid)) diffs.push(`thread ${tid}: not in strace's output`);
-  return { threads: S.size, calls, diffs };
+  return { calls, diffs };
 }
 
 /** The lines of `root` from its first execve on (see CompareOptions.root); V is changed. */
