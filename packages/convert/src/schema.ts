@@ -157,7 +157,7 @@ export function signalName(signo: number): string | undefined {
 
 /** Whether a row status is a signal's. */
 export function isSignalStatus(s: number): boolean {
-  return s === RowStatus.SIGNAL || s === RowStatus.IGNORED_SIGNAL;
+  return inSet(ROWS.signals, s);
 }
 
 /** A one-row batch for a lost-events report. */
