@@ -45,9 +45,6 @@ export const statusSet = (...statuses: readonly number[]): StatusSet => statuses
 /** Whether status s is in a set (a shift and a mask: as cheap as one comparison in a row loop). */
 export const inSet = (set: StatusSet, s: number): boolean => ((set >>> s) & 1) !== 0;
 
-/** The statuses of a set, in order. */
-export const statusesOf = (set: StatusSet): number[] => ROW_STATUS_NAMES.map((_, s) => s).filter((s) => inSet(set, s));
-
 const { COMPLETE, UNFINISHED, NO_ENTRY, LOST, SIGNAL, IGNORED_SIGNAL } = RowStatus;
 
 /** The row kinds the null rules are made of. */
