@@ -97,6 +97,13 @@ const READ_ERROR = StrFlags.READ_ERROR;
 const FLAG_TRUNCATED = STR_FLAG.TRUNCATED;
 const FLAG_READ_ERROR = STR_FLAG.READ_ERROR;
 
+/** The statuses a batch holds (one pass: most batches hold only syscalls' statuses). */
+function statusesIn(st: Uint8Array, n: number): StatusSet {
+  let m = 0;
+  for (let i = 0; i < n; i++) m |= 1 << st[i]!;
+  return m;
+}
+
 /** Bits of the rows whose status is in `set`; returns their count. */
 function statusBits(st: Uint8Array, n: number, set: StatusSet, bits: Uint8Array): number {
   let c = 0;
@@ -133,39 +140,39 @@ function wallClockInto(src: BigInt64Array, out: BigInt64Array, st: Uint8Array, n
   }
 }
 
-/** duration = exit − enter where the status is in DURATION (64-bit, as wallClockInto); `bits` are those rows'. */
+/** duration = exit − enter on the rows of `bits` (64-bit, as wallClockInto). */
 function durationInto(enter: BigInt64Array, exit: BigInt64Array, n: number, dur: BigInt64Array, bits: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     if ((bits[i >> 3]! & (1 << (i & 7))) !== 0) dur[i] = exit[i]! - enter[i]!;
   }
 }
 
-/** Bits of the rows whose status is in `set` and value ≥ 0; returns the null count. */
-function nonNegativeBits(v: Int32Array, st: Uint8Array, set: StatusSet, n: number, bits: Uint8Array): number {
+/** Bits of the rows whose value is ≥ 0; returns the null count. */
+function nonNegativeBits(v: Int32Array, n: number, bits: Uint8Array): number {
   let nulls = 0;
   for (let i = 0; i < n; i++) {
-    if (v[i]! >= 0 && ((set >>> st[i]!) & 1) !== 0) bits[i >> 3]! |= 1 << (i & 7);
+    if (v[i]! >= 0) bits[i >> 3]! |= 1 << (i & 7);
     else nulls++;
   }
   return nulls;
 }
 
-/** Bits of the rows whose status is in `set` and nargs exceed a (argument a was recorded); returns the null count. */
-function argBits(nargs: Uint8Array, st: Uint8Array, set: StatusSet, a: number, n: number, bits: Uint8Array): number {
+/** Bits of the rows whose nargs exceed a (argument a was recorded); returns the null count. */
+function argBits(nargs: Uint8Array, a: number, n: number, bits: Uint8Array): number {
   let nulls = 0;
   for (let i = 0; i < n; i++) {
-    if (a < nargs[i]! && ((set >>> st[i]!) & 1) !== 0) bits[i >> 3]! |= 1 << (i & 7);
+    if (a < nargs[i]!) bits[i >> 3]! |= 1 << (i & 7);
     else nulls++;
   }
   return nulls;
 }
 
-/** Bits of the rows with a syscall name (0 ≤ nr < max, status in `set`); returns the null count. */
-function syscallBits(nr: Int32Array, st: Uint8Array, set: StatusSet, n: number, max: number, bits: Uint8Array): number {
+/** Bits of the rows whose nr has a name (0 ≤ nr < max); returns the null count. */
+function syscallBits(nr: Int32Array, n: number, max: number, bits: Uint8Array): number {
   let nulls = 0;
   for (let i = 0; i < n; i++) {
     const v = nr[i]!;
-    if (v >= 0 && v < max && ((set >>> st[i]!) & 1) !== 0) bits[i >> 3]! |= 1 << (i & 7);
+    if (v >= 0 && v < max) bits[i >> 3]! |= 1 << (i & 7);
     else nulls++;
   }
   return nulls;
@@ -183,13 +190,13 @@ function syscallIndices(nr: Int32Array, n: number, bits: Uint8Array): Int32Array
  * strFlags, its validity (PRESENT) into bits. Returns the null count, or −1 when every flag is 0
  * (no row captured this argument).
  */
-function stringFlags(flags: Uint8Array, st: Uint8Array, set: StatusSet, a: number, n: number, strFlags: Int32Array, bits: Uint8Array): number {
+function stringFlags(flags: Uint8Array, a: number, n: number, strFlags: Int32Array, bits: Uint8Array): number {
   const shift = 4 * a;
   let nulls = 0;
   let any = false;
   for (let i = 0; i < n; i++) {
     const f = flags[i]!;
-    if (f === 0 || ((set >>> st[i]!) & 1) === 0) {
+    if (f === 0) {
       nulls++;
       continue;
     }
@@ -222,11 +229,11 @@ function errnoInto(lo32: Uint32Array, hi32: Int32Array, retBits: Uint8Array, ind
   }
 }
 
-/** Bits of the rows whose flags are not 0 (a data column's rows with data) and status in `set`; returns the null count. */
-function presentBits(flags: Uint8Array, st: Uint8Array, set: StatusSet, n: number, bits: Uint8Array): number {
+/** Bits of the rows whose flags are not 0 (a data column's rows with data); returns the null count. */
+function presentBits(flags: Uint8Array, n: number, bits: Uint8Array): number {
   let nulls = 0;
   for (let i = 0; i < n; i++) {
-    if (flags[i] !== 0 && ((set >>> st[i]!) & 1) !== 0) bits[i >> 3]! |= 1 << (i & 7);
+    if (flags[i] !== 0) bits[i >> 3]! |= 1 << (i & 7);
     else nulls++;
   }
   return nulls;
@@ -291,6 +298,9 @@ const SIGNAL_COLUMNS = 6;
 
 
 const EMPTY_BYTES = new Uint8Array(0);
+
+/** Narrows a value's validity (bits, nulls) to the rows whose status is in a set; returns the nulls. */
+type Within = (set: StatusSet, bits: Uint8Array, nulls: number) => number;
 
 export class ArrowRows {
   readonly schema: Schema;
@@ -383,12 +393,26 @@ export class ArrowRows {
     // joinUint8Arrays, which merges consecutive chunks of one ArrayBuffer whose ranges overlap
     // (meant for partial reads of a stream), so a buffer written twice in a row (e.g. the
     // syscall indices and nr, both b.nr) comes out once and the message is short.
+    // A set that holds every status of the batch (the common case) needs no pass over the rows.
+    const held = statusesIn(st, n);
     /** bits of the rows whose status is in `set`, and how many of them are not */
     const rowsIn = (set: StatusSet): [Uint8Array, number] => {
       const bits = new Uint8Array(nbytes);
+      if ((held & ~set) === 0) {
+        bits.fill(0xff);
+        if (n & 7) bits[nbytes - 1] = (1 << (n & 7)) - 1;
+        return [bits, 0];
+      }
       return [bits, n - statusBits(st, n, set, bits)];
     };
     const validity = ([bits, nulls]: [Uint8Array, number]): [Uint8Array | undefined, number] => [nulls === 0 ? undefined : bits, nulls];
+    /** a value's validity (bits, nulls) narrowed to the rows whose status is in `set` */
+    const within: Within = (set, bits, nulls) => {
+      if ((held & ~set) === 0) return nulls;
+      const [rows] = rowsIn(set);
+      for (let k = 0; k < nbytes; k++) bits[k]! &= rows[k]!;
+      return n - popcount(bits);
+    };
 
     // timestamps: monotonic → wall clock
     const wc = this.wallClock;
@@ -413,13 +437,13 @@ export class ArrowRows {
     // comm: indices into the trace's growing comm dictionary, −1 = null
     {
       const bits = new Uint8Array(nbytes);
-      const nulls = nonNegativeBits(b.comm, st, COMM, n, bits);
+      const nulls = within(COMM, bits, nonNegativeBits(b.comm, n, bits));
       children.push(makeData({ type: this.commType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: b.comm, dictionary: this.comms(b.comms) }));
     }
     // syscall: index = nr (a copy even when every row has a name: see below)
     {
       const bits = new Uint8Array(nbytes);
-      const nulls = syscallBits(b.nr, st, SYSCALL, n, this.syscallCount, bits);
+      const nulls = within(SYSCALL, bits, syscallBits(b.nr, n, this.syscallCount, bits));
       const idx = nulls === 0 ? b.nr.slice() : syscallIndices(b.nr, n, bits);
       children.push(makeData({ type: this.syscallType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: idx, dictionary: this.syscallDict }));
     }
@@ -427,12 +451,12 @@ export class ArrowRows {
 
     for (let a = 0; a < MAX_ARGS; a++) {
       const bits = new Uint8Array(nbytes);
-      const nulls = argBits(b.nargs, st, ARGS, a, n, bits);
+      const nulls = within(ARGS, bits, argBits(b.nargs, a, n, bits));
       children.push(makeData({ type: int64, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: b.args[a]! }));
     }
 
     const strFlags = new Int32Array(n);
-    for (let a = 0; a < MAX_ARGS; a++) children.push(this.strings(b, a, strFlags, z));
+    for (let a = 0; a < MAX_ARGS; a++) children.push(this.strings(b, a, strFlags, z, within));
     children.push(i32(strFlags, [undefined, 0]));
 
     // ret and errno (errno's rows are ret's, the value in −MAX_ERRNO..−1)
@@ -470,7 +494,7 @@ export class ArrowRows {
 
     const [sigBits, notSignals] = rowsIn(SIGNAL_ROWS);
     children.push(...this.signalColumns(b, sigBits, n - notSignals, z));
-    children.push(this.data(b, z));
+    children.push(this.data(b, z, within));
 
     const struct = makeData({ type: this.structType, length: n, nullCount: 0, children });
     return new RecordBatch(this.schema, struct);
@@ -536,11 +560,11 @@ export class ArrowRows {
   }
 
   /** data: the batch's data column as it is (zero-copy), null where a row has none. */
-  private data(b: Rows, z: Zeros): Data<Binary> {
+  private data(b: Rows, z: Zeros, within: Within): Data<Binary> {
     const n = b.length;
     const c = b.data;
     const bits = new Uint8Array((n + 7) >> 3);
-    const nullCount = presentBits(c.flags, b.status, DATA, n, bits);
+    const nullCount = within(DATA, bits, presentBits(c.flags, n, bits));
     if (nullCount === n) return makeData({ type: this.binaryType, length: n, nullCount: n, nullBitmap: z.dataBits, valueOffsets: z.dataOffsets, data: EMPTY_BYTES });
     return makeData({ type: this.binaryType, length: n, nullCount, nullBitmap: nullCount === 0 ? undefined : bits, valueOffsets: c.offsets, data: c.data });
   }
@@ -568,11 +592,12 @@ export class ArrowRows {
   }
 
   /** String column a: zero-copy when every value is valid UTF-8, else rebuilt with escapes. */
-  private strings(b: Rows, a: number, strFlags: Int32Array, z: Zeros): Data<Utf8> {
+  private strings(b: Rows, a: number, strFlags: Int32Array, z: Zeros, within: Within): Data<Utf8> {
     const n = b.length;
     const c = b.strings[a]!;
     const bits = new Uint8Array((n + 7) >> 3);
-    const nullCount = stringFlags(c.flags, b.status, STRINGS, a, n, strFlags, bits);
+    const found = stringFlags(c.flags, a, n, strFlags, bits);
+    const nullCount = found < 0 ? found : within(STRINGS, bits, found);
     if (nullCount < 0) {
       return makeData({ type: this.utf8Type, length: n, nullCount: n, nullBitmap: z.strBits[a]!, valueOffsets: z.strOffsets[a]!, data: EMPTY_BYTES });
     }

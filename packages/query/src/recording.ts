@@ -279,12 +279,12 @@ async function convertInto(file: string, dir: string, db: TraceDb, id: Recording
 }
 
 /**
- * Rows per row group of the cache: half the converter's default. A row group is gathered as
- * Arrow IPC before it is encoded, and recordings with captured memory (the `data` column) make
- * large ones: on a real `ls -laR` recording with data, peak RSS 343 MiB with 64K rows, 305 with
- * 32K, 258 with 16K; on synthetic 5M-syscall recordings ≤ 300 MB either way (BENCHMARKS.md).
+ * Rows per row group of the cache: a quarter of the converter's default. A row group is
+ * gathered as Arrow IPC before it is encoded, and recordings with captured memory (the `data`
+ * column) make large ones: on a real `ls -laR` recording with data, peak RSS 343 MiB with 64K
+ * rows, 305 with 32K, 258 with 16K (the DuckDB writer used before: 265). BENCHMARKS.md.
  */
-const CACHE_ROW_GROUP = 1 << 15;
+const CACHE_ROW_GROUP = 1 << 14;
 
 /** convert's Parquet sink, into the conversion's one syscalls file. */
 async function parquetSink(dir: string, header: TraceHeader, opts: PrepareOptions): Promise<Sink> {
