@@ -9,11 +9,13 @@ import {
   Binary, Data, type DataType, Dictionary, Field, Int32, Int64, Int8, makeData, makeVector, RecordBatch, Schema, Struct, TimestampNanosecond, Utf8,
   Vector,
 } from './arrow-lib.js';
-import { ERRNO, MAX_ARGS, StrFlags, SyscallStatus, syscallNameSpan, type StringColumn, type TraceHeader } from '@vltrace/format';
+import { ERRNO, MAX_ARGS, StrFlags, syscallNameSpan, type StringColumn, type TraceHeader } from '@vltrace/format';
 import { escapeBytes, isAscii, isValidUtf8 } from './bytes.js';
 import { syscallNames } from './fields.js';
 import { WallClock } from './int64.js';
-import { COLUMNS, HAS_PID, HAS_STATUS, ROW_STATUS_NAMES, RowStatus, SCHEMA_VERSION, SIGNAL_NAMES, STR_FLAG, type ColumnType, type Rows } from './schema.js';
+import {
+  COLUMNS, HAS_PID, HAS_STATUS, MAX_ERRNO, ROW_STATUS_NAMES, ROWS, rowsOf, SCHEMA_VERSION, SIGNAL_NAMES, STR_FLAG, type ColumnType, type Rows, type StatusSet,
+} from './schema.js';
 
 const TWO32 = 4294967296;
 const utf8 = new TextEncoder();
@@ -69,35 +71,49 @@ export function arrowSchema(header?: TraceHeader): Schema {
 // read constants from module scope and return at most one number (counts come from popcount of
 // the bitmaps): code before and after the loop has no type feedback when the loop is compiled
 // on-stack, and property accesses there deoptimized each function on its second call.
-const ENTRY_ONLY = SyscallStatus.UNFINISHED;
-const EXIT_ONLY = SyscallStatus.NO_ENTRY;
-const LOST = RowStatus.LOST;
-const SIGNAL = RowStatus.SIGNAL;
+// Where each column can have a value: the schema's null rules (schema.ts), read once.
+const TS_ENTER = rowsOf('ts_enter');
+const TS_EXIT = rowsOf('ts_exit');
+const DURATION = rowsOf('duration_ns');
+const THREAD = rowsOf('pid');
+const COMM = rowsOf('comm');
+const CALL = rowsOf('nr');
+const SYSCALL = rowsOf('syscall');
+const ARGS = rowsOf('arg0');
+const STRINGS = rowsOf('str0');
+const RET = rowsOf('ret');
+const LOST_ROWS = rowsOf('lost');
+const SIGNAL_ROWS = rowsOf('signo');
+const DATA = rowsOf('data');
+/**
+ * The rows whose ts_exit value is computed: its rows and the signal rows, whose 0 becomes the
+ * clock offset under their null, as the files have always held (values under nulls are no part
+ * of the schema; this keeps the outputs byte-identical).
+ */
+const TS_EXIT_VALUES = TS_EXIT | ROWS.signals;
 const PRESENT = StrFlags.PRESENT;
 const TRUNCATED = StrFlags.TRUNCATED;
 const READ_ERROR = StrFlags.READ_ERROR;
 const FLAG_TRUNCATED = STR_FLAG.TRUNCATED;
 const FLAG_READ_ERROR = STR_FLAG.READ_ERROR;
 
-/**
- * Bitmaps from the status column: row has an entry / an exit / a return value / is lost / is a
- * signal's (signal rows have a time, in ts_enter, and nothing of a syscall).
- */
-function statusBits(st: Uint8Array, n: number, entry: Uint8Array, exit: Uint8Array, ret: Uint8Array, lostBits: Uint8Array, sigBits: Uint8Array): void {
+/** The statuses a batch holds (one pass: most batches hold only syscalls' statuses). */
+function statusesIn(st: Uint8Array, n: number): StatusSet {
+  let m = 0;
+  for (let i = 0; i < n; i++) m |= 1 << st[i]!;
+  return m;
+}
+
+/** Bits of the rows whose status is in `set`; returns their count. */
+function statusBits(st: Uint8Array, n: number, set: StatusSet, bits: Uint8Array): number {
+  let c = 0;
   for (let i = 0; i < n; i++) {
-    const s = st[i]!;
-    const bit = 1 << (i & 7);
-    const k = i >> 3;
-    if (s !== EXIT_ONLY) entry[k]! |= bit;
-    if (s === ENTRY_ONLY) continue;
-    if (s >= SIGNAL) {
-      sigBits[k]! |= bit;
-      continue;
+    if (((set >>> st[i]!) & 1) !== 0) {
+      bits[i >> 3]! |= 1 << (i & 7);
+      c++;
     }
-    exit[k]! |= bit;
-    if (s === LOST) lostBits[k]! |= bit;
-    else ret[k]! |= bit;
   }
+  return c;
 }
 
 /** Set bits of a bitmap (bits past the row count are never set here). */
@@ -118,25 +134,17 @@ function popcount(bits: Uint8Array): number {
  * without a BigInt per value (measured 1.5× as fast as adding the 32-bit halves, also on the
  * first, cold call); the store wraps mod 2^64 like the int64 it is.
  */
-function wallClockInto(src: BigInt64Array, out: BigInt64Array, st: Uint8Array, n: number, skip: number, offset: bigint): void {
+function wallClockInto(src: BigInt64Array, out: BigInt64Array, st: Uint8Array, n: number, set: StatusSet, offset: bigint): void {
   for (let i = 0; i < n; i++) {
-    if (st[i] !== skip) out[i] = src[i]! + offset;
+    if (((set >>> st[i]!) & 1) !== 0) out[i] = src[i]! + offset;
   }
 }
 
-/** duration = exit − enter for rows with both (64-bit, as wallClockInto); returns the null count. */
-function durationInto(enter: BigInt64Array, exit: BigInt64Array, st: Uint8Array, n: number, dur: BigInt64Array, bits: Uint8Array): number {
-  let nulls = 0;
+/** duration = exit − enter on the rows of `bits` (64-bit, as wallClockInto). */
+function durationInto(enter: BigInt64Array, exit: BigInt64Array, n: number, dur: BigInt64Array, bits: Uint8Array): void {
   for (let i = 0; i < n; i++) {
-    const s = st[i]!;
-    if (s === ENTRY_ONLY || s === EXIT_ONLY || s >= SIGNAL) {
-      nulls++;
-      continue;
-    }
-    bits[i >> 3]! |= 1 << (i & 7);
-    dur[i] = exit[i]! - enter[i]!;
+    if ((bits[i >> 3]! & (1 << (i & 7))) !== 0) dur[i] = exit[i]! - enter[i]!;
   }
-  return nulls;
 }
 
 /** Bits of the rows whose value is ≥ 0; returns the null count. */
@@ -159,12 +167,12 @@ function argBits(nargs: Uint8Array, a: number, n: number, bits: Uint8Array): num
   return nulls;
 }
 
-/** Bits of the rows with a syscall name (0 ≤ nr < max, a syscall's row); returns the null count. */
-function syscallBits(nr: Int32Array, st: Uint8Array, n: number, max: number, bits: Uint8Array): number {
+/** Bits of the rows whose nr has a name (0 ≤ nr < max); returns the null count. */
+function syscallBits(nr: Int32Array, n: number, max: number, bits: Uint8Array): number {
   let nulls = 0;
   for (let i = 0; i < n; i++) {
     const v = nr[i]!;
-    if (v >= 0 && v < max && st[i]! < LOST) bits[i >> 3]! |= 1 << (i & 7);
+    if (v >= 0 && v < max) bits[i >> 3]! |= 1 << (i & 7);
     else nulls++;
   }
   return nulls;
@@ -208,7 +216,7 @@ function stringFlags(flags: Uint8Array, a: number, n: number, strFlags: Int32Arr
 function errnoInto(lo32: Uint32Array, hi32: Int32Array, retBits: Uint8Array, index: Int32Array, n: number, errno: Int32Array, errIdx: Int32Array, eBits: Uint8Array, nBits: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     const lo = lo32[2 * i]!;
-    if (hi32[2 * i + 1] === -1 && lo >= TWO32 - 4095 && (retBits[i >> 3]! & (1 << (i & 7))) !== 0) {
+    if (hi32[2 * i + 1] === -1 && lo >= TWO32 - MAX_ERRNO && (retBits[i >> 3]! & (1 << (i & 7))) !== 0) {
       const e = TWO32 - lo;
       errno[i] = e;
       eBits[i >> 3]! |= 1 << (i & 7);
@@ -241,11 +249,6 @@ function needsEscape(c: StringColumn, n: number): boolean {
     if (c.flags[i] !== 0 && !isValidUtf8(c.data, c.offsets[i]!, c.offsets[i + 1]!)) return true;
   }
   return false;
-}
-
-/** Clears the bits past row n of the last byte. */
-function clearTail(bits: Uint8Array, n: number): void {
-  if (n & 7) bits[bits.length - 1]! &= (1 << (n & 7)) - 1;
 }
 
 /**
@@ -295,6 +298,9 @@ const SIGNAL_COLUMNS = 6;
 
 
 const EMPTY_BYTES = new Uint8Array(0);
+
+/** Narrows a value's validity (bits, nulls) to the rows whose status is in a set; returns the nulls. */
+type Within = (set: StatusSet, bits: Uint8Array, nulls: number) => number;
 
 export class ArrowRows {
   readonly schema: Schema;
@@ -381,85 +387,81 @@ export class ArrowRows {
     const int32 = this.int32;
     const int64 = this.int64;
 
-    // One pass over the status column: the validity bitmaps every column derives from. No
-    // array may back two columns of a batch: tableToIPC joins the writer's chunks with
-    // apache-arrow's joinUint8Arrays, which merges consecutive chunks of one ArrayBuffer whose
-    // ranges overlap (meant for partial reads of a stream), so a buffer written twice in a row
-    // (e.g. the syscall indices and nr, both b.nr) comes out once and the message is short.
-    const entryBits = new Uint8Array(nbytes);
-    const exitBits = new Uint8Array(nbytes);
-    const retBits = new Uint8Array(nbytes);
-    const lostBits = new Uint8Array(nbytes);
-    const sigBits = new Uint8Array(nbytes);
-    statusBits(st, n, entryBits, exitBits, retBits, lostBits, sigBits);
-    const noEntry = n - popcount(entryBits);
-    const noExit = n - popcount(exitBits);
-    const lost = popcount(lostBits);
-    const signals = popcount(sigBits);
-    const nullsRet = n - popcount(retBits);
-    /** validity of the rows not in `bits` (count of them set) */
-    const others = (bits: Uint8Array, count: number): [Uint8Array | undefined, number] => {
-      if (count === 0) return [undefined, 0];
-      const out = new Uint8Array(nbytes);
-      for (let k = 0; k < nbytes; k++) out[k] = ~bits[k]! & 0xff;
-      clearTail(out, n);
-      return [out, count];
+    // The validity of each column from its null rule (schema.ts): the rows whose status is in
+    // its set, and its own condition on the value where it has one. No array may back two
+    // columns of a batch: tableToIPC joins the writer's chunks with apache-arrow's
+    // joinUint8Arrays, which merges consecutive chunks of one ArrayBuffer whose ranges overlap
+    // (meant for partial reads of a stream), so a buffer written twice in a row (e.g. the
+    // syscall indices and nr, both b.nr) comes out once and the message is short.
+    // A set that holds every status of the batch (the common case) needs no pass over the rows.
+    const held = statusesIn(st, n);
+    /** bits of the rows whose status is in `set`, and how many of them are not */
+    const rowsIn = (set: StatusSet): [Uint8Array, number] => {
+      const bits = new Uint8Array(nbytes);
+      if ((held & ~set) === 0) {
+        bits.fill(0xff);
+        if (n & 7) bits[nbytes - 1] = (1 << (n & 7)) - 1;
+        return [bits, 0];
+      }
+      return [bits, n - statusBits(st, n, set, bits)];
     };
-    const notLost = () => others(lostBits, lost);
-    /** the syscalls' rows: neither lost nor signals */
-    const calls = (): [Uint8Array | undefined, number] => {
-      if (signals === 0) return notLost();
-      const either = lostBits.slice();
-      for (let k = 0; k < nbytes; k++) either[k]! |= sigBits[k]!;
-      return others(either, lost + signals);
+    const validity = ([bits, nulls]: [Uint8Array, number]): [Uint8Array | undefined, number] => [nulls === 0 ? undefined : bits, nulls];
+    /** a value's validity (bits, nulls) narrowed to the rows whose status is in `set` */
+    const within: Within = (set, bits, nulls) => {
+      if ((held & ~set) === 0) return nulls;
+      const [rows] = rowsIn(set);
+      for (let k = 0; k < nbytes; k++) bits[k]! &= rows[k]!;
+      return n - popcount(bits);
     };
 
     // timestamps: monotonic → wall clock
     const wc = this.wallClock;
-    const wallTs = (src: BigInt64Array, bits: Uint8Array, nulls: number, skip: number) => {
+    const wallTs = (src: BigInt64Array, set: StatusSet, values: StatusSet) => {
       const out = new BigInt64Array(n);
-      wallClockInto(src, out, st, n, skip, wc.offset);
-      return makeData({ type: this.tsType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: out });
+      wallClockInto(src, out, st, n, values, wc.offset);
+      const [nullBitmap, nullCount] = validity(rowsIn(set));
+      return makeData({ type: this.tsType, length: n, nullCount, nullBitmap, data: out });
     };
-    children.push(wallTs(b.tsEnter, entryBits, noEntry, EXIT_ONLY), wallTs(b.tsExit, exitBits, noExit, ENTRY_ONLY));
+    children.push(wallTs(b.tsEnter, TS_ENTER, TS_ENTER), wallTs(b.tsExit, TS_EXIT, TS_EXIT_VALUES));
 
     {
       const dur = new BigInt64Array(n);
-      const bits = new Uint8Array(nbytes);
-      const nulls = durationInto(b.tsEnter, b.tsExit, st, n, dur, bits);
+      const [bits, nulls] = rowsIn(DURATION);
+      durationInto(b.tsEnter, b.tsExit, n, dur, bits);
       children.push(makeData({ type: int64, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: dur }));
     }
 
     const i32 = (data: Int32Array, [nullBitmap, nullCount]: [Uint8Array | undefined, number]) => makeData({ type: int32, length: n, nullCount, nullBitmap, data });
-    children.push(i32(b.pid, notLost()), i32(b.tid, notLost()));
+    children.push(i32(b.pid, validity(rowsIn(THREAD))), i32(b.tid, validity(rowsIn(THREAD))));
 
     // comm: indices into the trace's growing comm dictionary, −1 = null
     {
       const bits = new Uint8Array(nbytes);
-      const nulls = nonNegativeBits(b.comm, n, bits);
+      const nulls = within(COMM, bits, nonNegativeBits(b.comm, n, bits));
       children.push(makeData({ type: this.commType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: b.comm, dictionary: this.comms(b.comms) }));
     }
     // syscall: index = nr (a copy even when every row has a name: see below)
     {
       const bits = new Uint8Array(nbytes);
-      const nulls = syscallBits(b.nr, st, n, this.syscallCount, bits);
+      const nulls = within(SYSCALL, bits, syscallBits(b.nr, n, this.syscallCount, bits));
       const idx = nulls === 0 ? b.nr.slice() : syscallIndices(b.nr, n, bits);
       children.push(makeData({ type: this.syscallType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: idx, dictionary: this.syscallDict }));
     }
-    children.push(i32(b.nr, calls()));
+    children.push(i32(b.nr, validity(rowsIn(CALL))));
 
     for (let a = 0; a < MAX_ARGS; a++) {
       const bits = new Uint8Array(nbytes);
-      const nulls = argBits(b.nargs, a, n, bits);
+      const nulls = within(ARGS, bits, argBits(b.nargs, a, n, bits));
       children.push(makeData({ type: int64, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: b.args[a]! }));
     }
 
     const strFlags = new Int32Array(n);
-    for (let a = 0; a < MAX_ARGS; a++) children.push(this.strings(b, a, strFlags, z));
+    for (let a = 0; a < MAX_ARGS; a++) children.push(this.strings(b, a, strFlags, z, within));
     children.push(i32(strFlags, [undefined, 0]));
 
-    // ret and errno
+    // ret and errno (errno's rows are ret's, the value in −MAX_ERRNO..−1)
     {
+      const [retBits, nullsRet] = rowsIn(RET);
       children.push(makeData({ type: int64, length: n, nullCount: nullsRet, nullBitmap: nullsRet === 0 ? undefined : retBits, data: b.ret }));
       const errno = new Int32Array(n);
       const errIdx = new Int32Array(n);
@@ -479,19 +481,20 @@ export class ArrowRows {
     }));
 
     // lost rows (none in most batches: then shared all-null columns)
+    const [lostBits, notLost] = rowsIn(LOST_ROWS);
+    const lost = n - notLost;
     {
-      const nullCount = n - lost;
-      const nullBitmap = nullCount === 0 ? undefined : lost === 0 ? z.lostBits : lostBits.slice();
-      children.push(makeData({ type: int64, length: n, nullCount, nullBitmap, data: b.lost ?? z.lost }));
+      const nullBitmap = notLost === 0 ? undefined : lost === 0 ? z.lostBits : lostBits;
+      children.push(makeData({ type: int64, length: n, nullCount: notLost, nullBitmap, data: b.lost ?? z.lost }));
     }
     {
-      const nullCount = n - lost;
-      const nullBitmap = nullCount === 0 ? undefined : lost === 0 ? z.cpuBits : lostBits.slice();
-      children.push(makeData({ type: int32, length: n, nullCount, nullBitmap, data: b.cpu ?? z.cpu }));
+      const nullBitmap = notLost === 0 ? undefined : lost === 0 ? z.cpuBits : lostBits.slice();
+      children.push(makeData({ type: int32, length: n, nullCount: notLost, nullBitmap, data: b.cpu ?? z.cpu }));
     }
 
-    children.push(...this.signalColumns(b, sigBits, signals, z));
-    children.push(this.data(b, z));
+    const [sigBits, notSignals] = rowsIn(SIGNAL_ROWS);
+    children.push(...this.signalColumns(b, sigBits, n - notSignals, z));
+    children.push(this.data(b, z, within));
 
     const struct = makeData({ type: this.structType, length: n, nullCount: 0, children });
     return new RecordBatch(this.schema, struct);
@@ -557,11 +560,11 @@ export class ArrowRows {
   }
 
   /** data: the batch's data column as it is (zero-copy), null where a row has none. */
-  private data(b: Rows, z: Zeros): Data<Binary> {
+  private data(b: Rows, z: Zeros, within: Within): Data<Binary> {
     const n = b.length;
     const c = b.data;
     const bits = new Uint8Array((n + 7) >> 3);
-    const nullCount = presentBits(c.flags, n, bits);
+    const nullCount = within(DATA, bits, presentBits(c.flags, n, bits));
     if (nullCount === n) return makeData({ type: this.binaryType, length: n, nullCount: n, nullBitmap: z.dataBits, valueOffsets: z.dataOffsets, data: EMPTY_BYTES });
     return makeData({ type: this.binaryType, length: n, nullCount, nullBitmap: nullCount === 0 ? undefined : bits, valueOffsets: c.offsets, data: c.data });
   }
@@ -589,11 +592,12 @@ export class ArrowRows {
   }
 
   /** String column a: zero-copy when every value is valid UTF-8, else rebuilt with escapes. */
-  private strings(b: Rows, a: number, strFlags: Int32Array, z: Zeros): Data<Utf8> {
+  private strings(b: Rows, a: number, strFlags: Int32Array, z: Zeros, within: Within): Data<Utf8> {
     const n = b.length;
     const c = b.strings[a]!;
     const bits = new Uint8Array((n + 7) >> 3);
-    const nullCount = stringFlags(c.flags, a, n, strFlags, bits);
+    const found = stringFlags(c.flags, a, n, strFlags, bits);
+    const nullCount = found < 0 ? found : within(STRINGS, bits, found);
     if (nullCount < 0) {
       return makeData({ type: this.utf8Type, length: n, nullCount: n, nullBitmap: z.strBits[a]!, valueOffsets: z.strOffsets[a]!, data: EMPTY_BYTES });
     }

@@ -4,13 +4,19 @@
  * field method writes the value and returns true, or writes nothing and returns false (null).
  */
 import { Buffer } from 'node:buffer';
-import { errnoName, nameLookup, StrFlags, SyscallStatus, type TraceHeader } from '@vltrace/format';
+import { errnoName, nameLookup, StrFlags, type TraceHeader } from '@vltrace/format';
 import { key, putInt, putInt64, putLatin1, putUtf8, type Key } from './byte-out.js';
 import { textOf } from './bytes.js';
 import { halves, WallClock, type Halves } from './int64.js';
-import { ROW_STATUS_NAMES, RowStatus, STR_FLAG, type Rows } from './schema.js';
+import { inSet, MAX_ERRNO, ROW_STATUS_NAMES, rowsOf, STR_FLAG, type Rows } from './schema.js';
 
 const TWO32 = 4294967296;
+// the schema's null rules (schema.ts) of the columns written here
+const TS_ENTER = rowsOf('ts_enter');
+const TS_EXIT = rowsOf('ts_exit');
+const DURATION = rowsOf('duration_ns');
+const RET = rowsOf('ret');
+const ERRNO = rowsOf('errno');
 
 /** A batch's 64-bit columns viewed as halves, ready for row formatting. */
 export interface PreparedRows {
@@ -76,38 +82,36 @@ export class RowWriter {
   // written in 32-bit words and may scribble up to 3 bytes past their end (see byte-out.ts).
 
   tsEnter(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number): number {
-    return r.b.status[i] === SyscallStatus.NO_ENTRY ? p : this.wall.put(b, dv, p, r.tsE, r.b.tsEnter, i);
+    return inSet(TS_ENTER, r.b.status[i]!) ? this.wall.put(b, dv, p, r.tsE, r.b.tsEnter, i) : p;
   }
 
   tsExit(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number): number {
-    return r.b.status[i] === SyscallStatus.UNFINISHED ? p : this.wall.put(b, dv, p, r.tsX, r.b.tsExit, i);
+    return inSet(TS_EXIT, r.b.status[i]!) ? this.wall.put(b, dv, p, r.tsX, r.b.tsExit, i) : p;
   }
 
   duration(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number): number {
-    const s = r.b.status[i];
-    if (s === SyscallStatus.UNFINISHED || s === SyscallStatus.NO_ENTRY) return p;
+    if (!inSet(DURATION, r.b.status[i]!)) return p;
     const d = (r.tsX.hi[2 * i + 1]! - r.tsE.hi[2 * i + 1]!) * TWO32 + (r.tsX.lo[2 * i]! - r.tsE.lo[2 * i]!);
     return Number.isSafeInteger(d) ? putInt(b, dv, p, d) : putLatin1(b, p, (r.b.tsExit[i]! - r.b.tsEnter[i]!).toString());
   }
 
   arg(b: Buffer, dv: DataView, p: number, r: PreparedRows, a: number, i: number): number {
+    // rows that are not syscalls' have nargs 0 (lostRows, signalRows): the rule's statuses need no test here
     if (a >= r.b.nargs[i]!) return p;
     const h = r.args[a]!;
     return putInt64(b, dv, p, h.lo[2 * i]!, h.hi[2 * i + 1]!);
   }
 
   ret(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number): number {
-    const s = r.b.status[i];
-    if (s === SyscallStatus.UNFINISHED || s === RowStatus.LOST) return p;
+    if (!inSet(RET, r.b.status[i]!)) return p;
     return putInt64(b, dv, p, r.ret.lo[2 * i]!, r.ret.hi[2 * i + 1]!);
   }
 
   /** errno of the row, or 0 */
   errno(r: PreparedRows, i: number): number {
-    const s = r.b.status[i];
-    if (s === SyscallStatus.UNFINISHED || s === RowStatus.LOST) return 0;
+    if (!inSet(ERRNO, r.b.status[i]!)) return 0;
     const lo = r.ret.lo[2 * i]!;
-    return r.ret.hi[2 * i + 1] === -1 && lo >= TWO32 - 4095 ? TWO32 - lo : 0;
+    return r.ret.hi[2 * i + 1] === -1 && lo >= TWO32 - MAX_ERRNO ? TWO32 - lo : 0;
   }
 
   /** Worst-case bytes the strings of row i take once quoted or escaped. */

@@ -36,42 +36,83 @@ export const STR_FLAG = {
  */
 export type ColumnType = 'timestamp' | 'int64' | 'int32' | 'dict' | 'utf8' | 'binary';
 
+/** A set of row statuses, as a bit mask: bit s is RowStatus s. */
+export type StatusSet = number;
+
+/** The set of the given statuses. */
+export const statusSet = (...statuses: readonly number[]): StatusSet => statuses.reduce((m, s) => m | (1 << s), 0);
+
+/** Whether status s is in a set (a shift and a mask: as cheap as one comparison in a row loop). */
+export const inSet = (set: StatusSet, s: number): boolean => ((set >>> s) & 1) !== 0;
+
+const { COMPLETE, UNFINISHED, NO_ENTRY, LOST, SIGNAL, IGNORED_SIGNAL } = RowStatus;
+
+/** The row kinds the null rules are made of. */
+export const ROWS = {
+  all: statusSet(COMPLETE, UNFINISHED, NO_ENTRY, LOST, SIGNAL, IGNORED_SIGNAL),
+  /** syscalls */
+  calls: statusSet(COMPLETE, UNFINISHED, NO_ENTRY),
+  signals: statusSet(SIGNAL, IGNORED_SIGNAL),
+  lost: statusSet(LOST),
+} as const;
+
+/** A syscall failed when its return value is −MAX_ERRNO…−1: the errno is −ret. */
+export const MAX_ERRNO = 4095;
+
 /** One column of the schema. */
 export interface Column {
   readonly name: string;
   readonly type: ColumnType;
+  /**
+   * The null rule, part one: the row statuses in which the column can have a value. It is null
+   * in every other row, whatever the batch holds there (every writer derives its nulls from this).
+   */
+  readonly rows: StatusSet;
+  /** The null rule, part two: what else makes it null in those rows ('' when nothing: never null there). */
+  readonly alsoNull: string;
   readonly doc: string;
 }
 
-const col = (name: string, type: ColumnType, doc: string): Column => ({ name, type, doc });
+const col = (name: string, type: ColumnType, rows: StatusSet, alsoNull: string, doc: string): Column => ({ name, type, rows, alsoNull, doc });
+const { all, calls, signals, lost } = ROWS;
 
 /** The columns, in order. */
 export const COLUMNS: readonly Column[] = [
-  col('ts_enter', 'timestamp', 'wall-clock ns since the epoch (UTC) at syscall entry; null for no-entry rows; first lost time for lost rows'),
-  col('ts_exit', 'timestamp', 'wall-clock ns at syscall exit; null for unfinished rows; last lost time for lost rows'),
-  col('duration_ns', 'int64', 'ts_exit − ts_enter when both are known, else null'),
-  col('pid', 'int32', 'process id (tgid); null for lost rows'),
-  col('tid', 'int32', 'thread id; null for lost rows'),
-  col('comm', 'dict', 'task name (comm) at the time of the call; null when unknown'),
-  col('syscall', 'dict', 'syscall name (the recording\'s table, then the built-in x86_64 table); null for lost rows'),
-  col('nr', 'int32', 'syscall number; null for lost rows'),
-  ...[0, 1, 2, 3, 4, 5].map((a) => col(`arg${a}`, 'int64', `raw argument ${a} (64-bit register value as signed int64); null when the entry did not record it`)),
-  ...[0, 1, 2, 3, 4, 5].map((a) => col(`str${a}`, 'utf8', `string argument ${a} (path, name…) when captured; see str_flags`)),
-  col('str_flags', 'int32', 'per string argument a, nibble a: 0x1 truncated, 0x2 read error, 0x4 escaped (not UTF-8)'),
-  col('ret', 'int64', 'raw return value; null for unfinished and lost rows'),
-  col('errno', 'int32', 'error number when ret is −4095..−1, else null'),
-  col('errno_name', 'dict', 'name of errno (ENOENT…); null when errno is null or unknown'),
-  col('status', 'dict', 'complete, unfinished (no exit), no-entry (no entry) or lost'),
-  col('lost', 'int64', 'lost rows: packets the recorder could not write; null otherwise'),
-  col('cpu', 'int32', 'lost rows: the CPU whose buffer overflowed; null otherwise'),
-  col('signo', 'int32', 'signal rows: the signal number; null otherwise'),
-  col('signal', 'dict', 'signal rows: the signal\'s name (SIGCHLD, SIGRT_2…); null otherwise'),
-  col('si_code', 'int32', 'signal rows: si_code (SI_USER 0, SI_KERNEL 128, SI_TKILL −6, CLD_EXITED 1…); null otherwise'),
-  col('si_pid', 'int32', 'signal rows: the sender\'s pid, when the siginfo has one (sent by a process, or SIGCHLD: the child); null otherwise'),
-  col('si_status', 'int32', 'SIGCHLD rows: the child\'s exit code (CLD_EXITED) or signal; null otherwise'),
-  col('siginfo', 'utf8', 'signal rows: the siginfo as strace prints it ({si_signo=SIGCHLD, si_code=CLD_EXITED, …}); null otherwise'),
-  col('data', 'binary', 'the memory the recorder read behind pointer arguments (structs, buffers…): the row\'s data chunks as recorded, each a 4-byte header (argument, flags, length) and its bytes; null when none'),
+  col('ts_enter', 'timestamp', all & ~statusSet(NO_ENTRY), '', 'wall-clock ns since the epoch (UTC) at syscall entry; first lost time for lost rows; a signal row\'s time'),
+  col('ts_exit', 'timestamp', statusSet(COMPLETE, NO_ENTRY, LOST), '', 'wall-clock ns at syscall exit; last lost time for lost rows'),
+  col('duration_ns', 'int64', statusSet(COMPLETE, LOST), '', 'ts_exit − ts_enter when both are known'),
+  col('pid', 'int32', all & ~lost, '', 'process id (tgid); signal rows: the receiving thread\'s process'),
+  col('tid', 'int32', all & ~lost, '', 'thread id; signal rows: the receiving thread'),
+  col('comm', 'dict', all & ~lost, 'the name is not known', 'task name (comm) at the time of the call'),
+  col('syscall', 'dict', calls, 'the number has no name in the tables', 'syscall name (the recording\'s table, then the built-in x86_64 table)'),
+  col('nr', 'int32', calls, '', 'syscall number'),
+  ...[0, 1, 2, 3, 4, 5].map((a) => col(`arg${a}`, 'int64', calls, 'the entry did not record it', `raw argument ${a} (64-bit register value as signed int64)`)),
+  ...[0, 1, 2, 3, 4, 5].map((a) => col(`str${a}`, 'utf8', calls, 'not captured', `string argument ${a} (path, name…) when captured; see str_flags`)),
+  col('str_flags', 'int32', all, '', 'per string argument a, nibble a: 0x1 truncated, 0x2 read error, 0x4 escaped (not UTF-8); 0 when none'),
+  col('ret', 'int64', statusSet(COMPLETE, NO_ENTRY), '', 'raw return value'),
+  col('errno', 'int32', statusSet(COMPLETE, NO_ENTRY), `ret is not in −${MAX_ERRNO}..−1`, 'error number (−ret)'),
+  col('errno_name', 'dict', statusSet(COMPLETE, NO_ENTRY), 'errno is null or has no name', 'name of errno (ENOENT…)'),
+  col('status', 'dict', all, '', 'complete, unfinished (no exit), no-entry (no entry), lost, signal or ignored-signal'),
+  col('lost', 'int64', lost, '', 'packets the recorder could not write'),
+  col('cpu', 'int32', lost, '', 'the CPU whose buffer overflowed'),
+  col('signo', 'int32', signals, '', 'the signal number'),
+  col('signal', 'dict', signals, 'the number has no name', 'the signal\'s name (SIGCHLD, SIGRT_2…)'),
+  col('si_code', 'int32', signals, '', 'si_code (SI_USER 0, SI_KERNEL 128, SI_TKILL −6, CLD_EXITED 1…)'),
+  col('si_pid', 'int32', signals, 'the siginfo has no sender', 'the sender\'s pid (sent by a process, or SIGCHLD: the child)'),
+  col('si_status', 'int32', signals, 'not a SIGCHLD from the kernel', 'the child\'s exit code (CLD_EXITED) or signal'),
+  col('siginfo', 'utf8', signals, '', 'the siginfo as strace prints it ({si_signo=SIGCHLD, si_code=CLD_EXITED, …})'),
+  col('data', 'binary', calls, 'nothing was read', 'the memory the recorder read behind pointer arguments (structs, buffers…): the row\'s data chunks as recorded, each a 4-byte header (argument, flags, length) and its bytes'),
 ];
+
+/** A column by name (for the writers' module constants: a typo fails at load, not as a wrong null). */
+export function column(name: string): Column {
+  const c = COLUMNS.find((x) => x.name === name);
+  if (!c) throw new Error(`no column ${name} in the schema`);
+  return c;
+}
+
+/** The statuses in which a column can have a value (Column.rows). */
+export const rowsOf = (name: string): StatusSet => column(name).rows;
 
 /** Column names, in order. */
 export const COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
@@ -113,7 +154,7 @@ export function signalName(signo: number): string | undefined {
 
 /** Whether a row status is a signal's. */
 export function isSignalStatus(s: number): boolean {
-  return s === RowStatus.SIGNAL || s === RowStatus.IGNORED_SIGNAL;
+  return inSet(ROWS.signals, s);
 }
 
 /** A one-row batch for a lost-events report. */

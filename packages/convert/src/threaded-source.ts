@@ -8,6 +8,7 @@ import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceHeade
 import { InputError, UsageError } from './errors.js';
 import type { FilterOptions } from './filter.js';
 import type { Source } from './source.js';
+import { workerExecArgv } from './worker-argv.js';
 
 /** What the worker is started with. */
 export interface SourceWorkerData {
@@ -46,6 +47,7 @@ const CREDITS = 4;
 /** Like openSource(), with the decoding in a worker thread. */
 export async function openSourceInWorker(inputs: readonly string[], filter: FilterOptions, reader: OpenTraceOptions = {}): Promise<Source> {
   const worker = new Worker(new URL('./decode-thread.js', import.meta.url), {
+    execArgv: workerExecArgv(),
     // quickStart: the writer starts on the first rows while the rest is decoded
     workerData: { inputs, filter: pickFilter(filter), reader: { quickStart: true, ...reader }, credits: CREDITS } satisfies SourceWorkerData,
   });

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COLUMNS, escapeBytes, unescapeBytes } from '../src/index.js';
+import { inSet, ROW_STATUS_NAMES, ROWS } from '../src/schema.js';
+import { edgeCases, expectedRows, writeTrace } from './helpers.js';
 import { arrowSchema } from '../src/arrow-rows.js';
 import { hex16, hexNum, WallClock, halves } from '../src/int64.js';
 import { putInt, putInt64, putNine, SLACK } from '../src/byte-out.js';
@@ -82,4 +84,22 @@ test('decimal writers: exact for every digit count and sign, 64-bit from halves,
   for (let i = 0; i < mono.length; i++) {
     assert.equal(show((p) => w.put(b, dv, p, h, mono, i)), `[${mono[i]! - 1000000000n + 1764150000999999999n}]`);
   }
+});
+
+// Every writer (csv, jsonl, arrow, parquet) is checked against expectedRows, the reader's own view
+// of the rows (csv-jsonl.test.ts, arrow-parquet.test.ts); this ties that view to the one
+// definition of the null rules, on rows of every status.
+test('the rows follow each column\'s null rule (COLUMNS: the statuses where it has a value)', async () => {
+  const rows = await expectedRows(writeTrace('rules.bin', edgeCases()));
+  assert.deepEqual([...new Set(rows.map((r) => r['status']))].sort(), [...ROW_STATUS_NAMES].sort(), 'rows of every status');
+  for (const r of rows) {
+    const s = ROW_STATUS_NAMES.indexOf(r['status'] as (typeof ROW_STATUS_NAMES)[number]);
+    for (const c of COLUMNS) {
+      const where = `${c.name} in a ${r['status']} row`;
+      if (!inSet(c.rows, s)) assert.equal(r[c.name], null, where);
+      else if (c.alsoNull === '') assert.notEqual(r[c.name], null, where);
+    }
+  }
+  assert.equal(ROWS.all, (1 << ROW_STATUS_NAMES.length) - 1);
+  assert.ok(COLUMNS.every((c) => (c.rows & ~ROWS.all) === 0 && c.rows !== 0));
 });

@@ -111,15 +111,10 @@ one.close();
 rows.push(['summary, 10M Parquet rows (CLI process, end to end)', await time(() => cli('summary', DATASET)), '≤ 1 s']);
 // no current cache: summary reads the recording's batches itself (src/direct.ts), no conversion
 rows.push(['summary, 1M .bin, no cache: from the batches, no conversion (CLI, end to end)', await time(() => cli('summary', BIN, '--cache-dir', CACHE, '--refresh')), '≤ 1.5 s']);
-// the other reports convert once (DuckDB writes the Parquet cache)
+// the other reports convert once (convert's Parquet sink writes the cache)
 rows.push(['failed, 1M .bin, cold: conversion included (CLI, end to end)', await time(() => cli('failed', BIN, '--cache-dir', CACHE, '--refresh')), '']);
 rows.push(['summary, 1M .bin, cached (CLI, end to end)', await time(() => cli('summary', BIN, '--cache-dir', CACHE)), '']);
 rows.push(['failed, 1M .bin, cached (CLI, end to end)', await time(() => cli('failed', BIN, '--cache-dir', CACHE)), '']);
-rows.push(['(for comparison) 1M .bin cold through convert\'s parquet-wasm sink (API)', await time(async () => {
-  const x = await Session.open(BIN, { cacheDir: join(ROOT, 'cache-convert'), refresh: true, engine: 'convert' });
-  await summary(x);
-  x.close();
-}, 1), '']);
 
 const w = Math.max(...rows.map(([n]) => n.length));
 console.log(`query: ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} at the end; best and median of ${RUNS} runs`);
@@ -136,7 +131,7 @@ if (LARGE > 0) {
   for (let i = 0; i < LARGE_RUNS; i++) peaks.push(await runChild(LARGE_BIN, join(ROOT, 'cache-large')));
   if (peaks.some((p) => p.out !== `n\r\n${LARGE}\r\n`)) throw new Error(`the cache of ${LARGE_BIN} does not hold ${LARGE} rows: ${peaks.map((p) => p.out)}`);
   const med = (f: (p: Peak) => number) => [...peaks.map(f)].sort((a, b) => a - b)[Math.floor(peaks.length / 2)]!;
-  console.log(`\nquery cache, conversion of a ${LARGE / 1e6}M-syscall .bin (CLI: sql --refresh, DuckDB writing Parquet), ${LARGE_RUNS} runs, load average ${loadavg()[0]!.toFixed(2)}`);
+  console.log(`\nquery cache, conversion of a ${LARGE / 1e6}M-syscall .bin (CLI: sql --refresh, convert's Parquet sink), ${LARGE_RUNS} runs, load average ${loadavg()[0]!.toFixed(2)}`);
   console.log('| s (median) | CPU s (median, all threads) | peak RSS MiB (median) | peak RSS MiB (max) | target |');
   console.log('|--:|--:|--:|--:|---|');
   console.log(`| ${med((p) => p.seconds).toFixed(2)} | ${med((p) => p.cpu).toFixed(2)} | ${med((p) => p.rssMiB).toFixed(0)} | ${Math.max(...peaks.map((p) => p.rssMiB)).toFixed(0)} | ≤ 300 MB |`);

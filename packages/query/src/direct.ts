@@ -159,7 +159,7 @@ export async function summarizeRecordings(files: readonly string[], f: DirectFil
   for (const file of files) {
     const trace = await openRecording(file);
     const header: TraceHeader = trace.header;
-    // as in the schema (convert's dictionary, ingest.ts's table): a name for 0..span-1
+    // as in the schema (convert's syscall dictionary): a name for 0..span-1
     // (syscallNameSpan), NULL beyond — which the SQL path shows as 'null'
     const known = nameLookup(header);
     const span = syscallNameSpan(header);

@@ -1,10 +1,10 @@
 /**
  * `.bin` recordings as Parquet: a recording given to vltrace-query is converted once into
- * @vltrace/convert's schema (the one schema of every vltrace table) — by ingest.ts, which has
- * DuckDB write the Parquet (fast), or by convert's own Parquet sink (`engine: 'convert'`) — into
- * its cache (cache-place.ts: where, and the key a conversion must match to be used), and reused
- * while the recording is the same file with the same content. The same pass keeps the
- * reader's counters (`recording.json`) for the `lost` report.
+ * @vltrace/convert's schema (the one schema of every vltrace table), by convert's own Parquet
+ * sink (the one writer of that schema's Parquet), into its cache (cache-place.ts: where, and the
+ * key a conversion must match to be used), and reused while the recording is the same file with
+ * the same content. The same pass keeps the reader's counters (`recording.json`) for the `lost`
+ * report.
  *
  * A conversion is written by one process at a time (cache-lock.ts) into a private directory
  * (0700), its files then given the recording's modes at most, and renamed into place whole:
@@ -12,12 +12,11 @@
  */
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { FormatError, openTrace, type FormatWarning, type TraceHeader, type TraceItem, type TraceMeta, type TraceStats, type Trace, type OpenTraceOptions } from '@vltrace/format';
+import { FormatError, openTrace, type FormatWarning, type TraceHeader, type TraceMeta, type TraceStats, type Trace, type OpenTraceOptions } from '@vltrace/format';
 import { writeFileSafely } from '@vltrace/format/files';
-import type { ParquetCompression } from '@vltrace/convert';
+import type { ParquetCompression, Sink } from '@vltrace/convert';
 import { InputError } from './errors.js';
 import type { TraceDb } from './db.js';
 import {
@@ -56,8 +55,6 @@ export interface PrepareOptions {
   refresh?: boolean;
   /** Parquet codec of the cache (default zstd) */
   compression?: ParquetCompression;
-  /** who writes the Parquet: DuckDB from the batches (default, fast) or convert's Parquet sink */
-  engine?: 'duckdb' | 'convert';
   /** told before a recording is converted (the CLI says so on a terminal) */
   onConvert?: (file: string, cacheDir: string) => void;
   /** told when another process is converting the recording and this one waits for it */
@@ -242,7 +239,7 @@ const CONVERT_READ: OpenTraceOptions = { batchRows: 1 << 14, readSize: 1 << 20 }
 async function convertInto(file: string, dir: string, db: TraceDb, id: RecordingIdentity, opts: PrepareOptions): Promise<RecordingInfo> {
   const trace = await openRecording(file, CONVERT_READ);
   await mkdir(join(dir, SYSCALLS_DIR));
-  const sink = opts.engine === 'convert' ? await convertSink(dir, trace.header, opts) : await duckSink(dir, db, trace.header, opts);
+  const sink = await parquetSink(dir, trace.header, opts);
   let trailer: RecordingInfo['trailer'] = null;
   try {
     for await (const item of trace.items()) {
@@ -267,45 +264,16 @@ async function convertInto(file: string, dir: string, db: TraceDb, id: Recording
   return info;
 }
 
-interface RowSink {
-  write(item: TraceItem): void | Promise<void>;
-  close(): Promise<void>;
-}
+/**
+ * Rows per row group of the cache: a quarter of the converter's default. A row group is
+ * gathered as Arrow IPC before it is encoded, and recordings with captured memory (the `data`
+ * column) make large ones: on a real `ls -laR` recording with data, peak RSS 343 MiB with 64K
+ * rows, 305 with 32K, 258 with 16K (the DuckDB writer used before: 265). BENCHMARKS.md.
+ */
+const CACHE_ROW_GROUP = 1 << 14;
 
-/** convert's own Parquet sink (parquet-wasm). */
-async function convertSink(dir: string, header: TraceHeader, opts: PrepareOptions): Promise<RowSink> {
+/** convert's Parquet sink, into the conversion's one syscalls file. */
+async function parquetSink(dir: string, header: TraceHeader, opts: PrepareOptions): Promise<Sink> {
   const { createSink } = await import('@vltrace/convert');
-  return createSink('parquet', join(dir, SYSCALLS_DIR, 'part-00000.parquet'), { header, compression: opts.compression ?? 'zstd' });
-}
-
-/** DuckDB writes the Parquet from the batches (ingest.ts). */
-async function duckSink(dir: string, db: TraceDb, header: TraceHeader, opts: PrepareOptions): Promise<RowSink> {
-  const { ParquetIngest } = await import('./ingest.js');
-  const writer = await db.connect();
-  const codec = opts.compression === 'none' ? 'uncompressed' : (opts.compression ?? 'zstd');
-  const ing = await ParquetIngest.create(db, writer, join(dir, SYSCALLS_DIR), header, codec);
-  // DuckDB's writer threads would compete with the decoding thread for the CPUs
-  const threads = Math.max(1, availableParallelism() - 1);
-  await db.exec(`SET threads = ${threads}; SET preserve_insertion_order = false`);
-  let done = false;
-  return {
-    write(item) {
-      if (item.type === 'syscalls') return ing.add(item.batch);
-      if (item.type === 'lost') return ing.addLost(item);
-      if (item.type === 'signal') return ing.addSignal(item);
-    },
-    async close() {
-      if (done) return;
-      done = true;
-      try {
-        await ing.finish();
-      } catch (e) {
-        await ing.abort();
-        throw e;
-      } finally {
-        writer.close();
-        await db.exec('RESET threads; RESET preserve_insertion_order');
-      }
-    },
-  };
+  return createSink('parquet', join(dir, SYSCALLS_DIR, 'part-00000.parquet'), { header, compression: opts.compression ?? 'zstd', rowGroupSize: CACHE_ROW_GROUP });
 }

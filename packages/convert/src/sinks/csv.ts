@@ -7,7 +7,7 @@
 import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1, putUtf8 } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
-import { TEXT_COLUMN_NAMES, HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, signalName, type Rows } from '../schema.js';
+import { TEXT_COLUMNS, TEXT_COLUMN_NAMES, HAS_PID, HAS_STATUS, inSet, ROW_STATUS_NAMES, ROWS, rowsOf, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 /** A text value as a quoted CSV field. */
@@ -21,8 +21,13 @@ const NL = 10;
 const plain = (c: number) => c >= 0x20 && c < 0x7f && c !== 0x22;
 /** after the first n arguments of a row without strings: the empty arguments and strings, str_flags 0, and ret's comma */
 const NO_STRINGS = [0, 1, 2, 3, 4, 5, 6].map((n) => key(','.repeat(MAX_ARGS - n + 1) + ','.repeat(MAX_ARGS) + '0,'));
-/** the signal columns of a row that is not a signal's: signo, signal, si_code, si_pid, si_status, siginfo */
-const NO_SIGNAL = ',,,,,,';
+// the schema's null rules (schema.ts) of the columns whose nulls are decided here
+const THREAD = rowsOf('pid');
+const CALL = rowsOf('nr');
+const LOST = rowsOf('lost');
+const SIGNAL = rowsOf('signo');
+/** the signal columns (signo … siginfo) of a row that is not a signal's, each with the comma before it */
+const NO_SIGNAL = ','.repeat(TEXT_COLUMNS.filter((c) => c.rows === ROWS.signals).length);
 /** the end of a row (not lost) without errno, by status: errno, errno_name, status, lost, cpu, the signal columns */
 const NO_ERRNO_END = ROW_STATUS_NAMES.map((s) => key(`,,,${csvQuote(s)},,${NO_SIGNAL}\n`));
 const NO_LOST = key(`,,${NO_SIGNAL}\n`);
@@ -58,11 +63,11 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
     const [s0, s1, s2, s3, s4, s5] = strings.map((c) => c.flags);
     for (let i = 0; i < batch.length; i++) {
       const st = status[i]!;
-      if (batch.signal && isSignalStatus(st)) {
+      if (batch.signal && inSet(SIGNAL, st)) {
         signalRow(batch, r, i);
         continue;
       }
-      if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
+      if (inSet(CALL, st) && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
         // the common row: no string argument, so the fields from the last argument to ret are
         // one constant, and so is everything after ret when there is no errno
         const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : undefined;
@@ -99,20 +104,20 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
         o.pos = p;
         continue;
       }
-      const lost = st === RowStatus.LOST;
+      const thread = inSet(THREAD, st);
       const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : undefined;
-      const call = lost ? undefined : callFields.get(nr[i]!);
+      const call = inSet(CALL, st) ? callFields.get(nr[i]!) : undefined;
       const b = o.row(ROW + f.stringRoom(r, i) + (commName?.length ?? 0) + (call?.length ?? 0));
       const dv = o.dv;
       let p = times(b, dv, o.pos, r, i);
-      if (!lost) p = putInt(b, dv, p, pid[i]!);
+      if (thread) p = putInt(b, dv, p, pid[i]!);
       b[p++] = COMMA;
-      if (!lost) p = putInt(b, dv, p, tid[i]!);
+      if (thread) p = putInt(b, dv, p, tid[i]!);
       b[p++] = COMMA;
       if (commName) p = putKey(b, dv, p, commName);
       b[p++] = COMMA;
       if (call) p = putKey(b, dv, p, call);
-      else b[p++] = COMMA; // lost: empty syscall and nr
+      else b[p++] = COMMA; // not a syscall: empty syscall and nr
       b[p++] = COMMA;
       for (let a = 0; a < MAX_ARGS; a++) {
         p = f.arg(b, dv, p, r, a, i);
@@ -141,7 +146,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       b[p++] = COMMA;
       p = putKey(b, dv, p, f.statuses.get(status[i]!));
       b[p++] = COMMA;
-      if (lost && batch.lost && batch.cpu) {
+      if (inSet(LOST, st) && batch.lost && batch.cpu) {
         p = putLatin1(b, p, batch.lost[i]!.toString());
         b[p++] = COMMA;
         p = putInt(b, dv, p, batch.cpu[i]!);

@@ -9,11 +9,16 @@ import { Buffer } from 'node:buffer';
 import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1, putUtf8, type Key } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
-import { HAS_PID, HAS_STATUS, isSignalStatus, ROW_STATUS_NAMES, RowStatus, rowsSink, signalName, type Rows } from '../schema.js';
+import { HAS_PID, HAS_STATUS, inSet, ROW_STATUS_NAMES, ROWS, rowsOf, rowsSink, signalName, TEXT_COLUMNS, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
-/** the signal columns of a row that is not a signal's */
-const NO_SIGNAL = ',"signo":null,"signal":null,"si_code":null,"si_pid":null,"si_status":null,"siginfo":null';
+// the schema's null rules (schema.ts) of the columns whose nulls are decided here
+const THREAD = rowsOf('pid');
+const CALL = rowsOf('nr');
+const LOST = rowsOf('lost');
+const SIGNAL = rowsOf('signo');
+/** the signal columns (signo … siginfo) of a row that is not a signal's */
+const NO_SIGNAL = TEXT_COLUMNS.filter((c) => c.rows === ROWS.signals).map((c) => `,"${c.name}":null`).join('');
 const K = {
   tsEnter: key('{"ts_enter":'), tsExit: key(',"ts_exit":'), dur: key(',"duration_ns":'), pid: key(',"pid":'),
   tid: key(',"tid":'),
@@ -21,7 +26,7 @@ const K = {
   strFlags: key(',"str_flags":'), ret: key(',"ret":'), errno: key(',"errno":'), errnoName: key(',"errno_name":'),
   status: key(',"status":'), lost: key(',"lost":'), cpu: key(',"cpu":'),
   noLost: key(',"lost":null,"cpu":null' + NO_SIGNAL + '}\n'), noErrno: key(',"errno":null,"errno_name":null'),
-  lostIds: key(',"pid":null,"tid":null'), lostNames: key(',"syscall":null,"nr":null'), end: key(NO_SIGNAL + '}\n'),
+  noThread: key(',"pid":null,"tid":null'), noCall: key(',"syscall":null,"nr":null'), end: key(NO_SIGNAL + '}\n'),
 };
 const NULL = key('null');
 const CLOSE = key('}\n');
@@ -100,10 +105,9 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   const fullRow = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number, commField: Key, call: Key): number => {
     const batch = r.b;
     const st = batch.status[i]!;
-    const lost = st === RowStatus.LOST;
     p = times(b, dv, p, r, i);
-    if (lost) {
-      p = putKey(b, dv, p, K.lostIds);
+    if (!inSet(THREAD, st)) {
+      p = putKey(b, dv, p, K.noThread);
     } else {
       p = putKey(b, dv, p, K.pid);
       p = putInt(b, dv, p, batch.pid[i]!);
@@ -136,7 +140,7 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
     p = errno > 0 ? errnoFields(b, dv, p, errno) : putKey(b, dv, p, K.noErrno);
     p = putKey(b, dv, p, K.status);
     p = putKey(b, dv, p, f.statuses.get(st));
-    if (lost && batch.lost && batch.cpu) {
+    if (inSet(LOST, st) && batch.lost && batch.cpu) {
       p = putKey(b, dv, p, K.lost);
       p = putLatin1(b, p, batch.lost[i]!.toString());
       p = putKey(b, dv, p, K.cpu);
@@ -188,16 +192,16 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
       const st = status[i]!;
       const c = comm[i]!;
       const commField = c >= 0 ? commFields.get(c) : NO_COMM;
-      if (batch.signal && isSignalStatus(st)) {
+      if (batch.signal && inSet(SIGNAL, st)) {
         o.pos = signalRow(batch, r, i, commField);
         continue;
       }
-      if (st !== RowStatus.LOST && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
+      if (inSet(CALL, st) && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
         const call = callFields.get(nr[i]!);
         const b = o.row(ROW + commField.length + call.length);
         o.pos = plainRow(b, o.dv, o.pos, r, i, commField, call);
       } else {
-        const call = st === RowStatus.LOST ? K.lostNames : callFields.get(nr[i]!);
+        const call = inSet(CALL, st) ? callFields.get(nr[i]!) : K.noCall;
         const b = o.row(ROW + f.stringRoom(r, i) + commField.length + call.length);
         o.pos = fullRow(b, o.dv, o.pos, r, i, commField, call);
       }

@@ -1,50 +1,51 @@
-// The cache's Parquet (written by DuckDB from the batches, src/ingest.ts) holds exactly what
-// @vltrace/convert's Parquet sink writes for the same recording: same columns and types, same
-// rows (every value, nulls included), on the hand-built fixture and on a synthetic recording
-// with long strings, failures and process events.
+// The cache's Parquet holds exactly the rows `vltrace-convert --to parquet` writes for the same
+// recording (the one writer of the schema: the cache goes through it), lost and signal rows
+// included: same columns and types, every value, nulls included — on the hand-built fixture, on
+// a synthetic recording over several row groups, and on one with odd strings, lost events,
+// unknown syscalls and recorded memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { synthesizeTrace } from '@vltrace/testkit';
+import { convert } from '@vltrace/convert';
 import { TraceDb, sqlString } from '../src/db.js';
 import { prepareRecording } from '../src/recording.js';
 import { buildFixture, tmpDir, writeTrace } from './fixture.js';
-import { synthesizeTrace } from '@vltrace/testkit';
 
 async function compare(bin: string, dir: string): Promise<void> {
   const db = await TraceDb.create();
   try {
-    const duck = await prepareRecording(bin, db, { cacheDir: join(dir, 'duck'), engine: 'duckdb' });
-    const conv = await prepareRecording(bin, db, { cacheDir: join(dir, 'conv'), engine: 'convert' });
+    const cache = await prepareRecording(bin, db, { cacheDir: join(dir, 'cache') });
+    const out = join(dir, 'convert.parquet');
+    await convert({ inputs: [bin], to: 'parquet', output: out });
     const read = (files: readonly string[]) => `read_parquet([${files.map(sqlString).join(', ')}])`;
-    const d = await db.query(`DESCRIBE SELECT * FROM ${read(duck.syscalls)}`);
-    const c = await db.query(`DESCRIBE SELECT * FROM ${read(conv.syscalls)}`);
+    const d = await db.query(`DESCRIBE SELECT * FROM ${read(cache.syscalls)}`);
+    const c = await db.query(`DESCRIBE SELECT * FROM ${read([out])}`);
     assert.deepEqual(d.rows.map((r) => [r['column_name'], r['column_type']]), c.rows.map((r) => [r['column_name'], r['column_type']]));
-    const n = await db.query(`SELECT (SELECT count(*) FROM ${read(duck.syscalls)}) AS d, (SELECT count(*) FROM ${read(conv.syscalls)}) AS c`);
+    const n = await db.query(`SELECT (SELECT count(*) FROM ${read(cache.syscalls)}) AS d, (SELECT count(*) FROM ${read([out])}) AS c`);
     assert.equal(n.rows[0]!['d'], n.rows[0]!['c']);
-    for (const [a, b] of [[duck, conv], [conv, duck]] as const) {
-      const diff = await db.query(`SELECT * FROM ${read(a.syscalls)} EXCEPT ALL SELECT * FROM ${read(b.syscalls)} LIMIT 3`);
-      assert.deepEqual(diff.rows, [], `rows only in ${a === duck ? 'the DuckDB cache' : "convert's Parquet"}`);
+    for (const [a, b, what] of [[cache.syscalls, [out], 'the cache'], [[out], cache.syscalls, "convert's Parquet"]] as const) {
+      const diff = await db.query(`SELECT * FROM ${read(a)} EXCEPT ALL SELECT * FROM ${read(b)} LIMIT 3`);
+      assert.deepEqual(diff.rows, [], `rows only in ${what}`);
     }
-    const meta = await db.query(`SELECT key::VARCHAR AS k, value::VARCHAR AS v FROM parquet_kv_metadata(${sqlString(duck.syscalls[0]!)}) WHERE key::VARCHAR LIKE 'vltrace.%' ORDER BY 1`);
-    assert.deepEqual(meta.rows.map((r) => r['k']), ['vltrace.clock.monotonic_ns', 'vltrace.clock.realtime_ns', 'vltrace.hostname', 'vltrace.schema']);
   } finally {
     db.close();
   }
 }
 
-test('DuckDB-written cache = convert\'s Parquet: the fixture', async () => {
-  const dir = tmpDir('vq-ingest-');
+test('the cache = convert\'s Parquet: the fixture (signals, lost events, unfinished and no-entry calls)', async () => {
+  const dir = tmpDir('vq-cache-rows-');
   await compare(writeTrace(buildFixture(), 'fixture.bin', dir), dir);
 });
 
-test('DuckDB-written cache = convert\'s Parquet: 300k synthetic syscalls (several slices, long strings)', async () => {
-  const dir = tmpDir('vq-ingest-');
+test('the cache = convert\'s Parquet: 300k synthetic syscalls (several row groups, long strings)', async () => {
+  const dir = tmpDir('vq-cache-rows-');
   const bin = join(dir, 'synth.bin');
   await synthesizeTrace(bin, { syscalls: 300_000, seed: 7 });
   await compare(bin, dir);
 });
 
-test('DuckDB-written cache = convert\'s Parquet: invalid UTF-8, cut and unreadable strings, lost rows, unknown syscalls, recorded memory', async () => {
+test('the cache = convert\'s Parquet: invalid UTF-8, cut and unreadable strings, lost rows, unknown syscalls, recorded memory', async () => {
   const { PacketWriter, CHUNK_FLAGS } = await import('@vltrace/format');
   const w = new PacketWriter();
   const bytes = (...b: number[]) => Uint8Array.from(b);
@@ -66,11 +67,11 @@ test('DuckDB-written cache = convert\'s Parquet: invalid UTF-8, cut and unreadab
   w.exit({ pid: 7, tid: 7, ts: 1_000_000_700n, nr: 999, ret: -38n });
   w.exit({ pid: 9, tid: 9, ts: 1_000_000_800n, nr: 0, ret: 5n });
   w.entry({ pid: 7, tid: 7, ts: 1_000_000_900n, nr: 231, args: [0n] });
-  const dir = tmpDir('vq-ingest-');
+  const dir = tmpDir('vq-cache-rows-');
   await compare(writeTrace(w, 'odd.bin', dir), dir);
   const db = await TraceDb.create();
   try {
-    const p = await prepareRecording(join(dir, 'odd.bin'), db, { cacheDir: join(dir, 'duck') });
+    const p = await prepareRecording(join(dir, 'odd.bin'), db, { cacheDir: join(dir, 'cache') });
     const { rows } = await db.query(`SELECT syscall, octet_length(data) AS n FROM read_parquet([${p.syscalls.map(sqlString).join(', ')}]) WHERE data IS NOT NULL ORDER BY ts_enter`);
     // each chunk: a 4-byte header and its bytes
     assert.deepEqual(rows, [{ syscall: 'read', n: 8 }, { syscall: 'write', n: 4 + 383 + 4 + 117 }]);
