@@ -17,11 +17,11 @@ export interface Sink {
 }
 
 /** Output formats, in the order --help lists them. */
-export const FORMATS = ['text', 'hex', 'strace', 'csv', 'jsonl', 'arrow', 'arrows', 'parquet'] as const;
+export const FORMATS = ['text', 'hex', 'strace', 'csv', 'jsonl', 'arrow', 'arrows', 'parquet', 'perfetto'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Formats written to a file path rather than a stream. */
-export const BINARY_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', 'parquet']);
+export const BINARY_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', 'parquet', 'perfetto']);
 
 /**
  * Formats that take ENTERED rows (the reader's `entered` option): a call still running after the
@@ -32,7 +32,7 @@ export const ENTERED_FORMATS: ReadonlySet<Format> = new Set(['strace']);
 
 /** File extension of each format's output. */
 export const EXTENSIONS: Record<Format, string> = {
-  text: '.txt', hex: '.hex', strace: '.strace', csv: '.csv', jsonl: '.jsonl', arrow: '.arrow', arrows: '.arrows', parquet: '.parquet',
+  text: '.txt', hex: '.hex', strace: '.strace', csv: '.csv', jsonl: '.jsonl', arrow: '.arrow', arrows: '.arrows', parquet: '.parquet', perfetto: '.pftrace',
 };
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'none';
@@ -93,6 +93,7 @@ const MODULES = {
   jsonl: () => import('./sinks/jsonl.js'),
   arrow: () => import('./sinks/arrow.js'),
   parquet: () => import('./sinks/parquet.js'),
+  perfetto: () => import('./sinks/perfetto.js'),
 };
 
 const FACTORIES: Record<Format, SinkFactory> = {
@@ -104,6 +105,7 @@ const FACTORIES: Record<Format, SinkFactory> = {
   arrow: (out, o) => MODULES.arrow().then((m) => m.createArrowSink(path(out), o, 'file')),
   arrows: (out, o) => MODULES.arrow().then((m) => m.createArrowSink(path(out), o, 'stream')),
   parquet: (out, o) => MODULES.parquet().then((m) => m.createParquetSink(path(out), o)),
+  perfetto: (out, o) => MODULES.perfetto().then((m) => m.createPerfettoSink(path(out), o)),
 };
 
 /**
