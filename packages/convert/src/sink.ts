@@ -1,6 +1,6 @@
 /**
  * The sink contract every output format follows, and the registry that creates one by name.
- * Text formats write to a stream; binary formats (arrow, arrows, parquet) write to a file
+ * Text formats write to a stream; binary formats (arrow, arrows, parquet, perfetto) write to a file
  * descriptor or a file path (a directory for a partitioned Parquet dataset). A sink gets every item of the converted
  * stream in time order — syscall batches (`Rows`), lost-event reports, process events, the
  * trailer — and flushes everything in close().
@@ -128,7 +128,7 @@ function path(out: SinkOutput): string | number {
 }
 
 /**
- * Creates the sink of a format. Text formats take a writable stream; arrow, arrows and parquet
+ * Creates the sink of a format. Text formats take a writable stream; arrow, arrows, parquet and perfetto
  * take a file descriptor (written, not closed: it is the caller's) or a path, which they create
  * safely (@vltrace/format/files) and rename into place when closed; with partitionBy, parquet
  * takes the path of a directory of this user, which it creates if missing.
