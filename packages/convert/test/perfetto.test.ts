@@ -17,6 +17,8 @@ import { callText } from '../src/strace/call-text.js';
 import { joinCalls, parseStraceLines } from '../src/strace/compare.js';
 import { edgeCases, expectedRows, tmpPath, writeTrace, type TextRow } from './helpers.js';
 import { readPerfetto, type PerfettoTrace, type Slice } from './perfetto-reader.js';
+import protobuf from 'protobufjs';
+import { putFixed64, putVarint, putVarintWords, varintSize, varintWordsSize } from '../src/protobuf.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url)); // from dist/test/
 const ADDON = join(ROOT, 'native/build/Release/vltrace.node');
@@ -146,6 +148,28 @@ function checkForks(t: PerfettoTrace): number {
   }
   return forks.length;
 }
+
+test('protobuf: varints and fixed64 encode as protobufjs does', () => {
+  const out = new Uint8Array(16);
+  const values = [0n, 1n, 127n, 128n, 16383n, 16384n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, (1n << 53n) - 1n, 1n << 53n, (1n << 63n) - 1n, -1n, -2n, -4095n, -(1n << 63n)];
+  for (const v of values) {
+    const u = BigInt.asUintN(64, v);
+    const lo = Number(u & 0xffffffffn);
+    const hi = Number(u >> 32n);
+    const want = protobuf.Writer.create().int64(v.toString()).finish();
+    const end = putVarintWords(out, 0, lo, hi);
+    assert.deepEqual([...out.subarray(0, end)], [...want], `varint of ${v}`);
+    assert.equal(varintWordsSize(lo, hi), want.length, `size of ${v}`);
+    if (v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      assert.equal(putVarint(out, 0, Number(v)), want.length);
+      assert.deepEqual([...out.subarray(0, want.length)], [...want], `varint of the number ${v}`);
+      assert.equal(varintSize(Number(v)), want.length);
+      const f = protobuf.Writer.create().fixed64(v.toString()).finish();
+      assert.equal(putFixed64(out, 0, Number(v)), 8);
+      assert.deepEqual([...out.subarray(0, 8)], [...f], `fixed64 of ${v}`);
+    }
+  }
+});
 
 test('perfetto: the edge cases, every row where it belongs (timestamps below and above 2^53)', async () => {
   for (const base of [1_000_000_000n, (1n << 53n) + 12345n]) {

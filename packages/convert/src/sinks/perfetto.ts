@@ -380,6 +380,8 @@ export function createPerfettoSink(out: string | number, options: SinkOptions): 
         t = threadTrack(tid, pids[i]!, ci >= 0 ? b.comms[ci]! : '', ci, noEntry ? b.tsExit[i]! : b.tsEnter[i]!);
       }
       if (t.open) closeOpen(t, noEntry ? b.tsExit[i]! : b.tsEnter[i]!);
+      // a call after the exit: the tid is another thread's now
+      if (t.exited && !noEntry && b.tsEnter[i]! > t.exitTs) t.exited = false;
       const name = syscallName(nr[i]!);
       const iid = nr[i]! >= 0 ? (callIids[nr[i]!] ?? callIid(nr[i]!)) : callIid(nr[i]!);
       const line = renderer.text(b, i, name);
