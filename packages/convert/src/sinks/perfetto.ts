@@ -331,7 +331,7 @@ export function createPerfettoSink(out: string | number, options: SinkOptions): 
     pos = p;
   };
 
-  /** A slice's END at ts (words at index k of w, or a bigint). */
+  /** A slice's END at the time whose 64-bit value is lo + hi·2^32. */
   const sliceEnd = (uuid: number, lo: number, hi: number) => {
     const te = 2 + 1 + varintSize(uuid);
     const body = 1 + varintWordsSize(lo, hi) + SEQUENCE_FIELDS.length + 2 + te;
