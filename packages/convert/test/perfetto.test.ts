@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errnoByName, openTrace, type TraceMeta } from '@vltrace/format';
@@ -265,6 +265,24 @@ test('perfetto: a real recording (fork, exec, a thread, a failure, a signal), ag
   }
   t.diagnostic(`${rows.length} rows, ${trace.slices.length} slices and instants, ${compared} strace lines compared, ${forks} forks, ${statSync(bin).size} bytes recorded`);
   assert.ok(compared > 100, `calls compared with strace (${compared})`);
+});
+
+test('perfetto: a recording cut short (the recorder killed): the rows of its whole packets', async () => {
+  const sample = join(SAMPLES, 'sh-fork.bin');
+  const whole = readFileSync(sample);
+  const t0 = await openTrace(sample);
+  const head = t0.header.size;
+  await t0.close();
+  for (const keep of [0.9, 0.5, 0.25]) {
+    const file = tmpPath(`cut-${keep}.bin`);
+    // cut inside the packets, wherever that falls
+    writeFileSync(file, whole.subarray(0, head + Math.floor((whole.length - head) * keep) + 3));
+    const t = await toPerfetto(file);
+    const rows = await expectedRows(file);
+    assert.ok(rows.length > 0);
+    checkRows(t, rows, await metaOf(file));
+    checkTracks(t, rows);
+  }
 });
 
 test('perfetto: written beside the input by default (run.bin → run.pftrace)', async () => {
