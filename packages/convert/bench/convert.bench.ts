@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convert, FORMATS, type Format } from '../src/index.js';
+import { BINARY_FORMATS, convert, FORMATS, type Format } from '../src/index.js';
 import { synthesizeTrace } from '@vltrace/testkit';
 
 const N = Number(process.env['VLT_BENCH_SYSCALLS'] ?? 1_000_000);
@@ -16,13 +16,13 @@ const RUNS = Number(process.env['VLT_BENCH_RUNS'] ?? 5);
 const LARGE = Number(process.env['VLT_BENCH_LARGE'] ?? 5_000_000);
 const LARGE_RUNS = Number(process.env['VLT_BENCH_LARGE_RUNS'] ?? 3);
 const ONLY = process.env['VLT_BENCH_FORMATS']?.split(',') as Format[] | undefined;
-const TARGETS: Partial<Record<Format, number>> = { text: 1e6, hex: 1e6, csv: 1e6, jsonl: 1e6, arrow: 2e6, arrows: 2e6, parquet: 5e5 };
+const TARGETS: Partial<Record<Format, number>> = { text: 1e6, hex: 1e6, csv: 1e6, jsonl: 1e6, arrow: 2e6, arrows: 2e6, parquet: 5e5, perfetto: 5e5 };
 
 interface Result { seconds: number; rows: number; rssMiB: number; bytes: number; cpu: number }
 
 /** Child: one conversion, reported to the parent. */
 async function child(format: Format, input: string, outDir: string): Promise<void> {
-  const binary = format === 'arrow' || format === 'arrows' || format === 'parquet';
+  const binary = BINARY_FORMATS.has(format);
   const output = binary ? join(outDir, `out.${format}`) : undefined;
   // the previous run's output is removed first: replacing a 161 MB file frees its page cache
   // in rename(), ~40 ms here, which is not conversion work

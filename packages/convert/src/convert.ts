@@ -28,7 +28,7 @@ export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header
   /** output format */
   to: Format;
   /**
-   * output path. Text formats default to `stdout` (or '-'); arrow, arrows and parquet default to
+   * output path. Text formats default to `stdout` (or '-'); arrow, arrows, parquet and perfetto default to
    * the first input's name with the format's extension (run.bin → run.parquet), beside it
    */
   output?: string;

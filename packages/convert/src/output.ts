@@ -37,7 +37,7 @@ export function outputMode(inputs: readonly string[]): number {
 export type OutputKind =
   /** a write stream (text formats) */
   | 'stream'
-  /** a file descriptor (arrow, arrows, parquet) */
+  /** a file descriptor (arrow, arrows, parquet, perfetto) */
   | 'fd'
   /** a directory (a partitioned Parquet dataset) */
   | 'directory';

@@ -1,6 +1,6 @@
 /**
  * The sink contract every output format follows, and the registry that creates one by name.
- * Text formats write to a stream; binary formats (arrow, arrows, parquet) write to a file
+ * Text formats write to a stream; binary formats (arrow, arrows, parquet, perfetto) write to a file
  * descriptor or a file path (a directory for a partitioned Parquet dataset). A sink gets every item of the converted
  * stream in time order — syscall batches (`Rows`), lost-event reports, process events, the
  * trailer — and flushes everything in close().
@@ -17,11 +17,11 @@ export interface Sink {
 }
 
 /** Output formats, in the order --help lists them. */
-export const FORMATS = ['text', 'hex', 'strace', 'csv', 'jsonl', 'arrow', 'arrows', 'parquet'] as const;
+export const FORMATS = ['text', 'hex', 'strace', 'csv', 'jsonl', 'arrow', 'arrows', 'parquet', 'perfetto'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Formats written to a file path rather than a stream. */
-export const BINARY_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', 'parquet']);
+export const BINARY_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', 'parquet', 'perfetto']);
 
 /**
  * Formats that take ENTERED rows (the reader's `entered` option): a call still running after the
@@ -32,7 +32,7 @@ export const ENTERED_FORMATS: ReadonlySet<Format> = new Set(['strace']);
 
 /** File extension of each format's output. */
 export const EXTENSIONS: Record<Format, string> = {
-  text: '.txt', hex: '.hex', strace: '.strace', csv: '.csv', jsonl: '.jsonl', arrow: '.arrow', arrows: '.arrows', parquet: '.parquet',
+  text: '.txt', hex: '.hex', strace: '.strace', csv: '.csv', jsonl: '.jsonl', arrow: '.arrow', arrows: '.arrows', parquet: '.parquet', perfetto: '.pftrace',
 };
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'none';
@@ -93,6 +93,7 @@ const MODULES = {
   jsonl: () => import('./sinks/jsonl.js'),
   arrow: () => import('./sinks/arrow.js'),
   parquet: () => import('./sinks/parquet.js'),
+  perfetto: () => import('./sinks/perfetto.js'),
 };
 
 const FACTORIES: Record<Format, SinkFactory> = {
@@ -104,6 +105,7 @@ const FACTORIES: Record<Format, SinkFactory> = {
   arrow: (out, o) => MODULES.arrow().then((m) => m.createArrowSink(path(out), o, 'file')),
   arrows: (out, o) => MODULES.arrow().then((m) => m.createArrowSink(path(out), o, 'stream')),
   parquet: (out, o) => MODULES.parquet().then((m) => m.createParquetSink(path(out), o)),
+  perfetto: (out, o) => MODULES.perfetto().then((m) => m.createPerfettoSink(path(out), o)),
 };
 
 /**
@@ -126,7 +128,7 @@ function path(out: SinkOutput): string | number {
 }
 
 /**
- * Creates the sink of a format. Text formats take a writable stream; arrow, arrows and parquet
+ * Creates the sink of a format. Text formats take a writable stream; arrow, arrows, parquet and perfetto
  * take a file descriptor (written, not closed: it is the caller's) or a path, which they create
  * safely (@vltrace/format/files) and rename into place when closed; with partitionBy, parquet
  * takes the path of a directory of this user, which it creates if missing.

@@ -17,14 +17,14 @@ import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { PacketWriter } from '@vltrace/format';
-import { convert, EXTENSIONS, FORMATS, type Format } from '../src/index.js';
+import { BINARY_FORMATS, convert, EXTENSIONS, FORMATS, type Format } from '../src/index.js';
 import { synthesizeTrace } from '@vltrace/testkit';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/vltrace-convert.js');
 const NOBODY = 65534;
 const OTHER = 65533;
 const ROOT_DATA = "root's data\n";
-const TEXT_FORMATS = FORMATS.filter((f) => !['arrow', 'arrows', 'parquet'].includes(f));
+const TEXT_FORMATS = FORMATS.filter((f) => !BINARY_FORMATS.has(f));
 const SYSCALLS = 1000;
 
 /** Runs vltrace-convert with umask 022, as root or (uid) as another user (a time limit: a FIFO opened by mistake would wait for ever). */

@@ -7,12 +7,14 @@
  * tracker state: descriptors print as numbers (strace without -y), and no alignment, pid or
  * time is added.
  */
-import { SyscallStatus, StrFlags, allocBatch, syscallByName, type SyscallBatch } from '@vltrace/format';
+import { Buffer } from 'node:buffer';
+import { SyscallStatus, StrFlags, allocBatch, syscallByName, type SyscallBatch, type TraceEvent, type TraceHeader } from '@vltrace/format';
 import { unescapeBytes } from '../bytes.js';
 import { STR_FLAG } from '../schema.js';
 import { Call, type StraceConfig } from './call.js';
-import { printArgs, printResult } from './decoder.js';
+import { printArgs, printResult, type Decoder } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
+import { learnFiles } from './fd-records.js';
 import { FdTracker } from './fds.js';
 import type { XlatStyle } from './xlat.js';
 
@@ -117,8 +119,11 @@ export function callText(r: CallColumns, opts: CallTextOptions = {}): string {
   const cfg: StraceConfig = { style: opts.style ?? 'abbrev', stringLimit: opts.stringLimit ?? 32, decodeFds: false };
   const b = oneRow(r, status);
   const name = r.syscall;
-  const d = decoderFor(name, b.nargs[0]!);
-  const c = new Call(cfg, new FdTracker(undefined)).at(b, 0, name);
+  return render(new Call(cfg, new FdTracker(undefined)).at(b, 0, name), decoderFor(name, b.nargs[0]!), status, name);
+}
+
+/** The text of the row `c` points at, by its status (callText's forms). */
+function render(c: Call, d: Decoder, status: number, name: string): string {
   if (status === SyscallStatus.NO_ENTRY) return `<... ${name} resumed>) = ${printResult(c, d)}`;
   const n = d.args?.length ?? 0;
   if (status === SyscallStatus.COMPLETE) return `${name}(${printArgs(c, d, 0, n)}) = ${printResult(c, d)}`;
@@ -128,4 +133,73 @@ export function callText(r: CallColumns, opts: CallTextOptions = {}): string {
   const exitHalf = printArgs(c, d, split, n) !== '';
   const comma = split < n && d.exitComma !== true && entry !== '' ? ', ' : '';
   return `${name}(${entry}${comma}${exitHalf ? UNFINISHED : ''}) = ?`;
+}
+
+export interface CallRendererOptions extends CallTextOptions {
+  /**
+   * -y: descriptors print with the file behind them (`3</etc/passwd>`), followed through the
+   * stream as the strace output does (the calls' effects, fork/exec/exit, inherited descriptors)
+   */
+  readonly decodeFds?: boolean;
+}
+
+/**
+ * callText for the rows of a stream, in order: the same text, read straight from the batches
+ * (one Call reused, nothing copied). With -y, an fd tracker follows the stream, so it must see
+ * every row and every process event (event()) in order.
+ */
+export class CallRenderer {
+  /** the row last rendered: its return value, errno… */
+  readonly call: Call;
+  private readonly fds: FdTracker;
+  private readonly decodeFds: boolean;
+
+  constructor(header: TraceHeader, opts: CallRendererOptions = {}) {
+    const meta = header.meta;
+    // the traced command starts in the recorder's directory; attached processes: unknown
+    const cwd = meta.command && typeof meta.cwd === 'string' ? Buffer.from(meta.cwd, 'utf8').toString('latin1') : undefined;
+    this.fds = new FdTracker(cwd);
+    this.decodeFds = opts.decodeFds ?? false;
+    const cfg: StraceConfig = { style: opts.style ?? 'abbrev', stringLimit: opts.stringLimit ?? 32, decodeFds: this.decodeFds };
+    this.call = new Call(cfg, this.fds);
+  }
+
+  /**
+   * Row i of b (complete, unfinished or no-entry), whose syscall is `name`, as callText prints
+   * it; `call` then points at it. The text is ASCII (strace escapes every other byte).
+   */
+  text(b: SyscallBatch, i: number, name: string): string {
+    const status = b.status[i]!;
+    const c = this.call.at(b, i, name);
+    const d = decoderFor(name, b.nargs[i]!);
+    if (!this.decodeFds || status === SyscallStatus.UNFINISHED) return render(c, d, status, name);
+    // what the call did to the descriptors: before its arguments print when it creates some of them
+    if (d.effectFirst) this.effect(d, c);
+    const s = render(c, d, status, name);
+    if (!d.effectFirst) this.effect(d, c);
+    return s;
+  }
+
+  /** What a process event does to the -y tracker. */
+  event(e: TraceEvent): void {
+    if (!this.decodeFds) return;
+    switch (e.type) {
+      case 'fork':
+        if (!e.thread) this.fds.fork(e.pid, e.childPid);
+        return;
+      case 'exec':
+        this.fds.exec(e.pid);
+        return;
+      case 'proc_exit':
+        if (e.groupDead) this.fds.exit(e.pid);
+        return;
+      case 'fd_info':
+        this.fds.inherited(e);
+    }
+  }
+
+  private effect(d: Decoder, c: Call): void {
+    d.effect?.(c);
+    learnFiles(c);
+  }
 }
