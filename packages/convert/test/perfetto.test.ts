@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { errnoByName, openTrace, type TraceMeta } from '@vltrace/format';
 import { convert } from '../src/index.js';
 import { callText } from '../src/strace/call-text.js';
-import { joinCalls, parseStraceLines } from '../src/strace/compare.js';
+import { joinCalls, parseStraceLines } from '@vltrace/testkit';
 import { edgeCases, expectedRows, tmpPath, writeTrace, type TextRow } from './helpers.js';
 import { readPerfetto, type PerfettoTrace, type Slice } from './perfetto-reader.js';
 import protobuf from 'protobufjs';
