@@ -12,21 +12,21 @@ import { FormatError } from '@vltrace/format';
 import { OutputPathError } from '@vltrace/format/files';
 import { convert, ConvertError, type ConvertOptions, type ConvertProgress } from './convert.js';
 import { EXIT, InputError, inputError, UsageError } from './errors.js';
-import { FORMATS, PARTITION_KEYS, type Format, type PartitionKey } from './sink.js';
+import { BINARY_FORMATS, FORMATS, PARTITION_KEYS, type Format, type PartitionKey } from './sink.js';
 
 const PROG = 'vltrace-convert';
 
 /** Every option of the command, with its help text: the one table --help is built from. */
 export const OPTIONS = {
   to: { type: 'string', value: 'FORMAT', choices: FORMATS, default: 'text', group: 'Output:', describe: 'output format' },
-  output: { short: 'o', type: 'string', value: 'FILE', group: 'Output:', describe: 'output file ("-" = stdout). Text formats default to stdout; arrow, arrows and parquet to the first input\'s name with the format\'s extension (run.bin → run.parquet)' },
+  output: { short: 'o', type: 'string', value: 'FILE', group: 'Output:', describe: 'output file. Text formats (text, hex, strace, csv, jsonl) default to stdout, also written as "-"; arrow, arrows, parquet and perfetto to the first input\'s name with the format\'s extension (run.bin → run.parquet)' },
   timestamp: { short: 't', type: 'count', group: 'Output:', describe: 'print timestamps: text and hex add a time column; strace: -t time of day, -tt with µs, -ttt epoch seconds' },
   'relative-timestamps': { short: 'r', type: 'boolean', group: 'Output:', describe: 'strace: print the time since the previous line' },
   'syscall-times': { short: 'T', type: 'boolean', group: 'Output:', describe: 'strace: print the time spent in each call' },
-  'decode-fds': { short: 'y', type: 'boolean', group: 'Output:', describe: 'strace: print the paths of file descriptor arguments' },
+  'decode-fds': { short: 'y', type: 'boolean', group: 'Output:', describe: 'strace and perfetto: print the paths of file descriptor arguments' },
   'follow-forks': { short: 'f', type: 'count', group: 'Output:', describe: 'strace: start every line with its pid, as strace -f does (default: when the recording followed forks or has several processes). -ff (strace\'s one file per process) is refused: -p PID converts one process' },
   'hex-separator': { short: 'K', type: 'string', value: 'SEP', group: 'Output:', describe: 'field separator of the text and hex formats (its first character; default a space)' },
-  'string-limit': { short: 's', type: 'number', value: 'N', group: 'Output:', describe: 'strace and hex: print at most this many bytes of each string ("..." marks the cut)' },
+  'string-limit': { short: 's', type: 'number', value: 'N', group: 'Output:', describe: 'strace, perfetto and hex: print at most this many bytes of each string ("..." marks the cut)' },
   compression: { type: 'string', value: 'CODEC', choices: ['zstd', 'snappy', 'none'], default: 'zstd', group: 'Parquet:', describe: 'Parquet codec' },
   'row-group-size': { type: 'number', value: 'N', default: 65536, group: 'Parquet:', describe: 'Parquet rows per row group' },
   'parquet-threads': { type: 'number', value: 'N', default: 1, group: 'Parquet:', describe: 'encoder threads; row groups are encoded in parallel and spliced into one file (each adds ~100 MB of memory)' },
@@ -205,6 +205,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (!(opts.rowGroupSize! >= 1)) throw new UsageError('--row-group-size must be a number ≥ 1');
     if (!(opts.workers! >= 1)) throw new UsageError('--parquet-threads must be a number ≥ 1');
     if (opts.partitionBy && opts.to !== 'parquet') throw new UsageError('--partition-by applies to --to parquet only');
+    // a binary format is a file (renamed into place when complete, kept as .partial when the input is bad)
+    if (opts.output === '-' && BINARY_FORMATS.has(opts.to)) throw new UsageError(`--to ${opts.to} writes a file: give -o FILE, not -`);
     bar = await progressBar(args.progress);
     const res = await convert({ ...opts, ...(bar ? { onProgress: (p: ConvertProgress) => bar!.update(p) } : {}) });
     bar?.stop();

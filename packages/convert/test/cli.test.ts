@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { FormatError, PacketWriter } from '@vltrace/format';
 import { ArgsError } from '@vltrace/format/cli';
 import { convertArgs, OPTIONS } from '../src/cli.js';
-import { convert, ConvertError, InputError } from '../src/index.js';
+import { convert, ConvertError, FORMATS, InputError } from '../src/index.js';
 import { edgeCases, tmpPath, writeTrace } from './helpers.js';
 import { synthesizeTrace } from '@vltrace/testkit';
 
@@ -186,7 +186,7 @@ test('the command line: lists, counts, bundles, and mistakes said in our words',
   assert.equal(convertArgs(['--', '-odd.bin'])._[0], '-odd.bin');
   assert.equal(convertArgs(['r.bin', '--no-progress']).progress, false);
   const wrong: [string[], RegExp][] = [
-    [['run.bin', '--to'], /^--to needs one of text, hex, strace, csv, jsonl, arrow, arrows, parquet$/],
+    [['run.bin', '--to'], new RegExp(`^--to needs one of ${FORMATS.join(', ')}$`)],
     [['run.bin', '--to', 'xml'], /^--to: 'xml' is not one of /],
     [['run.bin', '--bogus'], /^unknown option '--bogus'$/],
     [['run.bin', '-X', '-X'], /^-X given twice$/],
@@ -206,6 +206,13 @@ test('usage errors: the message, then where to read more, exit 1; never yargs\' 
     assert.doesNotMatch(r.stderr, /NaN|outputSeparately|\[default: \[\]\]|Unknown argument/);
   }
   assert.match(run([SAMPLE, '-ff', '--to', 'strace']).stderr, /-ff \(one output file per process\) is not supported/);
+  // a binary format is a file, never a file named "-"
+  for (const to of ['arrow', 'parquet', 'perfetto']) {
+    const r = run([SAMPLE, '--to', to, '-o', '-']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^vltrace-convert: --to ${to} writes a file: give -o FILE, not -\n`));
+    assert.equal(r.stdout, '');
+  }
 });
 
 test('a Parquet or Arrow file given as a recording: said so, exit 2', async () => {
