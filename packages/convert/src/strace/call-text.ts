@@ -183,19 +183,7 @@ export class CallRenderer {
   /** What a process event does to the -y tracker. */
   event(e: TraceEvent): void {
     if (!this.decodeFds) return;
-    switch (e.type) {
-      case 'fork':
-        if (!e.thread) this.fds.fork(e.pid, e.childPid);
-        return;
-      case 'exec':
-        this.fds.exec(e.pid);
-        return;
-      case 'proc_exit':
-        if (e.groupDead) this.fds.exit(e.pid);
-        return;
-      case 'fd_info':
-        this.fds.inherited(e);
-    }
+    this.fds.event(e);
   }
 
   private effect(d: Decoder, c: Call): void {

@@ -12,7 +12,7 @@
  * the tracker never guesses.
  */
 import { Buffer } from 'node:buffer';
-import { FD_CWD, fileName, type FdInfoEvent, type FileRecord } from '@vltrace/format';
+import { FD_CWD, fileName, type FdInfoEvent, type FileRecord, type TraceEvent } from '@vltrace/format';
 import { posix } from 'node:path';
 import { AT_FDCWD } from './tables/fcntl.js';
 
@@ -130,6 +130,23 @@ export class FdTracker {
   }
 
   /** A descriptor (or the working directory) the process held when recording started. */
+  /** What a process event does to the tables: fork copies, exec prunes, the group's exit drops. */
+  event(e: TraceEvent): void {
+    switch (e.type) {
+      case 'fork':
+        if (!e.thread) this.fork(e.pid, e.childPid);
+        return;
+      case 'exec':
+        this.exec(e.pid);
+        return;
+      case 'proc_exit':
+        if (e.groupDead) this.exit(e.pid);
+        return;
+      case 'fd_info':
+        this.inherited(e);
+    }
+  }
+
   inherited(e: FdInfoEvent): void {
     const path = Buffer.from(e.path).toString('latin1');
     if (e.fd === FD_CWD) this.setCwd(e.pid, path);

@@ -140,7 +140,7 @@ export class StracePrinter {
   each(item: TraceItem, put: (line: string) => void, selected?: Int32Array | boolean): void {
     this.put = put;
     if (item.type !== 'syscalls') {
-      if (selected === false) this.track(item);
+      if (selected === false) this.fds.event(item);
       else this.event(item);
       return;
     }
@@ -164,23 +164,6 @@ export class StracePrinter {
     if (status !== SyscallStatus.COMPLETE && status !== SyscallStatus.NO_ENTRY) return;
     const name = this.name(b.nr[i]!);
     this.effect(decoderFor(name, b.nargs[i]!), this.call.at(b, i, name));
-  }
-
-  /** What an event does to the -y tracker (whether it prints or not). */
-  private track(e: TraceEvent): void {
-    switch (e.type) {
-      case 'fork':
-        if (!e.thread) this.fds.fork(e.pid, e.childPid);
-        return;
-      case 'exec':
-        this.fds.exec(e.pid);
-        return;
-      case 'proc_exit':
-        if (e.groupDead) this.fds.exit(e.pid);
-        return;
-      case 'fd_info':
-        this.fds.inherited(e);
-    }
   }
 
   /** The end of the trace: the lines still held (calls still running print as strace detaching). */
@@ -339,7 +322,7 @@ export class StracePrinter {
   /** The line of a process or trace event, if strace (or vltrace) prints one. */
   private event(e: TraceEvent): void {
     const tl = this.timeline;
-    this.track(e);
+    this.fds.event(e);
     switch (e.type) {
       case 'exec':
         if (e.oldTid !== e.tid) {
