@@ -19,7 +19,7 @@ const COMMANDS = ['vltrace-record', 'vltrace-convert', 'vltrace-query'];
 /** npm install of five tarballs and their registry dependencies; a source build of the addon */
 const NPM_TIMEOUT_MS = 300_000;
 /** What the prebuilt addon may need from the system: libc and libstdc++ level, and libelf/zlib,
- * which libbpf needs and every distribution has (libbpf itself is beside the addon). */
+ * which libbpf needs and every distribution has (libbpf itself is linked in statically). */
 const SYSTEM_LIBS = new Set(['linux-vdso.so.1', 'libc.so.6', 'libm.so.6', 'libstdc++.so.6', 'libgcc_s.so.1',
   'ld-linux-x86-64.so.2', 'libelf.so.1', 'libz.so.1']);
 
@@ -75,9 +75,8 @@ async function recordAndCheck(name: string): Promise<void> {
 
 test('npm pack of the five packages warns about nothing and ships what they need', { timeout: NPM_TIMEOUT_MS }, async () => {
   mkdirSync(packs);
-  // the published workspaces (not @vltrace/testkit: private, the tests' own)
-  const published = ['native', 'packages/format', 'packages/convert', 'packages/recorder', 'packages/query'].flatMap((w) => ['--workspace', w]);
-  const r = ok(await run('npm', ['pack', ...published, '--pack-destination', packs, '--json'], ROOT, NPM_TIMEOUT_MS), 'npm pack');
+  // the published workspaces by name (@vltrace/testkit is a private workspace, for the tests)
+  const r = ok(await run('npm', ['pack', ...PACKAGES.flatMap((p) => ['-w', p]), '--pack-destination', packs, '--json'], ROOT, NPM_TIMEOUT_MS), 'npm pack');
   const warnings = r.stderr.split('\n').filter((l) => /\bwarn/i.test(l));
   assert.deepEqual(warnings, [], 'npm pack warned');
   // stdout is --json's array alone (the prepack scripts print on stderr)
@@ -89,10 +88,13 @@ test('npm pack of the five packages warns about nothing and ships what they need
     if (p.name !== '@vltrace/native') assert.ok(paths.has('dist/src/index.js'), `${p.name} ships its dist`);
   }
   const native = packed.find((p) => p.name === '@vltrace/native')!;
-  for (const f of ['prebuilds/linux-x64/node.napi.glibc.node', 'prebuilds/linux-x64/vlt-start', 'prebuilds/linux-x64/libbpf.so.1',
+  for (const f of ['prebuilds/linux-x64/node.napi.glibc.node', 'prebuilds/linux-x64/vlt-start', 'prebuilds/linux-x64/libbpf.LICENSE',
     'gen/vltrace.bpf.o', 'gen/vltrace.skel.h', 'include/trace.h', 'binding.gyp']) {
     assert.ok(native.files.some((x) => x.path === f), `@vltrace/native ships ${f}`);
   }
+  const prebuilt = native.files.filter((x) => x.path.startsWith('prebuilds/')).map((x) => x.path).sort();
+  assert.deepEqual(prebuilt, ['prebuilds/linux-x64/libbpf.LICENSE', 'prebuilds/linux-x64/node.napi.glibc.node',
+    'prebuilds/linux-x64/vlt-start'], 'no shared library beside the addon');
   assert.equal(readdirSync(packs).filter((f) => f.endsWith('.tgz')).length, PACKAGES.length);
 });
 
@@ -107,13 +109,21 @@ test('the tarballs install into an empty project, with the commands and the preb
   for (const c of COMMANDS) assert.ok(existsSync(bin(c)), `node_modules/.bin/${c}`);
   assert.ok(!existsSync(join(nativeDir, 'build')), 'the prebuilt addon loads: nothing was built at install');
 
-  // the prebuilt addon needs nothing from the system but libc/libstdc++-level libraries
+  // the prebuilt addon needs nothing from the system but libc/libstdc++-level libraries, libelf
+  // and zlib: libbpf is inside it, none of its functions left for the dynamic linker to find
   const addon = join(nativeDir, 'prebuilds/linux-x64/node.napi.glibc.node');
   const ldd = ok(await run('ldd', [addon], project), 'ldd').stdout;
   const deps = ldd.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((l) => l && !l.startsWith('/'));
-  assert.deepEqual(deps.filter((d) => d !== 'libbpf.so.1' && !SYSTEM_LIBS.has(d)), [], ldd);
-  assert.match(ldd, new RegExp(`libbpf\\.so\\.1 => ${nativeDir}/prebuilds/linux-x64/libbpf\\.so\\.1`), 'libbpf from beside the addon');
-  assert.doesNotMatch(ldd, /not found/);
+  assert.deepEqual(deps.filter((d) => !SYSTEM_LIBS.has(d)), [], ldd);
+  assert.ok(deps.includes('libelf.so.1') && deps.includes('libz.so.1'), ldd);
+  assert.doesNotMatch(ldd, /libbpf|not found/);
+  const undefinedSyms = ok(await run('nm', ['-D', '--undefined-only', addon], project), 'nm -D').stdout;
+  assert.match(undefinedSyms, /\belf_begin\b/, 'libbpf\'s own needs (libelf) are what is left undefined');
+  assert.doesNotMatch(undefinedSyms, /\b(bpf_|libbpf_|btf__|ring_buffer__)\w*/, 'no libbpf function is left undefined');
+  const definedSyms = ok(await run('nm', ['-D', '--defined-only', addon], project), 'nm -D').stdout;
+  assert.match(definedSyms, /\bnapi_register_module_v1\b/);
+  assert.doesNotMatch(definedSyms, /\b(bpf_|libbpf_|btf__|ring_buffer__)\w*/, 'the libbpf inside is not exported');
+  assert.match(readFileSync(join(nativeDir, 'prebuilds/linux-x64/libbpf.LICENSE'), 'utf8'), /BSD-2-Clause[\s\S]*Redistributions in binary form/);
 
   // source maps carry their sources (src/ is not shipped)
   const map = JSON.parse(readFileSync(join(project, 'node_modules/@vltrace/convert/dist/src/index.js.map'), 'utf8')) as { sourcesContent?: string[] };
