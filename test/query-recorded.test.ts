@@ -68,7 +68,7 @@ function recordProgram() {
 /** strace -f on the same program: the -c table and the decoded lines. */
 function straceRun(prog: string, work: string, args: string[]): string {
   const out = join(work, `strace-${args.join('')}.txt`);
-  const r = spawnSync('strace', ['-f', ...args, '-o', out, prog, work], { encoding: 'utf8' });
+  const r = spawnSync('strace', ['-f', ...args, '-o', out, prog, work], { encoding: 'utf8', cwd: work });
   assert.equal(r.status, 5, `strace run: ${r.stderr}`);
   return readFileSync(out, 'utf8');
 }
@@ -105,6 +105,7 @@ test('files: exactly the paths the program opened, relative ones resolved as str
     opened.add(name!.startsWith('/') || base === undefined ? name! : posix.join(base, name!));
   }
   assert.ok(opened.has('/etc/hostname') && opened.has(join(work, 'out.txt')) && opened.has(join(work, 'missing.txt')) && opened.has(work));
+  assert.ok(opened.has(join(work, 'vltrace-start.txt')), 'strace ran in the directory the recording started in');
   const rows = await files(bin, { cacheDir: join(work, 'cache') });
   const ours = new Set(rows.filter((r) => /\b(open|openat|openat2|creat):/.test(r.syscalls) && r.byName > 0).map((r) => r.path));
   assert.deepEqual([...ours].sort(), [...opened].sort());
@@ -118,6 +119,8 @@ test('files: exactly the paths the program opened, relative ones resolved as str
   // relative to a directory fd after chdir("/"), and to the cwd restored by fchdir
   assert.equal(rows.find((r) => r.path === join(work, 'missing.txt'))!.results, 'ENOENT:1');
   assert.equal(rows.find((r) => r.path === join(work, 'nothing-here'))!.results, 'ENOENT:1');
+  // before any chdir: against the directory the recorded command started in (the header's cwd)
+  assert.equal(rows.find((r) => r.path === join(work, 'vltrace-start.txt'))?.results, 'ENOENT:1');
   assert.deepEqual(rows.filter((r) => !r.path.startsWith('/')).map((r) => r.path), [], 'every relative path resolved');
 });
 

@@ -1,7 +1,8 @@
 // The program of query/test/recorded.test.ts: a fixed set of file, process and failing calls
 // whose answers are known. Argument 1 is a scratch directory (an absolute path): the program
 // works in it, so relative paths (resolved by `files` against the tracked working directory)
-// name files under it.
+// name files under it. It is started in that directory too: its first relative path comes
+// before any chdir, resolved against the recording's start directory.
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,7 @@ int main(int argc, char **argv) {
     close(fd);
   }
   open("/nonexistent/vltrace-query", O_RDONLY | O_CLOEXEC);  // ENOENT
+  open("vltrace-start.txt", O_RDONLY | O_CLOEXEC);  // ENOENT, relative to the directory it started in
   access("/etc/vltrace-query-missing", R_OK);       // ENOENT
   stat("/tmp", &st);                                // ok
   // failing calls with memory read at entry: a struct (sockaddr) and a buffer

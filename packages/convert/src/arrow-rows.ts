@@ -12,6 +12,7 @@ import {
 import { ERRNO, MAX_ARGS, StrFlags, syscallNameSpan, type StringColumn, type TraceHeader } from '@vltrace/format';
 import { escapeBytes, isAscii, isValidUtf8 } from './bytes.js';
 import { syscallNames } from './fields.js';
+import { commandCwd, CWD_META_KEY } from './start-cwd.js';
 import { WallClock } from './int64.js';
 import {
   COLUMNS, HAS_PID, HAS_STATUS, MAX_ERRNO, ROW_STATUS_NAMES, ROWS, rowsOf, SCHEMA_VERSION, SIGNAL_NAMES, STR_FLAG, type ColumnType, type Rows, type StatusSet,
@@ -40,7 +41,7 @@ const PLAIN_TYPES: Readonly<Record<ColumnType, () => DataType>> = {
   dict: () => new Utf8(),
 };
 
-/** The Arrow schema of SCHEMA.md, with the recording's clock in its metadata. */
+/** The Arrow schema of SCHEMA.md, with the recording's clock, host and start directory in its metadata. */
 export function arrowSchema(header?: TraceHeader): Schema {
   const fields = COLUMNS.map((c) => {
     switch (c.name) {
@@ -60,6 +61,8 @@ export function arrowSchema(header?: TraceHeader): Schema {
     meta.set('vltrace.clock.monotonic_ns', header.meta.clock.monotonicNs);
     meta.set('vltrace.clock.realtime_ns', header.meta.clock.realtimeNs);
     meta.set('vltrace.hostname', header.meta.hostname);
+    const cwd = commandCwd(header.meta);
+    if (cwd !== undefined) meta.set(CWD_META_KEY, cwd);
   }
   return new Schema(fields, meta);
 }

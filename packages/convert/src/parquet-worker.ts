@@ -32,6 +32,8 @@ export interface ParquetWorkerData extends ParquetTuning {
   compression: 'zstd' | 'snappy' | 'none';
   rowGroupSize: number;
   createdBy: string;
+  /** the Arrow schema's metadata, also written as the file's own key-value metadata (arrow-rs keeps it only inside `ARROW:schema`) */
+  keyValueMetadata?: ReadonlyMap<string, string>;
   /** mode of a dataset's files (umask applies) */
   fileMode?: number;
   /** mode of a dataset's directories */
@@ -83,6 +85,7 @@ export function parquetProperties(data: ParquetWorkerData): pq.WriterProperties 
     .setWriteBatchSize(data.writeBatchSize ?? 8192)
     .setDictionaryEnabled(false)
     .setStatisticsEnabled(pq.EnabledStatistics.None);
+  if (data.keyValueMetadata) b = b.setKeyValueMetadata(new Map(data.keyValueMetadata));
   for (const c of data.dictionary ?? DICTIONARY_COLUMNS) b = b.setColumnDictionaryEnabled(c, true);
   for (const c of data.delta ?? DELTA_COLUMNS) b = b.setColumnEncoding(c, pq.Encoding.DELTA_BINARY_PACKED);
   for (const c of data.statistics ?? STATS_COLUMNS) b = b.setColumnStatisticsEnabled(c, pq.EnabledStatistics.Chunk);

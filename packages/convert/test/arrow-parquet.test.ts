@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { CHUNK_FLAGS, PacketWriter } from '@vltrace/format';
 import { convert, type ConvertOptions } from '../src/index.js';
-import { arrowRows, CONT, duck, edgeCases, expectedRows, MORE, parquetSql, READ_ERROR, tmpPath, TRUNCATED, writeTrace } from './helpers.js';
+import { arrowRows, CONT, duck, edgeCases, expectedRows, META, MORE, parquetSql, READ_ERROR, tmpPath, TRUNCATED, writeTrace } from './helpers.js';
 import { synthesizeTrace } from '@vltrace/testkit';
 
 /**
@@ -98,6 +98,26 @@ test('parquet column types as DuckDB sees them', async () => {
   ]);
   const calls = await duck(`SELECT count(*)::VARCHAR AS n FROM read_parquet('${out}') WHERE nr IS NOT NULL`);
   assert.equal(calls[0]!['n'], '8');
+});
+
+test('the start directory (vltrace.cwd) is in the Arrow and Parquet metadata when the recording ran a command, not otherwise', async () => {
+  const cases = [
+    { name: 'command', meta: { ...META, command: ['app'], cwd: '/srv/ünï' }, want: '/srv/ünï' },
+    { name: 'attached', meta: { ...META, command: null, cwd: '/srv' }, want: undefined },
+  ];
+  for (const c of cases) {
+    const bin = writeTrace(`cwd-${c.name}.bin`, edgeCases(), c.meta);
+    const pq = tmpPath(`cwd-${c.name}.parquet`);
+    const arrow = tmpPath(`cwd-${c.name}.arrow`);
+    await convert({ inputs: [bin], to: 'parquet', output: pq });
+    await convert({ inputs: [bin], to: 'arrow', output: arrow });
+    assert.equal(tableFromIPC(readFileSync(arrow)).schema.metadata.get('vltrace.cwd'), c.want, `${c.name}: arrow`);
+    // Parquet: as the file's own key-value metadata (what DuckDB and vltrace-query read), beside the clock
+    const kv = new Map((await duck(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${pq}')`)).map((r) => [r['k'], r['v']]));
+    assert.equal(kv.get('vltrace.cwd'), c.want, `${c.name}: parquet`);
+    assert.equal(kv.get('vltrace.hostname'), META.hostname);
+    assert.equal(kv.get('vltrace.schema'), '2');
+  }
 });
 
 test('an empty selection still writes valid, empty outputs', async () => {

@@ -30,8 +30,8 @@ import { distrustAncestors, distrustOwnDir, umask } from './cache-trust.js';
 import { InputError } from './errors.js';
 import { privateTempDir } from './private-temp.js';
 
-/** Bump when what the cache holds changes shape (4: the `data` column, added within schema version 2). */
-export const CACHE_VERSION = 4;
+/** Bump when what the cache holds changes shape (4: the `data` column, added within schema version 2; 5: the `vltrace.cwd` metadata key). */
+export const CACHE_VERSION = 5;
 /** the cache directory beside recordings */
 export const BESIDE_DIR = '.vltrace-cache';
 /** the per-user cache, under $XDG_CACHE_HOME or ~/.cache */

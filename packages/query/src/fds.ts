@@ -11,14 +11,17 @@
  * Only the rows are used, so a recording and its Parquet give the same answers: a child's
  * tables are copied from its parent at the fork/clone call that returned its pid (a process:
  * its pid has rows of its own; a thread's shares them), and dropped at exit_group. The
- * descriptors and working directory a process had when recording started are not in the rows:
- * until a chdir (or an fchdir, or a CWD record) names it, a process's working directory is
- * unknown, and a path relative to it stays as the program passed it.
+ * descriptors a process had when recording started are not in the rows. Its working directory
+ * starts as the recording's start directory when the files' metadata holds one (`vltrace.cwd`:
+ * a recorded command's); otherwise, until a chdir (or an fchdir, or a CWD record) names it, it
+ * is unknown, and a path relative to it stays as the program passed it.
  */
 import { Buffer } from 'node:buffer';
 import { FD_CWD, SYSCALLS_X86_64 } from '@vltrace/format';
-import { columnName, FdTracker, nameText, trackedSyscalls, trackRow, type FdName, type Int64Value } from '@vltrace/convert/strace-fds';
-import { callRows, sqlString } from './db.js';
+import {
+  columnName, CWD_META_KEY, FdTracker, nameText, trackedSyscalls, trackRow, type FdName, type Int64Value,
+} from '@vltrace/convert/strace-fds';
+import { callRows, sqlIdent, sqlString } from './db.js';
 import type { Session } from './session.js';
 
 /** One resolved interval. */
@@ -65,6 +68,40 @@ const NOT_A_FILE = /^[a-z_]+:/;
 const int64 = (v: unknown): Int64Value | null => (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' ? v : null);
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+/**
+ * The start directory of each part (as partExpr names it), from its files' metadata: known when
+ * every file of the part holds the same one.
+ */
+export async function startCwds(s: Session): Promise<Map<string, string>> {
+  const { groups, hiveKeys, partKeys } = s.inputs;
+  const list = (files: readonly string[]) => `[${files.map(sqlString).join(', ')}]`;
+  const seen = new Map<string, Set<string | null>>();
+  for (const g of groups) {
+    if (g.syscalls.length === 0) continue;
+    const files = list(g.syscalls);
+    // the part keys of each file: hive keys from its path, `source` the input
+    const keys = partKeys.map((k) => (k === 'source' && !hiveKeys.includes(k) ? `${sqlString(g.input)} AS source` : sqlIdent(k)));
+    const { rows } = await s.query(`
+      SELECT DISTINCT ${s.partExpr('f')} AS part, decode(m.value) AS cwd
+      FROM (SELECT DISTINCT ${[...keys, 'filename'].join(', ')}
+            FROM read_parquet(${files}, hive_partitioning = ${hiveKeys.length > 0}, union_by_name = true, filename = true)) f
+      LEFT JOIN (SELECT file_name, value FROM parquet_kv_metadata(${files}) WHERE decode(key) = ${sqlString(CWD_META_KEY)}) m
+        ON m.file_name = f.filename`);
+    for (const r of rows) {
+      const part = String(r['part']);
+      const set = seen.get(part) ?? new Set<string | null>();
+      set.add(typeof r['cwd'] === 'string' ? r['cwd'] : null);
+      seen.set(part, set);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [part, set] of seen) {
+    const [cwd] = set;
+    if (set.size === 1 && typeof cwd === 'string') out.set(part, cwd);
+  }
+  return out;
+}
+
 /** Walks the session's rows: the fd and cwd intervals, and the relative paths resolved. */
 export async function fdIntervals(s: Session): Promise<{ intervals: FdInterval[]; resolved: ResolvedPath[] }> {
   const part = s.partExpr();
@@ -81,7 +118,8 @@ export async function fdIntervals(s: Session): Promise<{ intervals: FdInterval[]
               FROM syscalls WHERE ${callRows()} AND syscall IN (${sqlList(names)}) AND str${idx} IS NOT NULL AND NOT starts_with(str${idx}, '/')`;
     })
     .join('\nUNION ALL\n');
-  const [{ rows: pidRows }, { rows: calls }, { rows: rels }] = await Promise.all([
+  const [starts, { rows: pidRows }, { rows: calls }, { rows: rels }] = await Promise.all([
+    startCwds(s),
     s.query(`SELECT DISTINCT ${part} AS part, pid FROM syscalls WHERE ${callRows()}`),
     s.query(`
       SELECT ${part} AS part, pid, tid, syscall, nr, ${SIX.map((a) => `arg${a}, str${a}`).join(', ')}, str_flags, ret, status,
@@ -111,7 +149,10 @@ export async function fdIntervals(s: Session): Promise<{ intervals: FdInterval[]
         // descriptors that name no file (sockets, pipes, anonymous inodes: `socket:[…]`) are not files
         if (name && fd !== FD_CWD && !NOT_A_FILE.test(name.path)) open.set(k, { part: p, pid, fd, path: nameText(name.path), from: now });
       };
-      trackers.set(p, (t = new FdTracker(undefined, { watch, keepRelative: true })));
+      // the tracker holds paths as bytes in latin1 strings, like the printer's
+      const start = starts.get(p);
+      const cwd = start === undefined ? undefined : Buffer.from(start, 'utf8').toString('latin1');
+      trackers.set(p, (t = new FdTracker(cwd, { watch, keepRelative: true })));
     }
     return t;
   };

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AsyncByteQueue, type RecordBatch, RecordBatchStreamWriter, type Schema, Table, tableToIPC } from '../arrow-lib.js';
-import { ArrowRows } from '../arrow-rows.js';
+import { ArrowRows, arrowSchema } from '../arrow-rows.js';
 import { syscallNames } from '../fields.js';
 import { derivedMode, ensureOwnDir } from '@vltrace/format/files';
 import { ParquetSplicer } from '../parquet-splice.js';
@@ -136,6 +136,8 @@ export function createParquetSink(out: string | number, options: SinkOptions): S
     compression: options.compression ?? 'zstd',
     rowGroupSize: options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
     createdBy: 'vltrace-convert (parquet-wasm)',
+    // readers that see only Parquet's key-value metadata (DuckDB's parquet_kv_metadata, vltrace-query) find the keys there
+    keyValueMetadata: arrowSchema(options.header).metadata,
   };
   if (!options.partitionBy?.length) return fileSink(out, options, data);
   if (typeof out !== 'string') throw new TypeError('a partitioned Parquet dataset is written to a directory path, not a file descriptor');

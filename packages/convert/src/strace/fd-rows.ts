@@ -19,6 +19,7 @@ import type { FdTracker } from './fds.js';
 
 export { FdTracker, type FdName, type FdTrackerOptions, type FdWatcher } from './fds.js';
 export type { CallColumns, Int64Value } from './call-text.js';
+export { commandCwd, CWD_META_KEY } from '../start-cwd.js';
 
 const CFG: StraceConfig = { style: 'abbrev', stringLimit: 32, decodeFds: true };
 const calls = new WeakMap<FdTracker, Call>();

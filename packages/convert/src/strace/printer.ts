@@ -19,6 +19,7 @@ import { printArgs, printResult, type Decoder } from './decoder.js';
 import { decoderFor } from './decoders/index.js';
 import { callEffect } from './fd-records.js';
 import { FdTracker } from './fds.js';
+import { commandCwd } from '../start-cwd.js';
 import { callTime, Clock, exitLine, pidPrefix, withResult, type TimestampStyle } from './format-line.js';
 import { signalLine } from './siginfo.js';
 import { Timeline, type Running } from './timeline.js';
@@ -96,8 +97,8 @@ export class StracePrinter {
   constructor(opts: StracePrinterOptions) {
     const meta = opts.header.meta;
     this.name = nameLookup(opts.header);
-    // the traced command starts in the recorder's directory; attached processes: unknown
-    const cwd = meta.command && typeof meta.cwd === 'string' ? Buffer.from(meta.cwd, 'utf8').toString('latin1') : undefined;
+    const start = commandCwd(meta);
+    const cwd = start === undefined ? undefined : Buffer.from(start, 'utf8').toString('latin1');
     this.fds = new FdTracker(cwd);
     const cfg: StraceConfig = { style: opts.style ?? 'abbrev', stringLimit: opts.stringLimit ?? 32, decodeFds: opts.decodeFds ?? false };
     this.call = new Call(cfg, this.fds);
