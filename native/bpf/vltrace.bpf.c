@@ -74,8 +74,14 @@ struct pending {
 	__u64 args[VLT_MAX_ARGS];
 };
 
+/* Entries are allocated as they come (BPF_F_NO_PREALLOC): a preallocated map of this size
+ * (an LRU hash is always one) cost ~3 ms of every start for room that is rarely used. An entry
+ * lives from a sys_enter to its sys_exit (or the thread's exit), so the bound is the number of
+ * threads in a system call at once; past it, an entry is not saved and the reader reports that
+ * exit without its entry. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
 	__type(key, __u32);		/* tid */
 	__type(value, struct pending);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* recorder.c: open -> set rodata -> load -> fill maps -> attach -> drain thread -> stop.
  * One cleanup path always detaches: BPF left attached slows every process on the machine. */
+#define _GNU_SOURCE	/* dup3 */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -164,10 +166,88 @@ static __u64 wakeup_bytes(__u64 ring_size)
 	return w;
 }
 
+/* The ring buffer created on a thread of its own while libbpf prepares the object (parses the
+ * kernel's BTF, relocates, creates the other maps): the kernel zeroes every page of it, 3-13 ms
+ * for the default 16 MiB, the largest single step of the load after verification. libbpf ≥ 1.6
+ * only (bpf_object__prepare): the map is given to libbpf as a one-page placeholder ring
+ * (bpf_map__reuse_fd), whose descriptor number the programs' instructions then name; the real
+ * ring takes that number (dup3) before the programs are loaded, which is when the kernel
+ * resolves it. With an older libbpf (a source build against the system's) the load creates it. */
+#if LIBBPF_MAJOR_VERSION > 1 || (LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION >= 6)
+#define RING_AHEAD 1
+#else
+#define RING_AHEAD 0
+#endif
+
+struct ring_ahead {
+	pthread_t thread;
+	int started;
+	__u64 size;
+	int fd;		/* the ring, or -errno */
+};
+
+static void *create_ring(void *arg)
+{
+	struct ring_ahead *a = arg;
+
+	a->fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "rb", 0, 0, a->size, NULL);
+	if (a->fd < 0)
+		a->fd = -errno;
+	return NULL;
+}
+
+/* The ring's descriptor once its thread is done: >= 0, or -errno (-EAGAIN: no thread ran). */
+static int ring_ahead_join(struct ring_ahead *a)
+{
+	if (!a->started)
+		return -EAGAIN;
+	pthread_join(a->thread, NULL);
+	a->started = 0;
+	return a->fd;
+}
+
+/* Loads and verifies the object: prepare with a placeholder ring, then the real ring in its
+ * place, then the programs (see RING_AHEAD); or libbpf's plain load. A failure of the ring
+ * says so; any other is the caller's to name. */
+static int load_object(struct vltrace_bpf *skel, struct ring_ahead *a)
+{
+#if RING_AHEAD
+	int placeholder, fd, err;
+
+	if (!a->started)
+		return vltrace_bpf__load(skel);
+	placeholder = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "rb", 0, 0, getpagesize(), NULL);
+	if (placeholder < 0)
+		return -errno;	/* no right to create maps: the caller's "load BPF object" */
+	err = bpf_map__reuse_fd(skel->maps.rb, placeholder);	/* libbpf keeps its own dup */
+	close(placeholder);
+	if (err)
+		return fail(err, "create ring buffer");
+	err = bpf_object__prepare(skel->obj);
+	fd = ring_ahead_join(a);
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	if (fd < 0)
+		return fail(fd, "create ring buffer");
+	/* O_CLOEXEC like libbpf's own: the command must not inherit the ring */
+	err = dup3(fd, bpf_map__fd(skel->maps.rb), O_CLOEXEC) < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return fail(err, "create ring buffer");
+#else
+	(void)a;
+#endif
+	return vltrace_bpf__load(skel);
+}
+
 int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 {
 	struct vlt_recorder *r = calloc(1, sizeof(*r));
-	int err;
+	struct ring_ahead ahead = { .size = cfg->ring_size };
+	int err, err2;
 
 	if (!r)
 		return -ENOMEM;
@@ -179,6 +259,11 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 	debug_output = cfg->debug;
 	last_error[0] = 0;
 	libbpf_set_print(libbpf_print_fn);
+
+	/* The ring buffer, on its own thread while the object opens and is prepared (RING_AHEAD);
+	 * without the thread the load creates it */
+	if (RING_AHEAD)
+		ahead.started = !pthread_create(&ahead.thread, NULL, create_ring, &ahead);
 
 	/* Open the BPF object */
 	err = open_object(cfg->obj_path, &r->skel, &r->obj_bytes);
@@ -206,9 +291,10 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 	}
 
 	/* Load and verify */
-	err = vltrace_bpf__load(r->skel);
+	err = load_object(r->skel, &ahead);
 	if (err) {
-		fail(err, "load BPF object");
+		if (!last_error[0])
+			fail(err, "load BPF object");
 		goto cleanup;
 	}
 
@@ -245,6 +331,8 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 	*out = r;
 	return 0;
 cleanup:
+	if ((err2 = ring_ahead_join(&ahead)) >= 0)	/* a failure before the ring was taken */
+		close(err2);
 	vlt_close(r);
 	return err;
 }
