@@ -1,11 +1,19 @@
 /**
  * Recorder benchmark: the same workloads untraced, under vltrace-record (default -s, and -s 4096: the full string mode), `strace -f -o file`
- * and `perf trace record`, side by side in one run; prints a markdown table of medians.
+ * and `perf trace record`, and under the floor, side by side in one run; prints a markdown table of medians.
  *
  *   node packages/recorder/dist/bench/record.bench.js   (as root)
  *
  * BENCH_RUNS (default 5) rounds of the throughput workloads, BENCH_START_RUNS (default 11) of
  * start-up; BENCH_BEFORE=/path/to/an/older/bin/vltrace-record.js adds that build as a column.
+ * BENCH_TOOLS=vltrace,full,floor,before,strace,perf picks the columns (default: all that run
+ * here; `untraced` is always measured).
+ *
+ * The floor (bench/floor.c, built here with cc and the machine's libbpf): a program that only
+ * returns 0 on each hook the recorder's BPF object attaches to (read from its sections), kept
+ * attached while the workload runs. It is what any BPF recorder on these hooks adds at least
+ * (the syscall tracepoint path, the trampoline, a program call); the "× floor" rows divide a
+ * recorder's added time by the floor's.
  *
  * Workloads: `dd if=/dev/zero of=/dev/null bs=1 count=500000` (~1M syscalls; dd's own elapsed
  * time, so start-up is not counted; every read and write has its 1-byte buffer captured), a C
@@ -26,6 +34,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHeaderPrefix, PT } from '@vltrace/format';
+import { buildFloor, floorCommand } from './floor.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const START_RUNS = Number(process.env['BENCH_START_RUNS'] ?? 11);
@@ -38,11 +47,15 @@ const LS = ['bash', '-c', 's=$(date +%s%N); ls -laR /usr/share >/dev/null 2>&1; 
 const LOOP = 1_000_000;
 const STRACE_LOOP = 100_000; // strace is ~50x slower: fewer calls, same per-call figure
 
-type Tool = 'untraced' | 'vltrace' | 'full' | 'before' | 'strace' | 'perf';
-const TOOLS: Tool[] = ['untraced', 'vltrace', 'full', 'before', 'strace', 'perf'];
+type Tool = 'untraced' | 'vltrace' | 'full' | 'before' | 'floor' | 'strace' | 'perf';
+const TOOLS: Tool[] = ['untraced', 'vltrace', 'full', 'before', 'floor', 'strace', 'perf'];
 const LABEL: Record<Tool, string> = {
-  untraced: 'untraced', vltrace: 'vltrace-record', full: 'vltrace-record -s 4096 (full mode)', before: 'vltrace-record (before)', strace: 'strace -f -o file', perf: 'perf trace record',
+  untraced: 'untraced', vltrace: 'vltrace-record', full: 'vltrace-record -s 4096 (full mode)', before: 'vltrace-record (before)',
+  floor: 'floor (empty programs)', strace: 'strace -f -o file', perf: 'perf trace record',
 };
+const PICKED = process.env['BENCH_TOOLS']?.split(',').map((t) => t.trim()).filter(Boolean);
+for (const t of PICKED ?? []) if (!TOOLS.includes(t as Tool)) throw new Error(`BENCH_TOOLS: unknown tool ${t} (${TOOLS.join(', ')})`);
+const picked = (t: Tool) => t === 'untraced' || !PICKED || PICKED.includes(t);
 const RECORDERS: Tool[] = ['vltrace', 'full', 'before'];
 
 const dir = mkdtempSync(join(tmpdir(), 'vltrace-bench-'));
@@ -65,6 +78,8 @@ function wrap(tool: Tool, cmd: string[], out = join(dir, 'v.bin'), follow = fals
     case 'before': return [process.execPath, BEFORE!, ...f, '-o', out, '--', ...cmd];
     case 'strace': return ['strace', '-f', '-o', join(dir, 's.txt'), ...cmd];
     case 'perf': return ['perf', 'trace', 'record', '-o', join(dir, 'p.data'), '--', ...cmd];
+    // system-wide by nature, as the recorder's own programs run for every process
+    case 'floor': return floorCommand(floorBin!, cmd);
   }
 }
 
@@ -98,13 +113,29 @@ function firstEntryTs(file: string): bigint {
   throw new Error(`${file}: no syscall recorded`);
 }
 
+/** The floor loader, or why there is none. */
+function floorBuilt(): string | undefined {
+  try {
+    floorBin = buildFloor(dir);
+  } catch (e) {
+    return `floor skipped: building bench/floor.c (cc, libbpf-dev) failed: ${String((e as { stderr?: unknown }).stderr ?? e).trim().split('\n').pop()?.slice(0, 160)}`;
+  }
+  const r = run(wrap('floor', ['true']));
+  return r.status === 0 ? undefined : `floor skipped: ${r.err.trim().split('\n').pop()?.slice(0, 160)}`;
+}
+
+let floorBin: string | undefined;
 const notes: string[] = [];
-const perfProblem = perfWorks();
+const perfProblem = picked('perf') ? perfWorks() : undefined;
 if (perfProblem) notes.push(`perf skipped: ${perfProblem}`);
-const tools = TOOLS.filter((t) => (t !== 'perf' || !perfProblem) && (t !== 'before' || BEFORE));
+const floorProblem = picked('floor') ? floorBuilt() : undefined;
+if (floorProblem) notes.push(floorProblem);
+const tools = TOOLS.filter((t) => picked(t) && (t !== 'perf' || !perfProblem) && (t !== 'floor' || !floorProblem) && (t !== 'before' || BEFORE));
 const recorders = tools.filter((t) => RECORDERS.includes(t));
 const prog = join(dir, 'syscalls');
 execFileSync('cc', ['-O2', '-o', prog, join(PKG, 'test', 'prog', 'syscalls.c'), '-lpthread']);
+// warm-up: the first ls -laR reads /usr/share's inodes from disk; every measured run finds them cached
+run(LS);
 
 // Tools take turns within each round, so a busy neighbour slows them all alike.
 const ddSecs: Partial<Record<Tool, number[]>> = {};
@@ -142,7 +173,7 @@ for (let i = 0; i < RUNS; i++) {
     if (!ns) throw new Error(`${tool} ls: no timing in ${r.out.slice(-200)} ${r.err.slice(-300)}`);
     (lsNs[tool] ??= []).push(Number(ns[1]));
     const calls = /(\d+) syscalls recorded/.exec(r.err);
-    if (tool === 'vltrace' && calls) lsCalls = Math.max(lsCalls, Number(calls[1]));
+    if (RECORDERS.includes(tool) && calls) lsCalls = Math.max(lsCalls, Number(calls[1]));
   }
 }
 
@@ -185,6 +216,8 @@ const cpuAdded = (t: Tool) => loopCpu[t] - loopCpu.untraced;
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 const ratio = (t: Tool, added: (t: Tool) => number, base: Tool) => (tools.includes(t) ? fmt(added(t) / added(base), 0) + '×' : '—');
 const onlyRec = (t: Tool, s: string) => (RECORDERS.includes(t) ? s : '—');
+/** A recorder's added time as a multiple of the floor's (2 decimals). */
+const xFloor = (t: Tool, added: (t: Tool) => number) => (RECORDERS.includes(t) && tools.includes('floor') ? fmt(added(t) / added('floor'), 2) + '×' : '—');
 
 const cols = tools.map((t) => LABEL[t]);
 const rows: string[][] = [
@@ -199,6 +232,10 @@ const rows: string[][] = [
   ['getppid: added ns per call', ...tools.map((t) => (t === 'untraced' ? '—' : fmt(loopAdded(t))))],
   ['getppid: added CPU ns per call (thread CPU time)', ...tools.map((t) => (t === 'untraced' ? '—' : fmt(cpuAdded(t))))],
   ['getppid: fastest run, ns per call', ...tools.map((t) => fmt(Math.min(...(loopNs[t] ?? [])), 1))],
+  ['getppid: added wall-clock, × floor', ...tools.map((t) => xFloor(t, loopAdded))],
+  ['getppid: added CPU, × floor', ...tools.map((t) => xFloor(t, cpuAdded))],
+  ['dd: added, × floor', ...tools.map((t) => xFloor(t, ddAdded))],
+  ['ls -laR (captures): added, × floor', ...tools.map((t) => xFloor(t, lsAdded))],
   ['strace -f adds × more (getppid / dd)', ...tools.map((t) => onlyRec(t, `${ratio('strace', loopAdded, t)} / ${ratio('strace', ddAdded, t)}`))],
   ['perf trace record adds × more (getppid / dd)', ...tools.map((t) => onlyRec(t, `${ratio('perf', loopAdded, t)} / ${ratio('perf', ddAdded, t)}`))],
 ];
@@ -212,6 +249,8 @@ const lines = [
   `- targets: ≤ 300 ns added per getppid call (vltrace-record: ${fmt(loopAdded('vltrace'))}); ≥ 50× less added time than strace -f ` +
     `(${ratio('strace', loopAdded, 'vltrace')} on getppid, ${ratio('strace', ddAdded, 'vltrace')} on dd); 0 lost on dd (${ddLost.vltrace ?? '—'}); ` +
     `start-up ≤ \`node -e 0\` + 60 ms (${fmt(median(startMs.vltrace ?? []), 1)} ms; ${fmt(median(nodeBase) + 60, 1)} ms)`,
+  `- target: added time ≤ 1.3× the floor's (vltrace-record: getppid ${xFloor('vltrace', loopAdded)} wall / ${xFloor('vltrace', cpuAdded)} CPU, ` +
+    `dd ${xFloor('vltrace', ddAdded)}, ls ${xFloor('vltrace', lsAdded)}; the floor adds ${fmt(loopAdded('floor'))} ns per getppid, ${fmt(ddAdded('floor'))} per dd syscall)`,
   `- strace -f costs ${fmt(loopAdded('strace') / 1000, 1)} µs per getppid call and ${fmt(ddAdded('strace') / 1000, 1)} µs per dd syscall here ` +
     '(37–46 µs in the reference notes): the 50× ratio then needs ≤ ~200 ns from vltrace',
   `- floors in the same rounds: \`node -e 0\` ${fmt(median(nodeBase), 1)} ms` +
