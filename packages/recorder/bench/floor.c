@@ -53,6 +53,7 @@ static int attach_empty(const char *sec)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts);
 	struct hook *h = &hooks[nhooks];
+	char prog_name[16];
 	const char *tp;
 	int btf_id, raw;
 
@@ -71,10 +72,13 @@ static int attach_empty(const char *sec)
 		return -E2BIG;
 	}
 	snprintf(h->name, sizeof(h->name), "%s", tp);
+	/* bpftool and bpf_stats tell the programs apart by name: fl_ and the hook's last 12
+	 * characters (the kernel keeps 15) */
+	snprintf(prog_name, sizeof(prog_name), "fl_%s", strlen(tp) > 12 ? tp + strlen(tp) - 12 : tp);
 	h->prog_fd = h->link_fd = -1;
 	nhooks++;
 	if (raw) {
-		h->prog_fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "floor", "Dual BSD/GPL",
+		h->prog_fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, prog_name, "Dual BSD/GPL",
 					   empty, 2, &opts);
 	} else {
 		btf_id = libbpf_find_vmlinux_btf_id(tp, BPF_TRACE_RAW_TP);
@@ -85,7 +89,7 @@ static int attach_empty(const char *sec)
 		}
 		opts.expected_attach_type = BPF_TRACE_RAW_TP;
 		opts.attach_btf_id = btf_id;
-		h->prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "floor", "Dual BSD/GPL", empty, 2, &opts);
+		h->prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, prog_name, "Dual BSD/GPL", empty, 2, &opts);
 	}
 	if (h->prog_fd < 0) {
 		fprintf(stderr, "floor: %s: loading the empty program: %s\n", sec, strerror(errno));

@@ -19,11 +19,11 @@ function run(argv: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The empty programs attached now: ids of programs named `floor` that a link attaches. */
+/** The empty programs attached now: links to programs named fl_* (floor.c names them so). */
 const ATTACHED = `
 const { execFileSync } = require('node:child_process');
 const show = (w) => JSON.parse(execFileSync('/usr/sbin/bpftool', ['-j', w, 'show'], { encoding: 'utf8' }) || '[]');
-const ids = new Set(show('prog').filter((p) => p.name === 'floor').map((p) => p.id));
+const ids = new Set(show('prog').filter((p) => p.name?.startsWith('fl_')).map((p) => p.id));
 console.log(show('link').filter((l) => ids.has(l.prog_id)).length);
 `;
 
