@@ -115,7 +115,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: floor OBJECT.bpf.o -- COMMAND [ARG...]\n");
 		return 2;
 	}
-	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj) {
 		fprintf(stderr, "floor: opening %s: %s\n", argv[1], strerror(errno));
