@@ -6,7 +6,8 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { EnvironmentError, UsageError } from './errors.js';
-import { STRING_MODES, type RecordSettings } from './options.js';
+import type { RecordSettings } from './options.js';
+import { STRING_MODES } from './settings.js';
 
 type NativePackage = typeof import('@vltrace/native');
 
@@ -79,6 +80,10 @@ export interface NativeAddon {
   listBtfFuncs(): string[];
   /** [readFd, writeFd] of a new pipe (1 MiB) */
   pipe(): [number, number];
+  /** runs `file` with `argv` (argv[0] included), the standard descriptors inherited and the read
+   * end of a new pipe as fd 3, signals at their defaults; `go` is the write end. onExit gets the
+   * exit code, or 128 + the signal that killed it; unref() lets Node exit while it runs on. */
+  startCommand(file: string, argv: readonly string[], onExit: (status: number) => void): { pid: number; go: number; unref(): void };
   /** vltrace-record's stop signals (native/src/signals.h): handle this one in front of Node's
    * handler; call after process.on(signal). False when no handler is installed. */
   watchSignal(signo: number): boolean;
@@ -153,13 +158,17 @@ export interface Loading {
   loaded: Promise<Error | undefined>;
   /** from the drain thread: 0 when no traced process is left, else the errno of an output error */
   idled: Promise<number>;
+  /** performance.now() when the load started, and when its end reached this thread (-d timing) */
+  startedAt: number;
+  loadedAt?: number;
 }
 
-/** Starts loading the BPF object for these settings (the syscall set comes later). */
-export function startLoading(addon: NativeAddon, s: RecordSettings): Loading {
-  let idle!: (err: number) => void;
-  const idled = new Promise<number>((res) => (idle = res));
-  const config: NativeConfig = {
+/** What loading the BPF object depends on: launch.ts reads it before the rest of the command line. */
+export type LoadSettings = Pick<RecordSettings, 'ebpfDir' | 'ringSize' | 'systemWide' | 'followForks' | 'failedOnly' | 'command' | 'debug' | 'strings'>;
+
+/** The recorder's configuration for these settings (the syscall set comes later). */
+export function loadConfig(s: LoadSettings): NativeConfig {
+  return {
     objPath: s.ebpfDir ? `${s.ebpfDir.replace(/\/$/, '')}/vltrace.bpf.o` : undefined,
     ringSize: s.ringSize,
     systemWide: s.systemWide,
@@ -170,16 +179,25 @@ export function startLoading(addon: NativeAddon, s: RecordSettings): Loading {
     strMode: STRING_MODES.indexOf(s.strings.mode),
     strChunks: s.strings.chunks,
     dataLimit: s.strings.length,
-    onIdle: (err) => idle(err),
-    background: true,
   };
+}
+
+/** Starts loading the BPF object for these settings (the syscall set comes later). */
+export function startLoading(addon: NativeAddon, s: LoadSettings): Loading {
+  let idle!: (err: number) => void;
+  const idled = new Promise<number>((res) => (idle = res));
+  const config: NativeConfig = { ...loadConfig(s), onIdle: (err) => idle(err), background: true };
+  const startedAt = performance.now();
   const rec = new addon.Recorder(config);
-  const loaded = rec.ready().then(() => undefined, (e: unknown) => loadError(e, config, s));
-  return { rec, config, loaded, idled };
+  const ld: Loading = {
+    rec, config, idled, startedAt,
+    loaded: rec.ready().then(() => undefined, (e: unknown) => loadError(e, config, s)).finally(() => (ld.loadedAt = performance.now())),
+  };
+  return ld;
 }
 
 /** What a failed load means for the user: privileges (exit 2), a bad -N object (exit 1), ... */
-function loadError(e: unknown, config: NativeConfig, s: RecordSettings): Error {
+function loadError(e: unknown, config: NativeConfig, s: LoadSettings): Error {
   const code = (e as NativeError).code;
   if (code === 'EPERM' || code === 'EACCES') {
     // never advise setcap on the system's node: every Node program run by anyone would get
