@@ -11,8 +11,9 @@
  * parser stays the judge: cli.ts takes the early load only when the configuration it computes
  * itself is the same (loadingFor), and closes it otherwise. This module imports nothing heavy.
  */
-import { checkEnvironment, loadConfig, startLoading, type LoadSettings, type Loading, type NativeConfig } from './native.js';
-import { parseSize, STRING_MODES, stringCapture, type StringMode } from './settings.js';
+import {
+  checkEnvironment, loadConfig, parseSize, startLoading, STRING_MODES, stringCapture, type LoadSettings, type Loading, type NativeConfig, type StringMode,
+} from './native.js';
 
 /**
  * How this scan reads each option of OPTIONS (options.ts; a test keeps the two in step):

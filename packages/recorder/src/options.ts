@@ -8,9 +8,9 @@
 import { STANDARD_OPTIONS, type OptionSpec } from '@vltrace/format/cli';
 import type { StringCapture } from '@vltrace/format/write';
 import { UsageError } from './errors.js';
-import { parseSize, stringCapture, type StringMode } from './settings.js';
+import { parseSize, stringCapture, type StringMode } from './native.js';
 
-export { CHUNK_DATA, MAX_CHUNKS, parseSize, STRING_MODES, stringCapture, type StringMode } from './settings.js';
+export { CHUNK_DATA, MAX_CHUNKS, parseSize, STRING_MODES, stringCapture, type StringMode } from './native.js';
 
 const OUT = 'Output format:';
 const FILTER = 'Filtering:';
