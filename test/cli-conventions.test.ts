@@ -17,11 +17,16 @@ interface Pkg { version: string; bin: Record<string, string>; man?: string[]; fi
 const pkgOf = (dir: string) => JSON.parse(readFileSync(join(ROOT, 'packages', dir, 'package.json'), 'utf8')) as Pkg;
 const binOf = (dir: string, prog: string) => join(ROOT, 'packages', dir, pkgOf(dir).bin[prog]!);
 
-test('the launchers: plain #!/usr/bin/env node scripts, identical but for the name', () => {
+test('the launchers: plain #!/usr/bin/env node scripts, identical but for the name (vltrace-record starts its BPF load first)', () => {
   const shapes = CLIS.map(([dir, prog]) => readFileSync(binOf(dir, prog), 'utf8').replaceAll(prog, 'PROG'));
-  assert.ok(shapes[0]!.startsWith('#!/usr/bin/env node\n'));
-  for (const s of shapes) assert.equal(s, shapes[0]);
-  assert.doesNotMatch(shapes[0]!, /NODE_EXTRA_CA_CERTS|#!\/bin\/sh/);
+  for (const s of shapes) {
+    assert.ok(s.startsWith('#!/usr/bin/env node\n'));
+    assert.doesNotMatch(s, /NODE_EXTRA_CA_CERTS|#!\/bin\/sh/);
+    assert.match(s, /\nawait main\(process\.argv\.slice\(2\)\);\n$/);
+  }
+  assert.equal(shapes[2], shapes[1]);
+  // the recorder's first import starts the load (src/launch.ts), the CLI's modules come after it
+  assert.match(shapes[0]!, /^(?:\/\/.*\n)*import \{ startEarly \} from '\.\.\/dist\/src\/launch\.js';\nstartEarly\(process\.argv\.slice\(2\)\);\nconst \{ main \} = await import\('\.\.\/dist\/src\/cli\.js'\);\n/m);
 });
 
 test('--version, and a man page listed in package.json that documents every option', () => {

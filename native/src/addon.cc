@@ -5,8 +5,14 @@
 #include <napi.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
 #include <unistd.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <set>
 #include <vector>
@@ -28,6 +34,8 @@ Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what, const st
 	e.Set("errno", Napi::Number::New(env, err));
 	return e;
 }
+
+extern "C" char **environ;
 
 /* The same, with what the core said about the failure that just happened on this thread. */
 Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what)
@@ -405,8 +413,162 @@ Napi::Value DisarmSignals(const Napi::CallbackInfo &info)
 	return info.Env().Undefined();
 }
 
-void Cleanup(void *)
+/* The command's start (vlt-start, which waits on its fd 3 for the go): posix_spawn, not
+ * child_process, whose import and fork of the whole Node process cost ~10-30 ms of the JS
+ * thread in front of the first traced syscall; a thread of its own waits for its end. */
+/* Whether Node's environment is going away (its cleanup hook ran): its thread-safe functions
+ * must not be called any more. One per environment (a worker thread has its own). */
+struct EnvState {
+	std::mutex lock;
+	bool gone = false;
+};
+
+struct CommandWatch {
+	std::shared_ptr<EnvState> env;
+	std::mutex lock;
+	pid_t pid = 0;
+	Napi::ThreadSafeFunction tsfn;
+	bool released = false;	/* the thread is done with tsfn */
+};
+
+/* vlt-start's descriptor of the go pipe (record.ts GO_FD) */
+const int GO_FD = 3;
+
+void *WaitCommand(void *arg)
 {
+	std::shared_ptr<CommandWatch> *held = static_cast<std::shared_ptr<CommandWatch> *>(arg);
+	std::shared_ptr<CommandWatch> w = *held;
+	delete held;
+	int status = 0;
+	pid_t got;
+	do
+		got = waitpid(w->pid, &status, 0);
+	while (got < 0 && errno == EINTR);
+	/* the exit status as a shell gives it: the code, or 128 + the signal that killed it */
+	int code = got < 0 ? 128 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	std::lock_guard<std::mutex> e(w->env->lock);
+	std::lock_guard<std::mutex> g(w->lock);
+	if (!w->env->gone) {
+		w->tsfn.NonBlockingCall([code](Napi::Env env, Napi::Function cb) {
+			cb.Call({ Napi::Number::New(env, code) });
+		});
+		w->tsfn.Release();
+	}
+	w->released = true;
+	return nullptr;
+}
+
+/* startCommand(file, argv, onExit) -> { pid, go, unref }: runs file (vlt-start) with argv
+ * (argv[0] included), the standard descriptors inherited, the read end of a new pipe as fd 3;
+ * `go` is the write end (close-on-exec here). Signals start with their default actions and
+ * unblocked, as libuv's children do (Node ignores SIGPIPE). onExit(status) comes once, with
+ * the exit code or 128 + the signal; unref() lets Node exit while the command runs on. */
+Napi::Value StartCommand(const Napi::CallbackInfo &info)
+{
+	Napi::Env env = info.Env();
+	std::string file = info[0].As<Napi::String>().Utf8Value();
+	Napi::Array args = info[1].As<Napi::Array>();
+	std::vector<std::string> strs;
+	for (uint32_t i = 0; i < args.Length(); i++)
+		strs.push_back(args.Get(i).As<Napi::String>().Utf8Value());
+	std::vector<char *> argv;
+	for (std::string &a : strs)
+		argv.push_back(&a[0]);
+	argv.push_back(nullptr);
+
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC)) {
+		ErrnoError(env, errno, "spawn " + file, "cannot create pipe").ThrowAsJavaScriptException();
+		return env.Undefined();
+	}
+	/* above fd 3, so that the dup2 below always makes a descriptor without close-on-exec */
+	int rfd = fds[0];
+	if (rfd <= GO_FD) {
+		rfd = fcntl(fds[0], F_DUPFD_CLOEXEC, GO_FD + 1);
+		int saved = errno;
+		close(fds[0]);
+		if (rfd < 0) {
+			close(fds[1]);
+			ErrnoError(env, saved, "spawn " + file, "cannot create pipe").ThrowAsJavaScriptException();
+			return env.Undefined();
+		}
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, all;
+	posix_spawn_file_actions_init(&fa);
+	/* The standard descriptors as libuv gives them to its children: inherited (Node marks its
+	 * own close-on-exec; a dup2 onto itself clears that in the child), and blocking (they share
+	 * their file descriptions with Node's, which may have made a pipe non-blocking) */
+	for (int fd = 0; fd <= 2; fd++) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0)
+			continue;
+		if (fl & O_NONBLOCK)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		posix_spawn_file_actions_adddup2(&fa, fd, fd);
+	}
+	posix_spawn_file_actions_adddup2(&fa, rfd, GO_FD);
+	posix_spawnattr_init(&at);
+	sigemptyset(&none);
+	/* every signal to its default, glibc's own two (32, 33) too: sigfillset leaves them out,
+	 * and posix_spawn would then make them ignored in the command, which exec keeps */
+	memset(&all, 0xff, sizeof(all));
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	pid_t pid;
+	int err = posix_spawn(&pid, file.c_str(), &fa, &at, argv.data(), environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(rfd);
+	if (err) {
+		close(fds[1]);
+		ErrnoError(env, err, "spawn " + file).ThrowAsJavaScriptException();
+		return env.Undefined();
+	}
+
+	auto w = std::make_shared<CommandWatch>();
+	w->env = *env.GetInstanceData<std::shared_ptr<EnvState>>();
+	w->pid = pid;
+	w->tsfn = Napi::ThreadSafeFunction::New(env, info[2].As<Napi::Function>(), "vltrace-command", 0, 1);
+	pthread_t t;
+	pthread_attr_t ta;
+	pthread_attr_init(&ta);
+	pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&ta, 64 << 10);
+	auto *held = new std::shared_ptr<CommandWatch>(w);
+	err = pthread_create(&t, &ta, WaitCommand, held);
+	pthread_attr_destroy(&ta);
+	if (err) {
+		/* nothing would ever see its end: it reads end-of-file on fd 3 and exits unrun */
+		delete held;
+		close(fds[1]);
+		w->tsfn.Release();
+		waitpid(pid, nullptr, 0);
+		ErrnoError(env, err, "spawn " + file, "cannot start a thread").ThrowAsJavaScriptException();
+		return env.Undefined();
+	}
+	Napi::Object o = Napi::Object::New(env);
+	o.Set("pid", Napi::Number::New(env, pid));
+	o.Set("go", Napi::Number::New(env, fds[1]));
+	o.Set("unref", Napi::Function::New(env, [w](const Napi::CallbackInfo &ci) {
+		std::lock_guard<std::mutex> g(w->lock);
+		if (!w->released)
+			w->tsfn.Unref(ci.Env());
+	}));
+	return o;
+}
+
+void Cleanup(void *arg)
+{
+	{
+		std::shared_ptr<EnvState> *held = static_cast<std::shared_ptr<EnvState> *>(arg);
+		std::shared_ptr<EnvState> st = *held;
+		delete held;
+		std::lock_guard<std::mutex> e(st->lock);
+		st->gone = true;
+	}
 	/* never leave BPF attached when Node exits */
 	while (!live.empty())
 		(*live.begin())->Shutdown();
@@ -416,13 +578,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 {
 	exports.Set("Recorder", Recorder::Init(env));
 	exports.Set("pipe", Napi::Function::New(env, Pipe));
+	exports.Set("startCommand", Napi::Function::New(env, StartCommand));
 	exports.Set("listBtfFuncs", Napi::Function::New(env, ListBtfFuncs));
 	exports.Set("watchSignal", Napi::Function::New(env, WatchSignal));
 	exports.Set("armSignals", Napi::Function::New(env, ArmSignals));
 	exports.Set("signalCommand", Napi::Function::New(env, SignalCommand));
 	exports.Set("signalForwarded", Napi::Function::New(env, SignalForwarded));
 	exports.Set("disarmSignals", Napi::Function::New(env, DisarmSignals));
-	napi_add_env_cleanup_hook(env, Cleanup, nullptr);
+	auto st = std::make_shared<EnvState>();
+	env.SetInstanceData(new std::shared_ptr<EnvState>(st));
+	napi_add_env_cleanup_hook(env, Cleanup, new std::shared_ptr<EnvState>(st));
 	return exports;
 }
 

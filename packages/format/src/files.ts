@@ -12,11 +12,11 @@
  * are never more readable than what they were derived from.
  */
 import {
-  closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync,
+  closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync,
   type Stats,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
 // (libuv opens every file with O_CLOEXEC already)
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NOCTTY, O_APPEND } = constants;
@@ -50,9 +50,30 @@ export function outputPathError(path: string, e: unknown): OutputPathError {
 
 const euid = (): number => process.geteuid?.() ?? -1;
 
+/**
+ * `n` unpredictable bytes in hex, from the kernel: importing node:crypto costs ~10-20 ms, and
+ * vltrace-record creates its output in front of the command's start. node:crypto where
+ * /dev/urandom cannot be read.
+ */
+function randomHex(n: number): string {
+  const b = Buffer.alloc(n);
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      if (readSync(fd, b) === n) return b.toString('hex');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // below
+  }
+  const crypto = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return crypto.randomBytes(n).toString('hex');
+}
+
 /** A hidden, unpredictable name in the same directory as `path` (so the final rename is atomic). */
 export function tempNameFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomHex(6)}`);
 }
 
 /**

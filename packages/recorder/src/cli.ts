@@ -8,7 +8,8 @@
 import { constants as osConstants } from 'node:os';
 import { ArgsError, completionScript, parseCommandLine, renderHelp, say as sayAs, sayInternal, sayUsage, versionLine } from '@vltrace/format/cli';
 import { EnvironmentError, OutputError, UsageError } from './errors.js';
-import { checkEnvironment, startLoading, type Loading } from './native.js';
+import { discardEarly, loadingFor } from './launch.js';
+import { checkEnvironment, type Loading } from './native.js';
 import { OPTIONS, recordSettings, type ParsedArgs, type RecordOptions } from './options.js';
 import type { RecordStats } from './record.js';
 import { dieBy, GRACE_MS, type StopSignal } from './signals.js';
@@ -126,13 +127,14 @@ async function run(argv: string[]): Promise<Ending> {
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   }
-  // The BPF object loads on a worker thread from here on, while this thread loads the syscall
-  // table (-e) and the rest. Errors are reported in their usual order, below: a wrong command
-  // line (normalizeOptions), then the environment (record).
+  // The BPF object loads on a worker thread (since launch.ts started it, or from here on),
+  // while this thread loads the syscall table (-e) and the rest. Errors are reported in their
+  // usual order, below: a wrong command line (normalizeOptions), then the environment (record).
   let loading: Loading | undefined;
   try {
-    loading = startLoading(checkEnvironment(), recordSettings(a));
+    loading = loadingFor(recordSettings(a));
   } catch {
+    discardEarly();
     loading = undefined;
   }
   let opts: RecordOptions;
@@ -161,6 +163,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     if (typeof end === 'number') process.exitCode = end;
     else dieBy(end.signal);
   } catch (e) {
+    discardEarly(); // a wrong command line that launch.ts could not tell
     if (e instanceof UsageError || e instanceof ArgsError) {
       sayUsage(NAME, e.message);
       process.exitCode = 1;

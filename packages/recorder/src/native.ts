@@ -1,12 +1,15 @@
 /**
  * The typed face of the native addon (native/src/addon.cc over recorder.h), which the package
  * @vltrace/native holds (prebuilt for linux-x64, or built from source at install) and loads;
- * starts loading a recorder's BPF object on a worker thread (startLoading).
+ * the settings the BPF object is loaded with (string capture, ring size); starts loading a
+ * recorder's BPF object on a worker thread (startLoading). Small, and importing nothing heavy:
+ * launch.ts starts the load with it before the rest of vltrace-record is imported.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { EnvironmentError, UsageError } from './errors.js';
-import { STRING_MODES, type RecordSettings } from './options.js';
+import type { StringCapture } from '@vltrace/format/write';
+import type { RecordSettings } from './options.js';
 
 type NativePackage = typeof import('@vltrace/native');
 
@@ -79,6 +82,10 @@ export interface NativeAddon {
   listBtfFuncs(): string[];
   /** [readFd, writeFd] of a new pipe (1 MiB) */
   pipe(): [number, number];
+  /** runs `file` with `argv` (argv[0] included), the standard descriptors inherited and the read
+   * end of a new pipe as fd 3, signals at their defaults; `go` is the write end. onExit gets the
+   * exit code, or 128 + the signal that killed it; unref() lets Node exit while it runs on. */
+  startCommand(file: string, argv: readonly string[], onExit: (status: number) => void): { pid: number; go: number; unref(): void };
   /** vltrace-record's stop signals (native/src/signals.h): handle this one in front of Node's
    * handler; call after process.on(signal). False when no handler is installed. */
   watchSignal(signo: number): boolean;
@@ -145,6 +152,39 @@ export function checkEnvironment(): NativeAddon {
   return loadNative();
 }
 
+// The settings the BPF object is loaded with, from their command-line text (-s, --string-mode,
+// --ring-size): here, where launch.ts reads them before anything else is loaded.
+
+/** String capture modes of vltrace(1) -s, and their codes in the BPF program (VLT_STR_*). */
+export const STRING_MODES = ['fast', 'packet', 'const', 'full'] as const;
+export type StringMode = (typeof STRING_MODES)[number];
+/** Bytes of a string per packet in the multi-packet modes. */
+export const CHUNK_DATA = 383;
+/** Largest N the BPF program accepts (VLT_MAX_CHUNKS). */
+export const MAX_CHUNKS = 64;
+
+/** The string capture of `-s length` (and an optional forced mode). */
+export function stringCapture(length: number, forced: StringMode | 'auto' = 'auto'): StringCapture & { chunks: number } {
+  if (!Number.isInteger(length) || length < 1) throw new UsageError(`-s: a positive string length, not ${length}`);
+  const mode: StringMode = forced !== 'auto' ? forced : length <= 126 ? 'fast' : length <= 382 ? 'packet' : 'full';
+  if (mode === 'fast' || mode === 'packet') return { mode, length, max: 382, chunks: 1 };
+  const chunks = Math.ceil((length + 1) / CHUNK_DATA);
+  if (chunks > MAX_CHUNKS) {
+    throw new UsageError(`-s ${length}: at most ${MAX_CHUNKS * CHUNK_DATA - 1} (${MAX_CHUNKS} packets of ${CHUNK_DATA} bytes)`);
+  }
+  return { mode, length, max: chunks * CHUNK_DATA - 1, chunks };
+}
+
+/** Parses 8388608, 8M, 8MiB, 512K, 1G; rounds up to a power of two of at least a page. */
+export function parseSize(text: string): number {
+  const m = /^(\d+)\s*([kmg]?)(i?b)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--ring-size: a size such as 16M, not '${text}'`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const n = Number(m[1]) * mult;
+  if (n > 2 ** 31) throw new UsageError(`--ring-size: at most 2G, not ${text}`);
+  return Math.max(4096, 2 ** Math.ceil(Math.log2(Math.max(n, 1))));
+}
+
 /** A recorder whose BPF object loads on a worker thread while JS goes on. */
 export interface Loading {
   rec: NativeRecorder;
@@ -153,13 +193,17 @@ export interface Loading {
   loaded: Promise<Error | undefined>;
   /** from the drain thread: 0 when no traced process is left, else the errno of an output error */
   idled: Promise<number>;
+  /** performance.now() when the load started, and when its end reached this thread (-d timing) */
+  startedAt: number;
+  loadedAt?: number;
 }
 
-/** Starts loading the BPF object for these settings (the syscall set comes later). */
-export function startLoading(addon: NativeAddon, s: RecordSettings): Loading {
-  let idle!: (err: number) => void;
-  const idled = new Promise<number>((res) => (idle = res));
-  const config: NativeConfig = {
+/** What loading the BPF object depends on: launch.ts reads it before the rest of the command line. */
+export type LoadSettings = Pick<RecordSettings, 'ebpfDir' | 'ringSize' | 'systemWide' | 'followForks' | 'failedOnly' | 'command' | 'debug' | 'strings'>;
+
+/** The recorder's configuration for these settings (the syscall set comes later). */
+export function loadConfig(s: LoadSettings): NativeConfig {
+  return {
     objPath: s.ebpfDir ? `${s.ebpfDir.replace(/\/$/, '')}/vltrace.bpf.o` : undefined,
     ringSize: s.ringSize,
     systemWide: s.systemWide,
@@ -170,16 +214,25 @@ export function startLoading(addon: NativeAddon, s: RecordSettings): Loading {
     strMode: STRING_MODES.indexOf(s.strings.mode),
     strChunks: s.strings.chunks,
     dataLimit: s.strings.length,
-    onIdle: (err) => idle(err),
-    background: true,
   };
+}
+
+/** Starts loading the BPF object for these settings (the syscall set comes later). */
+export function startLoading(addon: NativeAddon, s: LoadSettings): Loading {
+  let idle!: (err: number) => void;
+  const idled = new Promise<number>((res) => (idle = res));
+  const config: NativeConfig = { ...loadConfig(s), onIdle: (err) => idle(err), background: true };
   const rec = new addon.Recorder(config);
-  const loaded = rec.ready().then(() => undefined, (e: unknown) => loadError(e, config, s));
-  return { rec, config, loaded, idled };
+  const startedAt = performance.now(); // (after: the performance global costs ~2 ms to set up)
+  const ld: Loading = {
+    rec, config, idled, startedAt,
+    loaded: rec.ready().then(() => undefined, (e: unknown) => loadError(e, config, s)).finally(() => (ld.loadedAt = performance.now())),
+  };
+  return ld;
 }
 
 /** What a failed load means for the user: privileges (exit 2), a bad -N object (exit 1), ... */
-function loadError(e: unknown, config: NativeConfig, s: RecordSettings): Error {
+function loadError(e: unknown, config: NativeConfig, s: LoadSettings): Error {
   const code = (e as NativeError).code;
   if (code === 'EPERM' || code === 'EACCES') {
     // never advise setcap on the system's node: every Node program run by anyone would get

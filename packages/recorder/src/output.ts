@@ -28,6 +28,8 @@ interface ConvertModule {
 /** An open output: the fd the native core writes to, and what finishes it. */
 export interface Output {
   fd: number;
+  /** writes trace.h beside a bin log: called once the command runs (not in front of its start) */
+  besides(): void;
   /** closes the fd and waits for a live sink to finish */
   finish(): Promise<void>;
 }
@@ -47,8 +49,8 @@ export const RECORDING_MODE = 0o600;
 export const TRACE_H_MODE = 0o644;
 
 /**
- * Creates the output file (RECORDING_MODE) or the live pipe; writes trace.h (its text) beside
- * a bin log. Throws OutputError when the output cannot be created.
+ * Creates the output file (RECORDING_MODE) or the live pipe; besides() writes trace.h (its
+ * text) beside a bin log. Throws OutputError when the output cannot be created.
  */
 export async function openOutput(opts: RecordOptions, addon: NativeAddon, traceH: string = renderTraceH()): Promise<Output> {
   if (opts.format === 'bin') return openBin(opts.output!, traceH);
@@ -66,9 +68,11 @@ function createRecording(path: string): { fd: number; regular: boolean } {
 
 function openBin(path: string, traceH: string): Output {
   const { fd, regular } = createRecording(path);
-  if (regular) writeTraceH(path, traceH); // not beside /dev/null, a FIFO or /dev/stdout
   return {
     fd,
+    besides() {
+      if (regular) writeTraceH(path, traceH); // not beside /dev/null, a FIFO or /dev/stdout
+    },
     async finish() {
       closeSync(fd);
     },
@@ -116,6 +120,7 @@ async function openLive(opts: RecordOptions, addon: NativeAddon): Promise<Output
   pump.catch(() => undefined); // reported by finish()
   return {
     fd: wfd,
+    besides: () => undefined,
     async finish() {
       closeSync(wfd);
       try {

@@ -6,13 +6,12 @@
  * trailer, detach) and returns the totals. A command that outlives the recording is left
  * running; after an output error it is waited for.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 import { constants as osConstants, cpus, hostname, release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format/write';
 import { EnvironmentError, OutputError, UsageError } from './errors.js';
-import { checkEnvironment, nativeFiles, startLoading, type Loading, type NativeStats } from './native.js';
+import { checkEnvironment, nativeFiles, startLoading, type Loading, type NativeAddon, type NativeStats } from './native.js';
 import type { RecordOptions } from './options.js';
 import { openOutput, preloadConvert } from './output.js';
 import { writeFdInfo } from './fd-info.js';
@@ -132,33 +131,58 @@ function metaOf(opts: RecordOptions, pids: number[]): TraceMeta {
   };
 }
 
-function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
-  return code ?? 128 + (signal ? osConstants.signals[signal] : 0);
-}
-
 /** The command under vlt-start: blocked on fd 3 until tracing is attached (then "armed"). */
 interface Command {
-  child: ChildProcess;
   pid: number;
   exit: Promise<number>;
+  /** releases the command (it execs), once; false when vlt-start is gone already */
+  go(): boolean;
+  /** closes the go pipe unwritten: vlt-start reads end-of-file and exits without running it */
+  cancel(): void;
+  /** lets this process end while the command runs on */
+  unref(): void;
 }
 
 /** vlt-start's descriptor of the pipe it waits on before it execs the command (vlt-start.c). */
 const GO_FD = 3;
 
-/** Starts vlt-start early: its fork and exec overlap the loading of the BPF object. */
-async function spawnCommand(argv: readonly string[]): Promise<Command> {
-  const stdio: ('inherit' | 'pipe')[] = ['inherit', 'inherit', 'inherit'];
-  stdio[GO_FD] = 'pipe';
+/**
+ * Starts vlt-start early: its start overlaps the loading of the BPF object. The addon starts it
+ * (posix_spawn, a thread waits for its end): node:child_process would cost its import and a
+ * fork of this whole process on the JS thread, in front of the command's first syscall.
+ */
+function spawnCommand(addon: NativeAddon, argv: readonly string[]): Command {
   const vltStart = nativeFiles().vltStart;
-  const child = spawn(vltStart, argv, { stdio });
-  const exit = new Promise<number>((res) => child.on('exit', (code, sig) => res(exitStatus(code, sig))));
-  if (child.pid === undefined) {
-    const err = await new Promise<Error>((res) => child.once('error', res));
-    throw new EnvironmentError(`cannot start ${vltStart}: ${err.message} (npm rebuild @vltrace/native builds it)`);
+  let ended!: (status: number) => void;
+  const exit = new Promise<number>((res) => (ended = res));
+  let started: ReturnType<NativeAddon['startCommand']>;
+  try {
+    started = addon.startCommand(vltStart, [vltStart, ...argv], (status) => ended(status));
+  } catch (e) {
+    throw new EnvironmentError(`cannot start ${vltStart}: ${(e as Error).message} (npm rebuild @vltrace/native builds it)`);
   }
-  child.stdio[GO_FD]?.on('error', () => undefined); // EPIPE when vlt-start gave up (command not found)
-  return { child, pid: child.pid, exit };
+  let go: number | undefined = started.go;
+  const close = (): void => {
+    if (go !== undefined) closeSync(go);
+    go = undefined;
+  };
+  return {
+    pid: started.pid,
+    exit,
+    go() {
+      if (go === undefined) return false;
+      try {
+        writeSync(go, 'g');
+        return true;
+      } catch {
+        return false; // EPIPE: vlt-start gave up (command not found)
+      } finally {
+        close();
+      }
+    },
+    cancel: close,
+    unref: () => started.unref(),
+  };
 }
 
 /**
@@ -171,13 +195,14 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
   const addon = checkEnvironment();
   const ld = loading ?? startLoading(addon, opts);
   const { rec, loaded, idled } = ld;
+  mark('load started', ld.startedAt);
   let cmd: Command | undefined;
   let header: Uint8Array;
   let prologue: PacketWriter;
   let traceH: string;
   try {
     const pids = opts.pids.map(processOf);
-    cmd = opts.command.length ? await spawnCommand(opts.command) : undefined;
+    cmd = opts.command.length ? spawnCommand(addon, opts.command) : undefined;
     mark('spawned');
     // the BPF object loads on a worker thread (~25 ms) while this one prepares the output; no
     // output is created before it loaded (without privileges: exit 2 and nothing written)
@@ -193,17 +218,17 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     header = encodeHeader(metaOf(opts, pids), headerSyscalls(), traceH);
     mark('prepared');
     const err = await loaded;
+    mark('load ended', ld.loadedAt);
     if (err) throw err;
     rec.setSyscalls(conf, unknown, captures);
     for (const p of pids) rec.addPid(p, false);
     if (cmd) rec.addPid(cmd.pid, true);
   } catch (e) {
-    cmd?.child.stdio[GO_FD]?.destroy(); // vlt-start reads end-of-file and exits without running it
+    cmd?.cancel(); // vlt-start reads end-of-file and exits without running it
     rec.close();
     throw e;
   }
   mark('loaded');
-  const child = cmd?.child;
   // from here on a signal ends the recording cleanly (signals.ts says how)
   const ints = new Interrupts(addon, cmd?.pid);
   let status: number | undefined; // the command's exit status, once it ended
@@ -224,8 +249,9 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
       if (werr) throw new OutputError(`cannot write ${opts.output ?? 'the output'}: ${errnoText(werr).replace(/ writing the output$/, '')}`);
       throw new EnvironmentError((e as Error).message);
     }
-    (child?.stdio[GO_FD] as NodeJS.WritableStream | undefined)?.end('g');
+    cmd?.go();
     mark('attached');
+    output.besides(); // trace.h: after the go, its write and fsync no longer delay the command
     // system-wide on a terminal: how to stop, and how fast the output grows (status.ts)
     if (opts.systemWide) endStatus = startStatus(process.stderr, opts.output, () => rec.stats());
 
@@ -260,7 +286,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     }
     // still running (it outlived the grace period): left as it is, no longer traced
     const commandRunning = cmd !== undefined && status === undefined;
-    if (commandRunning) child?.unref();
+    if (commandRunning) cmd?.unref();
     const exitCode = err === osConstants.errno.EPIPE ? 128 + osConstants.signals.SIGPIPE
       : status ?? (ints.signal ? 128 + osConstants.signals[ints.signal] : err ? 1 : 0);
     return {
@@ -273,7 +299,7 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     endStatus();
     ints.dispose();
     rec.close();
-    child?.stdio[GO_FD]?.destroy();
+    cmd?.cancel();
     mark('closed');
   }
 }
@@ -286,9 +312,9 @@ async function firstOf(ms: number, ...events: Promise<unknown>[]): Promise<void>
 }
 
 /** -d: milliseconds since the process started, at each step. */
-function timer(on: boolean): (step: string) => void {
-  return (step) => {
-    if (on) process.stderr.write(`vltrace-record: ${step} at ${performance.now().toFixed(1)} ms\n`);
+function timer(on: boolean): (step: string, at?: number) => void {
+  return (step, at = performance.now()) => {
+    if (on) process.stderr.write(`vltrace-record: ${step} at ${at.toFixed(1)} ms\n`);
   };
 }
 
