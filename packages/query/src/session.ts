@@ -2,21 +2,21 @@
  * A query session: the inputs resolved (recordings converted), a DuckDB database with the
  * `syscalls` and `processes` views over them, and the filters every report shares.
  */
-import { resolveSyscallExpr } from '@vltrace/format';
 import { TraceDb, sqlIdent, type QueryResult } from './db.js';
 import { UsageError } from './errors.js';
 import { resolveInputs, type ResolvedInputs } from './inputs.js';
 import type { PrepareOptions } from './recording.js';
 
-/** Filters shared by the reports. */
-export interface FilterOptions {
-  /** only these processes (tgids) */
-  pid?: readonly number[];
-  /** strace's `-e trace=` syntax: names, %classes, vltrace's kp-* sets */
-  expr?: string;
-}
+export type { FilterOptions } from './filter-sql.js';
 
-export type SessionOptions = PrepareOptions;
+export interface SessionOptions extends PrepareOptions {
+  /**
+   * The session serves queries of the `syscalls` view only: no `processes` view, no partition
+   * keys (partExpr() refuses). What `summary` needs, without loading what the rest needs (the
+   * process table's SQL, the table schema).
+   */
+  syscallsOnly?: boolean;
+}
 
 /** An open session; close() it when done. */
 export class Session {
@@ -34,7 +34,7 @@ export class Session {
     const db = await TraceDb.create();
     try {
       const resolved = await resolveInputs(list, db, opts);
-      await db.attach(resolved);
+      await db.attach(resolved, opts.syscallsOnly ? { processes: false } : {});
       return new Session(db, resolved);
     } catch (e) {
       db.close();
@@ -57,39 +57,13 @@ export class Session {
   partExpr(alias = ''): string {
     const a = alias ? `${alias}.` : '';
     const keys = this.inputs.partKeys;
+    if (!keys) throw new Error('partExpr() of a session opened with syscallsOnly');
     return keys.length > 0 ? `concat_ws('/', ${keys.map((k) => `${a}${sqlIdent(k)}`).join(', ')})` : "''";
   }
 
   close(): void {
     this.db.close();
   }
-}
-
-/** The shared filters checked and resolved: pids, and syscall numbers from `-e` (undefined: no filter). */
-export function resolveFilters(f: FilterOptions): { pids?: readonly number[]; nrs?: ReadonlySet<number> } {
-  const out: { pids?: readonly number[]; nrs?: ReadonlySet<number> } = {};
-  if (f.pid && f.pid.length > 0) {
-    for (const p of f.pid) if (!Number.isInteger(p)) throw new UsageError(`--pid: '${p}' is not a process id`);
-    out.pids = f.pid;
-  }
-  if (f.expr) {
-    try {
-      out.nrs = resolveSyscallExpr(f.expr);
-    } catch (e) {
-      throw new UsageError(`-e ${f.expr}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  return out;
-}
-
-/** SQL conditions (joined with AND, or 'true') for the shared filters over the syscalls view. */
-export function filterSql(f: FilterOptions, alias = ''): string {
-  const a = alias ? `${alias}.` : '';
-  const { pids, nrs } = resolveFilters(f);
-  const conds: string[] = [];
-  if (pids) conds.push(`${a}pid IN (${pids.join(', ')})`);
-  if (nrs) conds.push(nrs.size === 0 ? 'false' : `${a}nr IN (${[...nrs].sort((x, y) => x - y).join(', ')})`);
-  return conds.length > 0 ? conds.join(' AND ') : 'true';
 }
 
 /** Runs `fn` on a session: an open one as is, or one opened (and closed) for these inputs. */

@@ -10,7 +10,8 @@ import { SYSCALLS_X86_64 } from '@vltrace/format';
 import { callRows } from '../db.js';
 import { fdIntervals, loadFdIntervals, pathArgs, sqlList as list } from '../fds.js';
 import type { Table } from '../output.js';
-import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { filterSql } from '../filters.js';
 
 export interface FilesOptions extends FilterOptions, SessionOptions {
   /** only paths named in a path argument (no fd resolution) */
