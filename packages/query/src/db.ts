@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { duckBindings, openPlain, readPlain, type PlainDb } from './duck-plain.js';
+import { duckBindings, openPlain, readPlain, type DuckResult, type PlainDb } from './duck-plain.js';
 import type { Cell } from './output.js';
 import { UsageError, duckMessage } from './errors.js';
 import { privateTempDir } from './private-temp.js';
@@ -64,6 +64,29 @@ function intCell(s: string): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(s);
 }
 
+/** A result read by node-api, its values made plain (exact bigints, timestamps as text…). */
+export async function readWithNodeApi(result: DuckResult): Promise<QueryResult> {
+  const { DuckDBResultReader, DuckDBMaterializedResult, DuckDBTypeId: T } = duckApi();
+  const reader = new DuckDBResultReader(new DuckDBMaterializedResult(result));
+  await reader.readAll();
+  const columns = reader.columnNames();
+  const types = columns.map((_, i) => reader.columnTypeId(i));
+  const ints = new Set<number>([T.BIGINT, T.UBIGINT, T.HUGEINT, T.UHUGEINT, T.BIGNUM]);
+  const rows = reader.getRowsJson().map((r) => {
+    const o: Record<string, Cell> = {};
+    r.forEach((v, i) => {
+      const t = types[i]!;
+      o[columns[i]!] =
+        v === null ? null
+        : ints.has(t) && typeof v === 'string' ? intCell(v)
+        : t === T.DECIMAL && typeof v === 'string' ? Number(v)
+        : (v as Cell);
+    });
+    return o;
+  });
+  return { columns, rows };
+}
+
 /** A DuckDB connection with the trace views. */
 export class TraceDb {
   private api: DuckDBConnection | undefined;
@@ -105,25 +128,7 @@ export class TraceDb {
     // plain columns (numbers, text): read here; anything else by node-api, as it always was
     const plain = await readPlain(result);
     if (plain) return plain;
-    const { DuckDBResultReader, DuckDBMaterializedResult, DuckDBTypeId: T } = duckApi();
-    const reader = new DuckDBResultReader(new DuckDBMaterializedResult(result));
-    await reader.readAll();
-    const columns = reader.columnNames();
-    const types = columns.map((_, i) => reader.columnTypeId(i));
-    const ints = new Set<number>([T.BIGINT, T.UBIGINT, T.HUGEINT, T.UHUGEINT, T.BIGNUM]);
-    const rows = reader.getRowsJson().map((r) => {
-      const o: Record<string, Cell> = {};
-      r.forEach((v, i) => {
-        const t = types[i]!;
-        o[columns[i]!] =
-          v === null ? null
-          : ints.has(t) && typeof v === 'string' ? intCell(v)
-          : t === T.DECIMAL && typeof v === 'string' ? Number(v)
-          : (v as Cell);
-      });
-      return o;
-    });
-    return { columns, rows };
+    return readWithNodeApi(result);
   }
 
   /** Runs statements whose result is not needed; errors are bugs of ours, not usage errors. */
