@@ -9,6 +9,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { InputError } from './errors.js';
+import { textOrder } from './order.js';
 import type { Sources, TraceDb } from './db.js';
 import type { PrepareOptions, RecordingInfo } from './recording.js';
 
@@ -39,8 +40,8 @@ async function listParquet(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string) => {
     const entries = await readdir(d, { withFileTypes: true });
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith('.')) continue; // our own cache, editors' files
+    // hidden entries (our own cache, editors' files) left out, before sorting: the rest's order is the same
+    for (const e of entries.filter((x) => !x.name.startsWith('.')).sort((a, b) => textOrder(a.name, b.name))) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
       else if (e.name.endsWith('.parquet')) out.push(p);
@@ -79,8 +80,8 @@ export async function inputKind(input: string): Promise<'recording' | 'parquet' 
   }
 }
 
-/** Resolves inputs, converting recordings as needed. Missing or unusable inputs are InputErrors. */
-export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts: ResolveOptions = {}): Promise<ResolvedInputs> {
+/** Resolves inputs, converting recordings as needed (into `db`, which may still be opening). Missing or unusable inputs are InputErrors. */
+export async function resolveInputs(inputs: readonly string[], db: TraceDb | PromiseLike<TraceDb>, opts: ResolveOptions = {}): Promise<ResolvedInputs> {
   const groups: { input: string; syscalls: string[] }[] = [];
   const recordings: RecordingInfo[] = [];
   const hiveSets: string[][] = [];
@@ -118,7 +119,7 @@ export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts
     }
     // loaded for recordings only: the reader and the cache are most of what a query imports
     const { prepareRecording } = await import('./recording.js');
-    const rec = await prepareRecording(input, db, opts);
+    const rec = await prepareRecording(input, await db, opts);
     syscalls.push(...rec.syscalls);
     recordings.push(rec.info);
   }

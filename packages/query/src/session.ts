@@ -31,13 +31,16 @@ export class Session {
   static async open(inputs: string | readonly string[], opts: SessionOptions = {}): Promise<Session> {
     const list = typeof inputs === 'string' ? [inputs] : inputs;
     if (list.length === 0) throw new UsageError('no input given: pass a .bin recording, a Parquet file or a directory of Parquet files');
-    const db = await TraceDb.create();
+    // DuckDB starts (on its own thread) while the inputs are looked at
+    const opening = TraceDb.create();
+    opening.catch(() => {}); // its failure is handled below, once awaited
     try {
-      const resolved = await resolveInputs(list, db, opts);
+      const resolved = await resolveInputs(list, opening, opts);
+      const db = await opening;
       await db.attach(resolved, opts.syscallsOnly ? { processes: false } : {});
       return new Session(db, resolved);
     } catch (e) {
-      db.close();
+      await opening.then((db) => db.close(), () => {});
       throw e;
     }
   }

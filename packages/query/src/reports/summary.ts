@@ -14,6 +14,7 @@
 import type { Table } from '../output.js';
 import { fixed } from '../output.js';
 import { UsageError } from '../errors.js';
+import { textOrder } from '../order.js';
 import { Session, withSession, type SessionOptions } from '../session.js';
 import { resolvedFilterSql, resolvePids, type FilterOptions, type ResolvedFilters } from '../filter-sql.js';
 import { inputKind } from '../inputs.js';
@@ -170,8 +171,8 @@ function finish(rows: SummaryGroup[], opts: SummaryOptions, sort: { field: keyof
       if (opts.perPid && a.pid !== b.pid) return a.pid! - b.pid!;
       const x = a[field]!;
       const y = b[field]!;
-      const c = typeof x === 'string' ? x.localeCompare(y as string) : (x as number) - (y as number);
-      return (desc ? -c : c) || a.syscall.localeCompare(b.syscall);
+      const c = typeof x === 'string' ? textOrder(x, y as string) : (x as number) - (y as number);
+      return (desc ? -c : c) || textOrder(a.syscall, b.syscall);
     });
   }
   const calls = out.reduce((a, r) => a + r.calls, 0);
