@@ -247,13 +247,13 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
   return rowsSink(write, {
     async close() {
       try {
-        if (seq === 0) {
-          // the whole file is one row group: encoded on this thread, which saves starting an
-          // encoder thread (its isolate and its own compile of the wasm, ~0.3 s of CPU) for
-          // one group; the module stays loaded for the process's next small file
+        if (seq === 0 && claimMainThreadEncoder()) {
+          // the whole file is one row group, and the first of this process: encoded on this
+          // thread, which saves starting an encoder thread (its isolate and its own compile of
+          // the wasm, ~0.3 s of CPU) for one group (see claimMainThreadEncoder)
           splicer.add(await encodeHere(take(pendingRows), data));
           seq++;
-        } else if (pendingRows > 0) {
+        } else if (pendingRows > 0 || seq === 0) {
           dispatch(pendingRows);
         }
         await waitFor(() => inFlight === 0);
@@ -270,9 +270,22 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
   });
 }
 
+let mainThreadEncoder = false;
+/**
+ * Whether this thread may encode a file itself: once per process. parquet-wasm writes the
+ * key-value metadata in the order of a Rust hash map whose seed advances with every map its wasm
+ * instance makes, so a file's bytes depend on what the instance encoded before; an encoder
+ * thread's instance is fresh for each file, and so is this thread's for its first one only.
+ */
+function claimMainThreadEncoder(): boolean {
+  if (mainThreadEncoder) return false;
+  mainThreadEncoder = true;
+  return true;
+}
+
 type ParquetWasm = typeof import('parquet-wasm/node');
 let here: Promise<{ pq: ParquetWasm; props: (d: ParquetWorkerData) => import('parquet-wasm/node').WriterProperties }> | undefined;
-/** One row group's IPC encoded as a Parquet file on this thread, as an encoder thread does it. */
+/** One row group's IPC encoded as a Parquet file on this thread, as a fresh encoder thread does it. */
 async function encodeHere(ipc: Uint8Array, data: ParquetWorkerData): Promise<Uint8Array> {
   here ??= Promise.all([import('parquet-wasm/node'), import('../parquet-worker.js')]).then(([pq, w]) => ({ pq, props: w.parquetProperties }));
   const { pq, props } = await here;
