@@ -12,8 +12,9 @@ export type { FilterOptions } from './filter-sql.js';
 export interface SessionOptions extends PrepareOptions {
   /**
    * The session serves queries of the `syscalls` view only: no `processes` view, no partition
-   * keys (partExpr() refuses). What `summary` needs, without loading what the rest needs (the
-   * process table's SQL, the table schema).
+   * keys (partExpr() refuses), no DuckDB file cache (its one query reads each file once). What
+   * `summary` needs, without loading what the rest needs (the process table's SQL, the table
+   * schema).
    */
   syscallsOnly?: boolean;
 }
@@ -32,7 +33,7 @@ export class Session {
     const list = typeof inputs === 'string' ? [inputs] : inputs;
     if (list.length === 0) throw new UsageError('no input given: pass a .bin recording, a Parquet file or a directory of Parquet files');
     // DuckDB starts (on its own thread) while the inputs are looked at
-    const opening = TraceDb.create();
+    const opening = TraceDb.create({ fileCache: !opts.syscallsOnly });
     opening.catch(() => {}); // its failure is handled below, once awaited
     try {
       const resolved = await resolveInputs(list, opening, opts);
