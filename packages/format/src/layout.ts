@@ -302,6 +302,9 @@ export const FILE_RECORD: readonly FieldDef[] = [
 /** The fd of a FILE record or FD_INFO packet that is the working directory (AT_FDCWD). */
 export const FD_CWD = -100;
 
+/** The *at() flag that makes an empty path name the directory fd itself (newfstatat(fd, "", …, AT_EMPTY_PATH)). */
+export const AT_EMPTY_PATH = 0x1000;
+
 /** Flags of a FILE record. */
 export const FILE_FLAGS = {
   DNAME: { bit: 0x1, doc: 'its file system names it (a pipe, socket, anon inode…): the one component is its dentry name' },

@@ -74,6 +74,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
  */
 export async function startCwds(s: Session): Promise<Map<string, string>> {
   const { groups, hiveKeys, partKeys } = s.inputs;
+  if (!partKeys) throw new Error('fd resolution in a session opened with syscallsOnly');
   const list = (files: readonly string[]) => `[${files.map(sqlString).join(', ')}]`;
   const seen = new Map<string, Set<string | null>>();
   for (const g of groups) {

@@ -1,5 +1,6 @@
 /** @vltrace/query: reports (summary, failed, slow, files, procs, lost, the HTML report) and SQL over vltrace recordings. */
-export { Session, filterSql, type FilterOptions, type SessionOptions } from './session.js';
+export { Session, type SessionOptions } from './session.js';
+export { filterSql, type FilterOptions } from './filters.js';
 export { TraceDb, type QueryResult, type Sources } from './db.js';
 export { resolveInputs, type ResolvedInputs } from './inputs.js';
 export { prepareRecording, type PreparedRecording, type PrepareOptions, type RecordingInfo } from './recording.js';

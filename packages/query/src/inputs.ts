@@ -8,14 +8,19 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { COLUMN_NAMES } from '@vltrace/convert/schema';
 import { InputError } from './errors.js';
+import { textOrder } from './order.js';
 import type { Sources, TraceDb } from './db.js';
-import { prepareRecording, type PrepareOptions, type RecordingInfo } from './recording.js';
+import type { PrepareOptions, RecordingInfo } from './recording.js';
 
 /** The resolved inputs: the files behind the views, and what the recordings' readers reported. */
 export interface ResolvedInputs extends Sources {
   readonly recordings: readonly RecordingInfo[];
+}
+
+/** How to resolve: with `syscallsOnly`, partition keys are not worked out (see SessionOptions). */
+export interface ResolveOptions extends PrepareOptions {
+  syscallsOnly?: boolean;
 }
 
 const isProcessesFile = (f: string) => /(^|[/.])processes\.parquet$/.test(f);
@@ -35,8 +40,8 @@ async function listParquet(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string) => {
     const entries = await readdir(d, { withFileTypes: true });
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith('.')) continue; // our own cache, editors' files
+    // hidden entries (our own cache, editors' files) left out, before sorting: the rest's order is the same
+    for (const e of entries.filter((x) => !x.name.startsWith('.')).sort((a, b) => textOrder(a.name, b.name))) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
       else if (e.name.endsWith('.parquet')) out.push(p);
@@ -75,8 +80,8 @@ export async function inputKind(input: string): Promise<'recording' | 'parquet' 
   }
 }
 
-/** Resolves inputs, converting recordings as needed. Missing or unusable inputs are InputErrors. */
-export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts: PrepareOptions = {}): Promise<ResolvedInputs> {
+/** Resolves inputs, converting recordings as needed (into `db`, which may still be opening). Missing or unusable inputs are InputErrors. */
+export async function resolveInputs(inputs: readonly string[], db: TraceDb | PromiseLike<TraceDb>, opts: ResolveOptions = {}): Promise<ResolvedInputs> {
   const groups: { input: string; syscalls: string[] }[] = [];
   const recordings: RecordingInfo[] = [];
   const hiveSets: string[][] = [];
@@ -112,14 +117,17 @@ export async function resolveInputs(inputs: readonly string[], db: TraceDb, opts
       syscalls.push(input);
       continue;
     }
-    const rec = await prepareRecording(input, db, opts);
+    // loaded for recordings only: the reader and the cache are most of what a query imports
+    const { prepareRecording } = await import('./recording.js');
+    const rec = await prepareRecording(input, await db, opts);
     syscalls.push(...rec.syscalls);
     recordings.push(rec.info);
   }
   // partition columns exist only when every input has them
   const hiveKeys = hiveSets.reduce((acc, k) => acc.filter((x) => k.includes(x)), hiveSets[0] ?? []);
+  if (opts.syscallsOnly) return { groups, hiveKeys, recordings };
   // a partition by a column (pid, syscall) splits one recording: its rows are still one process table
-  const columns = new Set<string>(COLUMN_NAMES);
+  const columns = hiveKeys.length > 0 ? new Set<string>((await import('@vltrace/convert/schema')).COLUMN_NAMES) : new Set<string>();
   const partKeys = [...hiveKeys.filter((k) => !columns.has(k)), ...(groups.length > 1 ? ['source'] : [])];
   return { groups, hiveKeys, recordings, partKeys };
 }

@@ -2,21 +2,22 @@
  * A query session: the inputs resolved (recordings converted), a DuckDB database with the
  * `syscalls` and `processes` views over them, and the filters every report shares.
  */
-import { resolveSyscallExpr } from '@vltrace/format';
 import { TraceDb, sqlIdent, type QueryResult } from './db.js';
 import { UsageError } from './errors.js';
 import { resolveInputs, type ResolvedInputs } from './inputs.js';
 import type { PrepareOptions } from './recording.js';
 
-/** Filters shared by the reports. */
-export interface FilterOptions {
-  /** only these processes (tgids) */
-  pid?: readonly number[];
-  /** strace's `-e trace=` syntax: names, %classes, vltrace's kp-* sets */
-  expr?: string;
-}
+export type { FilterOptions } from './filter-sql.js';
 
-export type SessionOptions = PrepareOptions;
+export interface SessionOptions extends PrepareOptions {
+  /**
+   * The session serves queries of the `syscalls` view only: no `processes` view, no partition
+   * keys (partExpr() refuses), no DuckDB file cache (its one query reads each file once). What
+   * `summary` needs, without loading what the rest needs (the process table's SQL, the table
+   * schema).
+   */
+  syscallsOnly?: boolean;
+}
 
 /** An open session; close() it when done. */
 export class Session {
@@ -31,13 +32,16 @@ export class Session {
   static async open(inputs: string | readonly string[], opts: SessionOptions = {}): Promise<Session> {
     const list = typeof inputs === 'string' ? [inputs] : inputs;
     if (list.length === 0) throw new UsageError('no input given: pass a .bin recording, a Parquet file or a directory of Parquet files');
-    const db = await TraceDb.create();
+    // DuckDB starts (on its own thread) while the inputs are looked at
+    const opening = TraceDb.create({ fileCache: !opts.syscallsOnly });
+    opening.catch(() => {}); // its failure is handled below, once awaited
     try {
-      const resolved = await resolveInputs(list, db, opts);
-      await db.attach(resolved);
+      const resolved = await resolveInputs(list, opening, opts);
+      const db = await opening;
+      await db.attach(resolved, opts.syscallsOnly ? { processes: false } : {});
       return new Session(db, resolved);
     } catch (e) {
-      db.close();
+      await opening.then((db) => db.close(), () => {});
       throw e;
     }
   }
@@ -57,39 +61,13 @@ export class Session {
   partExpr(alias = ''): string {
     const a = alias ? `${alias}.` : '';
     const keys = this.inputs.partKeys;
+    if (!keys) throw new Error('partExpr() of a session opened with syscallsOnly');
     return keys.length > 0 ? `concat_ws('/', ${keys.map((k) => `${a}${sqlIdent(k)}`).join(', ')})` : "''";
   }
 
   close(): void {
     this.db.close();
   }
-}
-
-/** The shared filters checked and resolved: pids, and syscall numbers from `-e` (undefined: no filter). */
-export function resolveFilters(f: FilterOptions): { pids?: readonly number[]; nrs?: ReadonlySet<number> } {
-  const out: { pids?: readonly number[]; nrs?: ReadonlySet<number> } = {};
-  if (f.pid && f.pid.length > 0) {
-    for (const p of f.pid) if (!Number.isInteger(p)) throw new UsageError(`--pid: '${p}' is not a process id`);
-    out.pids = f.pid;
-  }
-  if (f.expr) {
-    try {
-      out.nrs = resolveSyscallExpr(f.expr);
-    } catch (e) {
-      throw new UsageError(`-e ${f.expr}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  return out;
-}
-
-/** SQL conditions (joined with AND, or 'true') for the shared filters over the syscalls view. */
-export function filterSql(f: FilterOptions, alias = ''): string {
-  const a = alias ? `${alias}.` : '';
-  const { pids, nrs } = resolveFilters(f);
-  const conds: string[] = [];
-  if (pids) conds.push(`${a}pid IN (${pids.join(', ')})`);
-  if (nrs) conds.push(nrs.size === 0 ? 'false' : `${a}nr IN (${[...nrs].sort((x, y) => x - y).join(', ')})`);
-  return conds.length > 0 ? conds.join(' AND ') : 'true';
 }
 
 /** Runs `fn` on a session: an open one as is, or one opened (and closed) for these inputs. */

@@ -28,7 +28,7 @@ export function writeTrace(w: PacketWriter, name = 'run.bin', dir = tmpDir()): s
 
 const NR = {
   read: 0, write: 1, open: 2, close: 3, stat: 4, fstat: 5, access: 21, dup2: 33, getpid: 39, clone: 56, execve: 59,
-  exit_group: 231, wait4: 61, openat: 257, futex: 202, rename: 82,
+  exit_group: 231, wait4: 61, openat: 257, futex: 202, rename: 82, newfstatat: 262,
 } as const;
 export type Name = keyof typeof NR;
 

@@ -7,7 +7,8 @@ import { callRows } from '../db.js';
 import { errnoMessage } from '@vltrace/format';
 import { callOf, callStruct } from '../call.js';
 import type { Table } from '../output.js';
-import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { filterSql } from '../filters.js';
 
 /** The path of a failing call, as these reports show it: its first string argument. */
 export const FAILED_PATH_SQL = 'coalesce(str0, str1, str2, str3, str4, str5)';

@@ -6,11 +6,12 @@
  * relative one is resolved against the directory fd or the process's working directory when
  * the call was made (fds.ts), and stays as given when that directory is unknown.
  */
-import { SYSCALLS_X86_64 } from '@vltrace/format';
+import { AT_EMPTY_PATH, SYSCALLS_X86_64 } from '@vltrace/format';
 import { callRows } from '../db.js';
 import { fdIntervals, loadFdIntervals, pathArgs, sqlList as list } from '../fds.js';
 import type { Table } from '../output.js';
-import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { filterSql } from '../filters.js';
 
 export interface FilesOptions extends FilterOptions, SessionOptions {
   /** only paths named in a path argument (no fd resolution) */
@@ -39,6 +40,27 @@ function fdArg0Syscalls(): string[] {
   return SYSCALLS_X86_64.filter((d) => d.args[0]?.[2] === 'fd').map((d) => d.name);
 }
 
+/**
+ * Calls whose path at `idx` may be empty to name the directory fd before it (AT_EMPTY_PATH in
+ * their flags argument), with that argument's index: newfstatat(fd, "", …, AT_EMPTY_PATH) is a
+ * call on fd, as strace -y shows it (`newfstatat(3</etc/hostname>, "", …)`).
+ */
+function emptyPathCalls(idx: number): { name: string; flags: number }[] {
+  if (idx === 0) return [];
+  return SYSCALLS_X86_64.flatMap((d) => {
+    if (d.args[idx]?.[2] !== 'path' || d.args[idx - 1]?.[2] !== 'dirfd') return [];
+    const flags = d.args.findIndex(([name, , kind], i) => i > idx && kind === 'flags' && (name === 'flag' || name === 'flags'));
+    return flags < 0 ? [] : [{ name: d.name, flags }];
+  });
+}
+
+/** SQL: the row's path argument `idx` is empty with AT_EMPTY_PATH set (false when the call takes no such flag). */
+function emptyPathSql(idx: number): string {
+  const calls = emptyPathCalls(idx);
+  if (calls.length === 0) return 'false';
+  return `(s.str${idx} = '' AND ((s.str_flags >> ${4 * idx}) & 2) = 0 AND CASE s.syscall ${calls.map((c) => `WHEN ${list([c.name])} THEN (s.arg${c.flags} & ${AT_EMPTY_PATH}) <> 0`).join(' ')} ELSE false END)`;
+}
+
 /** Every path touched, most-used first. */
 export function files(input: Session | string | readonly string[], opts: FilesOptions = {}): Promise<FileRow[]> {
   return withSession(input, opts, async (s) => {
@@ -48,21 +70,30 @@ export function files(input: Session | string | readonly string[], opts: FilesOp
     const byName = pathArgs()
       .map(({ idx, names }) =>
         `SELECT ${part} AS part, s.pid, s.tid, ${idx} AS idx, s.syscall, s.errno_name, coalesce(s.ts_enter, s.ts_exit) AS ts, s.str${idx} AS given,
-                s.str${idx} = '' AND ((s.str_flags >> ${4 * idx}) & 2) <> 0 AS unreadable
+                s.str${idx} = '' AND ((s.str_flags >> ${4 * idx}) & 2) <> 0 AS unreadable,
+                ${emptyPathSql(idx)} AS empty_path, ${idx > 0 ? `i32(s.arg${idx - 1})` : 'NULL::INTEGER'} AS dirfd
          FROM syscalls s WHERE s.syscall IN (${list(names)}) AND s.str${idx} IS NOT NULL AND ${callRows('s.')} AND ${where}`)
       .join('\nUNION ALL\n');
     const { rows } = await s.query(`
       WITH named AS (${byName}),
-      resolved AS (
+      looked_up AS (
         -- a relative path: as fds.ts resolved it when the call was made, else as given
-        SELECT n.part, n.pid, n.syscall, n.errno_name, n.ts, 'name' AS via,
-               CASE WHEN n.unreadable THEN '<unreadable>' ELSE coalesce(r.path, n.given) END AS path
+        SELECT n.*, r.path AS abs
         FROM named n LEFT JOIN rel_paths r ON r.part = n.part AND r.tid = n.tid AND r.ts_ns = epoch_ns(n.ts) AND r.idx = n.idx
+      ),
+      resolved AS (
+        SELECT part, pid, syscall, errno_name, ts, 'name' AS via,
+               CASE WHEN unreadable THEN '<unreadable>' ELSE coalesce(abs, given) END AS path
+        FROM looked_up WHERE abs IS NOT NULL OR NOT empty_path
       ),
       via_fd AS (
         SELECT u.part, u.pid, u.syscall, u.errno_name, u.ts, 'fd' AS via, d.path
         FROM (SELECT ${part} AS part, s.pid, s.syscall, s.errno_name, coalesce(s.ts_enter, s.ts_exit) AS ts, i32(s.arg0) AS fd
-              FROM syscalls s WHERE s.syscall IN (${list(fdArg0Syscalls())}) AND ${callRows('s.')} AND ${where}) u
+              FROM syscalls s WHERE s.syscall IN (${list(fdArg0Syscalls())}) AND ${callRows('s.')} AND ${where}
+              -- an empty path with AT_EMPTY_PATH on a descriptor whose file is not known (one the
+              -- process had when recording started): a call on that descriptor, not on a path ''
+              UNION ALL
+              SELECT part, pid, syscall, errno_name, ts, dirfd FROM looked_up WHERE abs IS NULL AND empty_path) u
         ASOF JOIN fd_paths d ON d.part = u.part AND d.pid = u.pid AND d.fd = u.fd AND epoch_ns(u.ts) >= d.from_ns
         WHERE d.to_ns IS NULL OR epoch_ns(u.ts) <= d.to_ns
       ),

@@ -5,7 +5,8 @@
  * trailer, the trailer's totals).
  */
 import type { Table } from '../output.js';
-import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { filterSql } from '../filters.js';
 
 export type LostOptions = FilterOptions & SessionOptions;
 

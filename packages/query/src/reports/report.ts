@@ -8,7 +8,8 @@
  * has the same bounded size for a recording of ten calls or of ten million.
  */
 import { callRows, sqlString } from '../db.js';
-import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { filterSql } from '../filters.js';
 import { summary, type SummaryResult } from './summary.js';
 import { FAILED_PATH_SQL, failed, type FailedRow } from './failed.js';
 import { procs, type ProcRow } from './procs.js';

@@ -1,7 +1,8 @@
 /** `slow`: the N longest syscalls (wall-clock, entry to exit), as strace prints them, with pid and time. */
 import { callOf, callSelect } from '../call.js';
 import { fixed, type Table } from '../output.js';
-import { filterSql, withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { withSession, type FilterOptions, type Session, type SessionOptions } from '../session.js';
+import { filterSql } from '../filters.js';
 
 export interface SlowOptions extends FilterOptions, SessionOptions {
   /** how many (default 20) */
