@@ -15,7 +15,7 @@ import { checkEnvironment, nativeFiles, startLoading, type Loading, type NativeA
 import type { RecordOptions } from './options.js';
 import { openOutput, preloadConvert } from './output.js';
 import { writeFdInfo } from './fd-info.js';
-import { GRACE_MS, Interrupts, type StopSignal } from './signals.js';
+import { GRACE_MS, Interrupts, STOP_SIGNALS, type StopSignal } from './signals.js';
 import { startStatus } from './status.js';
 import { headerSyscalls, syscallConfig } from './syscalls.js';
 
@@ -264,6 +264,12 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
       }),
       ints.first.then(() => 0),
     ]);
+    // the command died of a stop signal (a terminal's Ctrl-C reaches it and vltrace-record at the
+    // same instant): its end can be seen before Node runs the signal's handler, so give a signal
+    // already sent one turn of the event loop, and the recording is flagged interrupted alike
+    if (!ints.signal && status !== undefined && STOP_SIGNALS.some((s) => status === 128 + osConstants.signals[s])) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     if (ints.signal && opts.debug) {
       const to = ints.passedOn();
       process.stderr.write(`vltrace-record: ${ints.signal}: ${to > 0 ? `passed on to the command (pid ${to})` : to < 0 ? 'not passed on (the command has it already)' : 'no command to pass it on to'}\n`);
