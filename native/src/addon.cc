@@ -4,11 +4,13 @@
  * goes away is closed (BPF detached) by a cleanup hook. */
 #include <napi.h>
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <memory>
@@ -434,6 +436,32 @@ struct CommandWatch {
 /* vlt-start's descriptor of the go pipe (record.ts GO_FD) */
 const int GO_FD = 3;
 
+/* The descriptors this process inherited (open without close-on-exec when the addon was first
+ * loaded, before any BPF load began), as vlt-start's --keep-fds list: the command inherits
+ * these and none that a library opened without close-on-exec while it was being started. */
+std::string inherited_fds;
+std::once_flag inherited_once;
+
+void NoteInheritedFds()
+{
+	std::string list = "0,1,2";
+	DIR *d = opendir("/proc/self/fd");
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			char *end;
+			long fd = strtol(e->d_name, &end, 10);
+			if (*end || end == e->d_name || fd <= 2 || fd == dirfd(d))
+				continue;
+			int fl = fcntl((int)fd, F_GETFD);
+			if (fl >= 0 && !(fl & FD_CLOEXEC))
+				list += "," + std::to_string(fd);
+		}
+		closedir(d);
+	}
+	inherited_fds = "--keep-fds=" + list;
+}
+
 void *WaitCommand(void *arg)
 {
 	std::shared_ptr<CommandWatch> *held = static_cast<std::shared_ptr<CommandWatch> *>(arg);
@@ -459,7 +487,7 @@ void *WaitCommand(void *arg)
 }
 
 /* startCommand(file, argv, onExit) -> { pid, go, unref }: runs file (vlt-start) with argv
- * (argv[0] included), the standard descriptors inherited, the read end of a new pipe as fd 3;
+ * (argv[0] included; vlt-start's --keep-fds=… is put after it), the standard descriptors inherited, the read end of a new pipe as fd 3;
  * `go` is the write end (close-on-exec here). Signals start with their default actions and
  * unblocked, as libuv's children do (Node ignores SIGPIPE). onExit(status) comes once, with
  * the exit code or 128 + the signal; unref() lets Node exit while the command runs on. */
@@ -471,6 +499,8 @@ Napi::Value StartCommand(const Napi::CallbackInfo &info)
 	std::vector<std::string> strs;
 	for (uint32_t i = 0; i < args.Length(); i++)
 		strs.push_back(args.Get(i).As<Napi::String>().Utf8Value());
+	if (!strs.empty())
+		strs.insert(strs.begin() + 1, inherited_fds);
 	std::vector<char *> argv;
 	for (std::string &a : strs)
 		argv.push_back(&a[0]);
@@ -576,6 +606,7 @@ void Cleanup(void *arg)
 
 Napi::Object Init(Napi::Env env, Napi::Object exports)
 {
+	std::call_once(inherited_once, NoteInheritedFds);
 	exports.Set("Recorder", Recorder::Init(env));
 	exports.Set("pipe", Napi::Function::New(env, Pipe));
 	exports.Set("startCommand", Napi::Function::New(env, StartCommand));
