@@ -19,6 +19,8 @@ import { badRecording, openRecording } from './recording.js';
 export interface SummaryGroup {
   pid: number | null;
   syscall: string;
+  /** the syscall's number (strace -S nothing lists in this order); NaN where not asked for */
+  nr: number;
   calls: number;
   errors: number;
   /** total duration of the complete calls, ns (exact) */
@@ -179,7 +181,7 @@ export async function summarizeRecordings(files: readonly string[], f: DirectFil
       const max = a.calls > 0 ? a.max : 0;
       if (!g) {
         merged.set(key, {
-          pid: a.pid, syscall: a.name, calls: a.calls, errors: a.errors, totalNs, minNs: min, maxNs: max, unfinished: a.unfinished, noEntry: a.noEntry,
+          pid: a.pid, syscall: a.name, nr: a.nr, calls: a.calls, errors: a.errors, totalNs, minNs: min, maxNs: max, unfinished: a.unfinished, noEntry: a.noEntry,
         });
         continue;
       }

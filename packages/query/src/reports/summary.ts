@@ -102,6 +102,11 @@ async function uncachedRecordings(list: readonly string[], opts: SummaryOptions)
   return [...list];
 }
 
+/** -S nothing (or none): strace's unsorted order, which is the syscall numbers' */
+function unsorted(opts: SummaryOptions): boolean {
+  return opts.sort === 'nothing' || opts.sort === 'none';
+}
+
 /** The summary's groups from the syscalls view: one row per (pid,) syscall and status, merged here. */
 async function summaryGroups(s: Session, opts: SummaryOptions, f: ResolvedFilters): Promise<SummaryGroup[]> {
   const pid = opts.perPid ? 'pid' : 'NULL::INTEGER';
@@ -109,8 +114,10 @@ async function summaryGroups(s: Session, opts: SummaryOptions, f: ResolvedFilter
   // No `WHERE status IN (…call rows…)`: the groups of other rows (lost events, signals) are
   // skipped below, and the filter cost a third of the query on 10M rows
   const where = resolvedFilterSql(f);
+  // the number only for -S nothing (its order): another aggregate costs every summary
+  const nr = unsorted(opts) ? 'min(nr)' : 'NULL::INTEGER';
   const { rows } = await s.query(`
-    SELECT ${pid} AS pid, syscall, status, count(*) AS n, count(errno) AS errors,
+    SELECT ${pid} AS pid, syscall, ${nr} AS nr, status, count(*) AS n, count(errno) AS errors,
            coalesce(sum(duration_ns), 0)::BIGINT AS total_ns, min(duration_ns) AS min_ns, max(duration_ns) AS max_ns
     FROM syscalls${where === 'true' ? '' : `
     WHERE ${where}`}
@@ -122,7 +129,7 @@ async function summaryGroups(s: Session, opts: SummaryOptions, f: ResolvedFilter
     const key = `${r['pid'] ?? ''}/${r['syscall']}`;
     let g = groups.get(key);
     if (!g) {
-      g = { pid: r['pid'] === null ? null : Number(r['pid']), syscall: String(r['syscall']), calls: 0, errors: 0, totalNs: 0n, minNs: 0, maxNs: 0, unfinished: 0, noEntry: 0 };
+      g = { pid: r['pid'] === null ? null : Number(r['pid']), syscall: String(r['syscall']), nr: r['nr'] === null ? NaN : Number(r['nr']), calls: 0, errors: 0, totalNs: 0n, minNs: 0, maxNs: 0, unfinished: 0, noEntry: 0 };
       groups.set(key, g);
     }
     const n = Number(r['n']);
@@ -164,9 +171,13 @@ function finish(rows: SummaryGroup[], opts: SummaryOptions, sort: { field: keyof
       noEntry: r.noEntry,
     };
   };
+  if (unsorted(opts)) {
+    // strace -S nothing: the syscall table's order, by number (per process with -C/--per-pid)
+    rows = [...rows].sort((a, b) => (opts.perPid ? a.pid! - b.pid! : 0) || a.nr - b.nr || textOrder(a.syscall, b.syscall));
+  }
   const out = rows.map(make).filter((r) => r.calls > 0 || r.unfinished > 0 || r.noEntry > 0);
   const { field, desc } = sort;
-  if (opts.sort !== 'nothing' && opts.sort !== 'none') {
+  if (!unsorted(opts)) {
     out.sort((a, b) => {
       if (opts.perPid && a.pid !== b.pid) return a.pid! - b.pid!;
       const x = a[field]!;
