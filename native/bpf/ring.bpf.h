@@ -80,13 +80,6 @@ static __noinline void flush_lost(struct vlt_counters *c, __u64 pid_tgid, __u64 
 /* Per-CPU staging (vltrace.h says why and when a stage is written). A program takes its CPU's
  * stage by setting busy; a program that finds it busy (one that interrupted another on this
  * CPU: signal_generate in an interrupt) writes to the ring directly instead. */
-static __always_inline struct vlt_stage *get_stage(void)
-{
-	__u32 cpu = bpf_get_smp_processor_id();
-
-	return bpf_map_lookup_elem(&stage, &cpu);
-}
-
 /* Writes the batch as one ring record (busy held by the caller). A global function: one copy
  * of the verification for the many callers. */
 __noinline int stage_flush(struct vlt_counters *c, struct vlt_stage *st, __u64 pid_tgid)

@@ -61,12 +61,16 @@ struct {
 	__type(value, __u32);
 } sc_conf SEC(".maps");
 
+/* Per-CPU stages of packets and the counters (vltrace.h): an array indexed by CPU, so that the
+ * core can map it, see how old each stage is and read the counters; one entry per possible
+ * CPU, set by the core before load. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct vlt_counters);
-} counters SEC(".maps");
+	__type(value, struct vlt_stage);
+} stage SEC(".maps");
 
 /* An entry whose packets are written at sys_exit: -X, or a string not yet faulted in. */
 struct pending {
@@ -110,22 +114,19 @@ struct {
 	__type(value, struct scratch);
 } scratch SEC(".maps");
 
-static __always_inline struct vlt_counters *get_counters(void)
+static __always_inline struct vlt_stage *get_stage(void)
 {
-	__u32 zero = 0;
+	__u32 cpu = bpf_get_smp_processor_id();
 
-	return bpf_map_lookup_elem(&counters, &zero);
+	return bpf_map_lookup_elem(&stage, &cpu);
 }
 
-/* Per-CPU stages of packets (vltrace.h): an array indexed by CPU, so that the core can map it
- * and see how old each one is; one entry per possible CPU, set by the core before load. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct vlt_stage);
-} stage SEC(".maps");
+static __always_inline struct vlt_counters *get_counters(void)
+{
+	struct vlt_stage *st = get_stage();
+
+	return st ? &st->c : NULL;
+}
 
 #include "ring.bpf.h"
 
@@ -244,7 +245,7 @@ static __always_inline void emit_entry(struct vlt_counters *c, __u64 pid_tgid, _
 	if (smask && emit_strings(pid_tgid, ts, nr, nargs, smask, args))
 		return;
 	/* no string (or all NULL): the common case */
-	st = get_stage();
+	st = (struct vlt_stage *)c;	/* the counters are the first member of their stage */
 	switch (nargs) {
 	ENTRY_CASE(0)
 	ENTRY_CASE(1)
@@ -365,14 +366,14 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (failed_only && !failed)
 		goto drop_pending;
-	c = get_counters();
-	if (!c)
+	st = get_stage();
+	if (!st)
 		return 0;
+	c = &st->c;
 	if (failed_only || (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK)
 		emit_pending(pid_tgid, nr);
 	ts = bpf_ktime_get_ns();
-	st = get_stage();
-	if (st && (s = stage_reserve(c, st, sizeof(*s), pid_tgid, ts))) {
+	if ((s = stage_reserve(c, st, sizeof(*s), pid_tgid, ts))) {
 		FILL_EXIT(s);
 		stage_commit(c, st, sizeof(*s), ts);
 	} else {
@@ -412,7 +413,7 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 	if (!st || !st->len || st->busy)
 		return 0;
 	st->busy = 1;
-	stage_flush(get_counters(), st, bpf_get_current_pid_tgid());
+	stage_flush(&st->c, st, bpf_get_current_pid_tgid());
 	st->busy = 0;
 	return 0;
 }

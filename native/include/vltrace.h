@@ -35,7 +35,7 @@ struct vlt_sc_cap {
 #define VLT_PACKET_STR_MAX 382     /* one-packet limit: N * 383 - 1 with N = 1 */
 #define VLT_MAX_CHUNKS 64          /* cap on N (strings up to 24511 bytes) */
 
-/* Per-CPU counters (PERCPU_ARRAY, one entry), summed by the core at stop. */
+/* Per-CPU counters (in each CPU's stage, below), summed by the core at stop. */
 struct vlt_counters {
 	__u64 events;              /* packets produced or attempted (written + lost) */
 	__u64 lost;                /* packets the ring buffer had no room for */
@@ -57,6 +57,7 @@ struct vlt_counters {
 #define VLT_STAGE_ROOM 1024        /* bytes of the largest packet staged; larger ones go direct */
 #define VLT_STAGE_MARK 4
 struct vlt_stage {
+	struct vlt_counters c;     /* this CPU's counters: one map lookup for both */
 	__u32 len;                 /* bytes of packets in buf */
 	__u32 n;                   /* packets in buf */
 	__u32 busy;                /* a program is writing it: a nested one writes to the ring */

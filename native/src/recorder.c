@@ -487,21 +487,20 @@ static void detach_all(struct vltrace_bpf *skel)
 
 static void read_counters(struct vlt_recorder *r, struct vlt_stats *st)
 {
-	static struct vlt_counters vals[VLT_MAX_CPUS];
-	int ncpus = libbpf_num_possible_cpus();
-	__u32 zero = 0;
+	int ncpus = r->stages && r->nstages <= VLT_MAX_CPUS ? r->nstages : 0;
 
 	st->events = st->lost = st->deferred = 0;
-	if (ncpus <= 0 || ncpus > VLT_MAX_CPUS ||
-	    bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.counters), &zero, vals))
-		ncpus = 0;
 	st->ncpus = ncpus;
 	st->events = r->user_events;
+	/* each CPU's counters, in its stage (mapped) */
 	for (int i = 0; i < ncpus; i++) {
-		st->events += vals[i].events;
-		st->lost += vals[i].lost;
-		st->deferred += vals[i].deferred;
-		st->lost_per_cpu[i] = vals[i].lost;
+		const struct vlt_counters *c = &vlt_stage_of(r, i)->c;
+		__u64 lost = __atomic_load_n(&c->lost, __ATOMIC_RELAXED);
+
+		st->events += __atomic_load_n(&c->events, __ATOMIC_RELAXED);
+		st->lost += lost;
+		st->deferred += __atomic_load_n(&c->deferred, __ATOMIC_RELAXED);
+		st->lost_per_cpu[i] = lost;
 	}
 }
 
