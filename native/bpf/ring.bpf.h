@@ -80,14 +80,18 @@ static __noinline void flush_lost(struct vlt_counters *c, __u64 pid_tgid, __u64 
 /* Per-CPU staging (vltrace.h says why and when a stage is written). A program takes its CPU's
  * stage by setting busy; a program that finds it busy (one that interrupted another on this
  * CPU: signal_generate in an interrupt) writes to the ring directly instead. */
-/* Writes the batch as one ring record (busy held by the caller). A global function: one copy
- * of the verification for the many callers. */
-__noinline int stage_flush(struct vlt_counters *c, struct vlt_stage *st, __u64 pid_tgid)
+/* Writes this CPU's batch as one ring record (busy held by the caller). A global function:
+ * one copy of the verification for the many callers; scalar arguments only, like the others
+ * (older kernels verify nothing else in a global function's arguments). */
+__noinline int stage_flush(__u64 pid_tgid)
 {
+	struct vlt_stage *st = get_stage();
+	struct vlt_counters *c;
 	__u32 len;
 
-	if (!c || !st)
+	if (!st)
 		return 0;
+	c = &st->c;
 	len = st->len;
 	if (!len || len > VLT_STAGE_BYTES)
 		return 0;
@@ -108,7 +112,7 @@ static __always_inline void stage_sync(struct vlt_counters *c, __u64 pid_tgid)
 	if (!st || st->busy || !st->len)
 		return;
 	st->busy = 1;
-	stage_flush(c, st, pid_tgid);
+	stage_flush(pid_tgid);
 	st->busy = 0;
 }
 
@@ -124,7 +128,7 @@ static __always_inline void *stage_reserve(struct vlt_counters *c, struct vlt_st
 	st->busy = 1;
 	off = st->len;
 	if (off + size > stage_limit) {
-		stage_flush(c, st, pid_tgid);
+		stage_flush(pid_tgid);
 		off = 0;
 	}
 	if (!off)

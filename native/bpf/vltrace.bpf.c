@@ -413,7 +413,7 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 	if (!st || !st->len || st->busy)
 		return 0;
 	st->busy = 1;
-	stage_flush(&st->c, st, bpf_get_current_pid_tgid());
+	stage_flush(bpf_get_current_pid_tgid());
 	st->busy = 0;
 	return 0;
 }
