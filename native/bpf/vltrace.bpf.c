@@ -29,6 +29,7 @@ const volatile __u32 str_mode = VLT_STR_FAST;
 const volatile __u32 str_chunks = 1;	/* N: packets per string in the multi-packet modes */
 const volatile __u32 data_limit = 126;	/* -s for memory behind arguments: bytes of a buffer or
 					 * argv string, items of an array (capture.bpf.h) */
+const volatile __u32 stage_limit = VLT_STAGE_BYTES; /* bytes of a batch: less with a small ring */
 const volatile __u64 wakeup_bytes = 1 << 20; /* per CPU, a power of 2: wake the reader every so many bytes */
 
 struct {
@@ -60,12 +61,16 @@ struct {
 	__type(value, __u32);
 } sc_conf SEC(".maps");
 
+/* Per-CPU stages of packets and the counters (vltrace.h): an array indexed by CPU, so that the
+ * core can map it, see how old each stage is and read the counters; one entry per possible
+ * CPU, set by the core before load. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct vlt_counters);
-} counters SEC(".maps");
+	__type(value, struct vlt_stage);
+} stage SEC(".maps");
 
 /* An entry whose packets are written at sys_exit: -X, or a string not yet faulted in. */
 struct pending {
@@ -109,11 +114,18 @@ struct {
 	__type(value, struct scratch);
 } scratch SEC(".maps");
 
+static __always_inline struct vlt_stage *get_stage(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&stage, &cpu);
+}
+
 static __always_inline struct vlt_counters *get_counters(void)
 {
-	__u32 zero = 0;
+	struct vlt_stage *st = get_stage();
 
-	return bpf_map_lookup_elem(&counters, &zero);
+	return st ? &st->c : NULL;
 }
 
 #include "ring.bpf.h"
@@ -193,13 +205,11 @@ static __always_inline void untrace_tgid(__u32 tgid)
 #include "strings.bpf.h"
 #include "capture.bpf.h"
 
-/* A plain ENTRY of exactly nargs arguments: reserve sizes must be constants, hence a case
- * per count (ring space and memory traffic are the hot path's cost, not the code size). */
-#define ENTRY_CASE(n)                                                                   \
-	case n: {                                                                       \
-		struct vlt_entry *e = reserve(c, sizeof(*e) + 8 * n, pid_tgid, ts);    \
-		if (!e)                                                                 \
-			return;                                                         \
+/* A plain ENTRY of exactly nargs arguments: sizes must be constants, hence a case per count
+ * (stage space and memory traffic are the hot path's cost, not the code size). In the stage,
+ * or in the ring directly when the stage is taken (a program that interrupted another). */
+#define FILL_ENTRY(e, n)                                                                \
+	do {                                                                            \
 		e->size = sizeof(*e) + 8 * n;                                           \
 		e->info = VLT_PT_ENTRY | n << VLT_INFO_NARGS_SHIFT;                     \
 		e->pid_tid = pid_tgid;                                                  \
@@ -207,7 +217,20 @@ static __always_inline void untrace_tgid(__u32 tgid)
 		e->nr = nr;                                                             \
 		e->str_len = 0;                                                         \
 		__builtin_memcpy(e->args, args, 8 * n);                                 \
-		submit(c, e, sizeof(*e) + 8 * n);                                          \
+	} while (0)
+#define ENTRY_CASE(n)                                                                   \
+	case n: {                                                                       \
+		struct vlt_entry *s, *e;                                                \
+		if (st && (s = stage_reserve(c, st, sizeof(*s) + 8 * n, pid_tgid, ts))) { \
+			FILL_ENTRY(s, n);                                               \
+			stage_commit(c, st, sizeof(*s) + 8 * n, ts);                     \
+			return;                                                         \
+		}                                                                       \
+		e = reserve(c, sizeof(*e) + 8 * n, pid_tgid, ts);                       \
+		if (!e)                                                                 \
+			return;                                                         \
+		FILL_ENTRY(e, n);                                                       \
+		submit(c, e, sizeof(*e) + 8 * n);                                       \
 		return;                                                                 \
 	}
 
@@ -217,10 +240,12 @@ static __always_inline void emit_entry(struct vlt_counters *c, __u64 pid_tgid, _
 {
 	__u32 nargs = (conf >> VLT_SC_NARGS_SHIFT) & VLT_SC_NARGS_MASK;
 	__u32 smask = (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK;
+	struct vlt_stage *st;
 
 	if (smask && emit_strings(pid_tgid, ts, nr, nargs, smask, args))
 		return;
 	/* no string (or all NULL): the common case */
+	st = (struct vlt_stage *)c;	/* the counters are the first member of their stage */
 	switch (nargs) {
 	ENTRY_CASE(0)
 	ENTRY_CASE(1)
@@ -310,13 +335,25 @@ __noinline int emit_pending(__u64 pid_tgid, long nr)
 	return 0;
 }
 
+#define FILL_EXIT(x)                    \
+	do {                            \
+		x->size = sizeof(*x);   \
+		x->info = VLT_PT_EXIT;  \
+		x->pid_tid = pid_tgid;  \
+		x->ts = ts;             \
+		x->nr = nr;             \
+		x->reserved = 0;        \
+		x->ret = ret;           \
+	} while (0)
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	bool failed = ret < 0 && ret >= -4095;
 	struct vlt_counters *c;
-	struct vlt_exit *x;
+	struct vlt_stage *st;
+	struct vlt_exit *x, *s;
 	long nr;
 	__u32 conf;
 	__u64 ts;
@@ -329,23 +366,23 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (failed_only && !failed)
 		goto drop_pending;
-	c = get_counters();
-	if (!c)
+	st = get_stage();
+	if (!st)
 		return 0;
+	c = &st->c;
 	if (failed_only || (conf >> VLT_SC_STRMASK_SHIFT) & VLT_SC_STRMASK_MASK)
 		emit_pending(pid_tgid, nr);
 	ts = bpf_ktime_get_ns();
-	x = reserve(c, sizeof(*x), pid_tgid, ts);
-	if (!x)
-		return 0;
-	x->size = sizeof(*x);
-	x->info = VLT_PT_EXIT;
-	x->pid_tid = pid_tgid;
-	x->ts = ts;
-	x->nr = nr;
-	x->reserved = 0;
-	x->ret = ret;
-	submit(c, x, sizeof(*x));
+	if ((s = stage_reserve(c, st, sizeof(*s), pid_tgid, ts))) {
+		FILL_EXIT(s);
+		stage_commit(c, st, sizeof(*s), ts);
+	} else {
+		x = reserve(c, sizeof(*x), pid_tgid, ts);
+		if (!x)
+			return 0;
+		FILL_EXIT(x);
+		submit(c, x, sizeof(*x));
+	}
 	/* execve: argv strings a fresh child had not faulted in, from the new image */
 	if ((conf & VLT_SC_CAP_ENTRY) && (nr == NR_EXECVE || nr == NR_EXECVEAT))
 		argv_again(pid_tgid, ts, nr, nr == NR_EXECVE ? 1 : 2, failed);
@@ -362,6 +399,22 @@ drop_pending:
 
 		bpf_map_delete_elem(&pending, &tid);
 	}
+	return 0;
+}
+
+/* A CPU that switches tasks writes its stage: a thread's packets are in the ring before it can
+ * run on another CPU, so each thread's packets keep their order, and a thread that blocks
+ * does not hold back what it wrote. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct vlt_stage *st = get_stage();
+
+	if (!st || !st->len || st->busy)
+		return 0;
+	st->busy = 1;
+	stage_flush(bpf_get_current_pid_tgid());
+	st->busy = 0;
 	return 0;
 }
 

@@ -35,7 +35,7 @@ struct vlt_sc_cap {
 #define VLT_PACKET_STR_MAX 382     /* one-packet limit: N * 383 - 1 with N = 1 */
 #define VLT_MAX_CHUNKS 64          /* cap on N (strings up to 24511 bytes) */
 
-/* Per-CPU counters (PERCPU_ARRAY, one entry), summed by the core at stop. */
+/* Per-CPU counters (in each CPU's stage, below), summed by the core at stop. */
 struct vlt_counters {
 	__u64 events;              /* packets produced or attempted (written + lost) */
 	__u64 lost;                /* packets the ring buffer had no room for */
@@ -44,6 +44,27 @@ struct vlt_counters {
 	__u64 last_ts;             /* time of the last pending lost packet */
 	__u64 deferred;            /* entries whose strings were read at exit (entry read failed) */
 	__u64 bytes;               /* ring bytes of the packets of this CPU: when to wake the reader */
+};
+
+/* Per-CPU staging (the stage array: one entry per possible CPU, indexed by CPU, mmapped by the
+ * core). The syscall programs append packets to their CPU's stage and write the stage to the
+ * ring as one record when the next packet would not fit, when the CPU switches tasks (so a
+ * thread's packets stay in order: its stage is written before it can run elsewhere), before a
+ * process or signal event, or when the core finds it older than a bound; the core takes what
+ * is left at stop. A ring record of a batch is its packets plus VLT_STAGE_MARK bytes: its
+ * size is 4 mod 8 where a single packet's is 0 (packets are multiples of 8). */
+#define VLT_STAGE_BYTES 4096       /* a batch at most (a power of 2) */
+#define VLT_STAGE_ROOM 1024        /* bytes of the largest packet staged; larger ones go direct */
+#define VLT_STAGE_MARK 4
+struct vlt_stage {
+	struct vlt_counters c;     /* this CPU's counters: one map lookup for both */
+	__u32 len;                 /* bytes of packets in buf */
+	__u32 n;                   /* packets in buf */
+	__u32 busy;                /* a program is writing it: a nested one writes to the ring */
+	__u32 reserved;
+	__u64 first_ts;            /* time of the first packet in buf */
+	__u64 last_ts;             /* time of the last one */
+	__u8 buf[VLT_STAGE_BYTES + VLT_STAGE_ROOM];
 };
 
 #endif /* VLTRACE_H */

@@ -56,6 +56,9 @@ struct vlt_recorder {
 	int npids;
 	void *obj_bytes;		/* -N object file contents */
 	struct vlt_ring ring;
+	struct vlt_stage *stages;	/* the per-CPU stages (mapped, read-only): their age, and the rest at stop */
+	size_t stages_len;		/* bytes mapped */
+	int nstages;
 	struct vlt_writer w;
 	pthread_t thread;
 	volatile int stopping;
@@ -70,6 +73,11 @@ struct vlt_recorder {
 
 /* the drain thread: ring -> writer until stopping; tells on_idle when no traced process is left */
 void *drain(void *arg);
+/* the stage of CPU i in the mapped stage array */
+static inline struct vlt_stage *vlt_stage_of(struct vlt_recorder *r, int i)
+{
+	return (struct vlt_stage *)((__u8 *)r->stages + (size_t)i * ((sizeof(struct vlt_stage) + 7) & ~(size_t)7));
+}
 
 int writer_init(struct vlt_writer *w, int fd, const void *header, size_t len, int track_exits);
 /* appends packets made in user space (whole packets, counted as written) */

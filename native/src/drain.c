@@ -3,6 +3,7 @@
  * a recording: no traced process left. Orphans reparented to us (-f) are reaped here. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,10 +42,41 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* A stage left holding packets (its CPU runs a traced thread that makes no system call and
+ * is not switched out, or has gone idle) is written when it is this old: the drain thread
+ * moves to that CPU for a moment, and the task switch there writes it (sched_switch). This
+ * bounds how late a packet reaches the output, well inside the readers' reorder window. */
+#define STAGE_MAX_AGE 20000000ULL	/* ns */
+
+static void flush_old_stages(struct vlt_recorder *r, const cpu_set_t *mine)
+{
+	__u64 now = now_ns();
+	int moved = 0;
+
+	for (int i = 0; r->stages && i < r->nstages && i < CPU_SETSIZE; i++) {
+		struct vlt_stage *sg = vlt_stage_of(r, i);
+		__u64 first = __atomic_load_n(&sg->first_ts, __ATOMIC_RELAXED);
+		cpu_set_t one;
+
+		if (!__atomic_load_n(&sg->len, __ATOMIC_RELAXED) || now < first + STAGE_MAX_AGE ||
+		    !CPU_ISSET(i, mine))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(i, &one);
+		/* returns once this thread runs there: that CPU has switched tasks */
+		if (!sched_setaffinity(0, sizeof(one), &one))
+			moved = 1;
+	}
+	if (moved)
+		sched_setaffinity(0, sizeof(*mine), mine);
+}
+
 void *drain(void *arg)
 {
 	struct vlt_recorder *r = arg;
 	__u64 last_flush = now_ns();
+	cpu_set_t mine;
+	int have_mine = !sched_getaffinity(0, sizeof(mine), &mine);
 
 	/* on a busy machine a reader that waits for a CPU lets the ring fill and packets get lost:
 	 * run ahead of ordinary work (it needs ~5% of a CPU); best effort (CAP_SYS_NICE) */
@@ -68,6 +100,8 @@ void *drain(void *arg)
 			r->idle_sent = 1;
 			break;
 		}
+		if (have_mine)
+			flush_old_stages(r, &mine);
 		if (r->w.track_exits)
 			writer_reap(&r->w, r->keep_pid);
 		if (!r->system_wide && !r->idle_sent && traced_empty(r)) {

@@ -289,6 +289,15 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 		fail(err, "size ring buffer");
 		goto cleanup;
 	}
+	/* a batch takes at most an eighth of a small ring (4K: 512 bytes), so that some fit */
+	r->skel->rodata->stage_limit = cfg->ring_size / 8 < VLT_STAGE_BYTES ? cfg->ring_size / 8 : VLT_STAGE_BYTES;
+	/* a stage per possible CPU */
+	r->nstages = libbpf_num_possible_cpus();
+	err = r->nstages > 0 ? bpf_map__set_max_entries(r->skel->maps.stage, r->nstages) : r->nstages;
+	if (err) {
+		fail(err, "size per-CPU stages");
+		goto cleanup;
+	}
 
 	/* Load and verify */
 	err = load_object(r->skel, &ahead);
@@ -323,6 +332,14 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 	if (r->traced == MAP_FAILED) {
 		r->traced = NULL;
 		err = fail(-errno, "map traced set");
+		goto cleanup;
+	}
+	/* The stages, read in place: how old their packets are, and what is left at stop */
+	r->stages_len = (size_t)r->nstages * ((sizeof(struct vlt_stage) + 7) & ~(size_t)7);
+	r->stages = mmap(NULL, r->stages_len, PROT_READ, MAP_SHARED, bpf_map__fd(r->skel->maps.stage), 0);
+	if (r->stages == MAP_FAILED) {
+		r->stages = NULL;
+		err = fail(-errno, "map per-CPU stages");
 		goto cleanup;
 	}
 	r->ntraced = &r->skel->bss->ntraced;
@@ -470,21 +487,20 @@ static void detach_all(struct vltrace_bpf *skel)
 
 static void read_counters(struct vlt_recorder *r, struct vlt_stats *st)
 {
-	static struct vlt_counters vals[VLT_MAX_CPUS];
-	int ncpus = libbpf_num_possible_cpus();
-	__u32 zero = 0;
+	int ncpus = r->stages && r->nstages <= VLT_MAX_CPUS ? r->nstages : 0;
 
 	st->events = st->lost = st->deferred = 0;
-	if (ncpus <= 0 || ncpus > VLT_MAX_CPUS ||
-	    bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.counters), &zero, vals))
-		ncpus = 0;
 	st->ncpus = ncpus;
 	st->events = r->user_events;
+	/* each CPU's counters, in its stage (mapped) */
 	for (int i = 0; i < ncpus; i++) {
-		st->events += vals[i].events;
-		st->lost += vals[i].lost;
-		st->deferred += vals[i].deferred;
-		st->lost_per_cpu[i] = vals[i].lost;
+		const struct vlt_counters *c = &vlt_stage_of(r, i)->c;
+		__u64 lost = __atomic_load_n(&c->lost, __ATOMIC_RELAXED);
+
+		st->events += __atomic_load_n(&c->events, __ATOMIC_RELAXED);
+		st->lost += lost;
+		st->deferred += __atomic_load_n(&c->deferred, __ATOMIC_RELAXED);
+		st->lost_per_cpu[i] = lost;
 	}
 }
 
@@ -518,6 +534,16 @@ int vlt_stop(struct vlt_recorder *r, int interrupted, struct vlt_stats *st)
 	pthread_join(r->thread, NULL);
 	if (!r->w.error)
 		ring_consume(&r->ring, writer_record, &r->w);
+	/* Then what the stages still hold: with the programs detached, nothing writes them (the
+	 * detach waits for the programs running); each holds the last packets of the thread that
+	 * ran on its CPU, whose earlier ones are in the ring, so they come after */
+	for (int i = 0; r->stages && i < r->nstages && !r->w.error; i++) {
+		struct vlt_stage *sg = vlt_stage_of(r, i);
+		__u32 len = __atomic_load_n(&sg->len, __ATOMIC_ACQUIRE);
+
+		if (len && len <= VLT_STAGE_BYTES)
+			writer_append(&r->w, sg->buf, len, sg->n);
+	}
 	/* The trailer: the totals */
 	read_counters(r, st);
 	err = writer_trailer(&r->w, st, (interrupted ? VLT_TRAILER_INTERRUPTED : 0) |
@@ -533,6 +559,8 @@ void vlt_close(struct vlt_recorder *r)
 	if (r->started && !r->stopped)
 		vlt_stop(r, 1, NULL);
 	ring_close(&r->ring);
+	if (r->stages)
+		munmap(r->stages, r->stages_len);
 	if (r->traced)
 		munmap(r->traced, VLT_TRACED_WORDS * sizeof(__u64));
 	writer_free(&r->w);

@@ -146,6 +146,21 @@ int writer_record(void *ctx, void *data, size_t size)
 
 	if (w->error)
 		return -w->error;
+	/* a batch from a CPU's stage: whole packets, VLT_STAGE_MARK bytes more (vltrace.h) */
+	if ((size & 7) == VLT_STAGE_MARK) {
+		const __u8 *p = data;
+		size_t at = 0, len = size - VLT_STAGE_MARK;
+
+		while (at + sizeof(*h) <= len) {
+			h = (const struct vlt_hdr *)(p + at);
+			if (h->size < sizeof(*h) || at + h->size > len || (h->size & 7))
+				return 0;
+			if (append_packet(w, h))
+				return -w->error;
+			at += h->size;
+		}
+		return 0;
+	}
 	/* the kernel side reserves fixed-size records; the packet says how much of it is used */
 	if (size < sizeof(*h) || h->size < sizeof(*h) || h->size > size || (h->size & 7))
 		return 0;

@@ -6,7 +6,7 @@
  *
  * BENCH_RUNS (default 5) rounds of the throughput workloads, BENCH_START_RUNS (default 11) of
  * start-up; BENCH_BEFORE=/path/to/an/older/bin/vltrace-record.js adds that build as a column.
- * BENCH_TOOLS=vltrace,full,floor,before,strace,perf picks the columns (default: all that run
+ * BENCH_TOOLS=vltrace,full,floor,before,beforefull,strace,perf picks the columns (default: all that run
  * here; `untraced` is always measured).
  *
  * The floor (bench/floor.c, built here with cc and the machine's libbpf): a program that only
@@ -51,16 +51,17 @@ const LS = ['bash', '-c', 's=$(date +%s%N); ls -laR /usr/share >/dev/null 2>&1; 
 const LOOP = 1_000_000;
 const STRACE_LOOP = 100_000; // strace is ~50x slower: fewer calls, same per-call figure
 
-type Tool = 'untraced' | 'vltrace' | 'full' | 'before' | 'floor' | 'strace' | 'perf';
-const TOOLS: Tool[] = ['untraced', 'vltrace', 'full', 'before', 'floor', 'strace', 'perf'];
+type Tool = 'untraced' | 'vltrace' | 'full' | 'before' | 'beforefull' | 'floor' | 'strace' | 'perf';
+const TOOLS: Tool[] = ['untraced', 'vltrace', 'full', 'before', 'beforefull', 'floor', 'strace', 'perf'];
 const LABEL: Record<Tool, string> = {
   untraced: 'untraced', vltrace: 'vltrace-record', full: 'vltrace-record -s 4096 (full mode)', before: 'vltrace-record (before)',
+  beforefull: 'vltrace-record -s 4096 (before)',
   floor: 'floor (empty programs)', strace: 'strace -f -o file', perf: 'perf trace record',
 };
 const PICKED = process.env['BENCH_TOOLS']?.split(',').map((t) => t.trim()).filter(Boolean);
 for (const t of PICKED ?? []) if (!TOOLS.includes(t as Tool)) throw new Error(`BENCH_TOOLS: unknown tool ${t} (${TOOLS.join(', ')})`);
 const picked = (t: Tool) => t === 'untraced' || !PICKED || PICKED.includes(t);
-const RECORDERS: Tool[] = ['vltrace', 'full', 'before'];
+const RECORDERS: Tool[] = ['vltrace', 'full', 'before', 'beforefull'];
 
 const dir = mkdtempSync(join(tmpdir(), 'vltrace-bench-'));
 
@@ -80,6 +81,7 @@ function wrap(tool: Tool, cmd: string[], out = join(dir, 'v.bin'), follow = fals
     // the string mode for whole paths: every string and buffer up to 4096 bytes
     case 'full': return [CLI, ...f, '-s', '4096', '-o', out, '--', ...cmd];
     case 'before': return [process.execPath, BEFORE!, ...f, '-o', out, '--', ...cmd];
+    case 'beforefull': return [process.execPath, BEFORE!, ...f, '-s', '4096', '-o', out, '--', ...cmd];
     case 'strace': return ['strace', '-f', '-o', join(dir, 's.txt'), ...cmd];
     case 'perf': return ['perf', 'trace', 'record', '-o', join(dir, 'p.data'), '--', ...cmd];
     // system-wide by nature, as the recorder's own programs run for every process
@@ -140,7 +142,7 @@ const perfProblem = picked('perf') ? perfWorks() : undefined;
 if (perfProblem) notes.push(`perf skipped: ${perfProblem}`);
 const floorProblem = picked('floor') ? floorBuilt() : undefined;
 if (floorProblem) notes.push(floorProblem);
-const tools = TOOLS.filter((t) => picked(t) && (t !== 'perf' || !perfProblem) && (t !== 'floor' || !floorProblem) && (t !== 'before' || BEFORE));
+const tools = TOOLS.filter((t) => picked(t) && (t !== 'perf' || !perfProblem) && (t !== 'floor' || !floorProblem) && ((t !== 'before' && t !== 'beforefull') || BEFORE));
 const recorders = tools.filter((t) => RECORDERS.includes(t));
 const prog = join(dir, 'syscalls');
 execFileSync('cc', ['-O2', '-o', prog, join(PKG, 'test', 'prog', 'syscalls.c'), '-lpthread']);

@@ -102,6 +102,26 @@ describe('vltrace-record: ending on signals, on the real kernel', { skip: noEbpf
     }
   });
 
+  it('a command that spins without system calls after a few: those are in the log (per-CPU stages written)', async () => {
+    // its last packets sit in its CPU's stage until a task switch, the drain thread's 20 ms
+    // bound or the stop writes them; the command ignores SIGINT, so it is still spinning then
+    const out = join(dir, 'spin.bin');
+    const rec = startRecorder(['-o', out, '--', 'sh', '-c', 'trap "" INT TERM; [ -e /vlt-stage-marker ]; while :; do :; done'], dir);
+    await recording(out);
+    rec.child.kill('SIGINT');
+    const r = await rec.done;
+    const pid = Number(/the command \(pid (\d+)\) has not ended after SIGINT: left running/.exec(r.stderr)?.[1]);
+    try {
+      assert.ok(pid > 0, r.stderr);
+      const log = await readLog(out);
+      interruptedTrailer(log);
+      countsMatch(r.stderr, log);
+      assert.ok(log.syscalls.some((c) => c.strings.includes('/vlt-stage-marker')), 'the marker syscall is in the log');
+    } finally {
+      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
   it('a second signal ends the recording at once, without waiting for the grace period', async () => {
     const out = join(dir, 'second.bin');
     const rec = startRecorder(['-o', out, '--', 'sh', '-c', 'trap "" INT TERM; exec sleep 30'], dir);
