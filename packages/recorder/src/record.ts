@@ -9,7 +9,7 @@
 import { closeSync, readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 import { constants as osConstants, cpus, hostname, release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format/write';
+import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from './format.js';
 import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, nativeFiles, startLoading, type Loading, type NativeAddon, type NativeStats } from './native.js';
 import type { RecordOptions } from './options.js';
