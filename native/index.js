@@ -12,6 +12,8 @@ const PLATFORM = `${process.platform}-${process.arch}`;
 /** The one platform prebuilt, and the one the BPF program is written for */
 const SUPPORTED = 'linux-x64';
 const BPF_OBJECT = join(PACKAGE_DIR, 'gen', 'vltrace.bpf.o');
+/** The addon built from source (binding.gyp's target) */
+const BUILT = join(PACKAGE_DIR, 'build', 'Release', 'vltrace.node');
 const FROM_SOURCE = 'building it from source needs a C/C++ compiler and the libbpf, libelf and zlib development files: npm rebuild @vltrace/native';
 
 /** The native part cannot be used here: `message` says what was tried, in one line. */
@@ -27,12 +29,17 @@ function files() {
   if (PLATFORM !== SUPPORTED) {
     throw new NativeUnavailableError(`@vltrace/native is built for ${SUPPORTED} only (this is ${PLATFORM})`);
   }
-  let addon;
-  try {
-    addon = require('node-gyp-build').resolve(PACKAGE_DIR);
-  } catch {
-    throw new NativeUnavailableError(
-      `no addon in ${join(PACKAGE_DIR, 'build/Release')} nor ${join(PACKAGE_DIR, 'prebuilds', SUPPORTED)}: ${FROM_SOURCE}`);
+  // a build from source is what node-gyp-build picks first (build/Release, its only .node file):
+  // taken without loading node-gyp-build (~4 ms of module resolution and compiling in front of
+  // vltrace-record's BPF load); prebuilds are matched by node-gyp-build
+  let addon = BUILT;
+  if (process.env.PREBUILDS_ONLY || !existsSync(addon)) {
+    try {
+      addon = require('node-gyp-build').resolve(PACKAGE_DIR);
+    } catch {
+      throw new NativeUnavailableError(
+        `no addon in ${join(PACKAGE_DIR, 'build/Release')} nor ${join(PACKAGE_DIR, 'prebuilds', SUPPORTED)}: ${FROM_SOURCE}`);
+    }
   }
   const vltStart = join(dirname(addon), 'vlt-start');
   if (!existsSync(vltStart)) throw new NativeUnavailableError(`${vltStart} is missing beside the addon: ${FROM_SOURCE}`);

@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
-import { FD_CWD, type PacketWriter } from '@vltrace/format/write';
+import { FD_CWD, type PacketWriter } from './format.js';
 
 /** O_CLOEXEC in the `flags:` line of /proc/PID/fdinfo/FD (octal there). */
 const O_CLOEXEC = 0o2000000;

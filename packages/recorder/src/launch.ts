@@ -1,5 +1,5 @@
 /**
- * What vltrace-record does first (bin/vltrace-record.js imports this module before any other):
+ * What vltrace-record does first (start.ts, its entry point, runs it before importing the rest):
  * read from the command line what loading the BPF object depends on, and start that load on a
  * worker thread. The load is the longest step of a start; begun here it overlaps the ~20-40 ms
  * of imports, parsing and preparation that follow (cli.ts, options, -e's syscall table,

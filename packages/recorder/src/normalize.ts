@@ -2,7 +2,7 @@
  * normalizeOptions: parsed arguments -> RecordOptions, the syscall set of -e included (it
  * needs the syscall table of @vltrace/format, which options.ts does not load).
  */
-import { resolveSyscallExpr } from '@vltrace/format/write';
+import { resolveSyscallExpr } from './format.js';
 import { UsageError } from './errors.js';
 import { checkTargets, recordSettings, type ParsedArgs, type RecordOptions } from './options.js';
 

@@ -10,8 +10,7 @@
 import { closeSync, createReadStream, createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TraceHeader, TraceItem } from '@vltrace/format';
-import { createFileInPlace, OutputPathError, writeFileSafely } from '@vltrace/format/files';
-import { renderTraceH } from '@vltrace/format/write';
+import { createFileInPlace, OutputPathError, renderTraceH, writeFileSafely } from './format.js';
 import { EnvironmentError, OutputError } from './errors.js';
 import type { NativeAddon } from './native.js';
 import type { RecordOptions } from './options.js';

@@ -9,14 +9,13 @@
 import { closeSync, readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 import { constants as osConstants, cpus, hostname, release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from '@vltrace/format/write';
+import { encodeHeader, PacketWriter, PT, renderTraceH, type TraceMeta } from './format.js';
 import { EnvironmentError, OutputError, UsageError } from './errors.js';
 import { checkEnvironment, nativeFiles, startLoading, type Loading, type NativeAddon, type NativeStats } from './native.js';
 import type { RecordOptions } from './options.js';
 import { openOutput, preloadConvert } from './output.js';
 import { writeFdInfo } from './fd-info.js';
 import { GRACE_MS, Interrupts, STOP_SIGNALS, type StopSignal } from './signals.js';
-import { startStatus } from './status.js';
 import { headerSyscalls, syscallConfig } from './syscalls.js';
 
 /** Totals of a recording. */
@@ -253,7 +252,10 @@ export async function record(opts: RecordOptions, loading?: Loading): Promise<Re
     mark('attached');
     output.besides(); // trace.h: after the go, its write and fsync no longer delay the command
     // system-wide on a terminal: how to stop, and how fast the output grows (status.ts)
-    if (opts.systemWide) endStatus = startStatus(process.stderr, opts.output, () => rec.stats());
+    if (opts.systemWide) {
+      const { startStatus } = await import('./status.js'); // after the release: nothing waits for it
+      endStatus = startStatus(process.stderr, opts.output, () => rec.stats());
+    }
 
     // until every traced process is gone (and the command's status is known), an output
     // error (errno), or a signal

@@ -4,7 +4,7 @@
  * arguments) and the lists of -L, -R and -B.
  */
 import { readdirSync } from 'node:fs';
-import { captureDescriptors, MAX_ARGS, SYSCALLS_X86_64, stringArgMask, type HeaderSyscall } from '@vltrace/format/write';
+import { captureDescriptors, MAX_ARGS, SYSCALLS_X86_64, stringArgMask, type HeaderSyscall } from './format.js';
 import type { NativeAddon } from './native.js';
 
 /** Entries of the sc_conf array map (VLT_MAX_SYSCALLS in native/include/vltrace.h). */

@@ -17,8 +17,10 @@ describe('package.json', () => {
     assert.deepEqual(Object.keys(main), ['types', 'default']);
   });
 
-  it('ships dist/src and the bin: an executable plain Node script', () => {
-    assert.ok(pkg.files.includes('dist/src') && pkg.files.includes('bin'));
+  it('ships dist/src, the bundle of the start path and the bin: an executable plain Node script', () => {
+    assert.ok(pkg.files.includes('dist/src') && pkg.files.includes('dist/bundle') && pkg.files.includes('bin'));
+    // the bundle is made by the prepack (after tsc), so that the packed package runs it
+    assert.match((pkg as unknown as { scripts: Record<string, string> }).scripts['prepack']!, /^tsc -b && node scripts\/bundle\.mjs$/);
     const bin = join(PKG_DIR, pkg.bin['vltrace-record']!);
     assert.ok(statSync(bin).mode & 0o111, 'executable');
     assert.equal(readFileSync(bin, 'utf8').split('\n')[0], '#!/usr/bin/env node');
