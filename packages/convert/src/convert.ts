@@ -7,9 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
-import { availableParallelism } from 'node:os';
-import { InputError, UsageError } from './errors.js';
-import { POOLED_FORMATS, type PooledFormat } from './formatter.js';
+import { InputError } from './errors.js';
 import { compileFilter, type Filter, type FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
@@ -41,15 +39,11 @@ export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header
   /** reader options (reorder window, batch size) */
   reader?: OpenTraceOptions;
   /**
-   * threads to convert with. `false` or 1: decoding and formatting in the calling thread (the
-   * reference the threaded paths are checked against byte for byte; Parquet's encoder thread
-   * is `workers`). csv and jsonl: N ≥ 2 formats on N − 1 format threads and the calling thread,
-   * which decodes; `true` means one format thread per CPU but one (at most 3). The other
-   * formats: `true` or N ≥ 2 decodes in a worker thread while the calling thread formats.
-   * Default: for inputs of 8 MiB and more, `true`, except for parquet (its encoding already
-   * runs in its own thread, and it is the format closest to the memory budget); one thread below
+   * decode in a worker thread while the main thread writes (default: for inputs of 8 MiB and
+   * more, except for parquet, whose encoding already runs in its own thread and which is the
+   * format closest to the memory budget)
    */
-  threads?: boolean | number;
+  threads?: boolean;
 }
 
 export interface ConvertResult {
@@ -84,11 +78,6 @@ export class ConvertError extends Error {
  * its own imports, ~70–100 ms) is more than decoding ~70k syscalls takes on the main thread.
  */
 const WORKER_MIN_BYTES = 8 << 20;
-
-/** Format threads by default: one per CPU but the one that decodes, at most 3 (each holds up to two jobs' rows and output in memory). */
-function defaultFormatThreads(): number {
-  return Math.max(1, Math.min(availableParallelism() - 1, 3));
-}
 
 function inputBytes(inputs: readonly string[]): number {
   let n = 0;
@@ -131,12 +120,7 @@ function callsIn(b: SyscallBatch, only?: Int32Array): number {
 
 /** Converts recordings into one output; see ConvertOptions. */
 export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
-  const t = opts.threads ?? (opts.to !== 'parquet' && inputBytes(opts.inputs) >= WORKER_MIN_BYTES);
-  if (typeof t === 'number' && !(Number.isInteger(t) && t >= 1)) throw new UsageError(`threads must be a whole number ≥ 1 (got ${t})`);
-  const many = t === true || (typeof t === 'number' && t > 1);
-  // csv and jsonl: format threads (the calling thread decodes); other formats: a decoding thread
-  const pooled = many && (POOLED_FORMATS as readonly string[]).includes(opts.to) ? (t === true ? defaultFormatThreads() : (t as number) - 1) : 0;
-  const threads = many && pooled === 0;
+  const threads = opts.threads ?? (opts.to !== 'parquet' && inputBytes(opts.inputs) >= WORKER_MIN_BYTES);
   preloadSink(opts.to);
   const binary = BINARY_FORMATS.has(opts.to);
   const toStream = !binary && (opts.output === undefined || opts.output === '-');
@@ -174,9 +158,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
     throw e;
   }
   try {
-    sink = pooled > 0
-      ? await (await import('./format-pool.js')).createPooledSink(opts.to as PooledFormat, out as NodeJS.WritableStream, sinkOptions, pooled)
-      : await createSink(opts.to, out, sinkOptions);
+    sink = await createSink(opts.to, out, sinkOptions);
   } catch (e) {
     await pending?.discard();
     await source.close();

@@ -5,10 +5,9 @@
  * far ahead it runs (memory stays bounded).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FormatError } from '@vltrace/format';
+import { FormatError, type TraceItem } from '@vltrace/format';
 import { InputError, UsageError } from './errors.js';
 import { openSource } from './source.js';
-import { itemBuffers } from './transfer.js';
 import type { SourceWorkerData, WorkerError, FromSourceWorker, ToSourceWorker } from './threaded-source.js';
 
 const port = parentPort!;
@@ -31,6 +30,20 @@ function describe(e: unknown): WorkerError {
   return { kind: 'other', message: err?.message ?? String(e), ...(err?.stack ? { stack: err.stack } : {}) };
 }
 
+/** Every distinct buffer of a batch, for the transfer list. */
+function buffers(item: TraceItem): ArrayBuffer[] {
+  if (item.type !== 'syscalls') return [];
+  const b = item.batch as TraceItem & { type: 'syscalls' } extends { batch: infer B } ? B & { lost?: BigInt64Array; cpu?: Int32Array } : never;
+  const set = new Set<ArrayBuffer>();
+  const add = (a: ArrayBufferView | undefined) => {
+    if (a && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
+  };
+  [b.pid, b.tid, b.nr, b.tsEnter, b.tsExit, b.nargs, b.ret, b.status, b.comm, b.lost, b.cpu].forEach(add);
+  b.args.forEach(add);
+  for (const s of [...b.strings, b.data]) [s.offsets, s.data, s.flags].forEach(add);
+  return [...set];
+}
+
 async function run(): Promise<void> {
   let source;
   try {
@@ -44,7 +57,7 @@ async function run(): Promise<void> {
     for await (const item of source.items()) {
       while (credits <= 0) await new Promise<void>((r) => (wake = r));
       credits--;
-      port.postMessage({ type: 'item', item, bytesRead: source.bytesRead() } satisfies FromSourceWorker, itemBuffers(item));
+      port.postMessage({ type: 'item', item, bytesRead: source.bytesRead() } satisfies FromSourceWorker, buffers(item));
     }
     port.postMessage({ type: 'end', stats: source.stats(), warnings: source.warnings(), bytesRead: source.bytesRead() } satisfies FromSourceWorker);
   } catch (e) {

@@ -76,11 +76,6 @@ export interface SinkOptions {
    * its directories get derivedMode(mode, true)); default 0o666, the umask applies
    */
   mode?: number;
-  /**
-   * csv: leave out the line of column names (the format threads of format-pool.ts: the main
-   * thread's formatter writes it once)
-   */
-  noHeaderLine?: boolean;
 }
 
 /** Where a sink writes: a stream (text formats), or a file descriptor or path (binary formats). */

@@ -10,9 +10,6 @@ import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.j
 import { TEXT_COLUMNS, TEXT_COLUMN_NAMES, HAS_PID, HAS_STATUS, inSet, ROW_STATUS_NAMES, ROWS, rowsOf, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
-/** The first line: the column names. */
-export const CSV_HEADER_LINE = TEXT_COLUMN_NAMES.join(',') + '\n';
-
 /** A text value as a quoted CSV field. */
 export function csvQuote(s: string): string {
   return '"' + s.replace(/"/g, '""') + '"';
@@ -45,7 +42,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
   const commNames = new EncodedNames((c) => csvQuote(comms[c]!));
   // `syscall,nr` is written as one cached constant
   const callFields = new EncodedNames((nr) => `${csvQuote(f.name(nr))},${nr}`);
-  if (!options.noHeaderLine) o.latin1(CSV_HEADER_LINE);
+  o.latin1(TEXT_COLUMN_NAMES.join(',') + '\n');
 
   /** ts_enter, ts_exit and duration_ns, each with its comma */
   const times = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number) => {
