@@ -11,7 +11,7 @@ import { InputError } from './errors.js';
 import { compileFilter, type Filter, type FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
-import { BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
+import { BATCHED_FORMATS, BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
 import { openSource, type Source } from './source.js';
 import { openSourceInWorker } from './threaded-source.js';
 
@@ -137,7 +137,11 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const sourceFilter: FilterOptions = printFilter ? {} : opts;
   let source: Source;
   try {
-    source = threads ? await openSourceInWorker(opts.inputs, sourceFilter, reader) : await openSource(opts.inputs, sourceFilter, reader);
+    // the decoding thread hands over small batches first (quickStart) unless the format writes
+    // one record batch per batch: then it cuts them as the one-thread path does
+    source = threads
+      ? await openSourceInWorker(opts.inputs, sourceFilter, BATCHED_FORMATS.has(opts.to) ? { quickStart: false, ...reader } : reader)
+      : await openSource(opts.inputs, sourceFilter, reader);
   } catch (e) {
     await pending?.discard();
     throw e;
