@@ -37,6 +37,7 @@ export const OPTIONS = {
   tid: { type: 'number', list: true, value: 'TID', group: 'Filters:', describe: 'only these thread ids (comma-separated or repeated)' },
   since: { type: 'string', value: 'TIME', group: 'Filters:', describe: 'only calls from this time: +1.5s, 250ms, 100us, 42ns after the start of the recording, or a wall-clock ISO time (2026-11-26T10:00:00.5Z)' },
   until: { type: 'string', value: 'TIME', group: 'Filters:', describe: 'only calls before this time (same forms as --since)' },
+  threads: { type: 'boolean', negatable: true, group: 'Other:', describe: 'decode in a second thread while this one formats (default: from 8 MiB of input when a CPU is idle, except parquet, whose encoder has its own thread); --no-threads does everything in one thread (the same bytes out)' },
   progress: { type: 'boolean', negatable: true, group: 'Other:', describe: 'progress bar on stderr (default: when stderr is a terminal)' },
   ...STANDARD_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
@@ -102,6 +103,7 @@ export interface ConvertArgs {
   tid?: number[];
   since?: string;
   until?: string;
+  threads?: boolean;
   progress?: boolean;
 }
 
@@ -200,6 +202,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       ...(args.tid !== undefined ? { tids: args.tid } : {}),
       ...(args.since !== undefined ? { since: args.since } : {}),
       ...(args.until !== undefined ? { until: args.until } : {}),
+      ...(args.threads !== undefined ? { threads: args.threads } : {}),
     };
     if (opts.stringWidth !== undefined && !(opts.stringWidth >= 0)) throw new UsageError('-s/--string-limit must be a number ≥ 0');
     if (!(opts.rowGroupSize! >= 1)) throw new UsageError('--row-group-size must be a number ≥ 1');

@@ -6,12 +6,13 @@
  * bad input part-way leaves `<name>.partial<ext>` (or nothing, if nothing converted).
  */
 import { statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
 import { InputError } from './errors.js';
 import { compileFilter, type Filter, type FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
-import { BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
+import { BATCHED_FORMATS, BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
 import { openSource, type Source } from './source.js';
 import { openSourceInWorker } from './threaded-source.js';
 
@@ -40,8 +41,10 @@ export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header
   reader?: OpenTraceOptions;
   /**
    * decode in a worker thread while the main thread writes (default: for inputs of 8 MiB and
-   * more, except for parquet, whose encoding already runs in its own thread and which is the
-   * format closest to the memory budget)
+   * more when a core is idle — the 1-minute load average below the CPUs less one — except for
+   * parquet, whose encoding already runs in its own thread and which is the format closest to
+   * the memory budget). `false` does everything in the calling thread; the output is the same
+   * bytes either way
    */
   threads?: boolean;
 }
@@ -78,6 +81,17 @@ export class ConvertError extends Error {
  * its own imports, ~70–100 ms) is more than decoding ~70k syscalls takes on the main thread.
  */
 const WORKER_MIN_BYTES = 8 << 20;
+
+/**
+ * Whether a core is idle for the decoding thread: the 1-minute load average is below the CPUs
+ * this process may run on, less one. On a busy machine the two threads mostly wait for each
+ * other's turn on a CPU: the 1M bench file at load 2.7–6 on 2 CPUs (5 alternating rounds)
+ * converted in 1.33 s in one thread against 2.60 s with the decoding thread (text), 2.38 vs
+ * 2.61 (csv), 3.07 vs 3.59 (jsonl), 1.30 vs 2.02 (arrow), with less CPU time in each.
+ */
+function coreIsFree(): boolean {
+  return loadavg()[0]! < availableParallelism() - 1;
+}
 
 function inputBytes(inputs: readonly string[]): number {
   let n = 0;
@@ -120,7 +134,7 @@ function callsIn(b: SyscallBatch, only?: Int32Array): number {
 
 /** Converts recordings into one output; see ConvertOptions. */
 export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
-  const threads = opts.threads ?? (opts.to !== 'parquet' && inputBytes(opts.inputs) >= WORKER_MIN_BYTES);
+  const threads = opts.threads ?? (opts.to !== 'parquet' && inputBytes(opts.inputs) >= WORKER_MIN_BYTES && coreIsFree());
   preloadSink(opts.to);
   const binary = BINARY_FORMATS.has(opts.to);
   const toStream = !binary && (opts.output === undefined || opts.output === '-');
@@ -137,7 +151,11 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const sourceFilter: FilterOptions = printFilter ? {} : opts;
   let source: Source;
   try {
-    source = threads ? await openSourceInWorker(opts.inputs, sourceFilter, reader) : await openSource(opts.inputs, sourceFilter, reader);
+    // the decoding thread hands over small batches first (quickStart) unless the format writes
+    // one record batch per batch: then it cuts them as the one-thread path does
+    source = threads
+      ? await openSourceInWorker(opts.inputs, sourceFilter, BATCHED_FORMATS.has(opts.to) ? { quickStart: false, ...reader } : reader)
+      : await openSource(opts.inputs, sourceFilter, reader);
   } catch (e) {
     await pending?.discard();
     throw e;

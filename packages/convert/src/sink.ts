@@ -30,6 +30,14 @@ export const BINARY_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', '
  */
 export const ENTERED_FORMATS: ReadonlySet<Format> = new Set(['strace']);
 
+/**
+ * Formats whose output shows the reader's batch boundaries (arrow: one record batch per batch;
+ * parquet: the encoder's bytes change with the record batches a row group is made of): the decoding thread
+ * must cut the batches the one-thread path cuts (no `quickStart`), so that both write the same
+ * bytes.
+ */
+export const BATCHED_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', 'parquet']);
+
 /** File extension of each format's output. */
 export const EXTENSIONS: Record<Format, string> = {
   text: '.txt', hex: '.hex', strace: '.strace', csv: '.csv', jsonl: '.jsonl', arrow: '.arrow', arrows: '.arrows', parquet: '.parquet', perfetto: '.pftrace',

@@ -185,6 +185,9 @@ test('the command line: lists, counts, bundles, and mistakes said in our words',
   assert.deepEqual([a.compression, a['row-group-size'], a['follow-forks']], ['zstd', 65536, 0], 'defaults');
   assert.equal(convertArgs(['--', '-odd.bin'])._[0], '-odd.bin');
   assert.equal(convertArgs(['r.bin', '--no-progress']).progress, false);
+  assert.equal(convertArgs(['r.bin', '--no-threads']).threads, false);
+  assert.equal(convertArgs(['r.bin', '--threads']).threads, true);
+  assert.equal(convertArgs(['r.bin']).threads, undefined);
   const wrong: [string[], RegExp][] = [
     [['run.bin', '--to'], new RegExp(`^--to needs one of ${FORMATS.join(', ')}$`)],
     [['run.bin', '--to', 'xml'], /^--to: 'xml' is not one of /],
