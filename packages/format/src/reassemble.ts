@@ -120,10 +120,11 @@ export class Reassembler {
    */
   private readonly held = new Map<number, Queued[]>();
   /**
-   * Ignored signals in `events` (not held, not emitted yet), counted by tid: an entry of that
-   * thread arriving after them may still be the call they were sent during (see regroup).
+   * Ignored signals in `events` (not held, not emitted yet), by tid: how many, and the latest
+   * time one was sent (not lowered when one leaves): an entry of that thread before that time,
+   * arriving after them, may still be the call they were sent during (see regroup).
    */
-  private readonly loose = new Map<number, number>();
+  private readonly loose = new Map<number, { n: number; sent: number }>();
   private maxKey = 0;
 
   constructor(opts: ReassemblerOptions) {
@@ -454,14 +455,20 @@ export class Reassembler {
   private queue(q: Queued): void {
     this.events.push(q);
     const ev = q.ev;
-    if (ev.type === 'signal' && ev.ignored) this.loose.set(ev.tid, (this.loose.get(ev.tid) ?? 0) + 1);
+    if (ev.type !== 'signal' || !ev.ignored) return;
+    const l = this.loose.get(ev.tid);
+    const sent = Number(ev.ts);
+    if (!l) this.loose.set(ev.tid, { n: 1, sent });
+    else {
+      l.n++;
+      if (sent > l.sent) l.sent = sent;
+    }
   }
 
   /** An ignored signal leaves `events` (emitted, or held again). */
   private unqueue(ev: SignalEvent): void {
-    const n = this.loose.get(ev.tid)! - 1;
-    if (n > 0) this.loose.set(ev.tid, n);
-    else this.loose.delete(ev.tid);
+    const l = this.loose.get(ev.tid)!;
+    if (--l.n === 0) this.loose.delete(ev.tid);
   }
 
   /**
@@ -474,7 +481,9 @@ export class Reassembler {
    * time, if it was sent later).
    */
   private regroup(tid: number, key: number, exitKey: number): void {
-    if (!this.loose.has(tid)) return;
+    // mostly the entry is later than every such signal: nothing to look at
+    const l = this.loose.get(tid);
+    if (l === undefined || l.sent <= key) return;
     const evs = this.events;
     let kept = 0;
     for (let i = 0; i < evs.length; i++) {
