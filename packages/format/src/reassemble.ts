@@ -11,7 +11,7 @@
  * option, such a row is also delivered at its turn, as an ENTERED row (its entry alone).
  */
 import { allocBatch, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
-import type { TraceEvent, TraceItem, TraceStats } from './events.js';
+import type { SignalEvent, TraceEvent, TraceItem, TraceStats } from './events.js';
 import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
 import { Threads } from './threads.js';
 import { syscallByName } from './tables/index.js';
@@ -38,6 +38,12 @@ const SHORT_RUN = 16;
  * the Parquet writer copies (+20 MB peak RSS on 1M rows).
  */
 const FIRST_FLUSH = 4096;
+
+/** An event waiting for its turn: `key` is the time it takes its place at. */
+interface Queued {
+  key: number;
+  ev: TraceEvent;
+}
 
 const MORE = CHUNK_FLAGS.MORE.bit;
 const TRUNCATED = CHUNK_FLAGS.TRUNCATED.bit;
@@ -106,13 +112,19 @@ export class Reassembler {
   private readonly comms: string[] = [];
   private readonly commIndex = new Map<string, number>();
   /** events waiting for their turn, in arrival order (they are rare) */
-  private events: { key: number; ev: TraceEvent }[] = [];
+  private events: Queued[] = [];
   /**
    * Ignored signals sent to a thread while it was in a syscall, by tid: a tracer sees such a
    * signal when the thread leaves the kernel (ptrace stops it there even for ignored signals),
    * so it takes its place after that syscall's exit, not at the time it was sent.
    */
-  private readonly held = new Map<number, { key: number; ev: TraceEvent }[]>();
+  private readonly held = new Map<number, Queued[]>();
+  /**
+   * Ignored signals in `events` (not held, not emitted yet), by tid: how many, and the latest
+   * time one was sent (not lowered when one leaves): an entry of that thread before that time,
+   * arriving after them, may still be the call they were sent during (see regroup).
+   */
+  private readonly loose = new Map<number, { n: number; sent: number }>();
   private maxKey = 0;
 
   constructor(opts: ReassemblerOptions) {
@@ -196,10 +208,12 @@ export class Reassembler {
       r = this.newRow();
       this.status[r] = PENDING;
       th.pending[t] = r;
+      if (this.loose.size > 0) this.regroup(tid, key, -1);
     } else {
       this.status[r] = SyscallStatus.COMPLETE;
       this.stats.complete++;
       th.lastDone[t] = r;
+      if (this.loose.size > 0) this.regroup(tid, key, this.key[r]!);
     }
     this.pid[r] = pid;
     this.tid[r] = tid;
@@ -400,9 +414,7 @@ export class Reassembler {
         const c = t >= 0 ? this.commFor(t, ev.pid) : -1;
         if (c >= 0) ev = { ...ev, comm: this.comms[c]! };
         if (ev.ignored && t >= 0 && th.pending[t]! >= 0) {
-          const list = this.held.get(ev.tid);
-          if (list) list.push({ key, ev });
-          else this.held.set(ev.tid, [{ key, ev }]);
+          this.hold(ev.tid, { key, ev });
           return;
         }
         break;
@@ -422,7 +434,13 @@ export class Reassembler {
       default:
         break;
     }
-    this.events.push({ key, ev });
+    this.queue({ key, ev });
+  }
+
+  private hold(tid: number, h: Queued): void {
+    const list = this.held.get(tid);
+    if (list) list.push(h);
+    else this.held.set(tid, [h]);
   }
 
   /** Queues the signals held for tid, at `key` (its syscall's exit), or each at its own when -1. */
@@ -430,7 +448,60 @@ export class Reassembler {
     const list = this.held.get(tid);
     if (!list) return;
     this.held.delete(tid);
-    for (const h of list) this.events.push(key < 0 ? h : { key: Math.max(key, h.key), ev: h.ev });
+    for (const h of list) this.queue(key < 0 ? h : { key: Math.max(key, h.key), ev: h.ev });
+  }
+
+  /** Queues an event for its turn, counting the ignored signals among them (see regroup). */
+  private queue(q: Queued): void {
+    this.events.push(q);
+    const ev = q.ev;
+    if (ev.type !== 'signal' || !ev.ignored) return;
+    const l = this.loose.get(ev.tid);
+    const sent = Number(ev.ts);
+    if (!l) this.loose.set(ev.tid, { n: 1, sent });
+    else {
+      l.n++;
+      if (sent > l.sent) l.sent = sent;
+    }
+  }
+
+  /** An ignored signal leaves `events` (emitted, or held again). */
+  private unqueue(ev: SignalEvent): void {
+    const l = this.loose.get(ev.tid)!;
+    if (--l.n === 0) this.loose.delete(ev.tid);
+  }
+
+  /**
+   * An entry of tid at `key` came after ignored signals sent to tid later than it: the recorder
+   * writes a SIGNAL at once but a thread's packets in batches, so a thread in a call that has
+   * not blocked may still have its ENTRY in its CPU's batch when the signal arrives. Such a
+   * signal was sent during this call: it is placed as if the entry had come first, by the
+   * times, not by arrival. While the call runs (`exitKey` -1) it is held for its exit; when
+   * the call's exit came before its entry (`exitKey`), it goes after that exit (or at its own
+   * time, if it was sent later).
+   */
+  private regroup(tid: number, key: number, exitKey: number): void {
+    // mostly the entry is later than every such signal: nothing to look at
+    const l = this.loose.get(tid);
+    if (l === undefined || l.sent <= key) return;
+    const evs = this.events;
+    let kept = 0;
+    for (let i = 0; i < evs.length; i++) {
+      const q = evs[i]!;
+      const ev = q.ev;
+      if (ev.type === 'signal' && ev.ignored && ev.tid === tid) {
+        if (Number(ev.ts) > key) {
+          if (exitKey < 0) {
+            this.unqueue(ev);
+            this.hold(tid, q);
+            continue;
+          }
+          q.key = Math.max(q.key, exitKey);
+        }
+      }
+      evs[kept++] = q;
+    }
+    evs.length = kept;
   }
 
   /**
@@ -505,6 +576,7 @@ export class Reassembler {
       while (to < sel.length && this.key[sel[to]!]! <= ev.key) to++;
       this.emitRows(sel, from, to);
       from = to;
+      if (ev.ev.type === 'signal' && ev.ev.ignored) this.unqueue(ev.ev);
       this.emit(ev.ev);
     }
     this.emitRows(sel, from, sel.length);

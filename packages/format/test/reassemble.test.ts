@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SyscallStatus, type SyscallBatch } from '../src/batch.js';
-import { newStats, type TraceItem, type TraceStats } from '../src/events.js';
+import { newStats, type SignalEvent, type TraceItem, type TraceStats } from '../src/events.js';
 import { Reassembler, type ReassemblerOptions } from '../src/reassemble.js';
 
 /** The low and high 32-bit words of a 64-bit value, as the packet loop passes them. */
@@ -31,6 +31,19 @@ class Feed {
       for (let i = 0; i < b.length; i++) out.push([b.tid[i]!, b.nr[i]!, b.status[i]!, b.tsEnter[i]!, b.tsExit[i]!, b.ret[i]!]);
     }
     return out;
+  }
+  signal(tid: number, ts: bigint, ignored: boolean, signo = 17): void {
+    const ev: SignalEvent = { type: 'signal', ts, pid: 1, tid, signo, errno: 0, code: 1, ignored, fields: new Uint8Array(32) };
+    this.r.event(ev, ...words(ts));
+  }
+  /** finishes; what came out, in order: `tid nr@tsEnter` per row, `tid SIGn[ ignored]` per signal */
+  order(): string[] {
+    this.r.finish();
+    return this.items.flatMap((i) => {
+      if (i.type === 'signal') return [`${i.tid} SIG${i.signo}${i.ignored ? ' ignored' : ''}`];
+      if (i.type !== 'syscalls') return [i.type];
+      return Array.from({ length: i.batch.length }, (_, k) => `${i.batch.tid[k]} nr${i.batch.nr[k]}@${i.batch.tsEnter[k]}`);
+    });
   }
   batches(): SyscallBatch[] {
     return this.items.flatMap((i) => (i.type === 'syscalls' ? [i.batch] : []));
@@ -116,4 +129,76 @@ test('events take their place among the syscalls by time', () => {
   f.r.finish();
   const order = f.items.flatMap((i) => (i.type === 'syscalls' ? [...i.batch.tsEnter].map(String) : [i.type]));
   assert.deepEqual(order, ['100', 'lost', '200']);
+});
+
+// The recorder writes a SIGNAL at once but a thread's ENTRY/EXIT in per-CPU batches, so a signal
+// sent to a thread in a call that has not blocked can arrive before that call's ENTRY. Where an
+// ignored one goes (after the call it was sent during, as strace shows it) is decided by the
+// times, not by the arrival order.
+test('an ignored signal that arrives before the ENTRY of the call it was sent during still comes after that call', () => {
+  const arrivals: Record<string, (f: Feed) => void>[] = [{
+    'entry first': (f) => {
+      f.entry(7, 0, 10n, [3n, 0n, 64n]);
+      f.signal(7, 20n, true);
+      f.exit(7, 0, 30n, 64n);
+    },
+    'signal first': (f) => {
+      f.signal(7, 20n, true);
+      f.entry(7, 0, 10n, [3n, 0n, 64n]);
+      f.exit(7, 0, 30n, 64n);
+    },
+  }];
+  for (const [name, feed] of Object.entries(arrivals[0]!)) {
+    const f = new Feed();
+    feed(f);
+    assert.deepEqual(f.order(), ['7 nr0@10', '7 SIG17 ignored'], name);
+    // the signal takes its place at the call's exit: after another thread's call inside it
+    const g = new Feed();
+    feed(g);
+    g.entry(8, 39, 25n);
+    g.exit(8, 39, 26n, 8n);
+    assert.deepEqual(g.order(), ['7 nr0@10', '8 nr39@25', '7 SIG17 ignored'], name);
+  }
+});
+
+test('a late ENTRY moves only the ignored signals of its thread sent during its call', () => {
+  const f = new Feed();
+  f.signal(7, 20n, true); // during the call below: after its exit
+  f.signal(7, 5n, true); // before the call: stays at its time
+  f.signal(7, 40n, true); // after the call: stays at its time
+  f.signal(9, 21n, true); // another thread's, in no call: stays at its time
+  f.signal(7, 22n, false); // delivered: where it came
+  f.entry(7, 0, 10n);
+  f.entry(8, 39, 25n);
+  f.exit(8, 39, 26n, 8n);
+  f.exit(7, 0, 30n, 1n);
+  f.entry(8, 39, 35n);
+  f.exit(8, 39, 36n, 8n);
+  assert.deepEqual(f.order(), [
+    '7 SIG17 ignored', '7 nr0@10', '9 SIG17 ignored', '7 SIG17', '8 nr39@25', '7 SIG17 ignored', '8 nr39@35', '7 SIG17 ignored',
+  ]);
+});
+
+test('an ignored signal that arrived before both packets of its call goes after the exit when the exit came before the entry', () => {
+  const f = new Feed();
+  f.signal(7, 20n, true);
+  f.exit(7, 0, 30n, 64n);
+  f.entry(7, 0, 10n);
+  f.entry(8, 39, 25n);
+  f.exit(8, 39, 26n, 8n);
+  assert.deepEqual(f.order(), ['7 nr0@10', '8 nr39@25', '7 SIG17 ignored']);
+  assert.deepEqual([f.stats.complete, f.stats.noEntry], [2, 0]);
+});
+
+test('a delivered signal stays where it came, whatever came first', () => {
+  for (const first of ['entry', 'signal']) {
+    const f = new Feed();
+    if (first === 'signal') f.signal(7, 20n, false, 14);
+    f.entry(7, 0, 10n);
+    if (first === 'entry') f.signal(7, 20n, false, 14);
+    f.entry(8, 39, 25n);
+    f.exit(8, 39, 26n, 8n);
+    f.exit(7, 0, 30n, -4n);
+    assert.deepEqual(f.order(), ['7 nr0@10', '7 SIG14', '8 nr39@25'], first);
+  }
 });
