@@ -42,7 +42,12 @@ function revive(e: WorkerError): Error {
   return err;
 }
 
-const CREDITS = 4;
+/**
+ * Batches the decoding thread may run ahead of the writer: one being formatted, one ready, one
+ * being decoded. Four measured no faster and held ~20 MiB more at the peak (jsonl of 1M
+ * syscalls: 303 against 282 MiB, 5 alternating rounds).
+ */
+const CREDITS = 2;
 
 /** Like openSource(), with the decoding in a worker thread. */
 export async function openSourceInWorker(inputs: readonly string[], filter: FilterOptions, reader: OpenTraceOptions = {}): Promise<Source> {
