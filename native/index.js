@@ -34,7 +34,8 @@ function files() {
   }
   // a build from source is what node-gyp-build picks first (build/Release, its only .node file):
   // taken without loading node-gyp-build (~4 ms of module resolution and compiling in front of
-  // vltrace-record's BPF load); prebuilds are matched by node-gyp-build
+  // vltrace-record's BPF load), and so is the glibc prebuild below; other prebuilds are matched
+  // by node-gyp-build
   let addon = BUILT;
   if (!process.env.PREBUILDS_ONLY && !existsSync(addon) && existsSync(PREBUILT) && !existsSync('/etc/alpine-release')) {
     // the one prebuild, where node-gyp-build would pick it (glibc: it takes Alpine for musl),

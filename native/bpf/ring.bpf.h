@@ -66,7 +66,7 @@ static __noinline void flush_lost(struct vlt_counters *c, __u64 pid_tgid, __u64 
 #define reserve(c, sz, pid_tgid, ts)                                     \
 	({                                                              \
 		void *__p;                                              \
-		stage_sync(c, pid_tgid);                                \
+		stage_sync(pid_tgid);                                   \
 		if ((c)->pending_lost)                                  \
 			flush_lost(c, pid_tgid, ts);                    \
 		(c)->events++;                                          \
@@ -104,8 +104,9 @@ __noinline int stage_flush(__u64 pid_tgid)
 	return 0;
 }
 
-/* Before a packet written to the ring directly: the stage first, so the order holds. */
-static __always_inline void stage_sync(struct vlt_counters *c, __u64 pid_tgid)
+/* Before a packet written to the ring directly, and at a task switch: the stage first, so the
+ * order holds. */
+static __always_inline void stage_sync(__u64 pid_tgid)
 {
 	struct vlt_stage *st = get_stage();
 
@@ -164,7 +165,7 @@ static __always_inline void output(struct vlt_counters *c, void *data, __u64 siz
 		stage_commit(c, st, size, ts);
 		return;
 	}
-	stage_sync(c, pid_tgid);
+	stage_sync(pid_tgid);
 	if (c->pending_lost)
 		flush_lost(c, pid_tgid, ts);
 	c->events++;

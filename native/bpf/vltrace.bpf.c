@@ -408,13 +408,7 @@ drop_pending:
 SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	struct vlt_stage *st = get_stage();
-
-	if (!st || !st->len || st->busy)
-		return 0;
-	st->busy = 1;
-	stage_flush(bpf_get_current_pid_tgid());
-	st->busy = 0;
+	stage_sync(bpf_get_current_pid_tgid());
 	return 0;
 }
 

@@ -73,10 +73,12 @@ struct vlt_recorder {
 
 /* the drain thread: ring -> writer until stopping; tells on_idle when no traced process is left */
 void *drain(void *arg);
+/* bytes between two stages in the mapped stage array (an array map's values are 8-aligned) */
+#define VLT_STAGE_STRIDE ((sizeof(struct vlt_stage) + 7) & ~(size_t)7)
 /* the stage of CPU i in the mapped stage array */
 static inline struct vlt_stage *vlt_stage_of(struct vlt_recorder *r, int i)
 {
-	return (struct vlt_stage *)((__u8 *)r->stages + (size_t)i * ((sizeof(struct vlt_stage) + 7) & ~(size_t)7));
+	return (struct vlt_stage *)((__u8 *)r->stages + (size_t)i * VLT_STAGE_STRIDE);
 }
 
 int writer_init(struct vlt_writer *w, int fd, const void *header, size_t len, int track_exits);

@@ -335,7 +335,7 @@ int vlt_open(const struct vlt_config *cfg, struct vlt_recorder **out)
 		goto cleanup;
 	}
 	/* The stages, read in place: how old their packets are, and what is left at stop */
-	r->stages_len = (size_t)r->nstages * ((sizeof(struct vlt_stage) + 7) & ~(size_t)7);
+	r->stages_len = (size_t)r->nstages * VLT_STAGE_STRIDE;
 	r->stages = mmap(NULL, r->stages_len, PROT_READ, MAP_SHARED, bpf_map__fd(r->skel->maps.stage), 0);
 	if (r->stages == MAP_FAILED) {
 		r->stages = NULL;

@@ -8,22 +8,9 @@ import { resolveSyscallExpr, SyscallStatus, type TraceEvent, type TraceHeader } 
 import { UsageError } from './errors.js';
 import { selectRows } from './select.js';
 import { RowStatus, type Rows } from './schema.js';
+import { hasFilter, type FilterOptions } from './filter-options.js';
 
-/** What to keep. Every given criterion must hold. */
-export interface FilterOptions {
-  /** only syscalls that failed (ret in −4095..−1) */
-  failed?: boolean;
-  /** a syscall set as strace's `-e trace=` takes it: names, numbers, %classes, /regex, ! */
-  trace?: string;
-  /** only these processes */
-  pids?: readonly number[];
-  /** only these threads */
-  tids?: readonly number[];
-  /** keep calls at or after this time: `+1.5s`, `250ms`, `+100us`, `42ns` from the start of the recording, or a wall-clock ISO time */
-  since?: string;
-  /** keep calls before this time (same forms as since) */
-  until?: string;
-}
+export type { FilterOptions } from './filter-options.js';
 
 /** A compiled filter for one input. */
 export interface Filter {
@@ -67,6 +54,7 @@ export function parseTimeBound(value: string, header: TraceHeader, what = 'time'
 
 /** Compiles the options for one input; undefined when nothing is filtered. */
 export function compileFilter(opts: FilterOptions, header: TraceHeader): Filter | undefined {
+  if (!hasFilter(opts)) return undefined;
   let traced: Set<number> | undefined;
   try {
     traced = opts.trace !== undefined ? resolveSyscallExpr(opts.trace) : undefined;
@@ -78,7 +66,6 @@ export function compileFilter(opts: FilterOptions, header: TraceHeader): Filter 
   const since = opts.since !== undefined ? parseTimeBound(opts.since, header, '--since') : undefined;
   const until = opts.until !== undefined ? parseTimeBound(opts.until, header, '--until') : undefined;
   const failed = opts.failed === true;
-  if (!traced && !pids && !tids && since === undefined && until === undefined && !failed) return undefined;
   let idx = new Int32Array(0);
   const inWindow = (t: bigint) => (since === undefined || t >= since) && (until === undefined || t < until);
   /** Selects rows of b into idx; returns how many. */

@@ -8,7 +8,8 @@ import {
   type TraceItem, type TraceStats,
 } from '@vltrace/format';
 import { inputError } from './errors.js';
-import type { Filter, FilterOptions } from './filter.js';
+import type { Filter } from './filter.js';
+import { hasFilter, type FilterOptions } from './filter-options.js';
 import { RowCollector } from './select.js';
 import type { Rows } from './schema.js';
 
@@ -45,7 +46,7 @@ export async function openSource(inputs: readonly string[], filter: FilterOption
   try {
     // the filter module (and the syscall classes and schema it brings) is loaded only when a
     // filter is given: the decoding thread starts ~20-30 ms sooner without it
-    if (anyFilter(filter)) {
+    if (hasFilter(filter)) {
       const { compileFilter } = await import('./filter.js');
       filters = traces.map((t) => compileFilter(filter, t.header));
     }
@@ -64,11 +65,6 @@ export async function openSource(inputs: readonly string[], filter: FilterOption
     stats: () => traces.map((t) => t.stats),
     warnings: () => traces.flatMap((t) => t.warnings),
   };
-}
-
-/** Whether any filter option is set (compileFilter returns undefined otherwise). */
-function anyFilter(f: FilterOptions): boolean {
-  return f.trace !== undefined || (f.pids?.length ?? 0) > 0 || (f.tids?.length ?? 0) > 0 || f.since !== undefined || f.until !== undefined || f.failed === true;
 }
 
 /** A trace's items through its filter; a read error of the file (EIO…) becomes an InputError. */
