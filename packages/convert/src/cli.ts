@@ -8,10 +8,9 @@
 import { stat } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { ArgsError, completionScript, parseCommandLine, renderHelp, say, sayInternal, sayUsage, STANDARD_OPTIONS, versionLine, type OptionSpec } from '@vltrace/format/cli';
-import { FormatError } from '@vltrace/format';
 import { OutputPathError } from '@vltrace/format/files';
-import { convert, ConvertError, type ConvertOptions, type ConvertProgress } from './convert.js';
-import { EXIT, InputError, inputError, UsageError } from './errors.js';
+import type { ConvertOptions, ConvertProgress } from './convert.js';
+import { ConvertError, EXIT, InputError, inputError, UsageError } from './errors.js';
 import { BINARY_FORMATS, FORMATS, PARTITION_KEYS, type Format, type PartitionKey } from './sink.js';
 
 const PROG = 'vltrace-convert';
@@ -151,6 +150,11 @@ async function notARecording(file: string): Promise<InputError | undefined> {
   return undefined;
 }
 
+/** A FormatError (bad input) — @vltrace/format's index is imported by then, when it can be one. */
+async function isFormatError(e: Error): Promise<boolean> {
+  return e.name === 'FormatError' && e instanceof (await import('@vltrace/format')).FormatError;
+}
+
 /** Runs the command and sets the exit status. */
 export async function main(argv: readonly string[]): Promise<void> {
   process.exitCode = await run(argv);
@@ -210,6 +214,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (opts.partitionBy && opts.to !== 'parquet') throw new UsageError('--partition-by applies to --to parquet only');
     // a binary format is a file (renamed into place when complete, kept as .partial when the input is bad)
     if (opts.output === '-' && BINARY_FORMATS.has(opts.to)) throw new UsageError(`--to ${opts.to} writes a file: give -o FILE, not -`);
+    // the converter (the decoder, the sinks) is imported only now: --help and usage errors start
+    // without it (~40 ms of module loading)
+    const { convert } = await import('./convert.js');
     bar = await progressBar(args.progress);
     const res = await convert({ ...opts, ...(bar ? { onProgress: (p: ConvertProgress) => bar!.update(p) } : {}) });
     bar?.stop();
@@ -231,7 +238,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           : 'nothing was converted before the error; no output written');
       return EXIT.BAD_INPUT;
     }
-    if (e instanceof FormatError || e instanceof InputError) {
+    if (e instanceof InputError || (e instanceof Error && await isFormatError(e))) {
       say(PROG, e.message);
       return EXIT.BAD_INPUT;
     }

@@ -8,7 +8,9 @@
 import { statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
-import { InputError } from './errors.js';
+import { ConvertError, InputError } from './errors.js';
+
+export { ConvertError };
 import { compileFilter, type Filter, type FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
@@ -58,23 +60,6 @@ export interface ConvertResult {
   readonly warnings: FormatWarning[];
 }
 
-/**
- * The input was bad part-way: `partial` holds what was converted before it (if anything), or
- * `streamed` says those rows went to the output stream.
- */
-export class ConvertError extends Error {
-  override readonly name = 'ConvertError';
-  constructor(
-    override readonly cause: Error,
-    /** where the rows converted before the error are, undefined if none were kept */
-    readonly partial: string | undefined,
-    readonly rows: number,
-    /** the output was a stream (stdout): the rows before the error were written to it */
-    readonly streamed = false,
-  ) {
-    super(cause.message);
-  }
-}
 
 /**
  * Below this much input the decoding thread is not worth starting: its start-up (a V8 isolate,

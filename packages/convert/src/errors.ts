@@ -43,5 +43,23 @@ export function inputError(file: string, e: unknown): unknown {
   return typeof code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string' ? new InputError(file, code) : e;
 }
 
+/**
+ * The input was bad part-way: `partial` holds what was converted before it (if anything), or
+ * `streamed` says those rows went to the output stream.
+ */
+export class ConvertError extends Error {
+  override readonly name = 'ConvertError';
+  constructor(
+    override readonly cause: Error,
+    /** where the rows converted before the error are, undefined if none were kept */
+    readonly partial: string | undefined,
+    readonly rows: number,
+    /** the output was a stream (stdout): the rows before the error were written to it */
+    readonly streamed = false,
+  ) {
+    super(cause.message);
+  }
+}
+
 /** Exit codes of vltrace-convert. */
 export const EXIT = { OK: 0, USAGE: 1, BAD_INPUT: 2, CANNOT_WRITE: 2 } as const;
