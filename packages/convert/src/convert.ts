@@ -5,7 +5,7 @@
  * complete (output.ts: never through a planted symlink, never more readable than the inputs);
  * bad input part-way leaves `<name>.partial<ext>` (or nothing, if nothing converted).
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
 import { ConvertError, InputError } from './errors.js';
@@ -68,14 +68,44 @@ export interface ConvertResult {
 const WORKER_MIN_BYTES = 8 << 20;
 
 /**
- * Whether a core is idle for the decoding thread: the 1-minute load average is below the CPUs
- * this process may run on, less one. On a busy machine the two threads mostly wait for each
- * other's turn on a CPU: the 1M bench file at load 2.7–6 on 2 CPUs (5 alternating rounds)
- * converted in 1.33 s in one thread against 2.60 s with the decoding thread (text), 2.38 vs
- * 2.61 (csv), 3.07 vs 3.59 (jsonl), 1.30 vs 2.02 (arrow), with less CPU time in each.
+ * Whether a core is idle for the decoding thread. On a busy machine the two threads mostly wait
+ * for each other's turn on a CPU: the 1M bench file at load 2.7–6 on 2 CPUs (5 alternating
+ * rounds) converted in 1.33 s in one thread against 2.60 s with the decoding thread (text), 2.38
+ * vs 2.61 (csv), 3.07 vs 3.59 (jsonl), 1.30 vs 2.02 (arrow), with less CPU time in each.
+ *
+ * A core is free when the other tasks runnable right now (Linux: /proc/loadavg's running count,
+ * less this thread) leave one, and the last minute was not oversubscribed (1-minute load below
+ * the CPUs plus one: conversions of this process's two threads run back to back bring it near
+ * 2, not past 3 on 2 CPUs; a neighbour between bursts, a `make -j` say, does). The load average
+ * alone lags by a minute: after a build, or the previous conversion, it stays above CPUs − 1 on
+ * an idle machine, and every conversion of that minute ran in one thread. Without
+ * /proc/loadavg: the 1-minute load below the CPUs less one.
  */
-function coreIsFree(): boolean {
-  return loadavg()[0]! < availableParallelism() - 1;
+export function coreIsFree(cpus = availableParallelism(), load = loadavg()[0]!, runnable: number | null = runnableNow()): boolean {
+  if (runnable === null) return load < cpus - 1;
+  return runnable - 1 < cpus - 1 && load < cpus + 1;
+}
+
+/**
+ * Tasks runnable on the machine now, this thread included (Linux), else null: the least of a few
+ * looks over ~2 ms, since this process's own helper threads (V8 compiling what was just
+ * imported, the garbage collector) are often runnable at any single instant.
+ */
+function runnableNow(): number | null {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let least = Infinity;
+  try {
+    for (let k = 0; k < 5; k++) {
+      if (k > 0) Atomics.wait(pause, 0, 0, 0.5);
+      // "0.52 0.58 0.59 2/511 12345": the fourth field is running/total
+      const n = Number(readFileSync('/proc/loadavg', 'latin1').split(' ')[3]?.split('/')[0]);
+      if (!(Number.isInteger(n) && n >= 1)) return null;
+      least = Math.min(least, n);
+    }
+    return least;
+  } catch {
+    return null;
+  }
 }
 
 function inputBytes(inputs: readonly string[]): number {

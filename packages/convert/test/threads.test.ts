@@ -67,3 +67,22 @@ test('threaded and one-thread conversions write the same bytes: a synthetic 1M-s
     rmSync(input, { force: true });
   }
 });
+
+test('the decoding thread by default: when the tasks runnable now leave a CPU and the last minute was not saturated', async () => {
+  const { coreIsFree } = await import('../src/convert.js');
+  // 2 CPUs, idle now, the load average still high from the previous conversion
+  assert.equal(coreIsFree(2, 1.6, 1), true);
+  // another task is running: no free core, whatever the load average says
+  assert.equal(coreIsFree(2, 0.3, 2), false);
+  // idle at this instant after a minute of two-thread conversions
+  assert.equal(coreIsFree(2, 2.4, 1), true);
+  // idle at this instant, between the bursts of a minute that kept more than the CPUs busy
+  assert.equal(coreIsFree(2, 3.5, 1), false);
+  assert.equal(coreIsFree(8, 4.0, 5), true);
+  assert.equal(coreIsFree(8, 4.0, 8), false);
+  // one CPU: never
+  assert.equal(coreIsFree(1, 0, 1), false);
+  // no running count (not Linux): the 1-minute load below the CPUs less one
+  assert.equal(coreIsFree(2, 0.5, null), true);
+  assert.equal(coreIsFree(2, 1.2, null), false);
+});
