@@ -62,6 +62,9 @@ async function recordAndCheck(name: string): Promise<void> {
   assert.match(strace, /openat\(AT_FDCWD, "\/etc\/hostname", O_RDONLY\) = \d+/);
   assert.match(strace, /"\/nonexistent-vltrace-pack".* = -1 ENOENT \(No such file or directory\)/);
   assert.match(strace, /execve\("\/usr\/bin\/cat", \["cat", "\/etc\/hostname"\]/);
+  // the decoding thread (its bundled code, dist/bundle) writes the same lines
+  const threaded = ok(await run(bin('vltrace-convert'), [rec, '--to', 'strace', '--threads'], project), 'vltrace-convert --threads').stdout;
+  assert.equal(threaded, strace);
 
   const parquet = join(project, `${name}.parquet`);
   const p = ok(await run(bin('vltrace-convert'), [rec, '--to', 'parquet', '-o', parquet], project), 'vltrace-convert --to parquet');

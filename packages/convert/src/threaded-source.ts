@@ -51,7 +51,8 @@ const CREDITS = 2;
 
 /** Like openSource(), with the decoding in a worker thread. */
 export async function openSourceInWorker(inputs: readonly string[], filter: FilterOptions, reader: OpenTraceOptions = {}): Promise<Source> {
-  const worker = new Worker(new URL('./decode-thread.js', import.meta.url), {
+  // the thread's code bundled in one file (scripts/bundle.mjs: it starts ~15 ms sooner)
+  const worker = new Worker(new URL('../bundle/decode-thread.js', import.meta.url), {
     execArgv: workerExecArgv(),
     // quickStart: the writer starts on the first rows while the rest is decoded
     workerData: { inputs, filter: pickFilter(filter), reader: { quickStart: true, ...reader }, credits: CREDITS } satisfies SourceWorkerData,
