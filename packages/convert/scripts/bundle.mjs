@@ -10,6 +10,7 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
 
 const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
 const OUT = 'dist/bundle';
@@ -19,10 +20,5 @@ await build({
   absWorkingDir: PKG_DIR,
   entryPoints: ['dist/src/decode-thread.js'],
   outfile: `${OUT}/decode-thread.js`,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
-  sourcemap: 'linked',
-  logLevel: 'warning',
+  ...NODE_BUNDLE,
 });

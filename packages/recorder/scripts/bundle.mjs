@@ -19,6 +19,7 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
 
 const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SRC = 'dist/src';
@@ -28,16 +29,7 @@ const CLI = 'vltrace-record-cli.js';
 /** The modules of the first file (besides start.js), which the second one imports from it. */
 const FIRST = ['launch', 'native', 'errors'];
 
-const common = {
-  absWorkingDir: PKG_DIR,
-  outdir: OUT,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-};
+const common = { ...NODE_BUNDLE, absWorkingDir: PKG_DIR, outdir: OUT };
 /** An esbuild plugin: imports matching `filter` (from `dir` when given) are left to Node, as `path`. */
 const leave = (filter, path, dir) => ({
   name: `leave ${filter}`,
