@@ -9,14 +9,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
 import { ConvertError, InputError } from './errors.js';
-
-export { ConvertError };
 import { compileFilter, type Filter, type FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
 import { BATCHED_FORMATS, BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
 import { openSource, type Source } from './source.js';
 import { openSourceInWorker } from './threaded-source.js';
+
+export { ConvertError };
 
 /** Progress of a running conversion. */
 export interface ConvertProgress {
