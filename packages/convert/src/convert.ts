@@ -7,13 +7,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { FormatError, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type TraceStats } from '@vltrace/format';
+import type { FormatWarning, OpenTraceOptions, SyscallBatch, TraceStats } from '@vltrace/format';
 import { ConvertError, InputError } from './errors.js';
-import { compileFilter, type Filter, type FilterOptions } from './filter.js';
+import type { Filter, FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
 import { BATCHED_FORMATS, BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
-import { openSource, type Source } from './source.js';
+import type { Source } from './source.js';
 import { openSourceInWorker } from './threaded-source.js';
 
 export { ConvertError };
@@ -137,14 +137,17 @@ function filterOf(o: FilterOptions): FilterOptions | undefined {
   return given.length ? Object.fromEntries(given) as FilterOptions : undefined;
 }
 
-/** Rows of a batch that are calls (an ENTERED row is counted when its call arrives whole); `only`: the rows selected. */
-function callsIn(b: SyscallBatch, only?: Int32Array): number {
+/**
+ * Rows of a batch that are calls (an ENTERED row, status `entered`, is counted when its call
+ * arrives whole); `only`: the rows selected.
+ */
+function callsIn(b: SyscallBatch, entered: number, only?: Int32Array): number {
   let n = 0;
   if (only) {
-    for (const i of only) if (b.status[i] !== SyscallStatus.ENTERED) n++;
+    for (const i of only) if (b.status[i] !== entered) n++;
     return n;
   }
-  for (let i = 0; i < b.length; i++) if (b.status[i] !== SyscallStatus.ENTERED) n++;
+  for (let i = 0; i < b.length; i++) if (b.status[i] !== entered) n++;
   return n;
 }
 
@@ -165,17 +168,23 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   // (the parent that opened a descriptor its printed child inherits, the open before the reads)
   const printFilter = opts.to === 'strace' && opts.decodeFds === true && opts.inputs.length === 1 ? filterOf(opts) : undefined;
   const sourceFilter: FilterOptions = printFilter ? {} : opts;
+  // the decoding thread hands over small batches first (quickStart) unless the format writes
+  // one record batch per batch: then it cuts them as the one-thread path does
+  const opening = threads
+    ? openSourceInWorker(opts.inputs, sourceFilter, BATCHED_FORMATS.has(opts.to) ? { quickStart: false, ...reader } : reader)
+    : import('./source.js').then((m) => m.openSource(opts.inputs, sourceFilter, reader));
+  // the decoder's library (and with it most of what the sink needs) is imported here, not with
+  // this module: a decoding thread starts first and boots while this thread reads it (~35 ms
+  // sooner to the first rows of a command-line conversion)
+  const lib = import('@vltrace/format');
   let source: Source;
   try {
-    // the decoding thread hands over small batches first (quickStart) unless the format writes
-    // one record batch per batch: then it cuts them as the one-thread path does
-    source = threads
-      ? await openSourceInWorker(opts.inputs, sourceFilter, BATCHED_FORMATS.has(opts.to) ? { quickStart: false, ...reader } : reader)
-      : await openSource(opts.inputs, sourceFilter, reader);
+    source = await opening;
   } catch (e) {
     await pending?.discard();
     throw e;
   }
+  const { FormatError, SyscallStatus } = await lib;
   const { inputs: _i, to: _t, output: _o, stdout: _s, onProgress, reader: _r, threads: _th, ...rest } = opts;
   const sinkOptions: SinkOptions = { ...rest, mode, header: source.header, ...(printFilter ? { printFilter } : {}) };
   const out = pending ? (pending.stream ?? pending.fd ?? pending.tmp) : (opts.stdout ?? process.stdout);
@@ -185,7 +194,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   // reported here, as the source reports it otherwise)
   let counted: Filter | undefined;
   try {
-    counted = printFilter ? compileFilter(printFilter, source.header) : undefined;
+    counted = printFilter ? (await import('./filter.js')).compileFilter(printFilter, source.header) : undefined;
   } catch (e) {
     await pending?.discard();
     await source.close();
@@ -200,7 +209,7 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   }
   try {
     for await (const item of source.items()) {
-      if (item.type === 'syscalls') rows += reader.entered ? callsIn(item.batch, counted?.indices(item.batch)) : item.batch.length;
+      if (item.type === 'syscalls') rows += reader.entered ? callsIn(item.batch, SyscallStatus.ENTERED, counted?.indices(item.batch)) : item.batch.length;
       else if ((item.type === 'lost' || item.type === 'signal') && (counted?.event(item) ?? true)) rows++;
       const w = sink.write(item);
       if (w) await w;

@@ -4,7 +4,7 @@
  * convert() treats them exactly as in-thread ones.
  */
 import { Worker } from 'node:worker_threads';
-import { FormatError, type FormatWarning, type OpenTraceOptions, type TraceHeader, type TraceItem, type TraceStats } from '@vltrace/format';
+import type { FormatWarning, OpenTraceOptions, TraceHeader, TraceItem, TraceStats } from '@vltrace/format';
 import { InputError, UsageError } from './errors.js';
 import type { FilterOptions } from './filter.js';
 import type { Source } from './source.js';
@@ -33,8 +33,9 @@ export type FromSourceWorker =
 
 export type ToSourceWorker = { type: 'credit'; n: number };
 
-function revive(e: WorkerError): Error {
-  if (e.kind === 'format') return new FormatError(e.file, e.offset, e.expected, e.found);
+/** The error as its class (FormatError imported when one comes: this module is on the start path and stays light). */
+async function revive(e: WorkerError): Promise<Error> {
+  if (e.kind === 'format') return new (await import('@vltrace/format')).FormatError(e.file, e.offset, e.expected, e.found);
   if (e.kind === 'input') return new InputError(e.file, e.code);
   if (e.kind === 'usage') return new UsageError(e.message);
   const err = new Error(e.message);
@@ -79,7 +80,7 @@ export async function openSourceInWorker(inputs: readonly string[], filter: Filt
   const first = await next();
   if (first.type !== 'open') {
     await worker.terminate();
-    throw first.type === 'error' ? revive(first.error) : new Error(`source worker: unexpected ${first.type}`);
+    throw first.type === 'error' ? await revive(first.error) : new Error(`source worker: unexpected ${first.type}`);
   }
   let bytesRead = 0;
   let stats: TraceStats[] = [];
@@ -106,7 +107,7 @@ export async function openSourceInWorker(inputs: readonly string[], filter: Filt
           } else if (m.type === 'error') {
             stats = m.stats ?? stats;
             warnings = m.warnings ?? warnings;
-            throw revive(m.error);
+            throw await revive(m.error);
           }
         }
       } finally {
