@@ -9,6 +9,7 @@ import { InputError, UsageError } from './errors.js';
 import type { FilterOptions } from './filter.js';
 import type { Source } from './source.js';
 import { workerExecArgv } from './worker-argv.js';
+import { DECODE_THREAD } from './worker-paths.js';
 
 /** What the worker is started with. */
 export interface SourceWorkerData {
@@ -52,8 +53,7 @@ const CREDITS = 2;
 
 /** Like openSource(), with the decoding in a worker thread. */
 export async function openSourceInWorker(inputs: readonly string[], filter: FilterOptions, reader: OpenTraceOptions = {}): Promise<Source> {
-  // the thread's code bundled in one file (scripts/bundle.mjs: it starts ~15 ms sooner)
-  const worker = new Worker(new URL('../bundle/decode-thread.js', import.meta.url), {
+  const worker = new Worker(DECODE_THREAD, {
     execArgv: workerExecArgv(),
     // quickStart: the writer starts on the first rows while the rest is decoded
     workerData: { inputs, filter: pickFilter(filter), reader: { quickStart: true, ...reader }, credits: CREDITS } satisfies SourceWorkerData,

@@ -238,3 +238,27 @@ test('--version, -V and --completion', () => {
   assert.deepEqual(complete('vltrace-convert', '--parq').sort(), ['--parquet-threads']);
   assert.ok(complete('vltrace-convert', '--').includes('--no-progress'));
 });
+
+test('the command line runs from its bundle and writes what convert() writes: Parquet of two row groups (its encoder thread), a partitioned dataset, csv from the decoding thread', async () => {
+  const input = tmpPath('cli-bundle.bin');
+  await synthesizeTrace(input, { syscalls: 70_000, seed: 3 });
+  const cli = tmpPath('cli-bundle-cli.parquet');
+  const api = tmpPath('cli-bundle-api.parquet');
+  assert.equal(run([input, '--to', 'parquet', '-o', cli]).code, 0);
+  await convert({ inputs: [input], to: 'parquet', output: api });
+  assert.ok(readFileSync(cli).equals(readFileSync(api)), 'parquet');
+
+  const cliDir = tmpPath('cli-bundle-cli-ds');
+  const apiDir = tmpPath('cli-bundle-api-ds');
+  assert.equal(run([input, '--to', 'parquet', '--partition-by', 'pid', '-o', cliDir]).code, 0);
+  await convert({ inputs: [input], to: 'parquet', partitionBy: ['pid'], output: apiDir });
+  const parts = readdirSync(apiDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(apiDir.length)).sort();
+  assert.ok(parts.length > 1);
+  for (const p of parts) assert.ok(readFileSync(join(cliDir, p)).equals(readFileSync(join(apiDir, p))), p);
+
+  const csv = tmpPath('cli-bundle-api.csv');
+  await convert({ inputs: [input], to: 'csv', output: csv, threads: false });
+  const r = spawnSync(process.execPath, [BIN, input, '--to', 'csv', '--threads'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(csv, 'utf8'));
+});

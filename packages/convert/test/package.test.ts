@@ -11,7 +11,7 @@ test('package.json: ESM, explicit exports (types first), files, bin', () => {
   assert.equal(pkg.type, 'module');
   assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'default']);
   assert.ok(pkg.exports['./package.json']);
-  for (const f of ['dist/src', 'dist/bundle', 'bin', 'README.md', 'SCHEMA.md']) assert.ok(pkg.files.includes(f), f);
+  for (const f of ['dist/src', 'dist/bundle', 'dist/cli', 'bin', 'README.md', 'SCHEMA.md']) assert.ok(pkg.files.includes(f), f);
   assert.equal(pkg.bin['vltrace-convert'], 'bin/vltrace-convert.js'); // npm drops a ./ path
   for (const f of ['README.md', 'SCHEMA.md', 'bin/vltrace-convert.js']) assert.ok(existsSync(join(ROOT, f)), f);
 });

@@ -26,6 +26,7 @@ import { selectRows } from '../select.js';
 import type { Sink, SinkOptions } from '../sink.js';
 import type { FromWorker, ParquetWorkerData, ToWorker } from '../parquet-worker.js';
 import { workerExecArgv } from '../worker-argv.js';
+import { PARQUET_WORKER } from '../worker-paths.js';
 
 export const DEFAULT_ROW_GROUP_SIZE = 65536;
 
@@ -36,7 +37,7 @@ class Encoder {
   error: Error | undefined;
 
   constructor(data: ParquetWorkerData, onMessage: (m: FromWorker, e: Encoder) => void, onError: (e: Error) => void) {
-    this.worker = new Worker(new URL('../parquet-worker.js', import.meta.url), { workerData: data, execArgv: workerExecArgv() });
+    this.worker = new Worker(PARQUET_WORKER, { workerData: data, execArgv: workerExecArgv() });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'error') onError(new Error(`parquet: ${m.message}`));
       else onMessage(m, this);
