@@ -16,17 +16,9 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
+import { leave, NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
 
 const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
-
-/** An esbuild plugin: imports matching `filter` are left to Node, as `path` (default: as written). */
-const leave = (filter, path) => ({
-  name: `leave ${filter}`,
-  setup(b) {
-    b.onResolve({ filter }, (a) => ({ path: path ?? a.path, external: true }));
-  },
-});
 
 for (const dir of ['dist/bundle', 'dist/cli']) rmSync(new URL(`../${dir}`, import.meta.url), { recursive: true, force: true }); // no stale files
 await build({

@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
+import { leave, NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
 
 const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SRC = 'dist/src';
@@ -30,13 +30,6 @@ const CLI = 'vltrace-record-cli.js';
 const FIRST = ['launch', 'native', 'errors'];
 
 const common = { ...NODE_BUNDLE, absWorkingDir: PKG_DIR, outdir: OUT };
-/** An esbuild plugin: imports matching `filter` (from `dir` when given) are left to Node, as `path`. */
-const leave = (filter, path, dir) => ({
-  name: `leave ${filter}`,
-  setup(b) {
-    b.onResolve({ filter }, (a) => (dir === undefined || a.resolveDir === dir ? { path: path ?? a.path, external: true } : undefined));
-  },
-});
 const SRC_DIR = join(PKG_DIR, SRC);
 const packages = leave(/^@vltrace\/(native|convert|format)$/);
 
