@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-// vltrace-query: the command line and everything after it are in dist/src/cli.js
-import { main } from '../dist/src/cli.js';
+// vltrace-query: the command line and everything after it are in dist/cli/cli.js
+// (src/cli.ts and what it imports, bundled by the build: scripts/bundle.mjs)
+import { main } from '../dist/cli/cli.js';
 await main(process.argv.slice(2));
