@@ -1,6 +1,10 @@
-// esbuild settings and helpers of the packages' bundles (packages/recorder/scripts/bundle.mjs,
-// packages/convert/scripts/bundle.mjs): ES modules for the Node versions the packages support
-// (package.json "engines"), with their source maps beside them.
+// esbuild settings and helpers of the packages' bundles (packages/*/scripts/bundle.mjs): ES
+// modules for the Node versions the packages support (package.json "engines"), with their
+// source maps beside them.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
 export const NODE_BUNDLE = {
   bundle: true,
   format: 'esm',
@@ -20,3 +24,13 @@ export const leave = (filter, path, dir) => ({
     b.onResolve({ filter }, (a) => (dir === undefined || a.resolveDir === dir ? { path: path ?? a.path, external: true } : undefined));
   },
 });
+
+/**
+ * Bundles a package's command line, tsc's dist/src/cli.js, into dist/cli/ (emptied first), split
+ * where it imports lazily so that a run reads only what it uses; chunks sit beside the entry, so
+ * a path left to Node (`leave`) holds from each of them. `leaving`: esbuild plugins.
+ */
+export async function bundleCli(pkgDir, leaving) {
+  rmSync(join(pkgDir, 'dist/cli'), { recursive: true, force: true }); // no stale files
+  await build({ ...NODE_BUNDLE, absWorkingDir: pkgDir, entryPoints: ['dist/src/cli.js'], outdir: 'dist/cli', splitting: true, plugins: leaving });
+}

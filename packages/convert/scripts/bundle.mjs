@@ -16,23 +16,15 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { leave, NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
+import { bundleCli, leave, NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
 
 const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-for (const dir of ['dist/bundle', 'dist/cli']) rmSync(new URL(`../${dir}`, import.meta.url), { recursive: true, force: true }); // no stale files
+rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true }); // no stale files
 await build({
   ...NODE_BUNDLE,
   absWorkingDir: PKG_DIR,
   entryPoints: ['dist/src/decode-thread.js'],
   outfile: 'dist/bundle/decode-thread.js',
 });
-await build({
-  ...NODE_BUNDLE,
-  absWorkingDir: PKG_DIR,
-  entryPoints: ['dist/src/cli.js'],
-  outdir: 'dist/cli',
-  // chunks beside the entry: the path left to Node for worker-paths.js holds from each of them
-  splitting: true,
-  plugins: [leave(/^(parquet-wasm|apache-arrow|cli-progress)(\/|$)/), leave(/\/worker-paths\.js$/, '../src/worker-paths.js')],
-});
+await bundleCli(PKG_DIR, [leave(/^(parquet-wasm|apache-arrow|cli-progress)(\/|$)/), leave(/\/worker-paths\.js$/, '../src/worker-paths.js')]);

@@ -11,22 +11,12 @@
 // else loads @vltrace/convert or @vltrace/format in the process, so each is one copy (the
 // converter's threads run in isolates of their own).
 // The library (dist/src, the package's exports) is not bundled: its users bundle as they like.
-import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { leave, NODE_BUNDLE } from '../../../scripts/node-bundle.mjs';
+import { bundleCli, leave } from '../../../scripts/node-bundle.mjs';
 
 const PKG_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-rmSync(new URL('../dist/cli', import.meta.url), { recursive: true, force: true }); // no stale files
-await build({
-  ...NODE_BUNDLE,
-  absWorkingDir: PKG_DIR,
-  entryPoints: ['dist/src/cli.js'],
-  outdir: 'dist/cli',
-  splitting: true,
-  plugins: [
-    leave(/^(@duckdb\/|parquet-wasm|apache-arrow|chart\.js|cli-progress)(\/|$)/),
-    leave(/\/worker-paths\.js$/, '@vltrace/convert/worker-paths'),
-  ],
-});
+await bundleCli(PKG_DIR, [
+  leave(/^(@duckdb\/|parquet-wasm|apache-arrow|chart\.js|cli-progress)(\/|$)/),
+  leave(/\/worker-paths\.js$/, '@vltrace/convert/worker-paths'),
+]);
