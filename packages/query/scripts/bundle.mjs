@@ -1,8 +1,8 @@
 // Bundles vltrace-query's command line (src/cli.ts and what it imports, @vltrace/convert and
 // @vltrace/format included) into dist/cli/, split where it imports lazily (a summary of Parquet
 // still reads neither the recording reader nor the converter: test/lazy-load.test.ts checks the
-// structure on dist/src). Node reads and compiles each ES module on its own, and ~80 of them
-// became ~25 files: `summary samples/ls.bin` in 0.84, `failed` in 0.86 of the time. Run after
+// structure on dist/src). Node reads and compiles each ES module on its own, and a run reads
+// a few of the 55 files instead of ~80 modules: `summary samples/ls.bin` in 0.82 of the time. Run after
 // tsc -b (it bundles tsc's output): by `npm run build`, scripts/setup and the package's prepack.
 //
 // Left to Node: packages with code of their own to load (DuckDB, parquet-wasm, apache-arrow's
