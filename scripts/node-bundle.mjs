@@ -1,6 +1,6 @@
-// esbuild settings and helpers of the packages' bundles (packages/*/scripts/bundle.mjs): ES
-// modules for the Node versions the packages support (package.json "engines"), with their
-// source maps beside them.
+// esbuild settings and helpers of the packages' bundles (packages/*/scripts/bundle.mjs, run by
+// scripts/bundle.mjs): ES modules for the Node versions the packages support (package.json
+// "engines"), with their source maps beside them.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
