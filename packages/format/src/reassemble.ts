@@ -52,11 +52,48 @@ const CONT = CHUNK_FLAGS.CONT.bit;
 /** internal string flag: more chunks are expected */
 const OPEN = 0x80;
 /**
- * Byte slots per row: the six string arguments, then the row's data chunks (DATA_SLOT), kept
- * in the same heap with the same offsets, lengths and flags.
+ * Byte slots per row: the six string arguments, then the row's data chunks (DATA_SLOT), with
+ * the same offsets, lengths and flags, each slot in a heap of its own (SlotHeap).
  */
 const SLOTS = MAX_ARGS + 1;
 const DATA_SLOT = MAX_ARGS;
+
+/**
+ * The bytes of one slot of every row, in the order they came: the strings of rows that came
+ * one after the other lie one after the other, so a batch takes a run of them with one copy
+ * (one heap for all slots interleaved them, and a batch copied string by string).
+ */
+class SlotHeap {
+  bytes = new Uint8Array(1 << 16);
+  end = 0;
+  /** the other buffer: compaction copies the strings kept into it, then the two swap */
+  private spare = new Uint8Array(1 << 16);
+
+  /** Room for `extra` more bytes at the end. */
+  reserve(extra: number): void {
+    const need = this.end + extra;
+    if (need <= this.bytes.length) return;
+    let len = this.bytes.length * 2;
+    while (len < need) len *= 2;
+    const h = new Uint8Array(len);
+    h.set(this.bytes.subarray(0, this.end));
+    this.bytes = h;
+  }
+
+  /** The buffer a compaction copies the strings kept into (they are at most what is here now). */
+  compactTo(): Uint8Array {
+    if (this.spare.length < this.end) this.spare = new Uint8Array(this.bytes.length);
+    return this.spare;
+  }
+
+  /** Ends a compaction that wrote `end` bytes into compactTo()'s buffer. */
+  compacted(end: number): void {
+    const b = this.bytes;
+    this.bytes = this.spare;
+    this.spare = b;
+    this.end = end;
+  }
+}
 
 export interface ReassemblerOptions {
   /** reorder window in ns of trace time (default 0.5 s) */
@@ -104,8 +141,7 @@ export class Reassembler {
   /** bit a set when slot a of the row is used (strOff/strLen/strFlags are valid) */
   private strMask!: Uint8Array;
   private comm!: Int32Array;
-  private heap = new Uint8Array(1 << 20);
-  private heapEnd = 0;
+  private readonly heaps: SlotHeap[] = Array.from({ length: SLOTS }, () => new SlotHeap());
 
   /** per-thread pending/orphan rows and comm */
   private readonly th = new Threads();
@@ -258,13 +294,14 @@ export class Reassembler {
         this.stats.orphanContinuations++;
         return;
       }
-      this.append(s, bytes, start, len);
+      this.append(s, arg, bytes, start, len);
     } else {
-      this.reserveHeap(len);
-      copyBytes(this.heap, this.heapEnd, bytes, start, len);
-      this.strOff[s] = this.heapEnd;
+      const h = this.heaps[arg]!;
+      h.reserve(len);
+      copyBytes(h.bytes, h.end, bytes, start, len);
+      this.strOff[s] = h.end;
       this.strLen[s] = len;
-      this.heapEnd += len;
+      h.end += len;
     }
     let nf = StrFlags.PRESENT | (f & (StrFlags.TRUNCATED | StrFlags.READ_ERROR));
     if ((flags & TRUNCATED) !== 0) nf |= StrFlags.TRUNCATED;
@@ -274,21 +311,25 @@ export class Reassembler {
     this.strMask[r]! |= bit;
   }
 
-  /** Appends bytes to slot s (valid), moving what it holds to the heap's end first if needed. */
-  private append(s: number, bytes: Uint8Array, start: number, len: number): void {
+  /**
+   * Appends bytes to slot s (valid) of heap `a`, moving what it holds to the heap's end first
+   * if needed.
+   */
+  private append(s: number, a: number, bytes: Uint8Array, start: number, len: number): void {
+    const h = this.heaps[a]!;
     const off = this.strOff[s]!;
     const cur = this.strLen[s]!;
-    if (off + cur !== this.heapEnd) {
+    if (off + cur !== h.end) {
       // other rows' bytes came between: move this slot's to the end first
-      this.reserveHeap(cur + len);
-      this.heap.copyWithin(this.heapEnd, off, off + cur);
-      this.strOff[s] = this.heapEnd;
-      this.heapEnd += cur;
+      h.reserve(cur + len);
+      h.bytes.copyWithin(h.end, off, off + cur);
+      this.strOff[s] = h.end;
+      h.end += cur;
     } else {
-      this.reserveHeap(len);
+      h.reserve(len);
     }
-    copyBytes(this.heap, this.heapEnd, bytes, start, len);
-    this.heapEnd += len;
+    copyBytes(h.bytes, h.end, bytes, start, len);
+    h.end += len;
     this.strLen[s] = cur + len;
   }
 
@@ -300,22 +341,12 @@ export class Reassembler {
     const s = r * SLOTS + DATA_SLOT;
     const bit = 1 << DATA_SLOT;
     if ((this.strMask[r]! & bit) === 0) {
-      this.strOff[s] = this.heapEnd;
+      this.strOff[s] = this.heaps[DATA_SLOT]!.end;
       this.strLen[s] = 0;
       this.strFlags[s] = StrFlags.PRESENT;
       this.strMask[r]! |= bit;
     }
-    this.append(s, bytes, start, len);
-  }
-
-  private reserveHeap(extra: number): void {
-    const need = this.heapEnd + extra;
-    if (need <= this.heap.length) return;
-    let len = this.heap.length * 2;
-    while (len < need) len *= 2;
-    const h = new Uint8Array(len);
-    h.set(this.heap.subarray(0, this.heapEnd));
-    this.heap = h;
+    this.append(s, DATA_SLOT, bytes, start, len);
   }
 
   /** An exit packet. */
@@ -499,11 +530,12 @@ export class Reassembler {
     const present = (this.strMask[r]! >> arg) & 1;
     if (present && (this.strFlags[s]! & StrFlags.READ_ERROR) === 0) return;
     const bytes = utf8.encode(filename);
-    this.reserveHeap(bytes.length);
-    this.heap.set(bytes, this.heapEnd);
-    this.strOff[s] = this.heapEnd;
+    const h = this.heaps[arg]!;
+    h.reserve(bytes.length);
+    h.bytes.set(bytes, h.end);
+    this.strOff[s] = h.end;
     this.strLen[s] = bytes.length;
-    this.heapEnd += bytes.length;
+    h.end += bytes.length;
     this.strFlags[s] = StrFlags.PRESENT;
     this.strMask[r]! |= 1 << arg;
   }
@@ -700,10 +732,21 @@ export class Reassembler {
     }
   }
 
-  /** The strings of rows sel[from, from + n) into b's string columns, and their flags. */
+  /** per slot, reused by copyStrings: bytes written, and the run of heap bytes not copied yet */
+  private readonly strPos = new Int32Array(SLOTS);
+  private readonly runFrom = new Int32Array(SLOTS);
+  private readonly runEnd = new Int32Array(SLOTS);
+
+  /**
+   * The strings of rows sel[from, from + n) into b's string columns, and their flags. Strings
+   * that follow each other in their slot's heap are copied as one run.
+   */
   private copyStrings(b: SyscallBatch, sel: Int32Array, from: number, n: number): void {
-    const strPos = new Array<number>(SLOTS).fill(0);
-    const { strMask, strFlags, strLen, strOff, heap, stats, status } = this;
+    const { strMask, strFlags, strLen, strOff, heaps, stats, status, strPos, runFrom, runEnd } = this;
+    const cols = [...b.strings, b.data];
+    strPos.fill(0);
+    runFrom.fill(-1);
+    runEnd.fill(-1);
     // only rows with a string get their end offset here; fillOffsets gives the others theirs
     let used = 0;
     for (let i = 0; i < n; i++) {
@@ -714,10 +757,18 @@ export class Reassembler {
       for (let a = 0; a < SLOTS; a++) {
         if (((m >> a) & 1) === 0) continue;
         const s = r * SLOTS + a;
-        const col = a === DATA_SLOT ? b.data : b.strings[a]!;
+        const col = cols[a]!;
         const f = strFlags[s]!;
+        const off = strOff[s]!;
         const len = strLen[s]!;
-        copyBytes(col.data, strPos[a]!, heap, strOff[s]!, len);
+        if (off !== runEnd[a]) {
+          // not where the run ends: copy the run, start another here
+          const run = runEnd[a]! - runFrom[a]!;
+          if (run > 0) copyBytes(col.data, strPos[a]! - run, heaps[a]!.bytes, runFrom[a]!, run);
+          runFrom[a] = off;
+          runEnd[a] = off;
+        }
+        runEnd[a]! += len;
         strPos[a]! += len;
         col.offsets[i + 1] = strPos[a]!;
         if (a === DATA_SLOT) {
@@ -733,33 +784,33 @@ export class Reassembler {
         if ((f & StrFlags.READ_ERROR) !== 0) stats.readErrors++;
       }
     }
-    // a column no row used keeps its all-zero offsets
-    for (let a = 0; a < MAX_ARGS; a++) if ((used >> a) & 1) fillOffsets(b.strings[a]!, n);
-    if ((used >> DATA_SLOT) & 1) fillOffsets(b.data, n);
+    for (let a = 0; a < SLOTS; a++) {
+      if (((used >> a) & 1) === 0) continue; // a column no row used keeps its all-zero offsets
+      const run = runEnd[a]! - runFrom[a]!;
+      if (run > 0) copyBytes(cols[a]!.data, strPos[a]! - run, heaps[a]!.bytes, runFrom[a]!, run);
+      fillOffsets(cols[a]!, n);
+    }
   }
 
-  /** Drops emitted rows, keeps the rest (in order) at the front, rebuilds indexes and the heap. */
+  /** Drops emitted rows, keeps the rest (in order) at the front, rebuilds indexes and the heaps. */
   private compact(mark: number): void {
-    const heap = new Uint8Array(Math.max(1 << 20, this.heapEnd));
     const remap = new Int32Array(this.n).fill(-1);
-    // the loop in its own method (see emitBatch): [rows kept, heap bytes used]
-    const [w, hp] = this.keepRows(mark, heap, remap);
+    // the loop in its own method (see emitBatch)
+    const w = this.keepRows(mark, remap);
     // rows from w on are new rows again: the columns a row may leave unwritten (arguments past
     // nargs, entry or exit values a row lacks, its strings) are zeroed here in bulk, which cost
     // 5-10 % of the decoding as stores in entry() and newRow() (2 M rows against 30 fills)
     this.clearRows(w, this.n);
     this.n = w;
-    this.heap = heap;
-    this.heapEnd = hp;
     this.th.remapRows(remap);
   }
 
-  /** Moves the rows still needed to the front and their strings into `heap`; remap: old → new row. */
-  private keepRows(mark: number, heap: Uint8Array, remap: Int32Array): [number, number] {
-    const oldHeap = this.heap;
-    const { status, key, strMask, strOff, strLen } = this;
+  /** Moves the rows still needed to the front and their strings to the heaps' fronts; returns how many; remap: old → new row. */
+  private keepRows(mark: number, remap: Int32Array): number {
+    const { status, key, strMask, strOff, strLen, heaps } = this;
+    const to = heaps.map((h) => h.compactTo());
+    const ends = new Int32Array(SLOTS);
     const n = this.n;
-    let hp = 0;
     let w = 0;
     for (let r = 0; r < n; r++) {
       if (status[r]! < PENDING && key[r]! <= mark) continue;
@@ -771,13 +822,14 @@ export class Reassembler {
         if (((m >> a) & 1) === 0) continue;
         const off = strOff[s]!;
         const len = strLen[s]!;
-        heap.set(oldHeap.subarray(off, off + len), hp);
-        strOff[s] = hp;
-        hp += len;
+        to[a]!.set(heaps[a]!.bytes.subarray(off, off + len), ends[a]!);
+        strOff[s] = ends[a]!;
+        ends[a]! += len;
       }
       w++;
     }
-    return [w, hp];
+    for (let a = 0; a < SLOTS; a++) heaps[a]!.compacted(ends[a]!);
+    return w;
   }
 
   /** Zeros rows [from, to) of the columns not every row writes. */
