@@ -90,15 +90,21 @@ export function allocBatch(n: number, stringBytes: readonly number[], comms: rea
     nargs: new Uint8Array(n),
     ret: big(),
     status: new Uint8Array(n),
-    strings: Array.from({ length: MAX_ARGS }, (_, a) => ({
-      offsets: new Int32Array(n + 1),
-      data: new Uint8Array(stringBytes[a] ?? 0),
-      flags: new Uint8Array(n),
-    })),
-    data: { offsets: new Int32Array(n + 1), data: new Uint8Array(dataBytes), flags: new Uint8Array(n) },
+    strings: allocStrings(n, stringBytes),
+    data: allocStringColumn(n, dataBytes),
     comm: new Int32Array(n),
     comms,
   };
+}
+
+/** Empty string columns of n rows, one per argument, holding stringBytes[a] bytes each. */
+export function allocStrings(n: number, stringBytes: readonly number[]): StringColumn[] {
+  return Array.from({ length: MAX_ARGS }, (_, a) => allocStringColumn(n, stringBytes[a] ?? 0));
+}
+
+/** An empty string column of n rows holding `bytes` bytes. */
+export function allocStringColumn(n: number, bytes: number): StringColumn {
+  return { offsets: new Int32Array(n + 1), data: new Uint8Array(bytes), flags: new Uint8Array(n) };
 }
 
 const utf8 = new TextDecoder('utf-8');

@@ -9,8 +9,12 @@
  * waiting for its exit after the window stays in the store and is delivered late when it ends,
  * so memory stays bounded by the window plus one pending row per thread. With the `entered`
  * option, such a row is also delivered at its turn, as an ENTERED row (its entry alone).
+ *
+ * When a flush emits the store's first rows as they are (in order, one batch, the common case
+ * of a dense trace), the batch takes the store's fixed-width columns themselves (handOver) and
+ * the store starts new ones: no copy of them.
  */
-import { allocBatch, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
+import { allocBatch, allocStringColumn, allocStrings, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
 import type { SignalEvent, TraceEvent, TraceItem, TraceStats } from './events.js';
 import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
 import { Threads } from './threads.js';
@@ -38,6 +42,20 @@ const SHORT_RUN = 16;
  * the Parquet writer copies (+20 MB peak RSS on 1M rows).
  */
 const FIRST_FLUSH = 4096;
+
+/** The store's columns of the values a batch holds as they are (Reassembler.handOver). */
+interface FixedColumns {
+  readonly pid: Int32Array;
+  readonly tid: Int32Array;
+  readonly nr: Int32Array;
+  readonly tsE: Int32Array;
+  readonly tsX: Int32Array;
+  readonly argw: readonly Int32Array[];
+  readonly nargs: Uint8Array;
+  readonly ret: Int32Array;
+  readonly status: Uint8Array;
+  readonly comm: Int32Array;
+}
 
 /** An event waiting for its turn: `key` is the time it takes its place at. */
 interface Queued {
@@ -573,7 +591,8 @@ export class Reassembler {
       mark = Infinity;
       sel = this.select(mark);
     }
-    if (sel.length > 1 && !sortedByKey(sel, this.key)) {
+    this.selInOrder = sel.length <= 1 || sortedByKey(sel, this.key);
+    if (!this.selInOrder) {
       const key = this.key;
       sel.sort((a, b) => key[a]! - key[b]!);
     }
@@ -643,11 +662,54 @@ export class Reassembler {
     const n = to - from;
     if (n <= 0) return;
     const bytes = this.stringBytes(sel, from, to);
-    const b: SyscallBatch = allocBatch(n, bytes, this.comms, bytes[DATA_SLOT]);
-    this.copyFixed(b, sel, from, n);
+    let b: SyscallBatch;
+    if (this.mayHandOver(sel, from, to)) {
+      b = this.handOver(n, bytes);
+    } else {
+      b = allocBatch(n, bytes, this.comms, bytes[DATA_SLOT]);
+      this.copyFixed(b, sel, from, n);
+    }
     this.copyStrings(b, sel, from, n);
     if (this.entered) this.markEntered(b, sel, from, n);
     this.emit({ type: 'syscalls', batch: b });
+  }
+
+  /** set by flush: the rows selected are in store order (no sort was needed) */
+  private selInOrder = false;
+  /** the fixed-width columns went out with a batch: compaction moves the rows kept into new ones */
+  private handed = false;
+
+  /**
+   * Whether rows sel[from, to) are the store's first rows, in order, and the whole selection:
+   * then the batch can be the store's columns themselves. Not with `entered` (its rows' status
+   * in the batch differs from the store's), not for the second batch of a flush (a transferred
+   * batch takes its whole buffers along: two batches must not share one).
+   */
+  private mayHandOver(sel: Int32Array, from: number, to: number): boolean {
+    return !this.entered && !this.handed && this.selInOrder && from === 0 && to === sel.length && sel[to - 1] === to - 1;
+  }
+
+  /** A batch of the store's first n rows that takes the store's fixed-width columns as they are. */
+  private handOver(n: number, bytes: readonly number[]): SyscallBatch {
+    this.handed = true;
+    const big = (a: Int32Array) => new BigInt64Array(a.buffer, a.byteOffset, n);
+    // the properties of allocBatch's batch, in its order (one shape for every consumer)
+    return {
+      length: n,
+      pid: this.pid.subarray(0, n),
+      tid: this.tid.subarray(0, n),
+      nr: this.nr.subarray(0, n),
+      tsEnter: big(this.tsE),
+      tsExit: big(this.tsX),
+      args: this.argw.map(big),
+      nargs: this.nargs.subarray(0, n),
+      ret: big(this.ret),
+      status: this.status.subarray(0, n),
+      strings: allocStrings(n, bytes),
+      data: allocStringColumn(n, bytes[DATA_SLOT]!),
+      comm: this.comm.subarray(0, n),
+      comms: this.comms,
+    };
   }
 
   /** Rows of b still waiting for their exit go out as ENTERED, once: they stay in the store. */
@@ -795,19 +857,52 @@ export class Reassembler {
   /** Drops emitted rows, keeps the rest (in order) at the front, rebuilds indexes and the heaps. */
   private compact(mark: number): void {
     const remap = new Int32Array(this.n).fill(-1);
+    // the fixed-width columns the rows kept come from: the store's, or after a hand-over the
+    // batch's, the store taking new ones
+    const src = this.fixedColumns();
+    const handed = this.handed;
+    if (handed) this.newFixedColumns();
     // the loop in its own method (see emitBatch)
-    const w = this.keepRows(mark, remap);
+    const w = this.keepRows(mark, remap, src, handed);
     // rows from w on are new rows again: the columns a row may leave unwritten (arguments past
     // nargs, entry or exit values a row lacks, its strings) are zeroed here in bulk, which cost
-    // 5-10 % of the decoding as stores in entry() and newRow() (2 M rows against 30 fills)
-    this.clearRows(w, this.n);
+    // 5-10 % of the decoding as stores in entry() and newRow() (2 M rows against 30 fills);
+    // new columns are zeros already
+    if (handed) this.strMask.fill(0, w, this.n);
+    else this.clearRows(w, this.n);
+    this.handed = false;
     this.n = w;
     this.th.remapRows(remap);
   }
 
-  /** Moves the rows still needed to the front and their strings to the heaps' fronts; returns how many; remap: old → new row. */
-  private keepRows(mark: number, remap: Int32Array): number {
-    const { status, key, strMask, strOff, strLen, heaps } = this;
+  private fixedColumns(): FixedColumns {
+    const { pid, tid, nr, tsE, tsX, argw, nargs, ret, status, comm } = this;
+    return { pid, tid, nr, tsE, tsX, argw, nargs, ret, status, comm };
+  }
+
+  /** Zeroed fixed-width columns of the store's size (the old ones went out with a batch). */
+  private newFixedColumns(): void {
+    const size = this.size;
+    this.pid = new Int32Array(size);
+    this.tid = new Int32Array(size);
+    this.nr = new Int32Array(size);
+    this.tsE = new Int32Array(2 * size);
+    this.tsX = new Int32Array(2 * size);
+    this.argw = Array.from({ length: MAX_ARGS }, () => new Int32Array(2 * size));
+    this.nargs = new Uint8Array(size);
+    this.ret = new Int32Array(2 * size);
+    this.status = new Uint8Array(size);
+    this.comm = new Int32Array(size);
+  }
+
+  /**
+   * Moves the rows still needed to the front (their fixed-width columns from `src`, which are
+   * other columns than the store's when `moved`) and their strings to the heaps' fronts;
+   * returns how many; remap: old → new row.
+   */
+  private keepRows(mark: number, remap: Int32Array, src: FixedColumns, moved: boolean): number {
+    const { key, strMask, strOff, strLen, heaps } = this;
+    const status = src.status;
     const to = heaps.map((h) => h.compactTo());
     const ends = new Int32Array(SLOTS);
     const n = this.n;
@@ -815,7 +910,7 @@ export class Reassembler {
     for (let r = 0; r < n; r++) {
       if (status[r]! < PENDING && key[r]! <= mark) continue;
       remap[r] = w;
-      if (w !== r) this.moveRow(r, w);
+      if (w !== r || moved) this.moveRow(r, w, src);
       const m = strMask[w]!;
       for (let a = 0; a < SLOTS; a++) {
         const s = w * SLOTS + a;
@@ -843,19 +938,25 @@ export class Reassembler {
     for (let a = 0; a < MAX_ARGS; a++) this.argw[a]!.fill(0, 2 * from, 2 * to);
   }
 
-  private moveRow(from: number, to: number): void {
-    this.pid[to] = this.pid[from]!;
-    this.tid[to] = this.tid[from]!;
-    this.nr[to] = this.nr[from]!;
+  /** Row `from` to row `to`: its fixed-width columns from `src` (the store's own, or older ones). */
+  private moveRow(from: number, to: number, src: FixedColumns): void {
+    this.pid[to] = src.pid[from]!;
+    this.tid[to] = src.tid[from]!;
+    this.nr[to] = src.nr[from]!;
+    this.nargs[to] = src.nargs[from]!;
+    this.status[to] = src.status[from]!;
+    this.comm[to] = src.comm[from]!;
+    const pair = (d: Int32Array, s: Int32Array) => {
+      d[2 * to] = s[2 * from]!;
+      d[2 * to + 1] = s[2 * from + 1]!;
+    };
+    pair(this.tsE, src.tsE);
+    pair(this.tsX, src.tsX);
+    pair(this.ret, src.ret);
+    for (let a = 0; a < MAX_ARGS; a++) pair(this.argw[a]!, src.argw[a]!);
+    if (from === to) return;
     this.key[to] = this.key[from]!;
-    this.nargs[to] = this.nargs[from]!;
-    this.status[to] = this.status[from]!;
-    this.comm[to] = this.comm[from]!;
     this.strMask[to] = this.strMask[from]!;
-    this.tsE.copyWithin(2 * to, 2 * from, 2 * from + 2);
-    this.tsX.copyWithin(2 * to, 2 * from, 2 * from + 2);
-    this.ret.copyWithin(2 * to, 2 * from, 2 * from + 2);
-    for (let a = 0; a < MAX_ARGS; a++) this.argw[a]!.copyWithin(2 * to, 2 * from, 2 * from + 2);
     this.strOff.copyWithin(SLOTS * to, SLOTS * from, SLOTS * from + SLOTS);
     this.strLen.copyWithin(SLOTS * to, SLOTS * from, SLOTS * from + SLOTS);
     this.strFlags.copyWithin(SLOTS * to, SLOTS * from, SLOTS * from + SLOTS);
