@@ -591,7 +591,7 @@ export class Reassembler {
       mark = Infinity;
       sel = this.select(mark);
     }
-    this.selInOrder = sel.length <= 1 || sortedByKey(sel, this.key);
+    // select() says whether its rows are in time order
     if (!this.selInOrder) {
       const key = this.key;
       sel.sort((a, b) => key[a]! - key[b]!);
@@ -641,15 +641,29 @@ export class Reassembler {
   private select(mark: number): Int32Array {
     if (this.selBuf.length < this.n) this.selBuf = new Int32Array(this.size);
     const sel = this.selBuf;
-    const { status, key } = this;
+    const { status, key, strMask, strLen } = this;
+    const bytes = new Array<number>(SLOTS).fill(0);
+    const entered = this.entered;
+    let inOrder = true;
+    let last = -Infinity;
     let k = 0;
-    if (this.entered) {
-      for (let r = 0; r < this.n; r++) if (status[r] !== PENDING_SHOWN && key[r]! <= mark) sel[k++] = r;
-    } else {
-      for (let r = 0; r < this.n; r++) if (status[r]! < PENDING && key[r]! <= mark) sel[k++] = r;
+    for (let r = 0; r < this.n; r++) {
+      const s = status[r]!;
+      const kr = key[r]!;
+      if (kr > mark || (entered ? s === PENDING_SHOWN : s >= PENDING)) continue;
+      sel[k++] = r;
+      if (kr < last) inOrder = false;
+      last = kr;
+      const m = strMask[r]!;
+      if (m !== 0) for (let a = 0; a < SLOTS; a++) if ((m >> a) & 1) bytes[a]! += strLen[r * SLOTS + a]!;
     }
+    this.selInOrder = inOrder;
+    this.selBytes = bytes;
     return sel.subarray(0, k);
   }
+
+  /** string bytes per slot of the rows the last select() chose (what stringBytes gives for all of them) */
+  private selBytes: number[] = [];
 
   private emitRows(sel: Int32Array, from: number, to: number): void {
     for (let i = from; i < to; i += this.cap) this.emitBatch(sel, i, Math.min(to, i + this.cap));
@@ -661,7 +675,7 @@ export class Reassembler {
   private emitBatch(sel: Int32Array, from: number, to: number): void {
     const n = to - from;
     if (n <= 0) return;
-    const bytes = this.stringBytes(sel, from, to);
+    const bytes = from === 0 && to === sel.length ? this.selBytes : this.stringBytes(sel, from, to);
     let b: SyscallBatch;
     if (this.mayHandOver(sel, from, to)) {
       b = this.handOver(n, bytes);
@@ -674,7 +688,7 @@ export class Reassembler {
     this.emit({ type: 'syscalls', batch: b });
   }
 
-  /** set by flush: the rows selected are in store order (no sort was needed) */
+  /** set by select: the rows selected are in time order as they are in the store (no sort needed) */
   private selInOrder = false;
   /** the fixed-width columns went out with a batch: compaction moves the rows kept into new ones */
   private handed = false;
@@ -976,9 +990,4 @@ function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, l
 function fillOffsets(col: StringColumn, n: number): void {
   const { offsets, flags } = col;
   for (let i = 0; i < n; i++) if (flags[i] === 0) offsets[i + 1] = offsets[i]!;
-}
-
-function sortedByKey(sel: Int32Array, key: Float64Array): boolean {
-  for (let i = 1; i < sel.length; i++) if (key[sel[i]!]! < key[sel[i - 1]!]!) return false;
-  return true;
 }
