@@ -188,7 +188,10 @@ export class Reassembler {
     this.emit = opts.emit;
     this.stats = opts.stats;
     this.entered = opts.entered ?? false;
-    this.size = Math.min(4096, this.cap * 2); // grows by doubling up to twice the batch size
+    // room for a batch from the start (grown by doubling when rows wait longer): growing from a
+    // few thousand rows copied the columns four times per recording; pages not written cost
+    // nothing, so a small recording does not pay for the room
+    this.size = this.cap;
     this.alloc(this.size);
   }
 
