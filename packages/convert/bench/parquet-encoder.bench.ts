@@ -228,6 +228,10 @@ async function viaWorkers(k: number, gs: Group[]): Promise<{ wallMs: number; cpu
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
+  if (VARIANTS.length === 0) {
+    console.error(`parquet encoder bench: no variant name contains any of VLT_PQ_ONLY=${ONLY!.join(',')}`);
+    process.exit(2);
+  }
   const input = process.env['VLT_PQ_INPUT'] ?? join(tmpdir(), `vltrace-bench-${N}.bin`);
   if (!existsSync(input)) await synthesizeTrace(input, { syscalls: N });
   const gs = await groups(input);
