@@ -219,7 +219,9 @@ test('report: the page of the recording, drawn by headless Chromium — charts, 
   assert.ok(colours.size > 200, `${colours.size} colours`);
   const px = (c: string) => colours.get(c) ?? 0;
   assert.ok(REPORT_COLORS.busy.reduce((a, c) => a + px(c), 0) > 2000, 'lanes drawn');
-  assert.ok(px(REPORT_COLORS.latency) > 20_000, 'latency bars drawn');
+  // 12 charts of a few bars each: ~36,000–41,000 pixels, fewer when a run's durations span more
+  // buckets (narrower bars: 19,853 once); the colour is drawn nowhere else
+  assert.ok(px(REPORT_COLORS.latency) > 5_000, `latency bars drawn (${px(REPORT_COLORS.latency)} pixels)`);
   assert.ok(px(REPORT_COLORS.errno) > 1000, 'errno bars drawn');
 });
 
