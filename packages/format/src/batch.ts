@@ -44,7 +44,11 @@ export interface StringColumn {
   readonly flags: Uint8Array;
 }
 
-/** A batch of syscalls, ordered by entry time. Missing entry or exit values are 0 (see status). */
+/**
+ * A batch of syscalls, ordered by entry time. Missing entry or exit values are 0 (see status).
+ * A column may be a view of a larger buffer (the reader hands its own columns over): read its
+ * bytes through byteOffset and byteLength, not the whole `.buffer`.
+ */
 export interface SyscallBatch {
   readonly length: number;
   readonly pid: Int32Array;

@@ -644,7 +644,7 @@ export class Reassembler {
   private select(mark: number): Int32Array {
     if (this.selBuf.length < this.n) this.selBuf = new Int32Array(this.size);
     const sel = this.selBuf;
-    const { status, key, strMask, strLen } = this;
+    const { status, key, strMask } = this;
     const bytes = new Array<number>(SLOTS).fill(0);
     const entered = this.entered;
     let inOrder = true;
@@ -657,8 +657,7 @@ export class Reassembler {
       sel[k++] = r;
       if (kr < last) inOrder = false;
       last = kr;
-      const m = strMask[r]!;
-      if (m !== 0) for (let a = 0; a < SLOTS; a++) if ((m >> a) & 1) bytes[a]! += strLen[r * SLOTS + a]!;
+      if (strMask[r] !== 0) this.addStringBytes(bytes, r);
     }
     this.selInOrder = inOrder;
     this.selBytes = bytes;
@@ -743,14 +742,15 @@ export class Reassembler {
   /** Bytes of the strings of rows sel[from, to), per argument, then of their data. */
   private stringBytes(sel: Int32Array, from: number, to: number): number[] {
     const bytes = new Array<number>(SLOTS).fill(0);
-    const { strMask, strLen } = this;
-    for (let i = from; i < to; i++) {
-      const r = sel[i]!;
-      const m = strMask[r]!;
-      if (m === 0) continue;
-      for (let a = 0; a < SLOTS; a++) if ((m >> a) & 1) bytes[a]! += strLen[r * SLOTS + a]!;
-    }
+    const strMask = this.strMask;
+    for (let i = from; i < to; i++) if (strMask[sel[i]!] !== 0) this.addStringBytes(bytes, sel[i]!);
     return bytes;
+  }
+
+  /** Adds the lengths of row r's strings (and data) to bytes, per slot. */
+  private addStringBytes(bytes: number[], r: number): void {
+    const m = this.strMask[r]!;
+    for (let a = 0; a < SLOTS; a++) if ((m >> a) & 1) bytes[a]! += this.strLen[r * SLOTS + a]!;
   }
 
   /** The fixed-width columns of rows sel[from, from + n) into b. */
