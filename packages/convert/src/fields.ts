@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { errnoName, nameLookup, StrFlags, type TraceHeader } from '@vltrace/format';
-import { key, putInt, putInt64, putLatin1, putUtf8, type Key } from './byte-out.js';
+import { key, putInt, putInt64, putKey, putLatin1, putUtf8, type Key } from './byte-out.js';
 import { textOf } from './bytes.js';
 import { halves, WallClock, type Halves } from './int64.js';
 import { inSet, MAX_ERRNO, ROW_STATUS_NAMES, rowsOf, STR_FLAG, type Rows } from './schema.js';
@@ -17,6 +17,8 @@ const TS_EXIT = rowsOf('ts_exit');
 const DURATION = rowsOf('duration_ns');
 const RET = rowsOf('ret');
 const ERRNO = rowsOf('errno');
+/** rows with all three of ts_enter, ts_exit and duration_ns */
+const TIMES = TS_ENTER & TS_EXIT & DURATION;
 
 /** A batch's 64-bit columns viewed as halves, ready for row formatting. */
 export interface PreparedRows {
@@ -93,6 +95,21 @@ export class RowWriter {
     if (!inSet(DURATION, r.b.status[i]!)) return p;
     const d = (r.tsX.hi[2 * i + 1]! - r.tsE.hi[2 * i + 1]!) * TWO32 + (r.tsX.lo[2 * i]! - r.tsE.lo[2 * i]!);
     return Number.isSafeInteger(d) ? putInt(b, dv, p, d) : putLatin1(b, p, (r.b.tsExit[i]! - r.b.tsEnter[i]!).toString());
+  }
+
+  /**
+   * A call with both times (the common row): `ts_enter` sepE `ts_exit` sepX `duration_ns`, each
+   * time converted once. Returns -1 (nothing written) for any other row, or a time the fast path
+   * does not take: the caller then writes the three fields one by one.
+   */
+  times(b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number, sepE: Key, sepX: Key): number {
+    if (!inSet(TIMES, r.b.status[i]!)) return -1;
+    const e = this.wall.safeMono(r.tsE, i);
+    const x = this.wall.safeMono(r.tsX, i);
+    if (e < 0 || x < 0) return -1;
+    p = putKey(b, dv, this.wall.putSafe(b, dv, p, e), sepE);
+    p = putKey(b, dv, this.wall.putSafe(b, dv, p, x), sepX);
+    return putInt(b, dv, p, x - e);
   }
 
   arg(b: Buffer, dv: DataView, p: number, r: PreparedRows, a: number, i: number): number {

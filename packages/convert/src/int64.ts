@@ -88,26 +88,37 @@ export class WallClock {
    */
   put(b: Uint8Array, dv: DataView, p: number, h: Halves, big: BigInt64Array, i: number): number {
     const hi = h.hi[2 * i + 1]!;
-    if (this.fast && hi >= 0 && hi < SAFE_HI) {
-      const mono = hi * TWO32 + h.lo[2 * i]!;
-      // most values fall in the second of the previous one: its digits, then 9 of ns
-      let d = mono - this.winStart;
-      if (!(d >= 0 && d < 1e9)) {
-        const ns = mono % 1e9;
-        let sec = (mono - ns) / 1e9 + this.offSec;
-        let wns = ns + this.offNs;
-        if (wns >= 1e9) {
-          wns -= 1e9;
-          sec++;
-        }
-        if (sec === 0) return putInt(b, dv, p, wns);
-        this.winStart = mono - wns;
-        this.win = key(String(sec));
-        d = wns;
-      }
-      return putNine(b, dv, putKey(b, dv, p, this.win), d);
-    }
+    if (this.fast && hi >= 0 && hi < SAFE_HI) return this.putSafe(b, dv, p, hi * TWO32 + h.lo[2 * i]!);
     return putLatin1(b as Buffer, p, (big[i]! + this.offset).toString());
+  }
+
+  /**
+   * Monotonic value i as a Number when the fast path takes it (the offset is small and the
+   * value below 2^53), else -1.
+   */
+  safeMono(h: Halves, i: number): number {
+    const hi = h.hi[2 * i + 1]!;
+    return this.fast && hi >= 0 && hi < SAFE_HI ? hi * TWO32 + h.lo[2 * i]! : -1;
+  }
+
+  /** put() of a monotonic value that safeMono() returned. */
+  putSafe(b: Uint8Array, dv: DataView, p: number, mono: number): number {
+    // most values fall in the second of the previous one: its digits, then 9 of ns
+    let d = mono - this.winStart;
+    if (!(d >= 0 && d < 1e9)) {
+      const ns = mono % 1e9;
+      let sec = (mono - ns) / 1e9 + this.offSec;
+      let wns = ns + this.offNs;
+      if (wns >= 1e9) {
+        wns -= 1e9;
+        sec++;
+      }
+      if (sec === 0) return putInt(b, dv, p, wns);
+      this.winStart = mono - wns;
+      this.win = key(String(sec));
+      d = wns;
+    }
+    return putNine(b, dv, putKey(b, dv, p, this.win), d);
   }
 
   /** Whole wall-clock seconds since the epoch of monotonic value i (exact). */

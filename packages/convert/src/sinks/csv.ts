@@ -17,6 +17,7 @@ export function csvQuote(s: string): string {
 
 const COMMA = 44;
 const NL = 10;
+const SEP = key(',');
 /** printable ASCII other than `"` goes into a quoted field as it is */
 const plain = (c: number) => c >= 0x20 && c < 0x7f && c !== 0x22;
 /** after the first n arguments of a row without strings: the empty arguments and strings, str_flags 0, and ret's comma */
@@ -46,6 +47,11 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
 
   /** ts_enter, ts_exit and duration_ns, each with its comma */
   const times = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number) => {
+    const q = f.times(b, dv, p, r, i, SEP, SEP);
+    if (q >= 0) {
+      b[q] = COMMA;
+      return q + 1;
+    }
     p = f.tsEnter(b, dv, p, r, i);
     b[p++] = COMMA;
     p = f.tsExit(b, dv, p, r, i);

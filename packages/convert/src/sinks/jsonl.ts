@@ -67,6 +67,8 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   /** `{"ts_enter":…,"ts_exit":…,"duration_ns":…` */
   const times = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number) => {
     p = putKey(b, dv, p, K.tsEnter);
+    const q = f.times(b, dv, p, r, i, K.tsExit, K.dur);
+    if (q >= 0) return q;
     p = orNull(b, dv, p, f.tsEnter(b, dv, p, r, i));
     p = putKey(b, dv, p, K.tsExit);
     p = orNull(b, dv, p, f.tsExit(b, dv, p, r, i));
