@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { convert, type ConvertOptions } from '../src/index.js';
 import { edgeCases, tmpPath, writeTrace } from './helpers.js';
+import { PacketWriter } from '@vltrace/format';
 
 const X = 'x'.repeat(900);
 const BAD = Buffer.from([0x2f, 0x74, 0xff, 0xfe, 0x5c, 0x61]).toString('latin1'); // raw bytes, as latin1
@@ -87,4 +88,29 @@ test('text and hex: signal lines, where the stream puts them (an ignored one aft
   ]);
   // every line keeps the header's column count
   for (const l of hex.slice(1)) if (!l.includes('/very/long')) assert.equal(l.split(';').length, 11, l);
+});
+
+test('text: exits in time order whether calls run one after another or overlap (threads)', async () => {
+  const w = new PacketWriter();
+  const t = (n: number) => 1_000_000_000n + BigInt(n);
+  const call = (tid: number, nr: number, enter: number, exit: number) => {
+    w.entry({ pid: 100, tid, ts: t(enter), nr, args: [BigInt(tid)] });
+    w.exit({ pid: 100, tid, ts: t(exit), nr, ret: BigInt(enter) });
+  };
+  w.procInfo({ pid: 100, tid: 100, ts: t(0), ppid: 1, comm: 'app', exe: '/usr/bin/app' });
+  call(100, 0, 10, 20); // one after another
+  call(100, 1, 20, 30); // starts as the previous one ends: its exit first
+  call(100, 3, 40, 90); // overlaps the next two, of another thread
+  call(101, 0, 50, 60);
+  call(101, 1, 70, 80);
+  call(100, 0, 95, 99);
+  const file = writeTrace('th-overlap.bin', w);
+  const out = tmpPath('th-overlap.text');
+  await convert({ inputs: [file], to: 'text', output: out, timestamps: 1 });
+  // the time column, then entry (E) or exit (X) and the tid's last digit
+  const got = readFileSync(out, 'latin1').trim().split('\n').slice(2).map((l) => {
+    const f = l.split(' ');
+    return `${parseInt(f[0]!, 16)}${f[2] === '------------------' ? 'E' : 'X'}${f[1]!.slice(-1)}`;
+  });
+  assert.deepEqual(got, ['0E4', '10X4', '10E4', '20X4', '30E4', '40E5', '50X5', '60E5', '70X5', '80X4', '85E4', '89X4']);
 });

@@ -199,6 +199,12 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
     }
   };
 
+  /** The time row i's line is printed at (its entry's; a no-entry row's exit), as exitsUntil takes it. */
+  const startOf = (p: PreparedRows, i: number) => {
+    const h = p.b.status[i] === SyscallStatus.NO_ENTRY ? p.tsX : p.tsE;
+    return (h.hi[2 * i + 1]! - firstHi) * TWO32 + (h.lo[2 * i]! - firstLo);
+  };
+
   const rows = (b: Rows) => {
     const p = prepare(b);
     for (let i = 0; i < b.length; i++) {
@@ -215,7 +221,12 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
       }
       if (status !== SyscallStatus.NO_ENTRY) entryLine(p, i);
       if (status !== SyscallStatus.UNFINISHED) {
-        heap.push((p.tsX.hi[2 * i + 1]! - firstHi) * TWO32 + (p.tsX.lo[2 * i]! - firstLo), p, i);
+        const end = (p.tsX.hi[2 * i + 1]! - firstHi) * TWO32 + (p.tsX.lo[2 * i]! - firstLo);
+        // nothing else pending and the next row starts after this exit: the next exitsUntil
+        // would print it first thing, so print it now (a thread's calls one after the other,
+        // the common case, never touch the heap)
+        if (heap.size === 0 && i + 1 < b.length && end <= startOf(p, i + 1)) exitLine(p, i);
+        else heap.push(end, p, i);
       }
     }
     return o.flush();
