@@ -2,6 +2,7 @@
  * @vltrace/testkit: what the tests and benchmarks of several vltrace packages share, kept out of
  * the published packages (private workspace package).
  */
+export { machineSpeed } from './machine-speed.js';
 export { packetsOf, type Packet } from './packets.js';
 export { synthesizeTrace, syntheticMeta, type SynthOptions } from './synth.js';
 export {
