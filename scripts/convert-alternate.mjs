@@ -50,6 +50,8 @@ async function main([rounds, input, formats, ...specs]) {
     p.on('exit', (c) => (m ? res(m) : rej(new Error(`${v.label} ${f}: exit ${c}`))));
   });
   const load0 = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const { machineSpeed } = await import('@vltrace/testkit');
+  const speed0 = machineSpeed();
   const res = new Map();
   for (let r = 0; r < Number(rounds); r++) {
     for (const f of formats.split(',')) {
@@ -68,7 +70,7 @@ async function main([rounds, input, formats, ...specs]) {
     const s = med(rs.map((r) => r.s));
     console.log(`| ${k} | ${s.toFixed(2)} | ${(rs[0].rows / s / 1e6).toFixed(2)} M/s | ${med(rs.map((r) => r.cpu)).toFixed(2)} | ${Math.max(...rs.map((r) => r.rss)).toFixed(0)} | ${rs.map((r) => r.s.toFixed(2)).join(' ')} |`);
   }
-  console.log(`\nload average before: ${load0}, after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`\nload average before: ${load0}, after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; machine speed (fixed loops) before: ${speed0}, after: ${machineSpeed()}`);
 }
 
 if (process.argv[2] === '--child') await child(process.argv.slice(3));
