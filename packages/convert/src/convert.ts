@@ -186,7 +186,8 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   }
   const { FormatError, SyscallStatus } = await lib;
   const { inputs: _i, to: _t, output: _o, stdout: _s, onProgress, reader: _r, threads: _th, ...rest } = opts;
-  const sinkOptions: SinkOptions = { ...rest, mode, header: source.header, ...(printFilter ? { printFilter } : {}) };
+  const unfiltered = filterOf(opts) === undefined;
+  const sinkOptions: SinkOptions = { ...rest, mode, header: source.header, ...(printFilter ? { printFilter } : {}), ...(unfiltered ? { inputBytes: source.totalBytes } : {}) };
   const out = pending ? (pending.stream ?? pending.fd ?? pending.tmp) : (opts.stdout ?? process.stdout);
   let rows = 0;
   let sink;

@@ -80,6 +80,12 @@ export interface SinkOptions {
   /** parquet: encoder threads for a single file (default 1; row groups are encoded in parallel and spliced) */
   workers?: number;
   /**
+   * bytes of input whose every row will come (no filter): a hint for what to start early —
+   * parquet starts its encoder thread with the sink when that many bytes surely hold several
+   * row groups (convert() sets it)
+   */
+  inputBytes?: number;
+  /**
    * mode of the files a sink creates itself (a path given as `out`, the files of a dataset;
    * its directories get derivedMode(mode, true)); default 0o666, the umask applies
    */

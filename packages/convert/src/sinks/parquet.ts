@@ -29,6 +29,12 @@ import { workerExecArgv } from '../worker-argv.js';
 import { PARQUET_WORKER } from '../worker-paths.js';
 
 export const DEFAULT_ROW_GROUP_SIZE = 65536;
+/**
+ * Input bytes per row assumed when guessing from the input's size whether it holds more than
+ * one row group: more than most syscalls take (72 bytes without strings, ~100–250 with),
+ * so the guess errs on the side of one group (no early thread).
+ */
+const MAX_ROW_BYTES = 256;
 
 /** An encoder thread with a promise-based view of its messages. */
 class Encoder {
@@ -190,10 +196,14 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
     wakeUp();
   };
   // started with the first row group that is not also the last: a file of one row group (a small
-  // recording's query cache, say) is encoded here instead (see close())
+  // recording's query cache, say) is encoded here instead (see close()) — or at once when the
+  // input is large enough to hold several groups whatever its rows: the thread boots and
+  // compiles the wasm while this one decodes the first group (1M syscalls: the first group
+  // encoded ~40 ms sooner, the file ~0.97 of the time, 11 rounds alternating)
   const startEncoders = () => {
     for (let k = encoders.length; k < nWorkers; k++) encoders.push(new Encoder(data, onMessage, onError));
   };
+  if ((options.inputBytes ?? 0) >= 2 * data.rowGroupSize * MAX_ROW_BYTES) startEncoders();
 
   let pending: Rows[] = [];
   let pendingRows = 0;
