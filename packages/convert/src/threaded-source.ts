@@ -3,12 +3,11 @@
  * arrive from the worker. Errors come back as the same classes (FormatError, UsageError) so
  * convert() treats them exactly as in-thread ones.
  */
-import { Worker } from 'node:worker_threads';
 import type { FormatWarning, OpenTraceOptions, TraceHeader, TraceItem, TraceStats } from '@vltrace/format';
 import { InputError, UsageError } from './errors.js';
 import type { FilterOptions } from './filter.js';
 import type { Source } from './source.js';
-import { workerExecArgv } from './worker-argv.js';
+import { startWorker } from './worker-argv.js';
 import { DECODE_THREAD } from './worker-paths.js';
 
 /** What the worker is started with. */
@@ -53,8 +52,7 @@ const CREDITS = 2;
 
 /** Like openSource(), with the decoding in a worker thread. */
 export async function openSourceInWorker(inputs: readonly string[], filter: FilterOptions, reader: OpenTraceOptions = {}): Promise<Source> {
-  const worker = new Worker(DECODE_THREAD, {
-    execArgv: workerExecArgv(),
+  const worker = startWorker(DECODE_THREAD, {
     // quickStart: the writer starts on the first rows while the rest is decoded
     workerData: { inputs, filter: pickFilter(filter), reader: { quickStart: true, ...reader }, credits: CREDITS } satisfies SourceWorkerData,
   });

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { FormatError, PacketWriter } from '@vltrace/format';
 import { ArgsError } from '@vltrace/format/cli';
 import { convertArgs, OPTIONS } from '../src/cli.js';
-import { convert, ConvertError, FORMATS, InputError } from '../src/index.js';
-import { edgeCases, tmpPath, writeTrace } from './helpers.js';
+import { COLUMN_NAMES, convert, ConvertError, FORMATS, InputError } from '../src/index.js';
+import { duck, edgeCases, tmpPath, writeTrace } from './helpers.js';
 import { synthesizeTrace } from '@vltrace/testkit';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/vltrace-convert.js');
@@ -261,4 +261,27 @@ test('the command line runs from its bundle and writes what convert() writes: Pa
   const r = spawnSync(process.execPath, [BIN, input, '--to', 'csv', '--threads'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, readFileSync(csv, 'utf8'));
+});
+
+test('threads start under Node options a worker refuses when given explicitly (a V8 option, --input-type)', async () => {
+  const input = SAMPLE;
+  const csv = tmpPath('cli-v8opt.csv');
+  await convert({ inputs: [input], to: 'csv', output: csv, threads: false });
+  // the decoding thread and parquet's encoder thread (row groups of 50 rows: several, so it starts)
+  const pq = tmpPath('cli-v8opt.parquet');
+  for (const args of [[input, '--to', 'csv', '--threads'], [input, '--to', 'parquet', '--row-group-size', '50', '-o', pq]]) {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=2048', '--stack-size=2000', BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0, r.stderr);
+    if (args.includes('csv')) assert.equal(r.stdout, readFileSync(csv, 'utf8'));
+  }
+  // read back by DuckDB, its row groups as asked
+  const [n] = await duck(`SELECT count(*)::VARCHAR AS n, count(DISTINCT row_group_id)::VARCHAR AS groups FROM parquet_metadata('${pq}')`);
+  assert.deepEqual(n, { n: String(3 * COLUMN_NAMES.length), groups: '3' });
+  assert.equal((await duck(`SELECT count(*)::VARCHAR AS n FROM '${pq}'`))[0]!['n'], '146');
+  // an embedding script run with --input-type (and a V8 option beside it)
+  const script = `import { convert } from ${JSON.stringify(new URL('../src/index.js', import.meta.url).href)};
+    await convert({ inputs: [${JSON.stringify(input)}], to: 'csv', threads: true, output: ${JSON.stringify(csv + '.2')} });`;
+  const r = spawnSync(process.execPath, ['--max-old-space-size=2048', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(csv + '.2', 'utf8'), readFileSync(csv, 'utf8'));
 });

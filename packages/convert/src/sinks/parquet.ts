@@ -13,7 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AsyncByteQueue, type RecordBatch, RecordBatchStreamWriter, type Schema, Table, tableToIPC } from '../arrow-lib.js';
 import { ArrowRows, arrowSchema } from '../arrow-rows.js';
 import { syscallNames } from '../fields.js';
@@ -25,7 +25,7 @@ import { emptyRows, rowsSink, type Rows } from '../schema.js';
 import { selectRows } from '../select.js';
 import type { Sink, SinkOptions } from '../sink.js';
 import type { FromWorker, ParquetWorkerData, ToWorker } from '../parquet-worker.js';
-import { workerExecArgv } from '../worker-argv.js';
+import { startWorker } from '../worker-argv.js';
 import { PARQUET_WORKER } from '../worker-paths.js';
 
 export const DEFAULT_ROW_GROUP_SIZE = 65536;
@@ -43,7 +43,7 @@ class Encoder {
   error: Error | undefined;
 
   constructor(data: ParquetWorkerData, onMessage: (m: FromWorker, e: Encoder) => void, onError: (e: Error) => void) {
-    this.worker = new Worker(PARQUET_WORKER, { workerData: data, execArgv: workerExecArgv() });
+    this.worker = startWorker(PARQUET_WORKER, { workerData: data });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'error') onError(new Error(`parquet: ${m.message}`));
       else onMessage(m, this);
