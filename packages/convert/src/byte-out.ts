@@ -9,6 +9,13 @@ import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 
 const CHUNK = 1 << 20;
+/**
+ * The first chunk is small: it fills within the first rows, so that sending a full chunk (the
+ * branch in row()) has run before V8 optimises the row loops. Left cold, that branch was taken
+ * for the first time by optimised code, which V8 then threw away ("insufficient type feedback")
+ * and compiled again, the loop running unoptimised meanwhile.
+ */
+const FIRST_CHUNK = 16 << 10;
 /** bytes past every reservation that a write may scribble on (putKey's padding) */
 export const SLACK = 8;
 const TWO32 = 4294967296;
@@ -185,7 +192,7 @@ export class ByteOut {
   private needDrain = false;
 
   constructor(private readonly out: NodeJS.WritableStream) {
-    this.setBuf(Buffer.allocUnsafe(CHUNK + SLACK));
+    this.setBuf(Buffer.allocUnsafe(FIRST_CHUNK + SLACK));
     out.on('error', (e: Error) => {
       this.failed = e;
     });
