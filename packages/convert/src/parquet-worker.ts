@@ -10,7 +10,15 @@ import { createFile } from '@vltrace/format/files';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import * as pq from 'parquet-wasm/node';
+import { createRequire } from 'node:module';
+import type * as ParquetWasm from 'parquet-wasm/node';
+
+/**
+ * parquet-wasm's Node build is CommonJS: required, not imported. An ESM import of it first runs
+ * Node's scan for CommonJS exports over its 100 KB of glue code, in every encoder thread: its
+ * start took ~13 ms and ~25 ms of CPU more (5 runs each).
+ */
+export const pq = createRequire(import.meta.url)('parquet-wasm/node') as typeof ParquetWasm;
 
 /**
  * Writer settings beyond the CLI's. The defaults are the measured best (BENCHMARKS.md, "Parquet
@@ -76,7 +84,7 @@ export const DELTA_COLUMNS = ['ts_enter', 'ts_exit', 'duration_ns', 'pid', 'tid'
 export const STATS_COLUMNS = ['ts_enter', 'ts_exit', 'pid', 'tid', 'nr', 'syscall', 'errno'];
 
 /** The writer properties for these settings (fresh each time: writeParquet consumes them). */
-export function parquetProperties(data: ParquetWorkerData): pq.WriterProperties {
+export function parquetProperties(data: ParquetWorkerData): ParquetWasm.WriterProperties {
   const codec = { zstd: pq.Compression.ZSTD, snappy: pq.Compression.SNAPPY, none: pq.Compression.UNCOMPRESSED }[data.compression];
   let b = new pq.WriterPropertiesBuilder()
     .setCompression(codec)
@@ -103,7 +111,7 @@ const data = workerData as ParquetWorkerData;
  * write to (the sink checks it).
  */
 class FileWriter {
-  private queue: pq.RecordBatch[] = [];
+  private queue: ParquetWasm.RecordBatch[] = [];
   private ended = false;
   private wake: (() => void) | undefined;
   readonly done: Promise<void>;
@@ -111,7 +119,7 @@ class FileWriter {
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true, mode: data.dirMode ?? 0o777 });
     const out = createFile(file, data.fileMode ?? 0o666);
-    const input = new ReadableStream<pq.RecordBatch>({
+    const input = new ReadableStream<ParquetWasm.RecordBatch>({
       pull: async (controller) => {
         while (this.queue.length === 0 && !this.ended) await new Promise<void>((r) => (this.wake = r));
         const rb = this.queue.shift();
@@ -136,7 +144,7 @@ class FileWriter {
     })();
   }
 
-  push(rb: pq.RecordBatch): void {
+  push(rb: ParquetWasm.RecordBatch): void {
     this.queue.push(rb);
     this.wake?.();
     this.wake = undefined;

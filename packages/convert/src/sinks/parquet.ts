@@ -294,13 +294,10 @@ function claimMainThreadEncoder(): boolean {
   return true;
 }
 
-type ParquetWasm = typeof import('parquet-wasm/node');
-let here: Promise<{ pq: ParquetWasm; props: (d: ParquetWorkerData) => import('parquet-wasm/node').WriterProperties }> | undefined;
 /** One row group's IPC encoded as a Parquet file on this thread, as a fresh encoder thread does it. */
 async function encodeHere(ipc: Uint8Array, data: ParquetWorkerData): Promise<Uint8Array> {
-  here ??= Promise.all([import('parquet-wasm/node'), import('../parquet-worker.js')]).then(([pq, w]) => ({ pq, props: w.parquetProperties }));
-  const { pq, props } = await here;
-  return pq.writeParquet(pq.Table.fromIPCStream(ipc), props(data));
+  const { pq, parquetProperties } = await import('../parquet-worker.js');
+  return pq.writeParquet(pq.Table.fromIPCStream(ipc), parquetProperties(data));
 }
 
 /** A hive-partitioned dataset: one streamed file per partition, in one encoder thread. */
