@@ -5,7 +5,7 @@
  * wall-clock ns since the epoch.
  */
 import { MAX_ARGS } from '@vltrace/format';
-import { ByteOut, key, putInt, putKey, putLatin1, putUtf8 } from '../byte-out.js';
+import { ByteOut, key, putInt, putKey, putLatin1, putUtf8, type Key } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
 import { TEXT_COLUMNS, TEXT_COLUMN_NAMES, HAS_PID, HAS_STATUS, inSet, ROW_STATUS_NAMES, ROWS, rowsOf, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
@@ -36,13 +36,43 @@ const SIGNAL_END = key(`${NO_SIGNAL}\n`);
 /** bytes a row takes at most, strings and names aside */
 const ROW = 1024;
 
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * `pid,tid,comm,` of a row as one constant per thread: most rows are of a thread seen just
+ * before, and one key copied costs less than two numbers formatted and a name. A small cache
+ * by tid (direct-mapped, checked against the pid and the comm, which exec changes).
+ */
+class ThreadFields {
+  private readonly tids = new Int32Array(256).fill(-1);
+  private readonly pids = new Int32Array(256);
+  private readonly comms = new Int32Array(256);
+  private readonly keys: Key[] = [];
+
+  constructor(private readonly commBytes: (comm: number) => Uint8Array) {}
+
+  get(pid: number, tid: number, comm: number): Key {
+    const s = tid & 255;
+    if (this.tids[s] === tid && this.pids[s] === pid && this.comms[s] === comm) return this.keys[s]!;
+    const name = this.commBytes(comm);
+    const head = Buffer.from(`${pid},${tid},`, 'latin1');
+    const k = key(Buffer.concat([head, name, Buffer.from(',', 'latin1')]));
+    this.tids[s] = tid;
+    this.pids[s] = pid;
+    this.comms[s] = comm;
+    this.keys[s] = k;
+    return k;
+  }
+}
+
 export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOptions): Sink {
   const o = new ByteOut(stream);
   const f = new RowWriter(options.header, csvQuote, plain, '');
   let comms: readonly string[] = [];
   const commNames = new EncodedNames((c) => csvQuote(comms[c]!));
-  // `syscall,nr` is written as one cached constant
+  // `syscall,nr` is written as one cached constant, and so is `pid,tid,comm,`
   const callFields = new EncodedNames((nr) => `${csvQuote(f.name(nr))},${nr}`);
+  const threads = new ThreadFields((c) => (c >= 0 ? commNames.get(c).bytes : NO_BYTES));
   o.latin1(TEXT_COLUMN_NAMES.join(',') + '\n');
 
   /** ts_enter, ts_exit and duration_ns, each with its comma */
@@ -79,17 +109,12 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
       if (inSet(CALL, st) && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
         // the common row: no string argument, so the fields from the last argument to ret are
         // one constant, and so is everything after ret when there is no errno
-        const commName = comm[i]! >= 0 ? commNames.get(comm[i]!) : undefined;
+        const who = threads.get(pid[i]!, tid[i]!, comm[i]!);
         const call = callFields.get(nr[i]!);
-        const b = o.row(ROW + (commName?.length ?? 0) + call.length);
+        const b = o.row(ROW + who.length + call.length);
         const dv = o.dv;
         let p = times(b, dv, o.pos, r, i);
-        p = putInt(b, dv, p, pid[i]!);
-        b[p++] = COMMA;
-        p = putInt(b, dv, p, tid[i]!);
-        b[p++] = COMMA;
-        if (commName) p = putKey(b, dv, p, commName);
-        b[p++] = COMMA;
+        p = putKey(b, dv, p, who);
         p = putKey(b, dv, p, call);
         const na = Math.min(nargs[i]!, MAX_ARGS);
         for (let a = 0; a < na; a++) {
