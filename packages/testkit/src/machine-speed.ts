@@ -1,9 +1,10 @@
 /**
  * How fast the shared machine is right now, printed beside benchmark figures: two fixed pieces
- * of work, timed. A register-only loop (xorshift) stays at ~85–112 ms; a loop of random reads
- * and writes over 64 MiB plus sequential passes swings between ~200 and ~850 ms from one
- * minute to the next, and the conversions and decoding (memory-bound) swing with it, up to 2×
- * the CPU time for the same work. A figure means little without this line beside it.
+ * of work, timed. A register-only loop (xorshift), and a loop of random reads and writes over
+ * 64 MiB plus sequential passes; on 2026-12-06 they read ~80–110 ms and ~120–200 ms. The
+ * memory loop swings from one minute to the next, up to 2× in the host's slow phases, and the
+ * conversions and decoding (memory-bound) swing with it. A figure means little without this
+ * line beside it.
  */
 
 /** the loops' result, kept so that they are not optimised away */
