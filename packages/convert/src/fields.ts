@@ -51,6 +51,32 @@ export class EncodedNames {
   }
 }
 
+/**
+ * A row's thread fields (pid, tid and comm, as a format writes them) as one constant per
+ * thread: most rows are of a thread seen just before, and one key copied costs less than two
+ * numbers formatted and a name. A small cache by tid (direct-mapped, checked against the pid
+ * and the comm, which exec changes).
+ */
+export class ThreadKeys {
+  private readonly tids = new Int32Array(256).fill(-1);
+  private readonly pids = new Int32Array(256);
+  private readonly comms = new Int32Array(256);
+  private readonly keys: Key[] = [];
+
+  constructor(private readonly build: (pid: number, tid: number, comm: number) => Uint8Array) {}
+
+  get(pid: number, tid: number, comm: number): Key {
+    const s = tid & 255;
+    if (this.tids[s] === tid && this.pids[s] === pid && this.comms[s] === comm) return this.keys[s]!;
+    const k = key(this.build(pid, tid, comm));
+    this.tids[s] = tid;
+    this.pids[s] = pid;
+    this.comms[s] = comm;
+    this.keys[s] = k;
+    return k;
+  }
+}
+
 /** Writes the values of the schema's columns for one row at a time. */
 export class RowWriter {
   readonly wall: WallClock;

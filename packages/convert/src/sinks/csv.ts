@@ -5,8 +5,8 @@
  * wall-clock ns since the epoch.
  */
 import { MAX_ARGS } from '@vltrace/format';
-import { ByteOut, key, putInt, putKey, putLatin1, putUtf8, type Key } from '../byte-out.js';
-import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
+import { ByteOut, key, putInt, putKey, putLatin1, putUtf8 } from '../byte-out.js';
+import { EncodedNames, prepare, RowWriter, ThreadKeys, type PreparedRows } from '../fields.js';
 import { TEXT_COLUMNS, TEXT_COLUMN_NAMES, HAS_PID, HAS_STATUS, inSet, ROW_STATUS_NAMES, ROWS, rowsOf, rowsSink, signalName, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
@@ -18,6 +18,8 @@ export function csvQuote(s: string): string {
 const COMMA = 44;
 const NL = 10;
 const SEP = key(',');
+const NO_BYTES = new Uint8Array(0);
+const COMMA_BYTE = new Uint8Array([COMMA]);
 /** printable ASCII other than `"` goes into a quoted field as it is */
 const plain = (c: number) => c >= 0x20 && c < 0x7f && c !== 0x22;
 /** after the first n arguments of a row without strings: the empty arguments and strings, str_flags 0, and ret's comma */
@@ -36,35 +38,6 @@ const SIGNAL_END = key(`${NO_SIGNAL}\n`);
 /** bytes a row takes at most, strings and names aside */
 const ROW = 1024;
 
-const NO_BYTES = new Uint8Array(0);
-
-/**
- * `pid,tid,comm,` of a row as one constant per thread: most rows are of a thread seen just
- * before, and one key copied costs less than two numbers formatted and a name. A small cache
- * by tid (direct-mapped, checked against the pid and the comm, which exec changes).
- */
-class ThreadFields {
-  private readonly tids = new Int32Array(256).fill(-1);
-  private readonly pids = new Int32Array(256);
-  private readonly comms = new Int32Array(256);
-  private readonly keys: Key[] = [];
-
-  constructor(private readonly commBytes: (comm: number) => Uint8Array) {}
-
-  get(pid: number, tid: number, comm: number): Key {
-    const s = tid & 255;
-    if (this.tids[s] === tid && this.pids[s] === pid && this.comms[s] === comm) return this.keys[s]!;
-    const name = this.commBytes(comm);
-    const head = Buffer.from(`${pid},${tid},`, 'latin1');
-    const k = key(Buffer.concat([head, name, Buffer.from(',', 'latin1')]));
-    this.tids[s] = tid;
-    this.pids[s] = pid;
-    this.comms[s] = comm;
-    this.keys[s] = k;
-    return k;
-  }
-}
-
 export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOptions): Sink {
   const o = new ByteOut(stream);
   const f = new RowWriter(options.header, csvQuote, plain, '');
@@ -72,7 +45,7 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
   const commNames = new EncodedNames((c) => csvQuote(comms[c]!));
   // `syscall,nr` is written as one cached constant, and so is `pid,tid,comm,`
   const callFields = new EncodedNames((nr) => `${csvQuote(f.name(nr))},${nr}`);
-  const threads = new ThreadFields((c) => (c >= 0 ? commNames.get(c).bytes : NO_BYTES));
+  const threads = new ThreadKeys((pid, tid, c) => Buffer.concat([Buffer.from(`${pid},${tid},`, 'latin1'), c >= 0 ? commNames.get(c).bytes : NO_BYTES, COMMA_BYTE]));
   o.latin1(TEXT_COLUMN_NAMES.join(',') + '\n');
 
   /** ts_enter, ts_exit and duration_ns, each with its comma */

@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1, putUtf8, type Key } from '../byte-out.js';
-import { EncodedNames, prepare, RowWriter, type PreparedRows } from '../fields.js';
+import { EncodedNames, prepare, RowWriter, ThreadKeys, type PreparedRows } from '../fields.js';
 import { HAS_PID, HAS_STATUS, inSet, ROW_STATUS_NAMES, ROWS, rowsOf, rowsSink, signalName, TEXT_COLUMNS, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
@@ -55,6 +55,9 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   const commFields = new EncodedNames((c) => `,"comm":${JSON.stringify(comms[c]!)}`);
   const callFields = new EncodedNames((nr) => `,"syscall":${JSON.stringify(f.name(nr))},"nr":${nr}`);
   const NO_COMM = key(',"comm":null');
+  // `,"pid":…,"tid":…,"comm":…` of a syscall row as one constant per thread
+  const threads = new ThreadKeys((pid, tid, c) =>
+    Buffer.concat([K.pid.bytes, Buffer.from(String(pid), 'latin1'), K.tid.bytes, Buffer.from(String(tid), 'latin1'), (c >= 0 ? commFields.get(c) : NO_COMM).bytes]));
   /** the value written from p to q, or null when nothing was */
   const orNull = (b: Buffer, dv: DataView, p: number, q: number) => (q === p ? putKey(b, dv, p, NULL) : q);
   /** `,"errno":…,"errno_name":…` of a failed call */
@@ -77,15 +80,11 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   };
 
   /** The common row: a syscall without string arguments (the caller reserved its room). */
-  const plainRow = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number, commField: Key, call: Key): number => {
-    const { status, pid, tid, nargs } = r.b;
+  const plainRow = (b: Buffer, dv: DataView, p: number, r: PreparedRows, i: number, who: Key, call: Key): number => {
+    const { status, nargs } = r.b;
     const st = status[i]!;
     p = times(b, dv, p, r, i);
-    p = putKey(b, dv, p, K.pid);
-    p = putInt(b, dv, p, pid[i]!);
-    p = putKey(b, dv, p, K.tid);
-    p = putInt(b, dv, p, tid[i]!);
-    p = putKey(b, dv, p, commField);
+    p = putKey(b, dv, p, who);
     p = putKey(b, dv, p, call);
     const na = Math.min(nargs[i]!, MAX_ARGS);
     for (let a = 0; a < na; a++) {
@@ -188,7 +187,7 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
   const rows = (batch: Rows) => {
     const r = prepare(batch);
     comms = batch.comms;
-    const { status, nr, comm, strings } = batch;
+    const { status, pid, tid, nr, comm, strings } = batch;
     // each by index: array destructuring runs the iterator protocol, which V8 deoptimised this
     // whole function over (a "wrong map" at the destructuring) soon after optimising it
     const s0 = strings[0]!.flags, s1 = strings[1]!.flags, s2 = strings[2]!.flags;
@@ -203,8 +202,9 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
       }
       if (inSet(CALL, st) && (s0![i]! | s1![i]! | s2![i]! | s3![i]! | s4![i]! | s5![i]!) === 0) {
         const call = callFields.get(nr[i]!);
-        const b = o.row(ROW + commField.length + call.length);
-        o.pos = plainRow(b, o.dv, o.pos, r, i, commField, call);
+        const who = threads.get(pid[i]!, tid[i]!, c);
+        const b = o.row(ROW + who.length + call.length);
+        o.pos = plainRow(b, o.dv, o.pos, r, i, who, call);
       } else {
         const call = inSet(CALL, st) ? callFields.get(nr[i]!) : K.noCall;
         const b = o.row(ROW + f.stringRoom(r, i) + commField.length + call.length);
