@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { convert, TEXT_COLUMN_NAMES, unescapeBytes } from '../src/index.js';
 import { BAD_UTF8, edgeCases, expectedRows, parseCsv, parseJsonExact, tmpPath, writeTrace, type TextRow } from './helpers.js';
 import { synthesizeTrace } from '@vltrace/testkit';
+import { PacketWriter } from '@vltrace/format';
 
 const TEXT_COLUMNS = new Set(['comm', 'syscall', 'str0', 'str1', 'str2', 'str3', 'str4', 'str5', 'errno_name', 'status', 'signal', 'siginfo']);
 
@@ -64,4 +65,33 @@ test('csv and jsonl of a synthetic recording match the reader row for row', asyn
   assert.equal(want.length, 20_000);
   assert.deepEqual(await csvRows(file, tmpPath('synth.csv')), want);
   assert.deepEqual(await jsonlRows(file, tmpPath('synth.jsonl')), want);
+});
+
+test('csv and jsonl: thread fields right when tids share a cache slot, a pid is reused and exec renames', async () => {
+  const w = new PacketWriter();
+  const t = (n: number) => 1_000_000_000n + BigInt(n);
+  let at = 0;
+  const call = (pid: number, tid: number) => {
+    w.entry({ pid, tid, ts: t(at += 10), nr: 39, args: [] });
+    w.exit({ pid, tid, ts: t(at += 5), nr: 39, ret: BigInt(pid) });
+  };
+  w.procInfo({ pid: 100, tid: 100, ts: t(0), ppid: 1, comm: 'first', exe: '/bin/first' });
+  call(100, 100);
+  // tid 356 = 100 + 256: the same slot of the per-thread cache
+  w.fork({ pid: 100, tid: 100, ts: t(at += 1), childPid: 100, childTid: 356, thread: true, comm: 'first' });
+  call(100, 356);
+  call(100, 100);
+  w.exec({ pid: 100, tid: 100, ts: t(at += 1), comm: 'second', filename: '/bin/second' });
+  call(100, 100);
+  w.procExit({ pid: 100, tid: 100, ts: t(at += 1), exitCode: 0, groupDead: true, comm: 'second' });
+  // the pid comes back as another process (tid 100 again)
+  w.procInfo({ pid: 612, tid: 612, ts: t(at += 1), ppid: 1, comm: 'third', exe: '/bin/third' });
+  w.fork({ pid: 612, tid: 612, ts: t(at += 1), childPid: 100, childTid: 100, comm: 'fourth' });
+  call(100, 100);
+  call(612, 612);
+  const file = writeTrace('thread-keys.bin', w);
+  const want = await expectedRows(file, 'text');
+  assert.deepEqual(want.map((r) => `${r['pid']}/${r['tid']}/${r['comm']}`), ['100/100/first', '100/356/first', '100/100/first', '100/100/second', '100/100/fourth', '612/612/third']);
+  assert.deepEqual(await csvRows(file, tmpPath('thread-keys.csv')), want);
+  assert.deepEqual(await jsonlRows(file, tmpPath('thread-keys.jsonl')), want);
 });
