@@ -30,7 +30,11 @@ export interface PreparedRows {
 }
 
 export function prepare(b: Rows): PreparedRows {
-  return { b, tsE: halves(b.tsEnter), tsX: halves(b.tsExit), ret: halves(b.ret), args: b.args.map(halves) };
+  // a loop, not map(): the row writers read `args[a]`, and map() gives arrays of two element
+  // kinds depending on how V8 runs it (see packed() in @vltrace/format's batch.ts)
+  const args: Halves[] = [];
+  for (let a = 0; a < b.args.length; a++) args.push(halves(b.args[a]!));
+  return { b, tsE: halves(b.tsEnter), tsX: halves(b.tsExit), ret: halves(b.ret), args };
 }
 
 /** Syscall names by number, cached. */

@@ -81,6 +81,18 @@ export interface SyscallBatch {
 }
 
 /** Allocates an empty batch of n rows. */
+/**
+ * n values of f in an array whose elements V8 keeps "packed": Array.from() and map() make
+ * "holey" ones, or either (map() inlined into optimised code makes holey arrays, the builtin
+ * packed ones), and a loop that reads such arrays of both kinds is deoptimised when the second
+ * kind appears ("wrong map"). The per-argument column lists go through here.
+ */
+export function packed<T>(n: number, f: (i: number) => T): T[] {
+  const a: T[] = [];
+  for (let i = 0; i < n; i++) a.push(f(i));
+  return a;
+}
+
 export function allocBatch(n: number, stringBytes: readonly number[], comms: readonly string[], dataBytes = 0): SyscallBatch {
   const big = () => new BigInt64Array(n);
   return {
@@ -90,7 +102,7 @@ export function allocBatch(n: number, stringBytes: readonly number[], comms: rea
     nr: new Int32Array(n),
     tsEnter: big(),
     tsExit: big(),
-    args: Array.from({ length: MAX_ARGS }, big),
+    args: packed(MAX_ARGS, big),
     nargs: new Uint8Array(n),
     ret: big(),
     status: new Uint8Array(n),
@@ -103,7 +115,7 @@ export function allocBatch(n: number, stringBytes: readonly number[], comms: rea
 
 /** Empty string columns of n rows, one per argument, holding stringBytes[a] bytes each. */
 export function allocStrings(n: number, stringBytes: readonly number[]): StringColumn[] {
-  return Array.from({ length: MAX_ARGS }, (_, a) => allocStringColumn(n, stringBytes[a] ?? 0));
+  return packed(MAX_ARGS, (a) => allocStringColumn(n, stringBytes[a] ?? 0));
 }
 
 /** An empty string column of n rows holding `bytes` bytes. */

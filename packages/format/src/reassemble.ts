@@ -14,7 +14,7 @@
  * of a dense trace), the batch takes the store's fixed-width columns themselves (handOver) and
  * the store starts new ones: no copy of them.
  */
-import { allocBatch, allocStringColumn, allocStrings, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
+import { allocBatch, allocStringColumn, allocStrings, packed, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
 import type { SignalEvent, TraceEvent, TraceItem, TraceStats } from './events.js';
 import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
 import { Threads } from './threads.js';
@@ -717,7 +717,7 @@ export class Reassembler {
       nr: this.nr.subarray(0, n),
       tsEnter: big(this.tsE),
       tsExit: big(this.tsX),
-      args: this.argw.map(big),
+      args: packed(MAX_ARGS, (a) => big(this.argw[a]!)),
       nargs: this.nargs.subarray(0, n),
       ret: big(this.ret),
       status: this.status.subarray(0, n),
@@ -758,7 +758,7 @@ export class Reassembler {
     const tsE = new Int32Array(b.tsEnter.buffer);
     const tsX = new Int32Array(b.tsExit.buffer);
     const ret = new Int32Array(b.ret.buffer);
-    const args = b.args.map((c) => new Int32Array(c.buffer));
+    const args = packed(MAX_ARGS, (a) => new Int32Array(b.args[a]!.buffer));
     // long runs of consecutive rows (one thread's calls in order) are
     // copied with set(); short ones (threads interleaved) element by element, since each set()
     // of a subarray allocates a view and costs more than a few plain stores
@@ -905,7 +905,7 @@ export class Reassembler {
     this.nr = new Int32Array(size);
     this.tsE = new Int32Array(2 * size);
     this.tsX = new Int32Array(2 * size);
-    this.argw = Array.from({ length: MAX_ARGS }, () => new Int32Array(2 * size));
+    this.argw = packed(MAX_ARGS, () => new Int32Array(2 * size));
     this.nargs = new Uint8Array(size);
     this.ret = new Int32Array(2 * size);
     this.status = new Uint8Array(size);
