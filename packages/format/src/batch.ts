@@ -80,7 +80,6 @@ export interface SyscallBatch {
   readonly comms: readonly string[];
 }
 
-/** Allocates an empty batch of n rows. */
 /**
  * n values of f in an array whose elements V8 keeps "packed": Array.from() and map() make
  * "holey" ones, or either (map() inlined into optimised code makes holey arrays, the builtin
@@ -93,6 +92,7 @@ export function packed<T>(n: number, f: (i: number) => T): T[] {
   return a;
 }
 
+/** Allocates an empty batch of n rows. */
 export function allocBatch(n: number, stringBytes: readonly number[], comms: readonly string[], dataBytes = 0): SyscallBatch {
   const big = () => new BigInt64Array(n);
   return {
