@@ -87,8 +87,8 @@ export class WallClock {
    * bytes past the value are scribbled on, as putKey does); returns the new position.
    */
   put(b: Uint8Array, dv: DataView, p: number, h: Halves, big: BigInt64Array, i: number): number {
-    const hi = h.hi[2 * i + 1]!;
-    if (this.fast && hi >= 0 && hi < SAFE_HI) return this.putSafe(b, dv, p, hi * TWO32 + h.lo[2 * i]!);
+    const mono = this.safeMono(h, i);
+    if (mono >= 0) return this.putSafe(b, dv, p, mono);
     return putLatin1(b as Buffer, p, (big[i]! + this.offset).toString());
   }
 

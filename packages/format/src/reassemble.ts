@@ -98,6 +98,15 @@ class SlotHeap {
     this.bytes = h;
   }
 
+  /** Copies len bytes of src from `from` to the end; returns where they start. */
+  push(src: Uint8Array, from: number, len: number): number {
+    this.reserve(len);
+    const at = this.end;
+    copyBytes(this.bytes, at, src, from, len);
+    this.end = at + len;
+    return at;
+  }
+
   /** The buffer a compaction copies the strings kept into (they are at most what is here now). */
   compactTo(): Uint8Array {
     if (this.spare.length < this.end) this.spare = new Uint8Array(this.bytes.length);
@@ -317,12 +326,8 @@ export class Reassembler {
       }
       this.append(s, arg, bytes, start, len);
     } else {
-      const h = this.heaps[arg]!;
-      h.reserve(len);
-      copyBytes(h.bytes, h.end, bytes, start, len);
-      this.strOff[s] = h.end;
+      this.strOff[s] = this.heaps[arg]!.push(bytes, start, len);
       this.strLen[s] = len;
-      h.end += len;
     }
     let nf = StrFlags.PRESENT | (f & (StrFlags.TRUNCATED | StrFlags.READ_ERROR));
     if ((flags & TRUNCATED) !== 0) nf |= StrFlags.TRUNCATED;
@@ -346,11 +351,8 @@ export class Reassembler {
       h.bytes.copyWithin(h.end, off, off + cur);
       this.strOff[s] = h.end;
       h.end += cur;
-    } else {
-      h.reserve(len);
     }
-    copyBytes(h.bytes, h.end, bytes, start, len);
-    h.end += len;
+    h.push(bytes, start, len);
     this.strLen[s] = cur + len;
   }
 
@@ -551,12 +553,8 @@ export class Reassembler {
     const present = (this.strMask[r]! >> arg) & 1;
     if (present && (this.strFlags[s]! & StrFlags.READ_ERROR) === 0) return;
     const bytes = utf8.encode(filename);
-    const h = this.heaps[arg]!;
-    h.reserve(bytes.length);
-    h.bytes.set(bytes, h.end);
-    this.strOff[s] = h.end;
+    this.strOff[s] = this.heaps[arg]!.push(bytes, 0, bytes.length);
     this.strLen[s] = bytes.length;
-    h.end += bytes.length;
     this.strFlags[s] = StrFlags.PRESENT;
     this.strMask[r]! |= 1 << arg;
   }
