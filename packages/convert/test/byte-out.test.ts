@@ -3,10 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { Writable } from 'node:stream';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { PassThrough, Writable } from 'node:stream';
 import {
-  ByteOut, key, putBytes, putHex16, putInt, putInt64, putKey, putNine, putU64, SLACK,
+  ByteOut, key, putBytes, putHex16, putInt, putInt64, putKey, putNine, putU64, releasesChunks, SLACK,
 } from '../src/byte-out.js';
+import { tmpPath } from './helpers.js';
 
 const buf = Buffer.alloc(256);
 const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -97,4 +100,46 @@ test('ByteOut: rows larger and smaller than a chunk reach the stream whole and i
   await out.close();
   assert.equal(Buffer.concat(got).toString('utf8'), want.join(''));
   assert.ok(got.length > 2, 'sent in several chunks');
+});
+
+/** ~20 MiB of numbered lines, written through a ByteOut with a flush every 1000 lines. */
+async function writeLines(out: ByteOut): Promise<string> {
+  const want: string[] = [];
+  for (let i = 0; i < 400_000; i++) {
+    const line = `${i} ${'abcdefghij'.repeat(5)}\n`;
+    out.latin1(line);
+    want.push(line);
+    if (i % 1000 === 0) await out.flush();
+  }
+  await out.close();
+  return want.join('');
+}
+
+test('ByteOut reuses its chunks only with streams that are done with a chunk once written', async () => {
+  assert.equal(releasesChunks(createWriteStream('/dev/null')), true);
+  assert.equal(releasesChunks(new Socket()), true);
+  assert.equal(releasesChunks(process.stdout), true);
+  assert.equal(releasesChunks(new PassThrough()), false);
+  assert.equal(releasesChunks(new Writable({ write: (_c, _e, cb) => cb() })), false);
+  // a stream that keeps what it is given: every chunk its own memory, the bytes intact
+  const kept: Buffer[] = [];
+  const keeper = new Writable({ write(c: Buffer, _e, cb) { kept.push(c); cb(); } });
+  const want = await writeLines(new ByteOut(keeper));
+  assert.equal(Buffer.concat(kept).toString('latin1'), want);
+  assert.equal(new Set(kept.map((c) => c.buffer)).size, kept.length, 'no chunk memory written twice');
+  // a file: chunks reused (they are fewer than the MiB written), the file the same bytes
+  const path = tmpPath('byte-out-reuse.txt');
+  const file = createWriteStream(path);
+  const sent: ArrayBufferLike[] = [];
+  const write = file.write.bind(file) as (c: Buffer, cb?: (e?: Error | null) => void) => boolean;
+  (file as unknown as { write: typeof write }).write = (c, cb) => {
+    sent.push(c.buffer);
+    return write(c, cb);
+  };
+  const again = await writeLines(new ByteOut(file));
+  await new Promise<void>((r) => file.end(r));
+  assert.equal(readFileSync(path, 'latin1'), again);
+  rmSync(path);
+  assert.ok(sent.length > 20, `chunks sent: ${sent.length}`);
+  assert.ok(new Set(sent).size < sent.length / 4, `distinct chunk buffers: ${new Set(sent).size} of ${sent.length}`);
 });
