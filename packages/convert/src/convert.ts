@@ -25,7 +25,7 @@ export interface ConvertProgress {
   readonly rows: number;
 }
 
-export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header' | 'mode'> {
+export interface ConvertOptions extends FilterOptions, Omit<SinkOptions, 'header' | 'mode' | 'recycle'> {
   /** the recordings (several are merged in time order) */
   inputs: readonly string[];
   /** output format */
@@ -187,7 +187,10 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   const { FormatError, SyscallStatus } = await lib;
   const { inputs: _i, to: _t, output: _o, stdout: _s, onProgress, reader: _r, threads: _th, ...rest } = opts;
   const unfiltered = filterOf(opts) === undefined;
-  const sinkOptions: SinkOptions = { ...rest, mode, header: source.header, ...(printFilter ? { printFilter } : {}), ...(unfiltered ? { inputBytes: source.totalBytes } : {}) };
+  const sinkOptions: SinkOptions = {
+    ...rest, mode, header: source.header, ...(printFilter ? { printFilter } : {}), ...(unfiltered ? { inputBytes: source.totalBytes } : {}),
+    recycle: (b) => source.recycle(b),
+  };
   const out = pending ? (pending.stream ?? pending.fd ?? pending.tmp) : (opts.stdout ?? process.stdout);
   let rows = 0;
   let sink;

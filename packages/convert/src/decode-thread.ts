@@ -5,20 +5,23 @@
  * far ahead it runs (memory stays bounded).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FormatError, type TraceItem } from '@vltrace/format';
+import { batchBuffers, FormatError, type TraceItem } from '@vltrace/format';
 import { InputError, UsageError } from './errors.js';
-import { openSource } from './source.js';
+import { openSource, type Source } from './source.js';
 import type { SourceWorkerData, WorkerError, FromSourceWorker, ToSourceWorker } from './threaded-source.js';
 
 const port = parentPort!;
 const data = workerData as SourceWorkerData;
 let credits = data.credits;
 let wake: (() => void) | undefined;
+let source: Source | undefined;
 port.on('message', (m: ToSourceWorker) => {
   if (m.type === 'credit') {
     credits += m.n;
     wake?.();
     wake = undefined;
+  } else if (m.type === 'recycle') {
+    source?.recycle(m.buffers);
   }
 });
 
@@ -30,24 +33,14 @@ function describe(e: unknown): WorkerError {
   return { kind: 'other', message: err?.message ?? String(e), ...(err?.stack ? { stack: err.stack } : {}) };
 }
 
-/** Every distinct buffer of a batch, for the transfer list. */
+/** A batch's buffers to move (its shared columns are shared, not moved: see the reader's sharedColumns). */
 function buffers(item: TraceItem): ArrayBuffer[] {
-  if (item.type !== 'syscalls') return [];
-  const b = item.batch as TraceItem & { type: 'syscalls' } extends { batch: infer B } ? B & { lost?: BigInt64Array; cpu?: Int32Array } : never;
-  const set = new Set<ArrayBuffer>();
-  const add = (a: ArrayBufferView | undefined) => {
-    if (a && a.buffer instanceof ArrayBuffer) set.add(a.buffer);
-  };
-  [b.pid, b.tid, b.nr, b.tsEnter, b.tsExit, b.nargs, b.ret, b.status, b.comm, b.lost, b.cpu].forEach(add);
-  b.args.forEach(add);
-  for (const s of [...b.strings, b.data]) [s.offsets, s.data, s.flags].forEach(add);
-  return [...set];
+  return item.type === 'syscalls' ? batchBuffers(item.batch).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer) : [];
 }
 
 async function run(): Promise<void> {
-  let source;
   try {
-    source = await openSource(data.inputs, data.filter, data.reader);
+    source = await openSource(data.inputs, data.filter, { ...data.reader, sharedColumns: true });
   } catch (e) {
     port.postMessage({ type: 'error', error: describe(e) } satisfies FromSourceWorker);
     return;

@@ -56,7 +56,7 @@ export type ToWorker =
 /** Messages worker → main. */
 export type FromWorker =
   /** an encoded part, and the chunk's IPC buffer given back for reuse (when it was a whole one) */
-  | { type: 'part'; seq: number; bytes: Uint8Array; ipc?: ArrayBuffer }
+  | { type: 'part'; seq: number; bytes: Uint8Array; ipc?: SharedArrayBuffer }
   | { type: 'taken' }
   | { type: 'done' }
   | { type: 'error'; message: string };
@@ -172,8 +172,8 @@ if (!isMainThread) port.on('message', (msg: ToWorker) => {
       const table = pq.Table.fromIPCStream(msg.ipc);
       const bytes = pq.writeParquet(table, parquetProperties(data));
       // the IPC is in wasm memory now: its buffer goes back to the sink for the next group
-      const ipc = msg.ipc.buffer instanceof ArrayBuffer ? msg.ipc.buffer : undefined;
-      port.postMessage({ type: 'part', seq: msg.seq, bytes, ...(ipc ? { ipc } : {}) } satisfies FromWorker, ipc ? [bytes.buffer as ArrayBuffer, ipc] : [bytes.buffer as ArrayBuffer]);
+      const ipc = msg.ipc.buffer instanceof SharedArrayBuffer ? msg.ipc.buffer : undefined;
+      port.postMessage({ type: 'part', seq: msg.seq, bytes, ...(ipc ? { ipc } : {}) } satisfies FromWorker, [bytes.buffer as ArrayBuffer]);
     } else if (msg.type === 'batch') {
       let w = files.get(msg.file);
       if (!w) {

@@ -214,14 +214,24 @@ export function emptyRows(): Rows {
  * A sink from what a format does with rows (csv, jsonl, arrow, parquet): syscall batches, lost
  * events and signals become rows; everything else in the stream has no row. A signal row's
  * comm is an index into the comm dictionary of the batches before it (null when not there).
+ * `recycle`: for a format whose rows() is done with a batch when it returns (the line formats),
+ * each syscall batch is handed to it then (SinkOptions.recycle).
  */
-export function rowsSink(rows: (b: Rows) => void | Promise<void>, out: { close(): Promise<void> }): { write(item: TraceItem): void | Promise<void>; close(): Promise<void> } {
+export function rowsSink(
+  rows: (b: Rows) => void | Promise<void>,
+  out: { close(): Promise<void> },
+  recycle?: (b: SyscallBatch) => void,
+): { write(item: TraceItem): void | Promise<void>; close(): Promise<void> } {
   let comms: readonly string[] = [];
   return {
     write(item: TraceItem) {
       if (item.type === 'syscalls') {
         comms = item.batch.comms;
-        return rows(item.batch);
+        const done = rows(item.batch);
+        // rows() has used the batch up by the time it returns (its promise waits for the
+        // output), so the reader may have the batch's memory back
+        recycle?.(item.batch);
+        return done;
       }
       if (item.type === 'lost') return rows(lostRows(item, []));
       if (item.type === 'signal') return rows(signalRows(item, comms));

@@ -5,7 +5,7 @@
  * stream in time order — syscall batches (`Rows`), lost-event reports, process events, the
  * trailer — and flushes everything in close().
  */
-import type { TraceHeader, TraceItem } from '@vltrace/format';
+import type { SyscallBatch, TraceHeader, TraceItem } from '@vltrace/format';
 import type { FilterOptions } from './filter.js';
 
 /** One output format. */
@@ -85,6 +85,14 @@ export interface SinkOptions {
    * row groups (convert() sets it)
    */
   inputBytes?: number;
+  /**
+   * takes back a syscall batch the sink got once it no longer needs the batch's memory (it
+   * must not touch the batch afterwards): the reader writes later batches there instead of in
+   * fresh memory (convert() sets it). The line formats give each batch back as soon as it is
+   * formatted, parquet once its rows are in an encoder's input; formats that keep rows for
+   * later (text, strace, arrow's views) give nothing back
+   */
+  recycle?: (batch: SyscallBatch) => void;
   /**
    * mode of the files a sink creates itself (a path given as `out`, the files of a dataset;
    * its directories get derivedMode(mode, true)); default 0o666, the umask applies

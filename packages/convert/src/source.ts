@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import {
-  MAX_ARGS, openTrace, SyscallStatus, type FormatWarning, type OpenTraceOptions, type Trace, type TraceHeader,
+  MAX_ARGS, openTrace, SyscallStatus, type FormatWarning, type OpenTraceOptions, type SyscallBatch, type Trace, type TraceHeader,
   type TraceItem, type TraceStats,
 } from '@vltrace/format';
 import { inputError } from './errors.js';
@@ -25,6 +25,11 @@ export interface Source {
   items(): AsyncGenerator<TraceItem>;
   stats(): TraceStats[];
   warnings(): FormatWarning[];
+  /**
+   * Gives back a batch of items() (or its buffers) that nothing will read any more: its memory
+   * holds later batches (Trace.recycle). Its arrays must not be used afterwards.
+   */
+  recycle(batch: SyscallBatch | Iterable<ArrayBufferLike>): void;
   /** Releases the inputs when items() is not read to its end (or not at all). */
   close(): Promise<void>;
 }
@@ -62,6 +67,8 @@ export async function openSource(inputs: readonly string[], filter: FilterOption
     bytesRead: () => traces.reduce((s, t) => s + t.header.size + t.stats.bytes, 0),
     items: () => (traces.length === 1 ? filtered(traces[0]!, filters[0]) : merged(traces, filters, readerOpts.batchRows ?? 65536)),
     close: () => Promise.all(traces.map((t) => t.close())).then(() => undefined),
+    // merged batches are new arrays, not any reader's
+    recycle: (b) => (traces.length === 1 ? traces[0]!.recycle(b) : undefined),
     stats: () => traces.map((t) => t.stats),
     warnings: () => traces.flatMap((t) => t.warnings),
   };
@@ -84,6 +91,8 @@ async function* filtered(trace: Trace, filter: Filter | undefined): AsyncGenerat
         yield item;
       } else if (item.type === 'syscalls') {
         const rows = filter.rows(item.batch);
+        // the rows selected are copied out (unless all of them are): the reader may reuse the rest
+        if (rows !== item.batch) trace.recycle(item.batch);
         if (rows) yield { type: 'syscalls', batch: rows };
       } else if (filter.event(item)) {
         yield item;

@@ -3,7 +3,7 @@
  * arrive from the worker. Errors come back as the same classes (FormatError, UsageError) so
  * convert() treats them exactly as in-thread ones.
  */
-import type { FormatWarning, OpenTraceOptions, TraceHeader, TraceItem, TraceStats } from '@vltrace/format';
+import type { FormatWarning, OpenTraceOptions, SyscallBatch, TraceHeader, TraceItem, TraceStats } from '@vltrace/format';
 import { InputError, UsageError } from './errors.js';
 import type { FilterOptions } from './filter.js';
 import type { Source } from './source.js';
@@ -31,7 +31,10 @@ export type FromSourceWorker =
   | { type: 'end'; stats: TraceStats[]; warnings: FormatWarning[]; bytesRead: number }
   | { type: 'error'; error: WorkerError; stats?: TraceStats[]; warnings?: FormatWarning[] };
 
-export type ToSourceWorker = { type: 'credit'; n: number };
+export type ToSourceWorker =
+  | { type: 'credit'; n: number }
+  /** a batch's shared columns, back from the writer, which is done with it (Source.recycle) */
+  | { type: 'recycle'; buffers: SharedArrayBuffer[] };
 
 /** The error as its class (FormatError imported when one comes: this module is on the start path and stays light). */
 async function revive(e: WorkerError): Promise<Error> {
@@ -80,9 +83,13 @@ export async function openSourceInWorker(inputs: readonly string[], filter: Filt
     await worker.terminate();
     throw first.type === 'error' ? await revive(first.error) : new Error(`source worker: unexpected ${first.type}`);
   }
+  // convert() imports the decoder's library meanwhile (this module stays light): by now it is there
+  const { batchBuffers } = await import('@vltrace/format');
   let bytesRead = 0;
   let stats: TraceStats[] = [];
   let warnings: FormatWarning[] = [];
+  /** the thread has sent everything: nothing to recycle for */
+  let ended = false;
   return {
     header: first.header,
     traces: [],
@@ -91,6 +98,12 @@ export async function openSourceInWorker(inputs: readonly string[], filter: Filt
     stats: () => stats,
     warnings: () => warnings,
     close: () => worker.terminate().then(() => undefined),
+    recycle(batch: SyscallBatch | Iterable<ArrayBufferLike>) {
+      // only the shared columns go back (posted, not moved: moving a buffer out of this thread
+      // would detach it, see ColumnPool); the batch's own buffers are left to the GC
+      const shared = ('pid' in batch ? batchBuffers(batch) : [...batch]).filter((b): b is SharedArrayBuffer => b instanceof SharedArrayBuffer);
+      if (shared.length > 0 && !ended) worker.postMessage({ type: 'recycle', buffers: shared } satisfies ToSourceWorker);
+    },
     async *items() {
       try {
         for (;;) {
@@ -100,6 +113,7 @@ export async function openSourceInWorker(inputs: readonly string[], filter: Filt
             worker.postMessage({ type: 'credit', n: 1 } satisfies ToSourceWorker);
             yield m.item;
           } else if (m.type === 'end') {
+            ended = true;
             ({ stats, warnings, bytesRead } = m);
             return;
           } else if (m.type === 'error') {

@@ -68,6 +68,37 @@ test('threaded and one-thread conversions write the same bytes: a synthetic 1M-s
   }
 });
 
+test('batches given back to the reader and output chunks reused: the same bytes as a sink fed without either', async () => {
+  const input = tmpPath('recycle-300k.bin');
+  await synthesizeTrace(input, { syscalls: 300_000, seed: 9 });
+  try {
+    const { openTrace } = await import('@vltrace/format');
+    const { createSink } = await import('../src/sink.js');
+    for (const to of ['csv', 'jsonl', 'hex', 'parquet'] as const) {
+      // the reference: the reader's batches as they come (none given back), into a stream that
+      // keeps its chunks (none reused)
+      const trace = await openTrace(input);
+      const ref = tmpPath(`recycle-ref.${to}`);
+      const kept: Buffer[] = [];
+      const keeper = new Writable({ write(c: Buffer, _e, cb) { kept.push(c); cb(); } });
+      const sink = await createSink(to, BINARY_FORMATS.has(to) ? ref : keeper, { header: trace.header });
+      for await (const item of trace.items()) await sink.write(item);
+      await sink.close();
+      const want = BINARY_FORMATS.has(to) ? readFileSync(ref) : Buffer.concat(kept);
+      rmSync(ref, { force: true });
+      // convert(): batches recycled in both thread settings, a file output (chunks reused)
+      for (const threads of [false, true]) {
+        const output = tmpPath(`recycle-${threads}.${to}`);
+        await convert({ inputs: [input], to, output, threads });
+        assert.ok(readFileSync(output).equals(want), `--to ${to}, threads ${threads}: not the reference's bytes`);
+        rmSync(output);
+      }
+    }
+  } finally {
+    rmSync(input, { force: true });
+  }
+});
+
 test('the decoding thread by default: when the tasks runnable now leave a CPU and the last minute was not saturated', async () => {
   const { coreIsFree } = await import('../src/convert.js');
   // 2 CPUs, idle now, the load average still high from the previous conversion

@@ -113,6 +113,19 @@ export function allocBatch(n: number, stringBytes: readonly number[], comms: rea
   };
 }
 
+/**
+ * Every distinct buffer under a batch's columns: what a post to another thread moves (the
+ * ArrayBuffers) or shares (SharedArrayBuffers), and what Trace.recycle takes back.
+ */
+export function batchBuffers(b: SyscallBatch): ArrayBufferLike[] {
+  const set = new Set<ArrayBufferLike>();
+  const extra = b as SyscallBatch & { lost?: ArrayBufferView; cpu?: ArrayBufferView };
+  for (const a of [b.pid, b.tid, b.nr, b.tsEnter, b.tsExit, b.nargs, b.ret, b.status, b.comm, extra.lost, extra.cpu]) if (a) set.add(a.buffer);
+  for (const a of b.args) set.add(a.buffer);
+  for (const s of [...b.strings, b.data]) for (const a of [s.offsets, s.data, s.flags]) set.add(a.buffer);
+  return [...set];
+}
+
 /** Empty string columns of n rows, one per argument, holding stringBytes[a] bytes each. */
 export function allocStrings(n: number, stringBytes: readonly number[]): StringColumn[] {
   return packed(MAX_ARGS, (a) => allocStringColumn(n, stringBytes[a] ?? 0));

@@ -7,7 +7,7 @@ export {
   type TraceHeader, type TraceMeta, type HeaderSyscall, type StringCapture,
 } from './header.js';
 export {
-  SyscallStatus, STATUS_NAMES, StrFlags, allocBatch, batchString, batchStringBytes, batchData,
+  SyscallStatus, STATUS_NAMES, StrFlags, allocBatch, batchBuffers, batchString, batchStringBytes, batchData,
   type DataChunk, type SyscallBatch, type StringColumn, type SyscallStatusCode,
 } from './batch.js';
 export type {

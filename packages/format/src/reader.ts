@@ -11,7 +11,8 @@ import { HEADER_PREFIX_SIZE, parseHeader, parseHeaderPrefix, type TraceHeader } 
 import { FILE_MAGIC, MAX_PACKET_SIZE } from './layout.js';
 import { LEGACY_MAGIC, openLegacy } from './legacy/v01.js';
 import { Reassembler } from './reassemble.js';
-import type { SyscallBatch } from './batch.js';
+import { batchBuffers, type SyscallBatch } from './batch.js';
+import { ColumnPool } from './pool.js';
 import { batchSyscalls, type Syscall } from './syscall.js';
 
 /** Options of openTrace. */
@@ -37,6 +38,12 @@ export interface OpenTraceOptions {
    * a blocking call where it starts, as strace does (default false)
    */
   entered?: boolean;
+  /**
+   * batches' fixed-width columns in SharedArrayBuffers (most of them: the first batch's and
+   * the string columns are not): for a reader whose batches are posted to another thread,
+   * which shares them instead of moving them and gives them back with recycle() (default false)
+   */
+  sharedColumns?: boolean;
 }
 
 /** Where the bytes come from: a file or a stream of chunks. */
@@ -111,6 +118,7 @@ export class Trace {
   /** non-fatal problems met while reading (a truncated tail, a missing trailer) */
   readonly warnings: FormatWarning[] = [];
   private used = false;
+  private readonly pool: ColumnPool;
 
   constructor(
     readonly file: string,
@@ -118,7 +126,9 @@ export class Trace {
     private readonly src: ByteSource,
     private readonly opts: OpenTraceOptions,
     private readonly makeDecoder: (reasm: Reassembler, stats: TraceStats) => PacketDecoder,
-  ) {}
+  ) {
+    this.pool = new ColumnPool(opts.sharedColumns ?? false);
+  }
 
   /** Batches of syscalls and the events between them, in time order. */
   async *items(): AsyncGenerator<TraceItem> {
@@ -131,6 +141,7 @@ export class Trace {
       batchRows: this.opts.batchRows,
       quickStart: this.opts.quickStart,
       entered: this.opts.entered,
+      pool: this.pool,
       stats: this.stats,
       emit: (item) => {
         if (item.type === 'trailer') sawTrailer = true;
@@ -215,6 +226,18 @@ export class Trace {
   /** One object per syscall, for scripts: name, args, strings, ret, errno, duration. */
   async *syscalls(): AsyncGenerator<Syscall> {
     for await (const b of this.batches()) yield* batchSyscalls(b, this.header);
+  }
+
+  /**
+   * Gives a batch this trace delivered back once nothing will read it any more: its memory then
+   * holds later batches instead of fresh memory (whose page faults cost more than the decoding
+   * on some machines). The batch's arrays must not be used afterwards, by anyone: they will hold
+   * other rows. Also takes the batch's buffers themselves (shared columns posted back by the
+   * thread a batch went to: see sharedColumns). Buffers of other sizes than the reader's columns
+   * (a filtered batch's copies) are ignored.
+   */
+  recycle(batch: SyscallBatch | Iterable<ArrayBufferLike>): void {
+    this.pool.give('length' in batch && 'pid' in batch ? batchBuffers(batch) : batch);
   }
 
   /** Releases the input without reading it (needed only when no iterator ran to its end). */

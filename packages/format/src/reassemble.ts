@@ -17,6 +17,7 @@
 import { allocBatch, allocStringColumn, allocStrings, packed, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
 import type { SignalEvent, TraceEvent, TraceItem, TraceStats } from './events.js';
 import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
+import { ColumnPool } from './pool.js';
 import { Threads } from './threads.js';
 import { syscallByName } from './tables/index.js';
 
@@ -135,6 +136,11 @@ export interface ReassemblerOptions {
    * once, late, when it ends)
    */
   entered?: boolean;
+  /**
+   * where the store's columns come from after a batch took them along: memory of batches the
+   * consumer gave back (default: a pool of its own, never given anything, so new columns)
+   */
+  pool?: ColumnPool;
   emit: (item: TraceItem) => void;
   stats: TraceStats;
 }
@@ -147,6 +153,7 @@ export class Reassembler {
   private readonly emit: (item: TraceItem) => void;
   private readonly stats: TraceStats;
   private readonly entered: boolean;
+  private readonly pool: ColumnPool;
 
   // the row store, in arrival order; `n` rows used
   private n = 0;
@@ -197,6 +204,7 @@ export class Reassembler {
     this.emit = opts.emit;
     this.stats = opts.stats;
     this.entered = opts.entered ?? false;
+    this.pool = opts.pool ?? new ColumnPool();
     // room for a batch from the start (grown by doubling when rows wait longer): growing from a
     // few thousand rows copied the columns four times per recording; pages not written cost
     // nothing, so a small recording does not pay for the room
@@ -898,16 +906,19 @@ export class Reassembler {
   /** Zeroed fixed-width columns of the store's size (the old ones went out with a batch). */
   private newFixedColumns(): void {
     const size = this.size;
-    this.pid = new Int32Array(size);
-    this.tid = new Int32Array(size);
-    this.nr = new Int32Array(size);
-    this.tsE = new Int32Array(2 * size);
-    this.tsX = new Int32Array(2 * size);
-    this.argw = packed(MAX_ARGS, () => new Int32Array(2 * size));
-    this.nargs = new Uint8Array(size);
-    this.ret = new Int32Array(2 * size);
-    this.status = new Uint8Array(size);
-    this.comm = new Int32Array(size);
+    const pool = this.pool;
+    // from batches their consumer gave back when there are some (Trace.recycle); zeroed where
+    // rows may leave them unwritten (the columns clearRows clears), every row writes the others
+    this.pid = pool.int32(size, false);
+    this.tid = pool.int32(size, false);
+    this.nr = pool.int32(size, false);
+    this.tsE = pool.int32(2 * size, true);
+    this.tsX = pool.int32(2 * size, true);
+    this.argw = packed(MAX_ARGS, () => pool.int32(2 * size, true));
+    this.nargs = pool.uint8(size, true);
+    this.ret = pool.int32(2 * size, true);
+    this.status = pool.uint8(size, false);
+    this.comm = pool.int32(size, false);
   }
 
   /**

@@ -210,5 +210,5 @@ export function createCsvSink(stream: NodeJS.WritableStream, options: SinkOption
     o.pos = p;
   };
 
-  return rowsSink(rows, o);
+  return rowsSink(rows, o, options.recycle);
 }

@@ -151,7 +151,7 @@ export function createHexSink(stream: NodeJS.WritableStream, options: SinkOption
     return o.flush();
   };
 
-  const sink = rowsSink(rows, o);
+  const sink = rowsSink(rows, o, options.recycle);
   return {
     write(item: TraceItem) {
       return item.type === 'signal' ? signal(item) : sink.write(item);

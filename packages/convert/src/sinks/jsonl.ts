@@ -214,5 +214,5 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
     return o.flush();
   };
 
-  return rowsSink(rows, o);
+  return rowsSink(rows, o, options.recycle);
 }

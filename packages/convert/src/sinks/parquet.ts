@@ -76,8 +76,8 @@ class ChunkQueue extends AsyncByteQueue {
 }
 
 /**
- * One row group as an Arrow IPC stream, written straight into one ArrayBuffer that goes to the
- * encoder thread (transferred, no copy) and comes back with the encoded part to carry the next
+ * One row group as an Arrow IPC stream, written straight into one SharedArrayBuffer that goes to
+ * the encoder thread (shared, no copy) and comes back with the encoded part to carry the next
  * group (src/parquet-worker.ts). Instead of tableToIPC, which allocates a fresh buffer per group
  * and joins the chunks into it: with one buffer going round, the main thread does not allocate
  * and page-fault ~10 MB per 64K rows, and the encoder thread (which allocates little itself, so
@@ -89,11 +89,11 @@ class ChunkQueue extends AsyncByteQueue {
 class IpcBuilder {
   private readonly queue = new ChunkQueue();
   private readonly writer = new RecordBatchStreamWriter();
-  private buf: ArrayBuffer;
+  private buf: SharedArrayBuffer;
   private used = 0;
 
-  constructor(schema: Schema, buf: ArrayBuffer | undefined) {
-    this.buf = buf ?? new ArrayBuffer(0);
+  constructor(schema: Schema, buf: SharedArrayBuffer | undefined) {
+    this.buf = buf ?? new SharedArrayBuffer(0);
     this.writer.reset(this.queue, schema);
   }
 
@@ -114,7 +114,7 @@ class IpcBuilder {
     const need = this.used + this.queue.bytes;
     if (need > this.buf.byteLength) {
       // room for a group of the same size again, plus slack for longer strings
-      const next = new ArrayBuffer(Math.max(need + (need >> 3), 2 * this.used));
+      const next = new SharedArrayBuffer(Math.max(need + (need >> 3), 2 * this.used));
       new Uint8Array(next).set(new Uint8Array(this.buf, 0, this.used));
       this.buf = next;
     }
@@ -174,7 +174,7 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
   };
   const encoders: Encoder[] = [];
   /** IPC buffers back from the encoders, for the next row groups */
-  const buffers: ArrayBuffer[] = [];
+  const buffers: SharedArrayBuffer[] = [];
   const onError = (e: Error) => {
     error ??= e;
     wakeUp();
@@ -211,6 +211,8 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
   /** The first `n` pending rows as one row group, in Arrow IPC. */
   const take = (n: number): Uint8Array => {
     const group: Rows[] = [];
+    /** batches whose rows are all in the group now (or in a copy left pending) */
+    const used: Rows[] = [];
     let got = 0;
     while (got < n && pending.length > 0) {
       const b = pending[0]!;
@@ -218,6 +220,7 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
       group.push(sliceRows(b, 0, k));
       if (k === b.length) pending.shift();
       else pending[0] = sliceRows(b, k, b.length);
+      used.push(b);
       got += k;
     }
     pendingRows -= got;
@@ -226,6 +229,8 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
     rows.comms(group[group.length - 1]!.comms);
     const ipc = new IpcBuilder(rows.schema, buffers.pop());
     for (const b of group) ipc.write(rows.recordBatch(b));
+    // the rows are copied into the IPC stream: the reader may have the batches' memory back
+    if (options.recycle) for (const b of used) options.recycle(b);
     return ipc.finish();
   };
 
@@ -236,7 +241,9 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
     const enc = encoders.reduce((a, b) => (b.busy < a.busy ? b : a));
     enc.busy++;
     inFlight++;
-    enc.post({ type: 'chunk', seq: seq++, ipc: bytes }, [bytes.buffer as ArrayBuffer]);
+    // shared, not moved: moving a buffer out detaches it, and a thread that has detached one
+    // runs its typed-array code with extra checks from then on (see @vltrace/format's pool.ts)
+    enc.post({ type: 'chunk', seq: seq++, ipc: bytes });
   };
 
   const waitFor = async (cond: () => boolean) => {
