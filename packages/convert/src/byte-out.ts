@@ -183,9 +183,10 @@ const NO_BYTES = Buffer.alloc(0);
  * Full chunks kept for reuse. Every new chunk is fresh memory, and on this kind of machine (a
  * VM whose page faults cost ~10 µs each) the faults of 1 MiB chunks were ~17 k per million csv
  * rows, a sixth of the writing thread's time; a chunk whose write has completed is written into
- * again instead. A batch's flush waits for the stream to drain, so few are ever in flight.
+ * again instead. No write completes while a batch is formatted (the callbacks run between
+ * batches), so the pool holds a batch's worth: 64K rows of jsonl are ~16 MiB.
  */
-const POOL = 8;
+const POOL = 20;
 
 /**
  * Whether a stream is done with a chunk once the chunk's write callback has run, so that the

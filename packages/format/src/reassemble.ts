@@ -14,7 +14,7 @@
  * of a dense trace), the batch takes the store's fixed-width columns themselves (handOver) and
  * the store starts new ones: no copy of them.
  */
-import { allocBatch, allocStringColumn, allocStrings, packed, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
+import { allocBatch, packed, StrFlags, SyscallStatus, type StringColumn, type SyscallBatch } from './batch.js';
 import type { SignalEvent, TraceEvent, TraceItem, TraceStats } from './events.js';
 import { CHUNK_FLAGS, MAX_ARGS } from './layout.js';
 import { ColumnPool } from './pool.js';
@@ -727,11 +727,19 @@ export class Reassembler {
       nargs: this.nargs.subarray(0, n),
       ret: big(this.ret),
       status: this.status.subarray(0, n),
-      strings: allocStrings(n, bytes),
-      data: allocStringColumn(n, bytes[DATA_SLOT]!),
+      strings: packed(MAX_ARGS, (a) => this.stringColumn(n, bytes[a]!)),
+      data: this.stringColumn(n, bytes[DATA_SLOT]!),
       comm: this.comm.subarray(0, n),
       comms: this.comms,
     };
+  }
+
+  /**
+   * An empty string column of n rows and `bytes` bytes: its offsets and flags (5 bytes per row,
+   * the same sizes batch after batch) from the pool, zeroed; its bytes new.
+   */
+  private stringColumn(n: number, bytes: number): StringColumn {
+    return { offsets: this.pool.int32(n + 1, true), data: new Uint8Array(bytes), flags: this.pool.uint8(n, true) };
   }
 
   /** Rows of b still waiting for their exit go out as ENTERED, once: they stay in the store. */
