@@ -88,9 +88,10 @@ export interface SinkOptions {
   /**
    * takes back a syscall batch the sink got once it no longer needs the batch's memory (it
    * must not touch the batch afterwards): the reader writes later batches there instead of in
-   * fresh memory (convert() sets it). The line formats give each batch back as soon as it is
-   * formatted, parquet once its rows are in an encoder's input; formats that keep rows for
-   * later (text, strace, arrow's views) give nothing back
+   * fresh memory (convert() sets it). csv, jsonl and hex give each batch back as soon as it is
+   * formatted, text once no exit of it waits to be printed, parquet once its rows are in an
+   * encoder's input; strace (which keeps calls for later) and arrow (whose output chunks are
+   * views of the batch) give nothing back
    */
   recycle?: (batch: SyscallBatch) => void;
   /**

@@ -74,7 +74,7 @@ test('batches given back to the reader and output chunks reused: the same bytes 
   try {
     const { openTrace } = await import('@vltrace/format');
     const { createSink } = await import('../src/sink.js');
-    for (const to of ['csv', 'jsonl', 'hex', 'parquet'] as const) {
+    for (const to of ['csv', 'jsonl', 'hex', 'text', 'parquet'] as const) {
       // the reference: the reader's batches as they come (none given back), into a stream that
       // keeps its chunks (none reused)
       const trace = await openTrace(input);

@@ -246,9 +246,32 @@ export function createTextSink(stream: NodeJS.WritableStream, options: SinkOptio
     return o.flush();
   };
 
+  /**
+   * Syscall batches formatted, whose memory goes back to the reader (SinkOptions.recycle) once
+   * no exit of theirs waits in the heap: usually at once, the heap holding a few calls at most.
+   */
+  const done: Rows[] = [];
+  const release = (recycle: (b: Rows) => void) => {
+    const waiting = new Set<Rows>();
+    for (const p of heap.batches) waiting.add(p.b);
+    let kept = 0;
+    for (const b of done) {
+      if (waiting.has(b)) done[kept++] = b;
+      else recycle(b);
+    }
+    done.length = kept;
+  };
+
   return {
     write(item: TraceItem) {
-      if (item.type === 'syscalls') return rows(item.batch);
+      if (item.type === 'syscalls') {
+        const flushed = rows(item.batch);
+        if (options.recycle) {
+          done.push(item.batch);
+          release(options.recycle);
+        }
+        return flushed;
+      }
       if (item.type === 'lost') return rows(lostRows(item, []));
       if (item.type === 'signal') return signal(item);
     },
