@@ -181,11 +181,37 @@ function syscallBits(nr: Int32Array, n: number, max: number, bits: Uint8Array): 
   return nulls;
 }
 
-/** The dictionary indices of syscall: nr where valid (per bits), 0 elsewhere. */
-function syscallIndices(nr: Int32Array, n: number, bits: Uint8Array): Int32Array {
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) if ((bits[i >> 3]! & (1 << (i & 7))) !== 0) idx[i] = nr[i]!;
+/** The dictionary indices of syscall into idx (zeroed): nr where valid (per bits, or `all`), 0 elsewhere. */
+function syscallIndices(nr: Int32Array, n: number, bits: Uint8Array, all: boolean, idx: Int32Array): Int32Array {
+  if (all) idx.set(nr.subarray(0, n));
+  else for (let i = 0; i < n; i++) if ((bits[i >> 3]! & (1 << (i & 7))) !== 0) idx[i] = nr[i]!;
   return idx;
+}
+
+/** recordBatch's arrays of n rows by slot: new, or with reuse the last ones of that size, zeroed. */
+class Scratch {
+  private readonly i64s: (BigInt64Array | undefined)[] = [];
+  private readonly i32s: (Int32Array | undefined)[] = [];
+  constructor(private readonly reuse: boolean) {}
+
+  i64(slot: number, n: number): BigInt64Array {
+    const a = this.i64s[slot];
+    if (a === undefined || a.length !== n) return this.keep(this.i64s, slot, new BigInt64Array(n));
+    new Int32Array(a.buffer, a.byteOffset, 2 * n).fill(0);
+    return a;
+  }
+
+  i32(slot: number, n: number): Int32Array {
+    const a = this.i32s[slot];
+    if (a === undefined || a.length !== n) return this.keep(this.i32s, slot, new Int32Array(n));
+    a.fill(0);
+    return a;
+  }
+
+  private keep<T>(list: (T | undefined)[], slot: number, a: T): T {
+    if (this.reuse) list[slot] = a;
+    return a;
+  }
 }
 
 /**
@@ -331,12 +357,21 @@ export class ArrowRows {
   private readonly statusType: Dictionary<Utf8, Int8>;
   private readonly signalType: Dictionary<Utf8, Int32>;
   private zeros: Zeros | undefined;
+  private readonly scratch: Scratch;
 
   /**
    * @param opts.deltaDictionaries grow the comm dictionary by delta chunks (IPC files and
    *   streams); false rebuilds it whole, for consumers that take each batch alone (parquet)
    */
-  constructor(header: TraceHeader, private readonly opts: { deltaDictionaries?: boolean } = {}) {
+  /**
+   * @param opts.reuseArrays the arrays recordBatch makes (times, duration, indices, flags,
+   *   errno: ~44 bytes per row) are the previous batch's again when it had as many rows: for a
+   *   caller done with each record batch before asking for the next (parquet copies it into the
+   *   row group's IPC at once). Fresh ones are page-faulted in as they are written, which on
+   *   this kind of VM costs more than writing them
+   */
+  constructor(header: TraceHeader, private readonly opts: { deltaDictionaries?: boolean; reuseArrays?: boolean } = {}) {
+    this.scratch = new Scratch(opts.reuseArrays ?? false);
     this.schema = arrowSchema(header);
     this.types = this.schema.fields;
     this.structType = new Struct(this.types);
@@ -419,16 +454,17 @@ export class ArrowRows {
 
     // timestamps: monotonic → wall clock
     const wc = this.wallClock;
-    const wallTs = (src: BigInt64Array, set: StatusSet, values: StatusSet) => {
-      const out = new BigInt64Array(n);
+    const scratch = this.scratch;
+    const wallTs = (src: BigInt64Array, set: StatusSet, values: StatusSet, slot: number) => {
+      const out = scratch.i64(slot, n);
       wallClockInto(src, out, st, n, values, wc.offset);
       const [nullBitmap, nullCount] = validity(rowsIn(set));
       return makeData({ type: this.tsType, length: n, nullCount, nullBitmap, data: out });
     };
-    children.push(wallTs(b.tsEnter, TS_ENTER, TS_ENTER), wallTs(b.tsExit, TS_EXIT, TS_EXIT_VALUES));
+    children.push(wallTs(b.tsEnter, TS_ENTER, TS_ENTER, 0), wallTs(b.tsExit, TS_EXIT, TS_EXIT_VALUES, 1));
 
     {
-      const dur = new BigInt64Array(n);
+      const dur = scratch.i64(2, n);
       const [bits, nulls] = rowsIn(DURATION);
       durationInto(b.tsEnter, b.tsExit, n, dur, bits);
       children.push(makeData({ type: int64, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: dur }));
@@ -447,7 +483,7 @@ export class ArrowRows {
     {
       const bits = new Uint8Array(nbytes);
       const nulls = within(SYSCALL, bits, syscallBits(b.nr, n, this.syscallCount, bits));
-      const idx = nulls === 0 ? b.nr.slice() : syscallIndices(b.nr, n, bits);
+      const idx = syscallIndices(b.nr, n, bits, nulls === 0, scratch.i32(0, n));
       children.push(makeData({ type: this.syscallType, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: idx, dictionary: this.syscallDict }));
     }
     children.push(i32(b.nr, validity(rowsIn(CALL))));
@@ -458,7 +494,7 @@ export class ArrowRows {
       children.push(makeData({ type: int64, length: n, nullCount: nulls, nullBitmap: nulls === 0 ? undefined : bits, data: b.args[a]! }));
     }
 
-    const strFlags = new Int32Array(n);
+    const strFlags = scratch.i32(1, n);
     for (let a = 0; a < MAX_ARGS; a++) children.push(this.strings(b, a, strFlags, z, within));
     children.push(i32(strFlags, [undefined, 0]));
 
@@ -466,8 +502,8 @@ export class ArrowRows {
     {
       const [retBits, nullsRet] = rowsIn(RET);
       children.push(makeData({ type: int64, length: n, nullCount: nullsRet, nullBitmap: nullsRet === 0 ? undefined : retBits, data: b.ret }));
-      const errno = new Int32Array(n);
-      const errIdx = new Int32Array(n);
+      const errno = scratch.i32(2, n);
+      const errIdx = scratch.i32(3, n);
       const eBits = new Uint8Array(nbytes);
       const nBits = new Uint8Array(nbytes);
       const r = b.ret;

@@ -153,7 +153,8 @@ export function createParquetSink(out: string | number, options: SinkOptions): S
 
 /** One Parquet file, row groups encoded in parallel and spliced in order. */
 function fileSink(out: string | number, options: SinkOptions, data: ParquetWorkerData): Sink {
-  const rows = new ArrowRows(options.header, { deltaDictionaries: false });
+  // each record batch is copied into the group's IPC before the next is made (IpcBuilder.write)
+  const rows = new ArrowRows(options.header, { deltaDictionaries: false, reuseArrays: true });
   // one encoder by default: each extra one adds 50–60 MB of RSS (its own isolate and wasm
   // instance; 2 encoders peak at 275–285 MiB, 1 at 215–225) and ~0.25 s of CPU per run (its own
   // wasm compile), and only pays off with idle cores: on 2 cores the main thread (decoding +
