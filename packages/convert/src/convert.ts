@@ -12,7 +12,7 @@ import { ConvertError, InputError } from './errors.js';
 import type { Filter, FilterOptions } from './filter.js';
 import { outputPathError } from '@vltrace/format/files';
 import { defaultOutputPath, outputMode, partialPath, pendingOutput, type OutputKind, type PendingOutput } from './output.js';
-import { BATCHED_FORMATS, BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, type Format, type SinkOptions } from './sink.js';
+import { BATCHED_FORMATS, BINARY_FORMATS, createSink, ENTERED_FORMATS, preloadSink, RECYCLING_FORMATS, type Format, type SinkOptions } from './sink.js';
 import type { Source } from './source.js';
 import { openSourceInWorker } from './threaded-source.js';
 
@@ -171,7 +171,11 @@ export async function convert(opts: ConvertOptions): Promise<ConvertResult> {
   // the decoding thread hands over small batches first (quickStart) unless the format writes
   // one record batch per batch: then it cuts them as the one-thread path does
   const opening = threads
-    ? openSourceInWorker(opts.inputs, sourceFilter, BATCHED_FORMATS.has(opts.to) ? { quickStart: false, ...reader } : reader)
+    ? openSourceInWorker(opts.inputs, sourceFilter, {
+      ...(BATCHED_FORMATS.has(opts.to) ? { quickStart: false } : {}),
+      ...(RECYCLING_FORMATS.has(opts.to) ? { sharedColumns: true } : {}),
+      ...reader,
+    })
     : import('./source.js').then((m) => m.openSource(opts.inputs, sourceFilter, reader));
   // the decoder's library (and with it most of what the sink needs) is imported here, not with
   // this module: a decoding thread starts first and boots while this thread reads it (a

@@ -40,7 +40,7 @@ function buffers(item: TraceItem): ArrayBuffer[] {
 
 async function run(): Promise<void> {
   try {
-    source = await openSource(data.inputs, data.filter, { ...data.reader, sharedColumns: true });
+    source = await openSource(data.inputs, data.filter, data.reader);
   } catch (e) {
     port.postMessage({ type: 'error', error: describe(e) } satisfies FromSourceWorker);
     return;

@@ -38,6 +38,15 @@ export const ENTERED_FORMATS: ReadonlySet<Format> = new Set(['strace']);
  */
 export const BATCHED_FORMATS: ReadonlySet<Format> = new Set(['arrow', 'arrows', 'parquet']);
 
+/**
+ * Formats whose sink gives batches back to the reader (SinkOptions.recycle). With the decoding
+ * thread, their batches' columns are shared with it rather than moved (the reader's
+ * sharedColumns), to go back; for the others that would only cost: shared memory the thread
+ * never gets back is allocated anew for every batch and freed late (arrow: peak RSS 227 against
+ * 167 MiB, 0.89 against 0.73 s).
+ */
+export const RECYCLING_FORMATS: ReadonlySet<Format> = new Set(['text', 'hex', 'csv', 'jsonl', 'parquet']);
+
 /** File extension of each format's output. */
 export const EXTENSIONS: Record<Format, string> = {
   text: '.txt', hex: '.hex', strace: '.strace', csv: '.csv', jsonl: '.jsonl', arrow: '.arrow', arrows: '.arrows', parquet: '.parquet', perfetto: '.pftrace',
