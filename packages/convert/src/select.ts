@@ -6,6 +6,36 @@
 import { MAX_ARGS, type StringColumn } from '@vltrace/format';
 import type { Rows, SignalColumns } from './schema.js';
 
+/**
+ * Rows [from, to) of a batch of syscalls as a batch of views of its columns (no copy): the
+ * string offsets stay offsets into the whole batch's bytes. For a batch without lost or signal
+ * rows (a reader's).
+ */
+export function rowRange(b: Rows, from: number, to: number): Rows {
+  const str = (c: StringColumn): StringColumn => ({ offsets: c.offsets.subarray(from, to + 1), data: c.data, flags: c.flags.subarray(from, to) });
+  const args: BigInt64Array[] = [];
+  for (let a = 0; a < b.args.length; a++) args.push(b.args[a]!.subarray(from, to));
+  const strings: StringColumn[] = [];
+  for (let a = 0; a < b.strings.length; a++) strings.push(str(b.strings[a]!));
+  // the properties in allocBatch's order (one shape for every batch the sinks see)
+  return {
+    length: to - from,
+    pid: b.pid.subarray(from, to),
+    tid: b.tid.subarray(from, to),
+    nr: b.nr.subarray(from, to),
+    tsEnter: b.tsEnter.subarray(from, to),
+    tsExit: b.tsExit.subarray(from, to),
+    args,
+    nargs: b.nargs.subarray(from, to),
+    ret: b.ret.subarray(from, to),
+    status: b.status.subarray(from, to),
+    strings,
+    data: str(b.data),
+    comm: b.comm.subarray(from, to),
+    comms: b.comms,
+  };
+}
+
 /** The rows idx[0..n) of `b`, in that order, as a new batch. */
 export function selectRows(b: Rows, idx: Int32Array, n: number): Rows {
   const i32 = (src: Int32Array) => {

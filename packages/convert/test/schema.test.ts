@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SyscallBatch } from '@vltrace/format';
 import { COLUMNS, escapeBytes, unescapeBytes } from '../src/index.js';
 import { inSet, ROW_STATUS_NAMES, ROWS } from '../src/schema.js';
 import { edgeCases, expectedRows, writeTrace } from './helpers.js';
@@ -102,4 +103,24 @@ test('the rows follow each column\'s null rule (COLUMNS: the statuses where it h
   }
   assert.equal(ROWS.all, (1 << ROW_STATUS_NAMES.length) - 1);
   assert.ok(COLUMNS.every((c) => (c.rows & ~ROWS.all) === 0 && c.rows !== 0));
+});
+
+test('rowRange: rows [from, to) of a batch as views hold what a copy of those rows holds', async () => {
+  const { openTrace, batchString } = await import('@vltrace/format');
+  const { rowRange, selectRows } = await import('../src/select.js');
+  const file = writeTrace('row-range.bin', edgeCases());
+  const t = await openTrace(file);
+  const b: SyscallBatch = (await t.batches().next()).value!;
+  assert.ok(b.length >= 5, `rows: ${b.length}`);
+  const show = (r: SyscallBatch, i: number) =>
+    [r.pid[i], r.tid[i], r.nr[i], r.tsEnter[i], r.tsExit[i], r.nargs[i], r.ret[i], r.status[i], r.comm[i], ...r.args.map((a: BigInt64Array) => a[i]),
+      ...[0, 1, 2, 3, 4, 5].map((a) => `${batchString(r, a, i)}/${r.strings[a]!.flags[i]}`), r.data.offsets[i + 1]! - r.data.offsets[i]!].join(' ');
+  for (const [from, to] of [[0, b.length], [1, 4], [2, b.length], [b.length - 1, b.length]] as const) {
+    const view = rowRange(b, from, to);
+    const idx = Int32Array.from({ length: to - from }, (_, k) => from + k);
+    const copy = selectRows(b, idx, idx.length);
+    assert.equal(view.length, to - from);
+    for (let i = 0; i < view.length; i++) assert.equal(show(view, i), show(copy, i), `rows ${from}..${to}, row ${i}`);
+    assert.equal(view.pid.buffer, b.pid.buffer, 'a view, not a copy');
+  }
 });

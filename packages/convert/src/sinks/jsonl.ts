@@ -9,7 +9,7 @@ import { Buffer } from 'node:buffer';
 import { MAX_ARGS } from '@vltrace/format';
 import { ByteOut, key, putInt, putKey, putLatin1, putUtf8, type Key } from '../byte-out.js';
 import { EncodedNames, prepare, RowWriter, ThreadKeys, type PreparedRows } from '../fields.js';
-import { HAS_PID, HAS_STATUS, inSet, ROW_STATUS_NAMES, ROWS, rowsOf, rowsSink, signalName, TEXT_COLUMNS, type Rows } from '../schema.js';
+import { HAS_PID, HAS_STATUS, inSet, ROW_STATUS_NAMES, ROWS, rowsOf, rowsSink, signalName, TEXT_COLUMNS, LINE_SLICE, type Rows } from '../schema.js';
 import type { Sink, SinkOptions } from '../sink.js';
 
 // the schema's null rules (schema.ts) of the columns whose nulls are decided here
@@ -214,5 +214,5 @@ export function createJsonlSink(stream: NodeJS.WritableStream, options: SinkOpti
     return o.flush();
   };
 
-  return rowsSink(rows, o, options.recycle);
+  return rowsSink(rows, o, options.recycle, LINE_SLICE);
 }
