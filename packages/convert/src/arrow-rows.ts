@@ -362,8 +362,6 @@ export class ArrowRows {
   /**
    * @param opts.deltaDictionaries grow the comm dictionary by delta chunks (IPC files and
    *   streams); false rebuilds it whole, for consumers that take each batch alone (parquet)
-   */
-  /**
    * @param opts.reuseArrays the arrays recordBatch makes (times, duration, indices, flags,
    *   errno: ~44 bytes per row) are the previous batch's again when it had as many rows: for a
    *   caller done with each record batch before asking for the next (parquet copies it into the

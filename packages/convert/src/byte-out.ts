@@ -184,7 +184,8 @@ const NO_BYTES = Buffer.alloc(0);
  * VM whose page faults cost ~10 µs each) the faults of 1 MiB chunks were ~17 k per million csv
  * rows, a sixth of the writing thread's time; a chunk whose write has completed is written into
  * again instead. No write completes while a batch is formatted (the callbacks run between
- * batches), so the pool holds a batch's worth: 64K rows of jsonl are ~16 MiB.
+ * batches), so the pool holds a batch's worth: 64K rows of csv are ~7 MiB, of text ~10 (jsonl,
+ * ~16, is written in slices: see LINE_SLICE in schema.ts).
  */
 const POOL = 20;
 

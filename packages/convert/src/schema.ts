@@ -226,7 +226,8 @@ export const LINE_SLICE = 16384;
  * events and signals become rows; everything else in the stream has no row. A signal row's
  * comm is an index into the comm dictionary of the batches before it (null when not there).
  * `recycle`: for a format whose rows() is done with a batch when it returns (the line formats),
- * each syscall batch is handed to it then (SinkOptions.recycle).
+ * each syscall batch is handed to it then (SinkOptions.recycle). `slice`: rows() gets a longer
+ * batch in ranges of that many rows (views, rowRange), each one's output drained before the next.
  */
 export function rowsSink(
   rows: (b: Rows) => void | Promise<void>,
