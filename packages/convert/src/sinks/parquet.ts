@@ -22,7 +22,7 @@ import { ParquetSplicer } from '../parquet-splice.js';
 import { DEFAULT_FILE_MODE, sinkFile } from '../sink-file.js';
 import { partitionRows } from '../partition.js';
 import { emptyRows, rowsSink, type Rows } from '../schema.js';
-import { selectRows } from '../select.js';
+import { rowRange, selectRows } from '../select.js';
 import type { Sink, SinkOptions } from '../sink.js';
 import type { FromWorker, ParquetWorkerData, ToWorker } from '../parquet-worker.js';
 import { startWorker } from '../worker-argv.js';
@@ -126,12 +126,23 @@ class IpcBuilder {
   }
 }
 
-/** Rows [start, end) of b as their own batch. */
+/**
+ * Rows [start, end) of b as their own batch: views of its columns (a reader's batch, cut where a
+ * row group ends), or a copy for a batch with lost or signal columns (which rowRange leaves out).
+ */
 function sliceRows(b: Rows, start: number, end: number): Rows {
   if (start === 0 && end === b.length) return b;
+  if (!b.lost && !b.cpu && !b.signal) return rowRange(b, start, end);
   const idx = new Int32Array(end - start);
   for (let k = 0; k < idx.length; k++) idx[k] = start + k;
   return selectRows(b, idx, idx.length);
+}
+
+/** Pending rows: a batch, or what is left of one once a row group took its first rows. */
+interface Piece {
+  readonly rows: Rows;
+  /** the batch the rows are of (views of it, or itself): given back once its last rows are taken */
+  readonly batch: Rows;
 }
 
 /**
@@ -206,22 +217,25 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
   };
   if ((options.inputBytes ?? 0) >= 2 * data.rowGroupSize * MAX_ROW_BYTES) startEncoders();
 
-  let pending: Rows[] = [];
+  let pending: Piece[] = [];
   let pendingRows = 0;
 
   /** The first `n` pending rows as one row group, in Arrow IPC. */
   const take = (n: number): Uint8Array => {
     const group: Rows[] = [];
-    /** batches whose rows are all in the group now (or in a copy left pending) */
+    /** batches whose last rows are in the group */
     const used: Rows[] = [];
     let got = 0;
     while (got < n && pending.length > 0) {
-      const b = pending[0]!;
+      const { rows: b, batch } = pending[0]!;
       const k = Math.min(b.length, n - got);
       group.push(sliceRows(b, 0, k));
-      if (k === b.length) pending.shift();
-      else pending[0] = sliceRows(b, k, b.length);
-      used.push(b);
+      if (k === b.length) {
+        pending.shift();
+        used.push(batch);
+      } else {
+        pending[0] = { rows: sliceRows(b, k, b.length), batch };
+      }
       got += k;
     }
     pendingRows -= got;
@@ -255,7 +269,7 @@ function fileSink(out: string | number, options: SinkOptions, data: ParquetWorke
   const write = async (b: Rows) => {
     if (error) throw error;
     if (b.length === 0) return;
-    pending.push(b);
+    pending.push({ rows: b, batch: b });
     pendingRows += b.length;
     while (pendingRows >= data.rowGroupSize) {
       dispatch(data.rowGroupSize);
