@@ -1,9 +1,9 @@
 /**
  * Memory of batches their consumer is done with (Trace.recycle), for the reassembler's next
- * fixed-width columns. Each hand-over of a batch (reassemble.ts) needs new columns for the
- * store, ~90 bytes per row; fresh memory is page-faulted in as the rows are written, and on a
- * VM whose faults cost several µs each (this project's CI machines: ~3–10 µs) those faults
- * cost about as much as decoding the rows.
+ * columns. Each hand-over of a batch (reassemble.ts) needs new fixed-width columns for the
+ * store (~90 bytes per row) and string offsets and flags for the batch (~35); fresh memory is
+ * page-faulted in as the rows are written, and on a VM whose faults cost several µs each (this
+ * project's CI machines: ~3–10 µs) those faults cost about as much as decoding the rows.
  */
 export class ColumnPool {
   private readonly free = new Map<number, ArrayBufferLike[]>();
@@ -14,8 +14,9 @@ export class ColumnPool {
   /**
    * @param shared columns in SharedArrayBuffers: a batch posted to another thread shares them
    *   (no copy, and nothing detached: a thread that detaches a buffer once has every typed
-   *   array access of its optimised code checked from then on, a few % of a line format's
-   *   time), and the other thread gives them back by posting them again
+   *   array access of its optimised code checked from then on, jsonl ~15 % slower when the
+   *   writing thread moved them back), and the other thread gives them back by posting them
+   *   again
    * @param maxBytes most bytes kept for reuse; what is given back beyond it is left to the GC
    */
   constructor(

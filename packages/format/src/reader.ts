@@ -39,9 +39,10 @@ export interface OpenTraceOptions {
    */
   entered?: boolean;
   /**
-   * batches' fixed-width columns in SharedArrayBuffers (most of them: the first batch's and
-   * the string columns are not): for a reader whose batches are posted to another thread,
-   * which shares them instead of moving them and gives them back with recycle() (default false)
+   * batches' fixed-width columns and string offsets and flags in SharedArrayBuffers (from the
+   * second batch on; the string bytes stay ArrayBuffers): for a reader whose batches are posted
+   * to another thread, which shares them instead of moving them and gives them back with
+   * recycle() (default false)
    */
   sharedColumns?: boolean;
 }
@@ -237,7 +238,7 @@ export class Trace {
    * (a filtered batch's copies) are ignored.
    */
   recycle(batch: SyscallBatch | Iterable<ArrayBufferLike>): void {
-    this.pool.give('length' in batch && 'pid' in batch ? batchBuffers(batch) : batch);
+    this.pool.give('pid' in batch ? batchBuffers(batch) : batch);
   }
 
   /** Releases the input without reading it (needed only when no iterator ran to its end). */
