@@ -81,4 +81,12 @@ test('string quoting follows strace: C escapes, shortest octal unless a digit fo
   // -y paths: < and > in octal like any escaped byte (strace 6.1: `3</tmp/a\\0741\\76b>` for a<1>b)
   assert.equal(escapeBytes(new TextEncoder().encode('a<b>'), undefined, '<>'), 'a\\74b\\76');
   assert.equal(escapeBytes(new TextEncoder().encode('a<1>b\n"'), undefined, '<>'), 'a\\0741\\76b\\n\\"');
+  // long runs of plain characters (decoded another way than short ones), between escapes, in a
+  // view that does not start at its buffer's start; n cuts the run
+  const long = 'p'.repeat(47) + '/' + 'q'.repeat(48) + '\n' + 'r'.repeat(1000);
+  const buf = new TextEncoder().encode('xx' + long + '"');
+  const view = buf.subarray(2);
+  assert.equal(escapeBytes(view), long.replace('\n', '\\n') + '\\"');
+  assert.equal(escapeBytes(view, 96), long.slice(0, 96));
+  assert.equal(escapeBytes(view, 200), long.slice(0, 96) + '\\n' + 'r'.repeat(103));
 });

@@ -3,6 +3,10 @@
  * is, `"` and `\` escaped, C escapes for \t \n \v \f \r, every other byte in octal with as few
  * digits as the next character allows.
  */
+import { Buffer } from 'node:buffer';
+
+/** bytes from which a run of plain characters is decoded by Buffer rather than fromCharCode */
+const LONG_RUN = 48;
 
 const ESC: Record<number, string> = { 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 34: '\\"', 92: '\\\\' };
 
@@ -11,7 +15,13 @@ export function escapeBytes(bytes: Uint8Array, n = bytes.length, extra?: string)
   let out = '';
   let plain = 0; // start of the current run of plain characters
   const flush = (i: number) => {
-    if (i > plain) out += String.fromCharCode.apply(null, bytes.subarray(plain, i) as unknown as number[]);
+    if (i <= plain) return;
+    // a run of printable ASCII: a short one from its codes, a long one (a path, a -s 4096 buffer)
+    // decoded natively: fromCharCode.apply spreads the bytes into an argument list first, ~3 µs
+    // for 1,000 bytes against ~0.15 µs
+    out += i - plain < LONG_RUN
+      ? String.fromCharCode.apply(null, bytes.subarray(plain, i) as unknown as number[])
+      : Buffer.from(bytes.buffer, bytes.byteOffset + plain, i - plain).toString('latin1');
   };
   for (let i = 0; i < n; i++) {
     const c = bytes[i]!;
